@@ -1,0 +1,241 @@
+"""Benchmark cgrad against the tools a user would otherwise reach for.
+
+Every command runs as a whole process (start-up included), timed with
+time.perf_counter: one untimed warm-up run whose output is checked, then N
+timed runs; the table shows the median.
+
+    bench/setup_peers.sh                      # once: bench/.venv-peers with sympy, micrograd
+    .venv/bin/python bench/run.py             # cgrad next to this python, or:
+    CGRAD=/path/to/cgrad python3 bench/run.py [--repeats N]
+
+Jobs are plain entries in jobs() below.  A "vs" job times cgrad and a peer on the
+same input, checks they print the same value and gradient (1e-9 relative) and
+compares the time ratio cgrad/peer with its target.  A "linearity" job times
+cgrad on a small and a 10x larger input and checks that the time per input
+character, after subtracting cgrad's start-up time, does not grow by more than
+1.5x.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import gen_rosenbrock
+
+BENCH = Path(__file__).resolve().parent
+PEER_PYTHON = str(BENCH / ".venv-peers" / "bin" / "python")
+CGRAD = "<cgrad>"  # placeholder in argv, replaced by the cgrad command
+SHORT, LONG = 7, 5  # repeats for short and long jobs
+REL_TOL = 1e-9
+MIN_NET_SECONDS = 0.005  # below this, net time of the small input is noise
+
+
+@dataclass
+class Run:
+    tool: str  # label in the table
+    argv: list[str]  # may start with CGRAD
+    repeats: int = SHORT
+    chars: int = 0  # input size in characters (linearity jobs)
+
+
+@dataclass
+class Job:
+    name: str
+    kind: str  # "vs" or "linearity"
+    cgrad: Run  # linearity: the large input
+    other: Run  # vs: the peer tool; linearity: cgrad on the small input
+    target: float  # vs: max cgrad/peer time; linearity: max growth of time per char
+
+
+def cgrad_eval(tool: str, args: list[str], repeats: int = SHORT, chars: int = 0) -> Run:
+    """A `cgrad eval ARGS --format json` run."""
+    return Run(tool, [CGRAD, "eval", *args, "--format", "json"], repeats, chars)
+
+
+def peer(tool: str, script: str, args: list[str], repeats: int = SHORT) -> Run:
+    """A run of bench/peers/SCRIPT with the peers' python."""
+    return Run(tool, [PEER_PYTHON, str(BENCH / "peers" / script), *args], repeats)
+
+
+def jobs(data: Path) -> list[Job]:
+    """The benchmark jobs.  Add new ones here (e.g. --digits 1000 vs sympy evalf, tensors vs NumPy)."""
+    rb = {}  # n -> (expression file, --at list, expression length)
+    for n in (200, 2000):
+        expr_file, at_file = gen_rosenbrock.write_files(n, data)
+        rb[n] = (str(expr_file), at_file.read_text().strip(), len(expr_file.read_text().strip()))
+    return [
+        Job("(a) seed 001: 3*(a+b*c)", "vs",
+            cgrad_eval("cgrad", ["3*(a+b*c)", "--at", "a=1,b=2,c=3"]),
+            peer("sympy script", "sympy_seed001.py", ["3*(a+b*c)", "a=1,b=2,c=3"]),
+            target=1 / 3),
+        Job("(b) Rosenbrock n=2000", "vs",
+            cgrad_eval("cgrad", ["-f", rb[2000][0], "--at", rb[2000][1]], LONG),
+            peer("micrograd", "micrograd_eval.py", [rb[2000][0], rb[2000][1]], LONG),
+            target=1.5),
+        Job("(c) linearity: Rosenbrock n=200 -> 2000", "linearity",
+            cgrad_eval("cgrad n=2000", ["-f", rb[2000][0], "--at", rb[2000][1]], LONG, chars=rb[2000][2]),
+            cgrad_eval("cgrad n=200", ["-f", rb[200][0], "--at", rb[200][1]], SHORT, chars=rb[200][2]),
+            target=1.5),
+    ]
+
+
+# The smallest possible cgrad job, timed once to subtract start-up in linearity jobs.
+STARTUP = cgrad_eval("cgrad start-up", ["x", "--at", "x=1"])
+
+
+def find_cgrad() -> list[str] | None:
+    """The cgrad command: $CGRAD, else cgrad next to this python, else cgrad on PATH."""
+    if os.environ.get("CGRAD"):
+        return shlex.split(os.environ["CGRAD"])
+    beside = Path(sys.executable).parent / "cgrad"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("cgrad")
+    return [found] if found else None
+
+
+@dataclass
+class Result:
+    seconds: float | None  # median wall time, None if the command failed
+    output: dict | None  # parsed JSON of the warm-up run
+    error: str = ""
+
+
+def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
+    """Warm up once (keeping the output), then time `repeats` runs and return the median."""
+    if run.argv[0] == CGRAD:
+        if cgrad is None:
+            return Result(None, None, "cgrad not found")
+        argv = cgrad + run.argv[1:]
+    else:
+        argv = run.argv
+    times = []
+    for i in range(1 + (repeats or run.repeats)):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            last = proc.stderr.strip().splitlines()[-1:] or [""]
+            return Result(None, None, f"exit {proc.returncode}: {last[0][:200]}")
+        if i == 0:
+            try:
+                output = json.loads(proc.stdout)
+            except json.JSONDecodeError:
+                return Result(None, None, f"not JSON: {proc.stdout[:80]!r}")
+        else:
+            times.append(elapsed)
+    return Result(statistics.median(times), output)
+
+
+def disagreement(a: dict, b: dict) -> str:
+    """'' if value and every gradient entry agree to REL_TOL, else a description."""
+    try:
+        if set(a["gradient"]) != set(b["gradient"]):
+            return "different gradient variables"
+        pairs = [("value", a["value"], b["value"])]
+        pairs += [(f"d/d{name}", a["gradient"][name], b["gradient"][name]) for name in a["gradient"]]
+        for label, x, y in pairs:
+            if not math.isclose(float(x), float(y), rel_tol=REL_TOL, abs_tol=1e-12):
+                return f"{label}: {x} vs {y}"
+    except (KeyError, TypeError, ValueError) as exc:
+        return f"cannot compare outputs: {exc!r}"
+    return ""
+
+
+def fmt(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.4f}"
+
+
+def report_vs(job: Job, cg: Result, peer: Result) -> list[str]:
+    ratio, status = "-", "not run"
+    if cg.seconds is not None and peer.seconds is not None:
+        r = cg.seconds / peer.seconds
+        ratio, status = f"{r:.3f}", "ok" if r <= job.target else "SLOWER THAN TARGET"
+    rows = [f"| {job.name} | {job.cgrad.tool} | {fmt(cg.seconds)} | {ratio} | ≤ {job.target:.3g} | {status} |",
+            f"| | {job.other.tool} | {fmt(peer.seconds)} | | | |"]
+    if cg.output and peer.output:
+        problem = disagreement(cg.output, peer.output)
+        if problem:
+            rows.append(f"| **WARNING** | outputs disagree | | | | {problem} |")
+    return rows
+
+
+def report_linearity(job: Job, big: Result, small: Result, startup: Result) -> list[str]:
+    """Time per input character, net of start-up, for the small and the large input."""
+    rows = [f"| {job.name} | cgrad start-up (`eval x`) | {fmt(startup.seconds)} | | | |"]
+    ratio, status, per_char = "-", "not run", ["-", "-"]
+    if None not in (big.seconds, small.seconds, startup.seconds):
+        ratio = f"{big.seconds / small.seconds:.2f}"
+        net_big, net_small = big.seconds - startup.seconds, small.seconds - startup.seconds
+        if net_small < MIN_NET_SECONDS:
+            status = f"small input within {MIN_NET_SECONDS * 1000:.0f} ms of start-up: not measurable"
+        else:
+            per_char = [f"{1e6 * net_big / job.cgrad.chars:.3f} µs/char net",
+                        f"{1e6 * net_small / job.other.chars:.3f} µs/char net"]
+            growth = (net_big / job.cgrad.chars) / (net_small / job.other.chars)
+            ratio += f" (net {net_big / net_small:.2f})"
+            status = f"per-char x{growth:.2f} " + ("ok" if growth <= job.target else "NOT LINEAR")
+    rows.append(f"| | {job.other.tool} ({job.other.chars} chars) | {fmt(small.seconds)} | | | {per_char[1]} |")
+    rows.append(f"| | {job.cgrad.tool} ({job.cgrad.chars} chars) | {fmt(big.seconds)} | {ratio} "
+                f"| per-char ≤ x{job.target:.3g} | {per_char[0]} — {status} |")
+    return rows
+
+
+def machine_info(cgrad: list[str] | None) -> list[str]:
+    peer_version = subprocess.run([PEER_PYTHON, "--version"], capture_output=True, text=True).stdout.strip()
+    return [
+        f"- machine: {platform.platform()}, nproc {os.cpu_count()} "
+        f"(usable {len(os.sched_getaffinity(0))})",
+        f"- python (runner): {platform.python_version()} at {sys.executable}",
+        f"- python (peers): {peer_version} at {PEER_PYTHON}",
+        f"- cgrad: {shlex.join(cgrad) if cgrad else 'NOT FOUND'}",
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, help="timed runs per command (default 7 short / 5 long)")
+    args = parser.parse_args()
+
+    if not Path(PEER_PYTHON).exists():
+        print(f"error: {PEER_PYTHON} missing; run bench/setup_peers.sh first", file=sys.stderr)
+        return 2
+    cgrad = find_cgrad()
+    print("\n".join(machine_info(cgrad)) + "\n")
+    if cgrad is None:
+        print("**cgrad not found**: set CGRAD=/path/to/cgrad or run with the python of the venv "
+              "where cgrad is installed (e.g. .venv/bin/python bench/run.py). Timing the peers only.\n")
+
+    rows = ["| job | tool | median s | ratio | target | status |", "|---|---|---:|---|---|---|"]
+    errors = []
+    with tempfile.TemporaryDirectory() as tmp:
+        startup = None
+        for job in jobs(Path(tmp)):
+            first, second = measure(job.cgrad, cgrad, args.repeats), measure(job.other, cgrad, args.repeats)
+            errors += [f"{job.name} / {run.tool}: {res.error}"
+                       for run, res in ((job.cgrad, first), (job.other, second)) if res.error]
+            if job.kind == "vs":
+                rows += report_vs(job, first, second)
+            else:
+                if startup is None:
+                    startup = measure(STARTUP, cgrad, args.repeats)
+                rows += report_linearity(job, first, second, startup)
+    print("\n".join(rows))
+    if errors:
+        print("\nfailed commands:\n" + "\n".join(f"- {e}" for e in errors))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,4 @@
+"""`python -m cgcli` runs the cgrad command."""
+from .cli import main
+
+main()

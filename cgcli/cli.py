@@ -1,0 +1,86 @@
+"""The cgrad command: the group of commands, and the one place where errors become exit statuses."""
+from __future__ import annotations
+
+import os
+import sys
+import unicodedata
+
+import click
+
+from . import __version__
+from .commands.eval import eval_command
+from .errors import CgradError, ExitStatus, position
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cgrad")
+def cli() -> None:
+    """Values, gradients and textbook derivations of formulas.
+
+    \b
+    Examples:
+      cgrad eval "3*(a+b*c)" --at a=1,b=2,c=3
+      cgrad eval "p = x + y; g = p*z" --at x=1,y=3,z=-3 --format json
+    """
+
+
+cli.add_command(eval_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run cgrad; never let a traceback reach the user."""
+    try:
+        status = cli.main(args=argv, prog_name="cgrad", standalone_mode=False)
+        sys.stdout.flush()
+    except CgradError as error:
+        status = _report(error)
+    except click.exceptions.Exit as leave:
+        status = leave.exit_code
+    except click.ClickException as error:
+        hint = ""
+        if isinstance(error, click.UsageError) and error.ctx is not None:
+            hint = f" (see '{error.ctx.command_path} --help')"
+        sys.stderr.write(f"error: {error.format_message()}{hint}\n")
+        status = error.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        sys.stderr.write("\n")
+        status = ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        status = ExitStatus.BROKEN_PIPE
+    if status == ExitStatus.BROKEN_PIPE or _stdout_closed():
+        # Python would complain once more when it flushes stdout at exit; point stdout at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = ExitStatus.BROKEN_PIPE
+    sys.exit(int(status or 0))
+
+
+def _stdout_closed() -> bool:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return True
+    return False
+
+
+def _report(error: CgradError) -> ExitStatus:
+    lines = [f"error: {error.message}"]
+    if error.source is not None and error.offset is not None:
+        lines[0] += f" ({position(error.source, error.offset)})"
+        lines += _caret(error.source, error.offset)
+    sys.stderr.write("\n".join(lines) + "\n")
+    return error.status
+
+
+def _caret(source: str, offset: int, window: int = 70) -> list[str]:
+    """The source line around `offset` and a caret under it (wide characters counted as two columns)."""
+    start = source.rfind("\n", 0, offset) + 1
+    end = source.find("\n", offset)
+    line = source[start:len(source) if end == -1 else end]
+    column = offset - start
+    left, right = max(0, column - window), min(len(line), column + window)
+    prefix = "…" if left > 0 else ""
+    shown = prefix + line[left:right] + ("…" if right < len(line) else "")
+    before = prefix + line[left:column]
+    pad = "".join("\t" if ch == "\t" else " " * (2 if unicodedata.east_asian_width(ch) in "WF" else 1)
+                  for ch in before)
+    return ["  " + shown, "  " + pad + "^"]

@@ -1,0 +1,57 @@
+"""`cgrad eval`: value, gradient and the derivation of a formula at a point."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..bindings import bind, split_bindings
+from ..errors import InputError
+from ..numbers import FloatNumbers
+from ..options import ExpressionCommand, at_option, expression_input, read_program
+from ..passes import evaluate
+from ..syntax import parse
+
+
+@click.command("eval", cls=ExpressionCommand)
+@expression_input
+@at_option
+@click.option("--wrt", metavar="NAME[,NAME...]", help="Only these partial derivatives, in this order.")
+@click.option("--output", "output_name", metavar="NAME", help="Differentiate this assigned name instead of the last statement.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: the forward pass, backward pass and gradient as tables; json: one object.")
+@click.option("--no-trace", is_flag=True,
+              help="Only the value and the gradient: no forward and backward records (faster on large graphs).")
+@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Longest table before its middle rows are elided (0: no limit).")
+def eval_command(expression, program_file, at, wrt, output_name, output_format, no_trace, max_rows):
+    """Evaluate EXPR at the given point and differentiate it with respect to every variable.
+
+    \b
+    Examples:
+      cgrad eval "3*(a+b*c)" --at a=1,b=2,c=3
+      cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3
+      cgrad eval "relu(w*x + b)" --at w=2,x=1.5,b=-1 --format json
+      cgrad eval -x^2 --at x=3
+      echo "p = x + y; g = p*z" | cgrad eval - --at x=1,y=3,z=-3
+    """
+    numbers = FloatNumbers()
+    program = parse(read_program(expression, program_file))
+    graph = program.graph(output_name)
+    values = bind(program, split_bindings(at), numbers)
+    wanted = None
+    if wrt:
+        wanted = [name.strip() for name in wrt.split(",") if name.strip()]
+        strangers = [name for name in wanted if name not in program.variables]
+        if strangers:
+            raise InputError(f"--wrt {wrt}: no variable named {', '.join(strangers)} "
+                             f"(variables: {', '.join(program.variables) or 'none'})")
+    trace = evaluate(graph, values, numbers, wanted)
+    if output_format == "json":
+        from ..render.json import render
+
+        sys.stdout.write(render(trace, with_trace=not no_trace))
+    else:
+        from ..render.table import render
+
+        render(trace, sys.stdout, max_rows, with_trace=not no_trace)

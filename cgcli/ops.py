@@ -1,0 +1,151 @@
+"""THE op table: per op, its forward rule, its local derivatives, and how both print.
+
+Rules receive the number system `ns` first, so one rule serves every number mode. A partial
+rule receives `(ns, ans, *operands)` where `ans` is the op's output: micrograd's and HIPS
+autograd's convention, so `exp` and `tanh` reuse their output. `{0}`, `{1}` in the notations
+stand for the operands' names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import DomainError
+
+Rule = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    forward: Rule
+    partials: tuple[Rule, ...]  # one local derivative rule per operand
+    notation: str  # how a node's definition prints, e.g. "{0} + {1}" or "sin({0})"
+    partial_notations: tuple[str, ...]  # the local derivatives written out, per operand
+    callable: bool = False  # a function the language lets users call by name
+    convention: str | None = None  # the choice made where the derivative does not exist
+
+    @property
+    def arity(self) -> int:
+        return len(self.partials)
+
+
+OPS: dict[str, Op] = {}
+
+
+def _define(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
+            partial_notations: tuple[str, ...], convention: str | None = None) -> None:
+    OPS[name] = Op(name, forward, partials, notation, partial_notations,
+                   callable=notation.startswith(name + "("), convention=convention)
+
+
+def _one(ns, ans, *operands):
+    return ns.one
+
+
+def _minus_one(ns, ans, *operands):
+    return -ns.one
+
+
+def _div(ns, a, b):
+    if b == 0:
+        raise DomainError("division by zero")
+    return a / b
+
+
+def _pow(ns, a, b):
+    if a == 0 and b < 0:
+        raise DomainError("zero raised to a negative power")
+    if a < 0 and not ns.is_integer(b):
+        raise DomainError("negative base raised to a non-integer power")
+    return ns.pow(a, b)
+
+
+def _pow_dbase(ns, ans, a, b):
+    return ns.zero if b == 0 else b * _pow(ns, a, b - 1)
+
+
+def _pow_dexponent(ns, ans, a, b):
+    if a > 0:
+        return ans * ns.log(a)
+    if a == 0 and b > 0:
+        return ns.zero
+    raise DomainError("the derivative with respect to the exponent needs log of the base, "
+                      "which is not positive")
+
+
+def _log(ns, x):
+    if x <= 0:
+        raise DomainError("log of a non-positive number")
+    return ns.log(x)
+
+
+def _sqrt(ns, x):
+    if x < 0:
+        raise DomainError("square root of a negative number")
+    return ns.sqrt(x)
+
+
+def _sqrt_d(ns, ans, x):
+    if ans == 0:
+        raise DomainError("the derivative of sqrt is infinite at 0")
+    return ns.one / (2 * ans)
+
+
+def _sigmoid(ns, x):
+    if x >= 0:
+        return ns.one / (ns.one + ns.exp(-x))
+    z = ns.exp(x)  # for x < 0, so that exp cannot overflow
+    return z / (ns.one + z)
+
+
+def _softplus(ns, x):
+    return (x if x > 0 else ns.zero) + ns.log1p(ns.exp(-abs(x)))
+
+
+def _sign(ns, x):
+    return ns.one if x > 0 else -ns.one if x < 0 else ns.zero
+
+
+_define("add", lambda ns, a, b: a + b, (_one, _one), "{0} + {1}", ("1", "1"))
+_define("sub", lambda ns, a, b: a - b, (_one, _minus_one), "{0} - {1}", ("1", "-1"))
+_define("mul", lambda ns, a, b: a * b,
+        (lambda ns, ans, a, b: b, lambda ns, ans, a, b: a), "{0} · {1}", ("{1}", "{0}"))
+_define("div", _div,
+        (lambda ns, ans, a, b: ns.one / b, lambda ns, ans, a, b: -ans / b),
+        "{0} / {1}", ("1/{1}", "-{0}/{1}^2"))
+_define("pow", _pow, (_pow_dbase, _pow_dexponent), "{0} ^ {1}",
+        ("{1}·{0}^({1} - 1)", "{0}^{1}·log({0})"))
+_define("neg", lambda ns, x: -x, (_minus_one,), "-{0}", ("-1",))
+_define("id", lambda ns, x: x, (_one,), "{0}", ("1",))
+_define("exp", lambda ns, x: ns.exp(x), (lambda ns, ans, x: ans,), "exp({0})", ("exp({0})",))
+_define("log", _log, (lambda ns, ans, x: ns.one / x,), "log({0})", ("1/{0}",))
+_define("sqrt", _sqrt, (_sqrt_d,), "sqrt({0})", ("1/(2·sqrt({0}))",))
+_define("sin", lambda ns, x: ns.sin(x), (lambda ns, ans, x: ns.cos(x),), "sin({0})", ("cos({0})",))
+_define("cos", lambda ns, x: ns.cos(x), (lambda ns, ans, x: -ns.sin(x),), "cos({0})", ("-sin({0})",))
+_define("tan", lambda ns, x: ns.tan(x), (lambda ns, ans, x: ns.one + ans * ans,), "tan({0})",
+        ("1 + tan({0})^2",))
+_define("tanh", lambda ns, x: ns.tanh(x), (lambda ns, ans, x: ns.one - ans * ans,), "tanh({0})",
+        ("1 - tanh({0})^2",))
+_define("sigmoid", _sigmoid, (lambda ns, ans, x: ans * (ns.one - ans),), "sigmoid({0})",
+        ("sigmoid({0})·(1 - sigmoid({0}))",))
+_define("softplus", _softplus, (lambda ns, ans, x: _sigmoid(ns, x),), "softplus({0})",
+        ("sigmoid({0})",))
+_define("relu", lambda ns, x: x if x > 0 else ns.zero,
+        (lambda ns, ans, x: ns.one if x > 0 else ns.zero,), "relu({0})", ("[{0} > 0]",),
+        convention="relu'(0) = 0")
+_define("abs", lambda ns, x: abs(x), (lambda ns, ans, x: _sign(ns, x),), "abs({0})",
+        ("sign({0})",), convention="abs'(0) = 0")
+_define("max", lambda ns, a, b: a if a >= b else b,
+        (lambda ns, ans, a, b: ns.one if a >= b else ns.zero,
+         lambda ns, ans, a, b: ns.zero if a >= b else ns.one),
+        "max({0}, {1})", ("[{0} ≥ {1}]", "[{0} < {1}]"),
+        convention="max(a, b) with a = b sends the gradient to a")
+_define("min", lambda ns, a, b: a if a <= b else b,
+        (lambda ns, ans, a, b: ns.one if a <= b else ns.zero,
+         lambda ns, ans, a, b: ns.zero if a <= b else ns.one),
+        "min({0}, {1})", ("[{0} ≤ {1}]", "[{0} > {1}]"),
+        convention="min(a, b) with a = b sends the gradient to a")
+
+FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if op.callable}
+CONSTANTS = ("pi", "e")

@@ -1,0 +1,119 @@
+"""Forward and backward passes over a graph's topological order, producing a Trace."""
+from __future__ import annotations
+
+from .errors import DomainError, InputError, MathError, excerpt
+from .graph import CONSTANT, VARIABLE, Graph
+from .numbers import Number
+from .ops import OPS
+from .trace import BackwardRow, ForwardRow, Term, Trace
+
+_ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)
+
+
+def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None) -> Trace:
+    """Value and gradient of the graph's output at `bindings`, with the trace of both passes."""
+    nodes, names, active, order = graph.nodes, graph.names, graph.active, graph.order
+    unbound = [names[i] for i in graph.variables() if names[i] not in bindings]
+    if unbound:
+        raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
+                         f"with --at, e.g. --at {','.join(name + '=1' for name in unbound)}")
+    values: list[Number] = [None] * len(nodes)
+    forward: list[ForwardRow] = []
+    for index in order:
+        node = nodes[index]
+        if node.op == VARIABLE:
+            value = bindings[node.name]
+        elif node.op == CONSTANT:
+            value = _constant(graph, index, numbers)
+        else:
+            try:
+                value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
+            except _ARITHMETIC_FAILURES as failure:
+                raise _failure(graph, index, values, numbers, failure) from None
+            if not numbers.is_finite(value):
+                raise _failure(graph, index, values, numbers, OverflowError())
+        values[index] = value
+        if names[index] is not None:
+            forward.append(ForwardRow(names[index], node.op, _operand_names(graph, index), (node.start, node.end),
+                                      value))
+
+    adjoints: list[Number] = [None] * len(nodes)
+    terms: dict[int, list[Term]] = {index: [] for index in order if active[index]}
+    output = graph.output
+    if active[output]:
+        adjoints[output] = numbers.one
+    for index in reversed(order):
+        node, upstream = nodes[index], adjoints[index]
+        if upstream is None or not node.inputs:
+            continue
+        op = OPS[node.op]
+        operands = [values[i] for i in node.inputs]
+        operand_names = _operand_names(graph, index)
+        for position, operand in enumerate(node.inputs):
+            if not active[operand]:
+                continue
+            try:
+                local = op.partials[position](numbers, values[index], *operands)
+            except _ARITHMETIC_FAILURES as failure:
+                raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
+            contribution = upstream * local
+            if not numbers.is_finite(contribution):
+                raise _failure(graph, index, values, numbers, OverflowError(), derivative_of=operand)
+            previous = adjoints[operand]
+            adjoints[operand] = contribution if previous is None else previous + contribution
+            terms[operand].append(Term(names[index], node.op, operand_names, position, upstream, local, contribution))
+
+    backward = [BackwardRow(names[i], adjoints[i], terms[i]) for i in reversed(order) if adjoints[i] is not None]
+    variables = {names[i]: adjoints[i] for i in graph.variables()}
+    gradient = {name: variables.get(name, numbers.zero) for name in (wrt or variables)}
+    used = {nodes[i].op for i in order}
+    conventions = [op.convention for name, op in OPS.items() if name in used and op.convention]
+    return Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+
+
+def _constant(graph: Graph, index: int, numbers) -> Number:
+    node = graph.nodes[index]
+    if node.literal in ("pi", "e"):
+        return getattr(numbers, node.literal)
+    value = numbers.literal(node.literal)
+    if not numbers.is_finite(value):
+        raise MathError(f"the number {node.literal} is too large for {numbers.description}",
+                        graph.source, node.start)
+    return value
+
+
+def _operand_names(graph: Graph, index: int) -> tuple[str, ...]:
+    node = graph.nodes[index]
+    if node.op == CONSTANT:
+        return (node.literal,)
+    return tuple(graph.names[i] or graph.nodes[i].literal for i in node.inputs)
+
+
+def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception,
+             derivative_of: int | None = None) -> MathError:
+    """A MathError naming the node, its source text and its operands' values."""
+    if isinstance(failure, DomainError):
+        reason = str(failure)
+    elif isinstance(failure, ZeroDivisionError):
+        reason = "division by zero"
+    elif isinstance(failure, OverflowError):
+        reason = f"the result overflows {numbers.description}"
+    else:
+        reason = str(failure) or type(failure).__name__
+    node = graph.nodes[index]
+    operands = ", ".join(f"{_describe(graph, i)} = {numbers.format(values[i])}" for i in node.inputs)
+    what = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}"
+    if derivative_of is not None:
+        what += f", the derivative with respect to {_describe(graph, derivative_of)}"
+    return MathError(f"{what}: {reason}" + (f", where {operands}" if operands else ""), graph.source, node.start)
+
+
+def _describe(graph: Graph, index: int) -> str:
+    """How a message refers to a node: its name if the user gave one, else its source text."""
+    node = graph.nodes[index]
+    return node.name if node.name is not None else excerpt(graph.source, node.start, node.end)
+
+
+def _listing(names: list[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]

@@ -1,0 +1,1 @@
+"""Renderers: each turns a Trace into one output format and computes nothing."""

@@ -1,0 +1,30 @@
+"""JSON: one object with the value, the gradient and both passes' records."""
+from __future__ import annotations
+
+import json
+
+from ..errors import excerpt
+from ..trace import Trace
+
+
+def render(trace: Trace, with_trace: bool = True) -> str:
+    number = trace.numbers.to_json
+    document = {
+        "output": trace.output,
+        "value": number(trace.value),
+        "gradient": {name: number(value) for name, value in trace.gradient.items()},
+        "numbers": trace.numbers.name,
+        "conventions": trace.conventions,
+    }
+    if with_trace:
+        source = trace.source
+        document["forward"] = [
+            {"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
+             "text": excerpt(source, *row.span, limit=80), "span": row.span}
+            for row in trace.forward]
+        document["backward"] = [
+            {"name": row.name, "adjoint": number(row.adjoint),
+             "terms": [{"from": term.consumer, "upstream": number(term.upstream), "local": number(term.local),
+                        "contribution": number(term.contribution)} for term in row.terms]}
+            for row in trace.backward]
+    return json.dumps(document, ensure_ascii=False) + "\n"

@@ -1,0 +1,78 @@
+"""Terminal tables (Rich): the forward pass, the backward pass and the gradient, as a textbook lays them out."""
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..errors import excerpt
+from ..graph import CONSTANT, VARIABLE
+from ..trace import Trace
+from .notation import definition, local_rule, partial
+
+
+def render(trace: Trace, out: TextIO, max_rows: int = 60, with_trace: bool = True) -> None:
+    """Print the three tables to `out`; passes longer than `max_rows` (0: no limit) show both ends."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, markup=False, emoji=False, highlight=False)
+    if not console.is_terminal:
+        console.width = 10_000  # a pipe or file gets whole lines; the table is only as wide as it needs
+    fmt = trace.numbers.format
+    top = trace.output
+
+    def table(title: str, headers: list[str], right: set[int]) -> Table:
+        grid = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, header_style="bold",
+                     title_style="bold")
+        for index, header in enumerate(headers):
+            grid.add_column(header, justify="right" if index in right else "left",
+                            style="cyan" if index == 0 else None)
+        return grid
+
+    def add_rows(grid: Table, rows: list, cells) -> None:
+        shown = rows if not max_rows or len(rows) <= max_rows else rows[: max_rows // 2] + [None] + rows[-(max_rows // 2):]
+        for row in shown:
+            if row is None:
+                grid.add_row(Text("⋮"), Text(f"{len(rows) - 2 * (max_rows // 2)} more rows (--max-rows 0 shows all)",
+                                             style="dim"))
+            else:
+                grid.add_row(*(Text(cell) for cell in cells(row)))
+
+    forward = table("Forward pass (inputs to output)", ["node", "definition", "source", "value"], {3})
+    add_rows(forward, trace.forward, lambda row: (
+        row.name, definition(row),
+        "" if row.op in (VARIABLE, CONSTANT) else excerpt(trace.source, *row.span),
+        fmt(row.value)))
+
+    def chain(row) -> str:
+        return "\n".join(("" if i == 0 else "+ ") + f"{partial(top, t.consumer)} · {partial(t.consumer, row.name)}"
+                         for i, t in enumerate(row.terms)) or "(output)"
+
+    def local(row) -> str:
+        lines = []
+        for term in row.terms:
+            rule, value = local_rule(term), fmt(term.local)
+            lines.append(f"{partial(term.consumer, row.name)} = {rule}" + ("" if rule == value else f" = {value}"))
+        return "\n".join(lines)
+
+    def products(row) -> str:
+        return "\n".join(("" if i == 0 else "+ ") + f"{fmt(t.upstream)} × {fmt(t.local)}"
+                         for i, t in enumerate(row.terms))
+
+    backward = table(f"Backward pass (output to inputs): {partial(top, 'node')}",
+                     ["node", "chain rule", "local derivative", "upstream × local", partial(top, "node")], {4})
+    add_rows(backward, trace.backward, lambda row: (row.name, chain(row), local(row), products(row),
+                                                    fmt(row.adjoint)))
+
+    values = {row.name: row.value for row in trace.forward if row.op == VARIABLE}
+    gradient = table("Gradient", ["variable", "value", partial(top, "variable")], {1, 2})
+    add_rows(gradient, list(trace.gradient.items()), lambda item: (
+        item[0], fmt(values[item[0]]) if item[0] in values else "", fmt(item[1])))
+
+    if with_trace:
+        console.print(forward)
+        console.print(backward)
+    console.print(gradient)
+    notes = [f"{top} = {fmt(trace.value)}", f"numbers: {trace.numbers.description}"] + trace.conventions
+    console.print(Text(" · ".join(notes), style="dim"))

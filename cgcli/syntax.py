@@ -1,0 +1,262 @@
+"""Text → Program: the Lark LALR parser with the graph builder as its inline transformer."""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import lark
+from lark.lexer import Lexer
+
+from .errors import InputError, position
+from .graph import CONSTANT, VARIABLE, Node, Program
+from .ops import CONSTANTS, FUNCTIONS
+
+
+class Occurrence(NamedTuple):
+    """A node as it occurs at one place in the source (a name used twice has two occurrences)."""
+
+    node: int
+    start: int
+    end: int
+
+
+def grammar_text() -> str:
+    """The grammar shipped inside the package (wheel), or the repository's grammar/ (source tree)."""
+    packaged = resources.files("cgcli") / "grammar" / "cgrad.lark"
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "grammar" / "cgrad.lark").read_text(encoding="utf-8")
+
+
+class _Lexer(Lexer):
+    """One compiled regex made from the grammar's own terminals (Lark's basic lexer, minus line and
+    column bookkeeping, which errors compute from the offset). A newline inside parentheses or after
+    an operator continues the statement instead of ending it."""
+
+    __future_interface__ = 1
+    _continuing = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMMA", "LPAR"})
+
+    def __init__(self, lexer_conf) -> None:
+        # Lark's own precedence among terminals: priority, then the longest possible match first.
+        terminals = sorted(lexer_conf.terminals,
+                           key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+        self.pattern = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
+        self.ignore = frozenset(lexer_conf.ignore)
+
+    def lex(self, lexer_state, parser_state):
+        text, match, ignore, continuing = lexer_state.text.text, self.pattern.match, self.ignore, self._continuing
+        position, end, depth, previous = 0, len(text), 0, None
+        while position < end:
+            found = match(text, position)
+            if found is None:
+                raise _unexpected_character(text, position)
+            kind, start, position = found.lastgroup, position, found.end()
+            if kind in ignore:
+                continue
+            if kind == "LPAR":
+                depth += 1
+            elif kind == "RPAR":
+                depth -= 1
+            elif kind == "_SEP" and text[start] == "\n" and (depth > 0 or previous in continuing):
+                continue
+            previous = kind
+            yield _Token(kind, found.group(), start, position)
+
+
+class _Token:
+    """What Lark's parser and our callbacks read of a token; lighter than lark.Token (10⁵-term inputs)."""
+
+    __slots__ = ("type", "value", "start_pos", "end_pos")
+    line = column = end_line = end_column = None
+
+    def __init__(self, type: str, value: str, start_pos: int, end_pos: int) -> None:
+        self.type, self.value, self.start_pos, self.end_pos = type, value, start_pos, end_pos
+
+    def __str__(self) -> str:
+        return self.value
+
+    __repr__ = __str__
+
+
+class GraphBuilder:
+    """Lark callbacks, one per grammar rule; children arrive before parents, so nodes are born in
+    topological order and nothing is walked recursively."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.nodes: list[Node] = []
+        self.assigned: dict[str, int] = {}
+        self.variables: dict[str, int] = {}
+        self.first_use: dict[str, int] = {}  # name → offset where a free name or constant was first used
+
+    def _add(self, op: str, inputs: tuple[int, ...], start: int, end: int, literal: str | None = None) -> Occurrence:
+        self.nodes.append(Node(op, inputs, start, end, literal=literal))
+        return Occurrence(len(self.nodes) - 1, start, end)
+
+    def _fail(self, message: str, offset: int) -> InputError:
+        return InputError(message, self.source, offset)
+
+    # leaves
+    def number(self, children) -> Occurrence:
+        token = children[0]
+        return self._add(CONSTANT, (), token.start_pos, token.end_pos, literal=str(token))
+
+    def name(self, children) -> Occurrence:
+        token = children[0]
+        name, start, end = str(token), token.start_pos, token.end_pos
+        if name in self.assigned:
+            return Occurrence(self.assigned[name], start, end)
+        if name in self.variables:
+            return Occurrence(self.variables[name], start, end)
+        if name in FUNCTIONS:
+            raise self._fail(f"'{name}' is a function: call it with parentheses, as {name}(...)", start)
+        self.first_use.setdefault(name, start)
+        if name in CONSTANTS:
+            return self._add(CONSTANT, (), start, end, literal=name)
+        occurrence = self._add(VARIABLE, (), start, end)
+        self.nodes[-1].name = name
+        self.variables[name] = occurrence.node
+        return occurrence
+
+    # operators
+    def _binary(self, op: str, children) -> Occurrence:
+        left, _, right = children
+        return self._add(op, (left.node, right.node), left.start, right.end)
+
+    def add(self, children): return self._binary("add", children)
+    def sub(self, children): return self._binary("sub", children)
+    def mul(self, children): return self._binary("mul", children)
+    def div(self, children): return self._binary("div", children)
+    def pow(self, children): return self._binary("pow", children)
+
+    def neg(self, children) -> Occurrence:
+        sign, operand = children
+        node = self.nodes[operand.node]
+        # "-3" is read as the literal -3, not as an op applied to 3; -x, -(2^2) stay ops.
+        if (node.op == CONSTANT and node.literal not in CONSTANTS and not node.literal.startswith("-")
+                and operand.start == node.start and len(self.nodes) - 1 == operand.node):
+            node.literal = "-" + node.literal
+            node.start = sign.start_pos
+            return Occurrence(operand.node, sign.start_pos, operand.end)
+        return self._add("neg", (operand.node,), sign.start_pos, operand.end)
+
+    def pos(self, children) -> Occurrence:
+        sign, operand = children
+        return Occurrence(operand.node, sign.start_pos, operand.end)
+
+    def implicit_mul(self, children) -> Occurrence:
+        token, factor = children
+        number = self.number([token])
+        return self._add("mul", (number.node, factor.node), token.start_pos, factor.end)
+
+    def group(self, children) -> Occurrence:
+        opening, inner, closing = children
+        return Occurrence(inner.node, opening.start_pos, closing.end_pos)
+
+    def arguments(self, children) -> list[Occurrence]:
+        return list(children)
+
+    def call(self, children) -> Occurrence:
+        token, _, arguments, closing = children
+        name, arguments = str(token), arguments or []
+        op = FUNCTIONS.get(name)
+        if op is None:
+            raise self._fail(unknown_function_message(name), token.start_pos)
+        if len(arguments) != op.arity:
+            wanted = "1 argument" if op.arity == 1 else f"{op.arity} arguments"
+            raise self._fail(f"{name}() takes {wanted}, got {len(arguments)}", token.start_pos)
+        return self._add(op.name, tuple(a.node for a in arguments), token.start_pos, closing.end_pos)
+
+    # statements
+    def assign(self, children) -> Occurrence:
+        token, value = children
+        name = str(token)
+        if name in FUNCTIONS:
+            raise self._fail(f"'{name}' is a function name and cannot be assigned", token.start_pos)
+        if name in self.assigned:
+            first = self.nodes[self.assigned[name]]
+            raise self._fail(f"'{name}' is assigned twice (first at {position(self.source, first.start)}); "
+                             "each name is assigned once", token.start_pos)
+        if name in self.first_use:
+            raise self._fail(f"'{name}' is used at {position(self.source, self.first_use[name])} "
+                             "before it is assigned here", token.start_pos)
+        node = self.nodes[value.node]
+        if node.name is not None or (node.op == CONSTANT and node.literal in CONSTANTS):
+            value = self._add("id", (value.node,), value.start, value.end)
+            node = self.nodes[value.node]
+        node.name = name
+        self.assigned[name] = value.node
+        return Occurrence(value.node, token.start_pos, value.end)
+
+    def program(self, children) -> Program:
+        if not children:
+            raise InputError("empty expression: there is nothing to evaluate")
+        return Program(self.source, self.nodes, self.assigned, self.variables, children[-1].node)
+
+
+def unknown_function_message(name: str) -> str:
+    known = sorted(FUNCTIONS)
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return f"unknown function '{name}'; {hint}known functions: {', '.join(known)}"
+
+
+_TERMINALS = {  # how the parser's expected-token names read to a person, in the order listed
+    "NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "MINUS": "'-'", "PLUS": "'+'",
+    "STAR": "'*'", "SLASH": "'/'", "POW": "'^'", "RPAR": "')'", "COMMA": "','", "EQUAL": "'='",
+    "_SEP": "';'", "$END": "the end of the input",
+}
+_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
+
+
+def _expected(names: set[str]) -> str:
+    names = set(names)
+    words = []
+    if _OPERATORS <= names:
+        names -= _OPERATORS
+        words.append("an operator")
+    words += [text for key, text in _TERMINALS.items() if key in names]
+    if not words:
+        return ""
+    return "; expected " + (words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1])
+
+
+def _syntax_error(error, source: str) -> InputError:
+    token = error.token
+    if token.type == "$END":
+        offset = len(source.rstrip())
+        what = "unexpected end of input"
+    else:
+        offset = token.start_pos
+        shown = "a new line" if token.value == "\n" else repr(str(token))
+        what = f"unexpected {shown}"
+    return InputError(f"syntax error: {what}{_expected(error.expected)}", source, offset)
+
+
+def _unexpected_character(source: str, offset: int) -> InputError:
+    character = source[offset]
+    name = unicodedata.name(character, "")
+    described = f" ({name.lower()})" if name and not character.isascii() else ""
+    return InputError(f"syntax error: unexpected character {character!r}{described}", source, offset)
+
+
+def parse(source: str) -> Program:
+    """Parse a program (statements separated by ';' or new lines) into a Program."""
+    source = unicodedata.normalize("NFC", source)
+    if not source.strip():
+        raise InputError("empty expression: there is nothing to evaluate")
+    builder = GraphBuilder(source)
+    parser = lark.Lark(grammar_text(), parser="lalr", lexer=_Lexer, start="program",
+                      transformer=builder, maybe_placeholders=True, cache=True)
+    try:
+        return parser.parse(source)
+    except lark.UnexpectedToken as error:
+        raise _syntax_error(error, source) from None
+    except lark.exceptions.VisitError as error:  # an InputError raised by a builder callback
+        if isinstance(error.orig_exc, InputError):
+            raise error.orig_exc from None
+        raise
