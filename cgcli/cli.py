@@ -1,6 +1,7 @@
 """The cgrad command: the group of commands, and the one place where errors become exit statuses."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import unicodedata
@@ -29,13 +30,18 @@ cli.add_command(eval_command)
 
 def main(argv: list[str] | None = None) -> None:
     """Run cgrad; never let a traceback reach the user."""
+    # A run is short and its graph holds no reference cycles worth collecting; the cyclic
+    # collector would rescan the growing heap of nodes and trace rows over and over.
+    gc.disable()
     try:
         status = cli.main(args=argv, prog_name="cgrad", standalone_mode=False)
-        sys.stdout.flush()
     except CgradError as error:
         status = _report(error)
     except click.exceptions.Exit as leave:
         status = leave.exit_code
+    except click.exceptions.NoArgsIsHelpError as bare:  # plain `cgrad`: the help is the answer
+        click.echo(bare.ctx.get_help())
+        status = ExitStatus.OK
     except click.ClickException as error:
         hint = ""
         if isinstance(error, click.UsageError) and error.ctx is not None:
@@ -45,24 +51,27 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, click.exceptions.Abort):
         sys.stderr.write("\n")
         status = ExitStatus.INTERRUPTED
-    except BrokenPipeError:
-        status = ExitStatus.BROKEN_PIPE
-    if status == ExitStatus.BROKEN_PIPE or _stdout_closed():
+    except RecursionError:
+        sys.stderr.write("error: the input is nested too deeply for this Python\n")
+        status = ExitStatus.INPUT
+    except MemoryError:
+        sys.stderr.write("error: out of memory: the input is too large\n")
+        status = ExitStatus.MATH
+    except Exception as bug:  # noqa: BLE001 - the promise is: never a traceback
+        if os.environ.get("CGRAD_DEBUG"):
+            raise
+        sys.stderr.write(f"error: internal error, please report it with the command that caused it "
+                         f"({type(bug).__name__}: {bug}); CGRAD_DEBUG=1 shows the traceback\n")
+        status = ExitStatus.MATH
+    if status == ExitStatus.BROKEN_PIPE:
         # Python would complain once more when it flushes stdout at exit; point stdout at nothing.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        status = ExitStatus.BROKEN_PIPE
     sys.exit(int(status or 0))
 
 
-def _stdout_closed() -> bool:
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        return True
-    return False
-
-
 def _report(error: CgradError) -> ExitStatus:
+    if not error.message:
+        return error.status
     lines = [f"error: {error.message}"]
     if error.source is not None and error.offset is not None:
         lines[0] += f" ({position(error.source, error.offset)})"

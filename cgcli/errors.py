@@ -36,6 +36,12 @@ class MathError(CgradError):
     status = ExitStatus.MATH
 
 
+class OutputClosed(CgradError):
+    """Whoever read stdout stopped reading (`cgrad … | head -1`): end quietly."""
+
+    status = ExitStatus.BROKEN_PIPE
+
+
 class DomainError(ArithmeticError):
     """Raised by an op rule; the passes add which node and which operands."""
 

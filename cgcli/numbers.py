@@ -40,8 +40,7 @@ class FloatNumbers:
             value = -(value / divisor) if denominator_sign == "-" else value / divisor
         return -value if sign == "-" else value
 
-    def is_finite(self, x: float) -> bool:
-        return math.isfinite(x)
+    is_finite = staticmethod(math.isfinite)
 
     def is_integer(self, x: float) -> bool:
         return x.is_integer()

@@ -70,8 +70,7 @@ def _pow_dexponent(ns, ans, a, b):
         return ans * ns.log(a)
     if a == 0 and b > 0:
         return ns.zero
-    raise DomainError("the derivative with respect to the exponent needs log of the base, "
-                      "which is not positive")
+    raise DomainError("it needs the log of the base, which is not positive")
 
 
 def _log(ns, x):
@@ -88,7 +87,7 @@ def _sqrt(ns, x):
 
 def _sqrt_d(ns, ans, x):
     if ans == 0:
-        raise DomainError("the derivative of sqrt is infinite at 0")
+        raise DomainError("sqrt has an infinite slope at 0")
     return ns.one / (2 * ans)
 
 
@@ -115,20 +114,20 @@ _define("div", _div,
         (lambda ns, ans, a, b: ns.one / b, lambda ns, ans, a, b: -ans / b),
         "{0} / {1}", ("1/{1}", "-{0}/{1}^2"))
 _define("pow", _pow, (_pow_dbase, _pow_dexponent), "{0} ^ {1}",
-        ("{1}·{0}^({1} - 1)", "{0}^{1}·log({0})"))
+        ("{1}·{0}^({1} - 1)", "{ans}·log({0})"))
 _define("neg", lambda ns, x: -x, (_minus_one,), "-{0}", ("-1",))
 _define("id", lambda ns, x: x, (_one,), "{0}", ("1",))
-_define("exp", lambda ns, x: ns.exp(x), (lambda ns, ans, x: ans,), "exp({0})", ("exp({0})",))
+_define("exp", lambda ns, x: ns.exp(x), (lambda ns, ans, x: ans,), "exp({0})", ("{ans}",))
 _define("log", _log, (lambda ns, ans, x: ns.one / x,), "log({0})", ("1/{0}",))
-_define("sqrt", _sqrt, (_sqrt_d,), "sqrt({0})", ("1/(2·sqrt({0}))",))
+_define("sqrt", _sqrt, (_sqrt_d,), "sqrt({0})", ("1/(2·{ans})",))
 _define("sin", lambda ns, x: ns.sin(x), (lambda ns, ans, x: ns.cos(x),), "sin({0})", ("cos({0})",))
 _define("cos", lambda ns, x: ns.cos(x), (lambda ns, ans, x: -ns.sin(x),), "cos({0})", ("-sin({0})",))
 _define("tan", lambda ns, x: ns.tan(x), (lambda ns, ans, x: ns.one + ans * ans,), "tan({0})",
-        ("1 + tan({0})^2",))
+        ("1 + {ans}^2",))
 _define("tanh", lambda ns, x: ns.tanh(x), (lambda ns, ans, x: ns.one - ans * ans,), "tanh({0})",
-        ("1 - tanh({0})^2",))
+        ("1 - {ans}^2",))
 _define("sigmoid", _sigmoid, (lambda ns, ans, x: ans * (ns.one - ans),), "sigmoid({0})",
-        ("sigmoid({0})·(1 - sigmoid({0}))",))
+        ("{ans}·(1 - {ans})",))
 _define("softplus", _softplus, (lambda ns, ans, x: _sigmoid(ns, x),), "softplus({0})",
         ("sigmoid({0})",))
 _define("relu", lambda ns, x: x if x > 0 else ns.zero,

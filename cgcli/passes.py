@@ -18,6 +18,8 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
                          f"with --at, e.g. --at {','.join(name + '=1' for name in unbound)}")
     values: list[Number] = [None] * len(nodes)
+    operand_names: list[tuple[str, ...] | None] = [None] * len(nodes)
+    is_finite = numbers.is_finite
     forward: list[ForwardRow] = []
     for index in order:
         node = nodes[index]
@@ -30,12 +32,12 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
                 value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
             except _ARITHMETIC_FAILURES as failure:
                 raise _failure(graph, index, values, numbers, failure) from None
-            if not numbers.is_finite(value):
+            if not is_finite(value):
                 raise _failure(graph, index, values, numbers, OverflowError())
         values[index] = value
         if names[index] is not None:
-            forward.append(ForwardRow(names[index], node.op, _operand_names(graph, index), (node.start, node.end),
-                                      value))
+            operand_names[index] = _operand_names(graph, index)
+            forward.append(ForwardRow(names[index], node.op, operand_names[index], (node.start, node.end), value))
 
     adjoints: list[Number] = [None] * len(nodes)
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index]}
@@ -48,7 +50,6 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
             continue
         op = OPS[node.op]
         operands = [values[i] for i in node.inputs]
-        operand_names = _operand_names(graph, index)
         for position, operand in enumerate(node.inputs):
             if not active[operand]:
                 continue
@@ -57,11 +58,12 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
             except _ARITHMETIC_FAILURES as failure:
                 raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
             contribution = upstream * local
-            if not numbers.is_finite(contribution):
+            if not is_finite(contribution):
                 raise _failure(graph, index, values, numbers, OverflowError(), derivative_of=operand)
             previous = adjoints[operand]
             adjoints[operand] = contribution if previous is None else previous + contribution
-            terms[operand].append(Term(names[index], node.op, operand_names, position, upstream, local, contribution))
+            terms[operand].append(Term(names[index], node.op, operand_names[index], position, upstream, local,
+                                       contribution))
 
     backward = [BackwardRow(names[i], adjoints[i], terms[i]) for i in reversed(order) if adjoints[i] is not None]
     variables = {names[i]: adjoints[i] for i in graph.variables()}
@@ -101,11 +103,14 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
     else:
         reason = str(failure) or type(failure).__name__
     node = graph.nodes[index]
-    operands = ", ".join(f"{_describe(graph, i)} = {numbers.format(values[i])}" for i in node.inputs)
-    what = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}"
-    if derivative_of is not None:
-        what += f", the derivative with respect to {_describe(graph, derivative_of)}"
-    return MathError(f"{what}: {reason}" + (f", where {operands}" if operands else ""), graph.source, node.start)
+    operands = ", ".join(f"{_describe(graph, i)} = {numbers.format(values[i])}"
+                         for i in node.inputs if graph.nodes[i].op != CONSTANT)
+    message = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}: "
+    if derivative_of is None:
+        message += reason
+    else:
+        message += f"the derivative with respect to {_describe(graph, derivative_of)} is undefined ({reason})"
+    return MathError(message + (f", where {operands}" if operands else ""), graph.source, node.start)
 
 
 def _describe(graph: Graph, index: int) -> str:

@@ -92,6 +92,7 @@ class GraphBuilder:
         self.assigned: dict[str, int] = {}
         self.variables: dict[str, int] = {}
         self.first_use: dict[str, int] = {}  # name → offset where a free name or constant was first used
+        self.assigned_at: dict[str, int] = {}  # name → offset of its assignment
 
     def _add(self, op: str, inputs: tuple[int, ...], start: int, end: int, literal: str | None = None) -> Occurrence:
         self.nodes.append(Node(op, inputs, start, end, literal=literal))
@@ -178,8 +179,7 @@ class GraphBuilder:
         if name in FUNCTIONS:
             raise self._fail(f"'{name}' is a function name and cannot be assigned", token.start_pos)
         if name in self.assigned:
-            first = self.nodes[self.assigned[name]]
-            raise self._fail(f"'{name}' is assigned twice (first at {position(self.source, first.start)}); "
+            raise self._fail(f"'{name}' is assigned twice (first at {position(self.source, self.assigned_at[name])}); "
                              "each name is assigned once", token.start_pos)
         if name in self.first_use:
             raise self._fail(f"'{name}' is used at {position(self.source, self.first_use[name])} "
@@ -190,6 +190,7 @@ class GraphBuilder:
             node = self.nodes[value.node]
         node.name = name
         self.assigned[name] = value.node
+        self.assigned_at[name] = token.start_pos
         return Occurrence(value.node, token.start_pos, value.end)
 
     def program(self, children) -> Program:

@@ -1,10 +1,9 @@
 """`cgrad eval`: value, gradient and the derivation of a formula at a point."""
 from __future__ import annotations
 
-import sys
-
 import click
 
+from .. import output
 from ..bindings import bind, split_bindings
 from ..errors import InputError
 from ..numbers import FloatNumbers
@@ -50,8 +49,8 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
     if output_format == "json":
         from ..render.json import render
 
-        sys.stdout.write(render(trace, with_trace=not no_trace))
+        output.write(render(trace, with_trace=not no_trace))
     else:
         from ..render.table import render
 
-        render(trace, sys.stdout, max_rows, with_trace=not no_trace)
+        output.write(render(trace, output.is_terminal(), max_rows, with_trace=not no_trace))

@@ -6,11 +6,11 @@ from ..ops import OPS
 from ..trace import ForwardRow, Term
 
 
-def _fill(template: str, operands: tuple[str, ...], function_call: bool) -> str:
+def _fill(template: str, operands: tuple[str, ...], function_call: bool, ans: str = "") -> str:
     # a negative literal needs parentheses after an operator: "a - (-3)", but not in "max(-3, a)"
     if not function_call and any(operand[0] == "-" for operand in operands):
         operands = tuple(f"({operand})" if operand[0] == "-" else operand for operand in operands)
-    return template.format(*operands)
+    return template.format(*operands, ans=ans)
 
 
 def definition(row: ForwardRow) -> str:
@@ -26,7 +26,7 @@ def definition(row: ForwardRow) -> str:
 def local_rule(term: Term) -> str:
     """The local derivative ∂consumer/∂node written out: `c` for ∂(b·c)/∂b."""
     op = OPS[term.consumer_op]
-    return _fill(op.partial_notations[term.operand_index], term.consumer_operands, op.callable)
+    return _fill(op.partial_notations[term.operand_index], term.consumer_operands, op.callable, term.consumer)
 
 
 def partial(top: str, bottom: str) -> str:

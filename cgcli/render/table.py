@@ -1,24 +1,28 @@
 """Terminal tables (Rich): the forward pass, the backward pass and the gradient, as a textbook lays them out."""
 from __future__ import annotations
 
-from typing import TextIO
-
 from ..errors import excerpt
 from ..graph import CONSTANT, VARIABLE
 from ..trace import Trace
 from .notation import definition, local_rule, partial
 
 
-def render(trace: Trace, out: TextIO, max_rows: int = 60, with_trace: bool = True) -> None:
-    """Print the three tables to `out`; passes longer than `max_rows` (0: no limit) show both ends."""
+def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = True) -> str:
+    """The three tables; passes longer than `max_rows` (0: no limit) show both ends. For a terminal
+    they fit its width and may be coloured; elsewhere lines are whole, plain and unpadded."""
+    import io
+
     from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=out, markup=False, emoji=False, highlight=False)
-    if not console.is_terminal:
-        console.width = 10_000  # a pipe or file gets whole lines; the table is only as wide as it needs
+    buffer = io.StringIO()
+    if terminal:
+        console = Console(file=buffer, force_terminal=True, markup=False, emoji=False, highlight=False)
+    else:
+        console = Console(file=buffer, width=10_000, color_system=None, markup=False, emoji=False,
+                          highlight=False)
     fmt = trace.numbers.format
     top = trace.output
 
@@ -56,8 +60,12 @@ def render(trace: Trace, out: TextIO, max_rows: int = 60, with_trace: bool = Tru
             lines.append(f"{partial(term.consumer, row.name)} = {rule}" + ("" if rule == value else f" = {value}"))
         return "\n".join(lines)
 
+    def factor(value) -> str:
+        text = fmt(value)
+        return f"({text})" if text.startswith("-") else text
+
     def products(row) -> str:
-        return "\n".join(("" if i == 0 else "+ ") + f"{fmt(t.upstream)} × {fmt(t.local)}"
+        return "\n".join(("" if i == 0 else "+ ") + f"{fmt(t.upstream)} × {factor(t.local)}"
                          for i, t in enumerate(row.terms))
 
     backward = table(f"Backward pass (output to inputs): {partial(top, 'node')}",
@@ -76,3 +84,4 @@ def render(trace: Trace, out: TextIO, max_rows: int = 60, with_trace: bool = Tru
     console.print(gradient)
     notes = [f"{top} = {fmt(trace.value)}", f"numbers: {trace.numbers.description}"] + trace.conventions
     console.print(Text(" · ".join(notes), style="dim"))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
