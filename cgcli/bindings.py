@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import InputError, MathError
+from .errors import InputError, MathError, shorten
 from .graph import Program
 from .numbers import Number
 from .ops import CONSTANTS
@@ -20,8 +20,8 @@ def split_bindings(texts: tuple[str, ...]) -> list[tuple[str, str]]:
             name, equals, value = item.partition("=")
             name = unicodedata.normalize("NFC", name.strip())
             if not equals or not NAME.fullmatch(name) or not value.strip():
-                raise InputError(f"--at {text}: expected NAME=VALUE, e.g. --at a=1,b=-2.5,c=1/3 "
-                                 f"(the part {item.strip()!r} is not of that form)")
+                raise InputError(f"--at {shorten(text)}: expected NAME=VALUE, e.g. --at a=1,b=-2.5,c=1/3 "
+                                 f"(the part {shorten(item.strip())!r} is not of that form)")
             pairs.append((name, value.strip()))
     return pairs
 
@@ -44,23 +44,24 @@ def bind(program: Program, pairs: list[tuple[str, str]], numbers) -> dict[str, N
     """Values for the program's free variables, converted by the number system."""
     values: dict[str, Number] = {}
     for name, text in pairs:
+        shown = f"--at {shorten(name)}"
         if name in values:
-            raise InputError(f"--at {name}: given twice")
+            raise InputError(f"{shown}: given twice")
         if name in program.assigned:
-            raise InputError(f"--at {name}: '{name}' is computed by the program, so it cannot be given a value")
+            raise InputError(f"{shown}: it is computed by the program, so it cannot be given a value")
         if name not in program.variables and name in CONSTANTS:
-            raise InputError(f"--at {name}: '{name}' is the constant {name} in expressions; "
+            raise InputError(f"{shown}: '{name}' is the constant {name} in expressions; "
                              "give the variable another name")
         if name not in program.variables:
             known = ", ".join(program.variables) or "none"
-            raise InputError(f"--at {name}: the expression has no variable '{name}' (its variables: {known})")
+            raise InputError(f"{shown}: the expression has no variable of that name (its variables: {shorten(known, 200)})")
         try:
             value = numbers.parse(text)
         except ZeroDivisionError:
-            raise MathError(f"--at {name}={text}: division by zero") from None
+            raise MathError(f"{shown}={shorten(text)}: division by zero") from None
         if value is None:
-            raise InputError(f"--at {name}={text}: not a number (write e.g. 2, -1.5, 3e-4 or 1/3)")
+            raise InputError(f"{shown}={shorten(text)}: not a number (write e.g. 2, -1.5, 3e-4 or 1/3)")
         if not numbers.is_finite(value):
-            raise MathError(f"--at {name}={text}: too large for {numbers.description}")
+            raise MathError(f"{shown}={shorten(text)}: too large for {numbers.description}")
         values[name] = value
     return values

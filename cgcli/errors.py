@@ -66,3 +66,10 @@ def excerpt(source: str, start: int, end: int, limit: int = 60) -> str:
         tail = " ".join(source[end - 2 * limit:end].split())
     half = (limit - 1) // 2
     return head[:half] + "…" + tail[-half:]
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A name or number quoted in a message, elided in the middle past `limit` characters."""
+    if len(text) <= limit:
+        return text
+    return text[: limit // 2] + "…" + text[-(limit // 2 - 1):]

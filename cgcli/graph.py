@@ -78,11 +78,18 @@ class Graph:
                 for operand in nodes[index].inputs:
                     needed[operand] = True
         order = [index for index in range(root + 1) if needed[index]]
-        active = [False] * len(nodes)
-        for index in order:
-            node = nodes[index]
-            active[index] = node.op == VARIABLE or any(active[i] for i in node.inputs)
-        return cls(program.source, nodes, order, _names(nodes, order, program), active)
+        graph = cls(program.source, nodes, order, _names(nodes, order, program), [])
+        graph.active = graph.depends_on(set(program.variables))
+        return graph
+
+    def depends_on(self, variables: set[str]) -> list[bool]:
+        """Per node: whether it depends on one of these variables."""
+        depends = [False] * len(self.nodes)
+        for index in self.order:
+            node = self.nodes[index]
+            depends[index] = (node.name in variables if node.op == VARIABLE
+                              else any(depends[i] for i in node.inputs))
+        return depends
 
 
 def _names(nodes: list[Node], order: list[int], program: Program) -> list[str | None]:

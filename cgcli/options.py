@@ -6,9 +6,10 @@ import sys
 
 import click
 
-from .errors import InputError
+from .errors import InputError, shorten
 
 _LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?")
+_MATH = re.compile(r"[-+*/^()\s·×−]")  # "-f^2" is an expression, "-fprogram.txt" is -f program.txt
 
 
 class ExpressionCommand(click.Command):
@@ -31,7 +32,8 @@ class ExpressionCommand(click.Command):
                 if arg in takes_value:
                     skip = True
                 elif (arg.startswith("-") and arg != "-" and arg.split("=")[0] not in known
-                      and not _LONG_OPTION.fullmatch(arg) and not (arg[:2] in known and arg[:2] in takes_value)):
+                      and not _LONG_OPTION.fullmatch(arg)
+                      and not (arg[:2] in takes_value and not _MATH.search(arg[2:]))):
                     args = args[:index] + args[index + 1:] + ["--", arg]
                     break
         return super().parse_args(ctx, args)
@@ -54,13 +56,20 @@ def read_program(expression: str | None, program_file: str | None) -> str:
     if expression is not None and program_file is not None:
         raise InputError("give either EXPR or -f FILE, not both")
     if expression == "-" or program_file == "-":
-        return sys.stdin.read()
+        return _decode(sys.stdin.buffer.read(), "stdin")
     if program_file is not None:
         try:
-            with open(program_file, encoding="utf-8") as handle:
-                return handle.read()
-        except (OSError, UnicodeDecodeError) as failure:
-            raise InputError(f"cannot read {program_file}: {getattr(failure, 'strerror', None) or failure}") from None
+            with open(program_file, "rb") as handle:
+                return _decode(handle.read(), program_file)
+        except OSError as failure:
+            raise InputError(f"cannot read {shorten(program_file)}: {failure.strerror or failure}") from None
     if expression is None:
         raise InputError("no expression: give EXPR, '-' to read stdin, or -f FILE")
     return expression
+
+
+def _decode(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as failure:
+        raise InputError(f"{shorten(origin)} is not UTF-8 text (byte {failure.start + 1} cannot be decoded)") from None

@@ -1,7 +1,7 @@
 """Forward and backward passes over a graph's topological order, producing a Trace."""
 from __future__ import annotations
 
-from .errors import DomainError, InputError, MathError, excerpt
+from .errors import DomainError, InputError, MathError, excerpt, shorten
 from .graph import CONSTANT, VARIABLE, Graph
 from .numbers import Number
 from .ops import OPS
@@ -10,13 +10,16 @@ from .trace import BackwardRow, ForwardRow, Term, Trace
 _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)
 
 
-def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None) -> Trace:
-    """Value and gradient of the graph's output at `bindings`, with the trace of both passes."""
-    nodes, names, active, order = graph.nodes, graph.names, graph.active, graph.order
+def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None,
+             record: bool = True) -> Trace:
+    """Value and gradient of the graph's output at `bindings`, with the trace of both passes
+    (without `record`, the trace keeps only the variables' rows)."""
+    nodes, names, order = graph.nodes, graph.names, graph.order
+    active = graph.active if wrt is None else graph.depends_on(set(wrt))  # skip derivatives nobody asked for
     unbound = [names[i] for i in graph.variables() if names[i] not in bindings]
     if unbound:
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
-                         f"with --at, e.g. --at {','.join(name + '=1' for name in unbound)}")
+                         f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound), 80)}")
     values: list[Number] = [None] * len(nodes)
     operand_names: list[tuple[str, ...] | None] = [None] * len(nodes)
     is_finite = numbers.is_finite
@@ -35,12 +38,12 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
             if not is_finite(value):
                 raise _failure(graph, index, values, numbers, OverflowError())
         values[index] = value
-        if names[index] is not None:
+        if names[index] is not None and (record or node.op == VARIABLE):
             operand_names[index] = _operand_names(graph, index)
             forward.append(ForwardRow(names[index], node.op, operand_names[index], (node.start, node.end), value))
 
     adjoints: list[Number] = [None] * len(nodes)
-    terms: dict[int, list[Term]] = {index: [] for index in order if active[index]}
+    terms: dict[int, list[Term]] = {index: [] for index in order if active[index] and record}
     output = graph.output
     if active[output]:
         adjoints[output] = numbers.one
@@ -62,10 +65,12 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
                 raise _failure(graph, index, values, numbers, OverflowError(), derivative_of=operand)
             previous = adjoints[operand]
             adjoints[operand] = contribution if previous is None else previous + contribution
-            terms[operand].append(Term(names[index], node.op, operand_names[index], position, upstream, local,
-                                       contribution))
+            if record:
+                terms[operand].append(Term(names[index], node.op, operand_names[index], position, upstream, local,
+                                           contribution))
 
-    backward = [BackwardRow(names[i], adjoints[i], terms[i]) for i in reversed(order) if adjoints[i] is not None]
+    backward = [BackwardRow(names[i], adjoints[i], terms[i])
+                for i in reversed(order) if adjoints[i] is not None] if record else []
     variables = {names[i]: adjoints[i] for i in graph.variables()}
     gradient = {name: variables.get(name, numbers.zero) for name in (wrt or variables)}
     used = {nodes[i].op for i in order}
@@ -79,7 +84,7 @@ def _constant(graph: Graph, index: int, numbers) -> Number:
         return getattr(numbers, node.literal)
     value = numbers.literal(node.literal)
     if not numbers.is_finite(value):
-        raise MathError(f"the number {node.literal} is too large for {numbers.description}",
+        raise MathError(f"the number {shorten(node.literal)} is too large for {numbers.description}",
                         graph.source, node.start)
     return value
 
@@ -120,5 +125,5 @@ def _describe(graph: Graph, index: int) -> str:
 
 
 def _listing(names: list[str]) -> str:
-    quoted = [f"'{name}'" for name in names]
+    quoted = [f"'{shorten(name)}'" for name in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]

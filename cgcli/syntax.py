@@ -11,7 +11,7 @@ from typing import NamedTuple
 import lark
 from lark.lexer import Lexer
 
-from .errors import InputError, position
+from .errors import InputError, position, shorten
 from .graph import CONSTANT, VARIABLE, Node, Program
 from .ops import CONSTANTS, FUNCTIONS
 
@@ -179,10 +179,10 @@ class GraphBuilder:
         if name in FUNCTIONS:
             raise self._fail(f"'{name}' is a function name and cannot be assigned", token.start_pos)
         if name in self.assigned:
-            raise self._fail(f"'{name}' is assigned twice (first at {position(self.source, self.assigned_at[name])}); "
+            raise self._fail(f"'{shorten(name)}' is assigned twice (first at {position(self.source, self.assigned_at[name])}); "
                              "each name is assigned once", token.start_pos)
         if name in self.first_use:
-            raise self._fail(f"'{name}' is used at {position(self.source, self.first_use[name])} "
+            raise self._fail(f"'{shorten(name)}' is used at {position(self.source, self.first_use[name])} "
                              "before it is assigned here", token.start_pos)
         node = self.nodes[value.node]
         if node.name is not None or (node.op == CONSTANT and node.literal in CONSTANTS):
@@ -203,7 +203,7 @@ def unknown_function_message(name: str) -> str:
     known = sorted(FUNCTIONS)
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]}? " if close else ""
-    return f"unknown function '{name}'; {hint}known functions: {', '.join(known)}"
+    return f"unknown function '{shorten(name)}'; {hint}known functions: {', '.join(known)}"
 
 
 _TERMINALS = {  # how the parser's expected-token names read to a person, in the order listed
@@ -233,7 +233,7 @@ def _syntax_error(error, source: str) -> InputError:
         what = "unexpected end of input"
     else:
         offset = token.start_pos
-        shown = "a new line" if token.value == "\n" else repr(str(token))
+        shown = "a new line" if token.value == "\n" else repr(shorten(str(token)))
         what = f"unexpected {shown}"
     return InputError(f"syntax error: {what}{_expected(error.expected)}", source, offset)
 

@@ -1,6 +1,8 @@
 """`cgrad eval`: value, gradient and the derivation of a formula at a point."""
 from __future__ import annotations
 
+import unicodedata
+
 import click
 
 from .. import output
@@ -36,16 +38,16 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
     """
     numbers = FloatNumbers()
     program = parse(read_program(expression, program_file))
-    graph = program.graph(output_name)
+    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     values = bind(program, split_bindings(at), numbers)
     wanted = None
     if wrt:
-        wanted = [name.strip() for name in wrt.split(",") if name.strip()]
+        wanted = [unicodedata.normalize("NFC", name.strip()) for name in wrt.split(",") if name.strip()]
         strangers = [name for name in wanted if name not in program.variables]
         if strangers:
             raise InputError(f"--wrt {wrt}: no variable named {', '.join(strangers)} "
                              f"(variables: {', '.join(program.variables) or 'none'})")
-    trace = evaluate(graph, values, numbers, wanted)
+    trace = evaluate(graph, values, numbers, wanted, record=not no_trace)
     if output_format == "json":
         from ..render.json import render
 

@@ -1,0 +1,108 @@
+"""Shared helpers for the cgrad test suite.
+
+* `run_cgrad(*args, input=None, env=None, cwd=None)` runs the command as a separate process,
+  `[sys.executable, "-m", "cgcli", *args]`, and returns `(code, stdout, stderr)`; it is both a
+  fixture and a plain function (import it from conftest in helpers that need it).
+* `run_json(*args)` runs `cgrad ... --format json`, asserts success and returns the parsed object.
+* `api(src, **values)` evaluates through the Python API (no process start-up), returns the Trace.
+* `central_difference(f, point, name)` is the reference derivative used across the suite.
+* the `slow` marker is registered here; slow tests still run by default
+  (deselect them with `-m "not slow"`).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from typing import Callable
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds wheels, creates venvs or evaluates 10^5-node graphs "
+                                       "(run by default; deselect with -m 'not slow')")
+
+
+def _environment(extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    # Never let the developer's terminal settings leak into assertions about output.
+    env.pop("NO_COLOR", None)
+    env.pop("FORCE_COLOR", None)
+    env.pop("PYTHONIOENCODING", None)
+    env["COLUMNS"] = env.get("COLUMNS", "200")
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_cgrad_process(*args: str, input: str | None = None, env: dict | None = None,
+                      cwd: str | None = None, timeout: float = 120) -> tuple[int, str, str]:
+    """Run `python -m cgcli ARGS...`; return (exit code, stdout, stderr) as text."""
+    completed = subprocess.run([sys.executable, "-m", "cgcli", *args], input=input, capture_output=True,
+                               text=True, encoding="utf-8", errors="replace", env=_environment(env),
+                               cwd=cwd or REPO, timeout=timeout)
+    return completed.returncode, completed.stdout, completed.stderr
+
+
+@pytest.fixture
+def run_cgrad():
+    """The `run_cgrad(*args, input=None, env=None, cwd=None)` helper as a fixture."""
+    return run_cgrad_process
+
+
+def parse_json_output(stdout: str) -> dict:
+    """The one JSON object cgrad --format json prints (exactly one line of JSON)."""
+    text = stdout.strip()
+    assert text, "cgrad printed nothing on stdout"
+    return json.loads(text)
+
+
+def run_json_process(*args: str, input: str | None = None) -> dict:
+    """`cgrad ARGS --format json`, asserting exit 0 and a clean stderr; the parsed object."""
+    code, out, err = run_cgrad_process(*args, "--format", "json", input=input)
+    assert code == 0, f"exit {code}; stderr:\n{err}"
+    assert "Traceback" not in err
+    return parse_json_output(out)
+
+
+@pytest.fixture
+def run_json():
+    return run_json_process
+
+
+def api(source: str, output: str | None = None, wrt: list[str] | None = None, **values: float):
+    """Evaluate `source` at `values` through the Python API; the Trace."""
+    from cgcli.numbers import FloatNumbers
+    from cgcli.passes import evaluate
+    from cgcli.syntax import parse
+
+    graph = parse(source).graph(output)
+    return evaluate(graph, {name: float(v) for name, v in values.items()}, FloatNumbers(), wrt)
+
+
+def central_difference(f: Callable[[dict], float], point: dict, name: str, h: float = 1e-6) -> float:
+    """(f(x + h) - f(x - h)) / 2h in the coordinate `name`, with h scaled by max(1, |x|)."""
+    step = h * max(1.0, abs(point[name]))
+    up, down = dict(point), dict(point)
+    up[name] += step
+    down[name] -= step
+    return (f(up) - f(down)) / (up[name] - down[name])
+
+
+def close(actual: float, expected: float, rel: float = 1e-9, abs_: float = 1e-12) -> bool:
+    return math.isclose(actual, expected, rel_tol=rel, abs_tol=abs_)
+
+
+def backward_rows(document: dict) -> dict:
+    """JSON backward records by node name."""
+    return {row["name"]: row for row in document["backward"]}
+
+
+def forward_rows(document: dict) -> dict:
+    """JSON forward records by node name."""
+    return {row["name"]: row for row in document["forward"]}

@@ -1,0 +1,122 @@
+"""Large graphs: 100 000-deep nesting, 100 000-term sums, fan-out chains. Nothing in cgrad may
+recurse over the graph, so these must parse, evaluate and differentiate without a
+RecursionError, and agree with closed forms:
+
+* nested:  s_0 = x, s_k = sqrt(1 + s_{k-1}^2)  ⇒  s_n = sqrt(n + x^2),  ds_n/dx = x / sqrt(n + x^2)
+  (induction: s_k^2 = 1 + s_{k-1}^2 = k + x^2; differentiate s_n^2 = n + x^2: 2 s_n s_n' = 2x)
+* sum:     1·x + 2·x + … + n·x = n(n+1)/2 · x, derivative n(n+1)/2 (exact in doubles at x = 0.5)
+* doubling: a_0 = x, a_k = a_{k-1} + a_{k-1}  ⇒  a_k = 2^k·x, derivative 2^k (exact)
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conftest import api, run_json_process
+
+N = 100_000
+
+
+@pytest.fixture(scope="module")
+def nested_source() -> str:
+    return "sqrt(1+(" * N + "x" + ")^2)" * N
+
+
+@pytest.fixture(scope="module")
+def sum_source() -> str:
+    return " + ".join(f"{i}*x" for i in range(1, N + 1))
+
+
+@pytest.mark.slow
+def test_nested_100000_deep(nested_source):
+    x = 0.75
+    trace = api(nested_source, x=x)
+    # each of the 10^5 levels rounds once or twice: allow a relative 1e-9
+    assert trace.value == pytest.approx(math.sqrt(N + x * x), rel=1e-9)
+    assert trace.gradient["x"] == pytest.approx(x / math.sqrt(N + x * x), rel=1e-9)
+    # the trace has a row for every node: x, and per level a pow, an add and a sqrt
+    assert len(trace.forward) == 1 + 3 * N
+
+
+@pytest.mark.slow
+def test_sum_of_100000_terms(sum_source):
+    trace = api(sum_source, x=0.5)
+    total = N * (N + 1) // 2                   # 5 000 050 000
+    assert trace.value == total * 0.5          # every partial sum is exact in doubles
+    assert trace.gradient == {"x": total}
+    [row] = [row for row in trace.backward if row.name == "x"]
+    assert len(row.terms) == N                 # one contribution per use of x
+    assert sorted(term.local for term in row.terms)[:3] == [1, 2, 3]
+
+
+@pytest.mark.slow
+def test_sum_of_100000_terms_cli(sum_source, tmp_path):
+    path = tmp_path / "sum.cg"
+    path.write_text(sum_source, encoding="utf-8")
+    document = run_json_process("eval", "-f", str(path), "--at", "x=0.5", "--no-trace")
+    total = N * (N + 1) // 2
+    assert document["value"] == total * 0.5
+    assert document["gradient"] == {"x": total}
+    assert "forward" not in document and "backward" not in document
+
+
+def test_nested_shallow_cases_match_closed_form():
+    # the same family at small n, so a failure at 10^5 can be told apart from a wrong formula
+    for n in (1, 2, 3, 10, 100):
+        source = "sqrt(1+(" * n + "x" + ")^2)" * n
+        x = -1.5
+        trace = api(source, x=x)
+        assert trace.value == pytest.approx(math.sqrt(n + x * x), rel=1e-14)
+        assert trace.gradient["x"] == pytest.approx(x / math.sqrt(n + x * x), rel=1e-13)
+
+
+@pytest.mark.parametrize("k", [1, 2, 10, 52, 100, 1000, 1023])
+def test_doubling_chain(k):
+    # a0 = x; a1 = a0 + a0; ...: every a_j is used twice, so the adjoints double at each step
+    source = "a0 = x\n" + "\n".join(f"a{j} = a{j - 1} + a{j - 1}" for j in range(1, k + 1))
+    trace = api(source, x=0.75)
+    assert trace.value == math.ldexp(0.75, k)
+    assert trace.gradient == {"x": math.ldexp(1.0, k)}
+    rows = {row.name: row for row in trace.backward}
+    # ∂a_k/∂a_j = 2^(k-j), reached by two terms of 2^(k-j-1) each
+    j = max(0, k - 5)
+    assert rows[f"a{j}"].adjoint == math.ldexp(1.0, k - j)
+    if j < k:
+        assert [term.contribution for term in rows[f"a{j}"].terms] == [math.ldexp(1.0, k - j - 1)] * 2
+
+
+def test_doubling_chain_overflows_cleanly(run_cgrad):
+    # 2^1024 is beyond the largest double: a math error (exit 1), not inf and not a traceback
+    source = "a0 = x\n" + "\n".join(f"a{j} = a{j - 1} + a{j - 1}" for j in range(1, 1025))
+    code, out, err = run_cgrad("eval", "-", "--at", "x=1", input=source)
+    assert code == 1 and err.startswith("error:") and "Traceback" not in err
+    assert "a1024" in err
+
+
+def test_squaring_chain():
+    # b0 = x; b_j = b_{j-1} * b_{j-1}  ⇒  b_k = x^(2^k), derivative 2^k x^(2^k - 1)
+    k, x = 6, 1.01
+    source = "b0 = x; " + "; ".join(f"b{j} = b{j - 1}*b{j - 1}" for j in range(1, k + 1))
+    trace = api(source, x=x)
+    assert trace.value == pytest.approx(x ** (2 ** k), rel=1e-13)
+    assert trace.gradient["x"] == pytest.approx(2 ** k * x ** (2 ** k - 1), rel=1e-13)
+
+
+def test_wide_fan_out_of_an_assigned_name():
+    # h = x^2 used 10 000 times: f = 10 000·h, df/dx = 10 000·2x
+    uses = 10_000
+    trace = api("h = x^2\nf = " + " + ".join(["h"] * uses), x=1.5)
+    assert trace.value == uses * 2.25
+    assert trace.gradient == {"x": uses * 3.0}
+    [row] = [row for row in trace.backward if row.name == "h"]
+    assert len(row.terms) == uses and row.adjoint == uses
+
+
+def test_many_variables():
+    # f = sum_i (i + 1)·x_i^2 over 5 000 variables: df/dx_i = 2(i + 1)·x_i
+    n = 5000
+    values = {f"x{i}": (i % 7) - 3.0 for i in range(n)}
+    trace = api(" + ".join(f"{i + 1}*x{i}^2" for i in range(n)), **values)
+    assert trace.value == sum((i + 1) * values[f"x{i}"] ** 2 for i in range(n))
+    assert trace.gradient == {f"x{i}": 2 * (i + 1) * values[f"x{i}"] for i in range(n)}
