@@ -46,6 +46,10 @@ class DomainError(ArithmeticError):
     """Raised by an op rule; the passes add which node and which operands."""
 
 
+class TooLarge(DomainError):
+    """A result would exceed --max-digits."""
+
+
 def position(source: str, offset: int) -> str:
     """'column 7', or 'line 2, column 3' in a program of several lines."""
     line = source.count("\n", 0, offset) + 1

@@ -48,62 +48,58 @@ def _minus_one(ns, ans, *operands):
 
 
 def _div(ns, a, b):
-    if b == 0:
+    if ns.possibly(b == 0):
         raise DomainError("division by zero")
     return a / b
 
 
 def _pow(ns, a, b):
-    if a == 0 and b < 0:
+    if ns.possibly(a == 0) and ns.possibly(b < 0):
         raise DomainError("zero raised to a negative power")
-    if a < 0 and not ns.is_integer(b):
+    if ns.possibly(a < 0) and not ns.is_integer(b):
         raise DomainError("negative base raised to a non-integer power")
     return ns.pow(a, b)
 
 
 def _pow_dbase(ns, ans, a, b):
-    return ns.zero if b == 0 else b * _pow(ns, a, b - 1)
+    return ns.zero if ns.certainly(b == 0) else b * _pow(ns, a, b - 1)
 
 
 def _pow_dexponent(ns, ans, a, b):
-    if a > 0:
+    if ns.certainly(a > 0):
         return ans * ns.log(a)
-    if a == 0 and b > 0:
+    if ns.certainly(a == 0) and ns.certainly(b > 0):
         return ns.zero
     raise DomainError("it needs the log of the base, which is not positive")
 
 
 def _log(ns, x):
-    if x <= 0:
+    if ns.possibly(x <= 0):
         raise DomainError("log of a non-positive number")
     return ns.log(x)
 
 
 def _sqrt(ns, x):
-    if x < 0:
+    if ns.possibly(x < 0):
         raise DomainError("square root of a negative number")
     return ns.sqrt(x)
 
 
 def _sqrt_d(ns, ans, x):
-    if ans == 0:
+    if ns.possibly(ans == 0):
         raise DomainError("sqrt has an infinite slope at 0")
     return ns.one / (2 * ans)
 
 
 def _sigmoid(ns, x):
-    if x >= 0:
+    if x >= 0:  # both branches are the same function; this one is only for floats' sake
         return ns.one / (ns.one + ns.exp(-x))
     z = ns.exp(x)  # for x < 0, so that exp cannot overflow
     return z / (ns.one + z)
 
 
 def _softplus(ns, x):
-    return (x if x > 0 else ns.zero) + ns.log1p(ns.exp(-abs(x)))
-
-
-def _sign(ns, x):
-    return ns.one if x > 0 else -ns.one if x < 0 else ns.zero
+    return ns.maximum(x, ns.zero) + ns.log1p(ns.exp(-abs(x)))
 
 
 _define("add", lambda ns, a, b: a + b, (_one, _one), "{0} + {1}", ("1", "1"))
@@ -130,19 +126,17 @@ _define("sigmoid", _sigmoid, (lambda ns, ans, x: ans * (ns.one - ans),), "sigmoi
         ("{ans}·(1 - {ans})",))
 _define("softplus", _softplus, (lambda ns, ans, x: _sigmoid(ns, x),), "softplus({0})",
         ("sigmoid({0})",))
-_define("relu", lambda ns, x: x if x > 0 else ns.zero,
-        (lambda ns, ans, x: ns.one if x > 0 else ns.zero,), "relu({0})", ("[{0} > 0]",),
-        convention="relu'(0) = 0")
-_define("abs", lambda ns, x: abs(x), (lambda ns, ans, x: _sign(ns, x),), "abs({0})",
+_define("relu", lambda ns, x: ns.maximum(x, ns.zero),
+        (lambda ns, ans, x: ns.step(x, ns.relu0),), "relu({0})", ("[{0} > 0]",),
+        convention="relu'(0) = {relu0}")
+_define("abs", lambda ns, x: abs(x), (lambda ns, ans, x: ns.sign(x),), "abs({0})",
         ("sign({0})",), convention="abs'(0) = 0")
-_define("max", lambda ns, a, b: a if a >= b else b,
-        (lambda ns, ans, a, b: ns.one if a >= b else ns.zero,
-         lambda ns, ans, a, b: ns.zero if a >= b else ns.one),
+_define("max", lambda ns, a, b: ns.maximum(a, b),
+        (lambda ns, ans, a, b: ns.step(a - b, ns.one), lambda ns, ans, a, b: ns.step(b - a, ns.zero)),
         "max({0}, {1})", ("[{0} ≥ {1}]", "[{0} < {1}]"),
         convention="max(a, b) with a = b sends the gradient to a")
-_define("min", lambda ns, a, b: a if a <= b else b,
-        (lambda ns, ans, a, b: ns.one if a <= b else ns.zero,
-         lambda ns, ans, a, b: ns.zero if a <= b else ns.one),
+_define("min", lambda ns, a, b: ns.minimum(a, b),
+        (lambda ns, ans, a, b: ns.step(b - a, ns.one), lambda ns, ans, a, b: ns.step(a - b, ns.zero)),
         "min({0}, {1})", ("[{0} ≤ {1}]", "[{0} > {1}]"),
         convention="min(a, b) with a = b sends the gradient to a")
 

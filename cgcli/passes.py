@@ -74,15 +74,19 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
     variables = {names[i]: adjoints[i] for i in graph.variables()}
     gradient = {name: variables.get(name, numbers.zero) for name in (wrt or variables)}
     used = {nodes[i].op for i in order}
-    conventions = [op.convention for name, op in OPS.items() if name in used and op.convention]
+    conventions = [op.convention.format(relu0=numbers.relu0_text) for name, op in OPS.items()
+                   if name in used and op.convention]
+    if conventions and getattr(numbers, "kink_note", None):
+        conventions = [numbers.kink_note]
     return Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
 
 
 def _constant(graph: Graph, index: int, numbers) -> Number:
     node = graph.nodes[index]
-    if node.literal in ("pi", "e"):
-        return getattr(numbers, node.literal)
-    value = numbers.literal(node.literal)
+    try:
+        value = getattr(numbers, node.literal) if node.literal in ("pi", "e") else numbers.literal(node.literal)
+    except DomainError as failure:
+        raise MathError(str(failure), graph.source, node.start) from None
     if not numbers.is_finite(value):
         raise MathError(f"the number {shorten(node.literal)} is too large for {numbers.description}",
                         graph.source, node.start)
@@ -104,7 +108,7 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
     elif isinstance(failure, ZeroDivisionError):
         reason = "division by zero"
     elif isinstance(failure, OverflowError):
-        reason = f"the result overflows {numbers.description}"
+        reason = numbers.overflow
     else:
         reason = str(failure) or type(failure).__name__
     node = graph.nodes[index]
@@ -127,3 +131,35 @@ def _describe(graph: Graph, index: int) -> str:
 def _listing(names: list[str]) -> str:
     quoted = [f"'{shorten(name)}'" for name in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def evaluate_checked(graph: Graph, pairs: list[tuple[str, str]], program, numbers, wrt: list[str] | None = None,
+                     record: bool = True, rounds: int = 3) -> Trace:
+    """`evaluate` at the values given as text; where the number system can refine itself (--digits),
+    recompute with more guard digits until every printed number stays the same (Ziv's strategy)."""
+    from .bindings import bind
+
+    trace = evaluate(graph, bind(program, pairs, numbers), numbers, wrt, record)
+    refine = getattr(numbers, "finer", None)
+    for _ in range(rounds if refine else 0):
+        finer = numbers.finer()
+        check = evaluate(graph, bind(program, pairs, finer), finer, wrt, record)
+        if _printed(trace) == _printed(check):
+            return trace
+        numbers, trace = finer, check
+    if refine:
+        # What still moves is a value whose true value is 0, lost to cancellation: sin(pi).
+        numbers.below_zero = numbers.context.mpf(10) ** -(numbers.context.dps // 2)
+        trace.conventions.append(f"values below 1e-{numbers.context.dps // 2} that did not converge print as 0")
+    return trace
+
+
+def _printed(trace: Trace) -> list[str]:
+    """Every number a renderer may print, as the number system prints it."""
+    fmt = trace.numbers.format
+    printed = [fmt(trace.value)] + [fmt(value) for value in trace.gradient.values()]
+    printed += [fmt(row.value) for row in trace.forward]
+    for row in trace.backward:
+        printed.append(fmt(row.adjoint))
+        printed += [fmt(number) for term in row.terms for number in (term.upstream, term.local, term.contribution)]
+    return printed

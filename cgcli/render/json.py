@@ -14,6 +14,7 @@ def render(trace: Trace, with_trace: bool = True) -> str:
         "value": number(trace.value),
         "gradient": {name: number(value) for name, value in trace.gradient.items()},
         "numbers": trace.numbers.name,
+        **({"digits": trace.numbers.digits} if trace.numbers.name == "digits" else {}),
         "conventions": trace.conventions,
     }
     if with_trace:

@@ -23,7 +23,8 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
     else:
         console = Console(file=buffer, width=10_000, color_system=None, markup=False, emoji=False,
                           highlight=False)
-    fmt = trace.numbers.format
+    fmt, reading = trace.numbers.format, trace.numbers.format_reading
+    mode = trace.numbers.description
     top = trace.output
 
     def table(title: str, headers: list[str], right: set[int]) -> Table:
@@ -43,11 +44,11 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
             else:
                 grid.add_row(*(Text(cell) for cell in cells(row)))
 
-    forward = table("Forward pass (inputs to output)", ["node", "definition", "source", "value"], {3})
+    forward = table(f"Forward pass (inputs to output) · {mode}", ["node", "definition", "source", "value"], {3})
     add_rows(forward, trace.forward, lambda row: (
         row.name, definition(row),
         "" if row.op in (VARIABLE, CONSTANT) else excerpt(trace.source, *row.span),
-        fmt(row.value)))
+        reading(row.value)))
 
     def chain(row) -> str:
         return "\n".join(("" if i == 0 else "+ ") + f"{partial(top, t.consumer)} · {partial(t.consumer, row.name)}"
@@ -68,20 +69,20 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
         return "\n".join(("" if i == 0 else "+ ") + f"{fmt(t.upstream)} × {factor(t.local)}"
                          for i, t in enumerate(row.terms))
 
-    backward = table(f"Backward pass (output to inputs): {partial(top, 'node')}",
+    backward = table(f"Backward pass (output to inputs): {partial(top, 'node')} · {mode}",
                      ["node", "chain rule", "local derivative", "upstream × local", partial(top, "node")], {4})
     add_rows(backward, trace.backward, lambda row: (row.name, chain(row), local(row), products(row),
-                                                    fmt(row.adjoint)))
+                                                    reading(row.adjoint)))
 
     values = {row.name: row.value for row in trace.forward if row.op == VARIABLE}
-    gradient = table("Gradient", ["variable", "value", partial(top, "variable")], {1, 2})
+    gradient = table(f"Gradient · {mode}", ["variable", "value", partial(top, "variable")], {1, 2})
     add_rows(gradient, list(trace.gradient.items()), lambda item: (
-        item[0], fmt(values[item[0]]) if item[0] in values else "", fmt(item[1])))
+        item[0], reading(values[item[0]]) if item[0] in values else "", reading(item[1])))
 
     if with_trace:
         console.print(forward)
         console.print(backward)
     console.print(gradient)
-    notes = [f"{top} = {fmt(trace.value)}", f"numbers: {trace.numbers.description}"] + trace.conventions
+    notes = [f"{top} = {reading(trace.value)}", f"numbers: {mode}"] + trace.conventions
     console.print(Text(" · ".join(notes), style="dim"))
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))

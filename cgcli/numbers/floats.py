@@ -1,22 +1,16 @@
-"""Number systems: how literals become values, which elementary functions exist, how values print."""
+"""IEEE double arithmetic through the math module: the default number system."""
 from __future__ import annotations
 
 import math
-import re
-from typing import Any
 
-# A number as the user may write it in an expression or in --at: decimal, scientific, or p/q.
-DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-NUMBER_TEXT = re.compile(rf"\s*([+-]?)\s*({DECIMAL})\s*(?:/\s*([+-]?)\s*({DECIMAL}))?\s*")
-
-Number = Any  # a value of the active number system (float here; Fraction or mpf in other systems)
+from .scalar import ScalarNumbers
+from .text import parse_number
 
 
-class FloatNumbers:
-    """IEEE double arithmetic through the math module."""
-
+class FloatNumbers(ScalarNumbers):
     name = "float"
     description = "float (IEEE double)"
+    overflow = "the result overflows float (IEEE double); --digits N has no such limit"
 
     zero = 0.0
     one = 1.0
@@ -27,18 +21,7 @@ class FloatNumbers:
         return float(text)
 
     def parse(self, text: str) -> float | None:
-        """A value from --at text (`-1.5`, `2e-3`, `1/3`); None if the text is not a number."""
-        match = NUMBER_TEXT.fullmatch(text)
-        if not match:
-            return None
-        sign, numerator, denominator_sign, denominator = match.groups()
-        value = self.literal(numerator)
-        if denominator is not None:
-            divisor = self.literal(denominator)
-            if divisor == 0:
-                raise ZeroDivisionError(text)
-            value = -(value / divisor) if denominator_sign == "-" else value / divisor
-        return -value if sign == "-" else value
+        return parse_number(text, self.literal)
 
     is_finite = staticmethod(math.isfinite)
 

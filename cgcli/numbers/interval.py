@@ -1,0 +1,216 @@
+"""Interval arithmetic (--interval): every value is an enclosure [lo, hi], rounded outward.
+
+Arithmetic and the elementary functions are mpmath's interval context. Comparisons are
+three-valued: True or False when every point of the intervals agrees, None when some do and
+some do not. The op table asks `certainly`, `possibly`, `maximum` and `step`, so a kink inside an
+interval gives the whole subgradient instead of a silent pick."""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from .text import parse_number
+
+
+class Interval:
+    __slots__ = ("iv",)
+
+    def __init__(self, iv) -> None:
+        self.iv = iv  # an mpmath ivmpf
+
+    def __add__(self, other): return Interval(self.iv + _raw(other))
+    def __radd__(self, other): return Interval(_raw(other) + self.iv)
+    def __sub__(self, other): return Interval(self.iv - _raw(other))
+    def __rsub__(self, other): return Interval(_raw(other) - self.iv)
+    def __mul__(self, other): return Interval(self.iv * _raw(other))
+    def __rmul__(self, other): return Interval(_raw(other) * self.iv)
+    def __truediv__(self, other): return Interval(self.iv / _raw(other))
+    def __rtruediv__(self, other): return Interval(_raw(other) / self.iv)
+    def __pow__(self, other): return Interval(self.iv ** _raw(other))
+    def __neg__(self): return Interval(-self.iv)
+    def __pos__(self): return self
+    def __abs__(self): return Interval(abs(self.iv))
+
+    def bounds(self) -> tuple[Fraction, Fraction]:
+        from mpmath import libmp
+
+        return tuple(Fraction(*libmp.to_rational(end)) for end in self.iv._mpi_)
+
+    def _compare(self, other, strictly: bool):
+        """Whether self > other (strictly) or self >= other, for all, no, or some points."""
+        from mpmath import libmp
+
+        (low, high), (other_low, other_high) = self.iv._mpi_, _raw(other)._mpi_
+        above = libmp.mpf_gt if strictly else libmp.mpf_ge
+        below = libmp.mpf_le if strictly else libmp.mpf_lt
+        if above(low, other_high):
+            return True
+        if below(high, other_low):
+            return False
+        return None
+
+    def __gt__(self, other): return self._compare(other, True)
+    def __ge__(self, other): return self._compare(other, False)
+    def __lt__(self, other): return _raw_interval(other)._compare(self, True)  # a < b is b > a
+    def __le__(self, other): return _raw_interval(other)._compare(self, False)
+
+    def __eq__(self, other):
+        (low, high), (other_low, other_high) = self.iv._mpi_, _raw(other)._mpi_
+        if low == high == other_low == other_high:
+            return True
+        from mpmath import libmp
+
+        return False if libmp.mpf_lt(high, other_low) or libmp.mpf_lt(other_high, low) else None
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return None if equal is None else not equal
+
+    __hash__ = None
+
+
+_context = None
+
+
+def _raw(value):
+    if isinstance(value, Interval):
+        return value.iv
+    if isinstance(value, Fraction):
+        return _context.mpf(value.numerator) / value.denominator
+    return _context.convert(value)
+
+
+def _raw_interval(value) -> Interval:
+    return value if isinstance(value, Interval) else Interval(_raw(value))
+
+
+class IntervalNumbers:
+    name = "interval"
+    overflow = "the enclosure is not finite"
+    relu0 = relu0_text = None  # at a kink an interval's derivative is the whole subgradient
+    kink_note = "at a kink inside an interval the derivative is the whole subgradient: relu' ∈ [0, 1], abs' ∈ [-1, 1]"
+
+    def __init__(self, digits: int | None = None) -> None:
+        global _context
+        from mpmath.ctx_iv import MPIntervalContext
+
+        context = MPIntervalContext()
+        if digits is None:
+            context.prec = 53
+            self.digits = 17  # enough decimal digits to show a double's enclosure
+            self.description = "interval (53-bit, outward rounding)"
+        else:
+            context.dps = digits + 5
+            self.digits = digits
+            self.description = f"interval ({digits} significant digits, outward rounding)"
+        self.context = _context = context
+        self.zero, self.one = Interval(context.mpf(0)), Interval(context.mpf(1))
+        self.pi, self.e = Interval(+context.pi), Interval(+context.e)
+        for name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tan"):
+            setattr(self, name, _lifted(getattr(context, name)))
+
+    def literal(self, text: str) -> Interval:
+        return Interval(self.context.mpf(text))  # the enclosure of the decimal, not of a float
+
+    def parse(self, text: str) -> Interval | None:
+        """A point (`0.1`, `1/3`) or a range `lo..hi` (brackets are kept for tensors)."""
+        if ".." not in text:
+            return parse_number(text, self.literal)
+        low_text, _, high_text = text.partition("..")
+        low, high = parse_number(low_text, self.literal), parse_number(high_text, self.literal)
+        if low is None or high is None or low > high:
+            return None
+        return Interval(self.context.mpf([low.iv.a, high.iv.b]))
+
+    def tanh(self, x: Interval) -> Interval:
+        """tanh is increasing: the enclosure of tanh at each end."""
+        def at(end):
+            z = self.context.exp(-2 * end)
+            return (1 - z) / (1 + z)
+        return Interval(self.context.mpf([at(x.iv.a).a, at(x.iv.b).b]))
+
+    def pow(self, base: Interval, exponent: Interval) -> Interval:
+        return base ** exponent
+
+    def is_finite(self, x: Interval) -> bool:
+        low, high = x.iv._mpi_
+        from mpmath import libmp
+
+        return all(end not in (libmp.finf, libmp.fninf, libmp.fnan) for end in (low, high))
+
+    def is_integer(self, x: Interval) -> bool:
+        low, high = x.bounds()
+        return low == high and low.denominator == 1
+
+    @staticmethod
+    def certainly(condition) -> bool:
+        return condition is True
+
+    @staticmethod
+    def possibly(condition) -> bool:
+        return condition is not False
+
+    def _extreme(self, a, b, larger: bool) -> Interval:
+        """max or min of every pair of points: [max(a.lo, b.lo), max(a.hi, b.hi)] for max."""
+        a, b = _raw_interval(a).iv, _raw_interval(b).iv
+        pick = (lambda p, q: p if p >= q else q) if larger else (lambda p, q: p if p <= q else q)
+        return Interval(self.context.mpf([pick(a.a, b.a), pick(a.b, b.b)]))
+
+    def maximum(self, a, b) -> Interval:
+        return self._extreme(a, b, True)
+
+    def minimum(self, a, b) -> Interval:
+        return self._extreme(a, b, False)
+
+    def step(self, x: Interval, at_zero=None) -> Interval:
+        """1 where x > 0, 0 where x < 0; an interval reaching 0 gets [0, 1], the whole subgradient."""
+        if x > 0:
+            return self.one
+        return self.zero if x < 0 else Interval(self.context.mpf([0, 1]))
+
+    def sign(self, x: Interval) -> Interval:
+        if x > 0:
+            return self.one
+        return -self.one if x < 0 else Interval(self.context.mpf([-1, 1]))
+
+    def format(self, x: Interval) -> str:
+        low, high = self.to_json(x)
+        return f"[{low}, {high}]"
+
+    format_reading = format
+
+    def to_json(self, x: Interval) -> list[str]:
+        low, high = x.bounds()
+        return [_decimal(low, self.digits, math.floor), _decimal(high, self.digits, math.ceil)]
+
+
+def _lifted(function):
+    def lifted(x: Interval) -> Interval:
+        return Interval(function(x.iv))
+    return lifted
+
+
+def _decimal(value: Fraction, digits: int, rounding) -> str:
+    """`value` with `digits` significant digits, rounded down (floor) or up (ceil): outward."""
+    if value == 0:
+        return "0"
+    exponent = len(str(abs(value.numerator))) - len(str(value.denominator))
+    if abs(value) < Fraction(10) ** exponent:
+        exponent -= 1  # now 10^exponent ≤ |value| < 10^(exponent + 1)
+    scale = Fraction(10) ** (digits - 1 - exponent)
+    mantissa = rounding(value * scale)
+    if abs(mantissa) >= 10 ** digits:  # rounding up carried into a new digit: 9.99… → 10.0
+        exponent += 1
+        scale /= 10
+        mantissa = rounding(value * scale)
+    sign, text = ("-" if mantissa < 0 else ""), str(abs(mantissa))
+    point = exponent + 1  # digits before the decimal point
+    if -6 < exponent < digits:
+        if point <= 0:
+            body = "0." + "0" * -point + text
+        else:
+            body = text[:point] + ("." + text[point:] if text[point:] else "")
+        body = body.rstrip("0").rstrip(".") if "." in body else body
+        return sign + body
+    mantissa_text = text[0] + ("." + text[1:].rstrip("0") if text[1:].rstrip("0") else "")
+    return f"{sign}{mantissa_text}e{exponent:+d}"
