@@ -59,6 +59,10 @@ def bind(program: Program, pairs: list[tuple[str, str]], numbers) -> dict[str, N
             value = numbers.parse(text)
         except ZeroDivisionError:
             raise MathError(f"{shown}={shorten(text)}: division by zero") from None
+        if value is None and ".." in text:
+            raise InputError(f"{shown}={shorten(text)}: " + ("a range is LOW..HIGH with LOW ≤ HIGH, e.g. 0.99..1.01"
+                                                             if numbers.name == "interval"
+                                                             else "a range of values needs --interval"))
         if value is None:
             raise InputError(f"{shown}={shorten(text)}: not a number (write e.g. 2, -1.5, 3e-4 or 1/3)")
         if not numbers.is_finite(value):

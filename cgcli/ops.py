@@ -49,7 +49,7 @@ def _minus_one(ns, ans, *operands):
 
 def _div(ns, a, b):
     if ns.possibly(b == 0):
-        raise DomainError("division by zero")
+        raise DomainError("division by zero" if ns.certainly(b == 0) else "division by an interval that contains 0")
     return a / b
 
 
