@@ -9,7 +9,8 @@ timed runs; the table shows the median.
     CGRAD=/path/to/cgrad python3 bench/run.py [--repeats N]
 
 Jobs are plain entries in jobs() below.  A "vs" job times cgrad and a peer on the
-same input, checks they print the same value and gradient (1e-9 relative) and
+same input, checks they print the same value and gradient (1e-9 relative; long
+decimal strings from --digits N in all but their last two digits) and
 compares the time ratio cgrad/peer with its target.  A "linearity" job times
 cgrad on a small and a 10x larger input and checks that the time per input
 character, after subtracting cgrad's start-up time, does not grow by more than
@@ -21,6 +22,7 @@ import json
 import math
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -29,6 +31,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import gen_rosenbrock
@@ -91,6 +94,11 @@ def jobs(data: Path) -> list[Job]:
             cgrad_eval("cgrad n=2000", ["-f", rb[2000][0], "--at", rb[2000][1]], LONG, chars=rb[2000][2]),
             cgrad_eval("cgrad n=200", ["-f", rb[200][0], "--at", rb[200][1]], SHORT, chars=rb[200][2]),
             target=1.5),
+        Job("(d) --digits 1000: sin(x)*exp(x)/(1+x^2) at x=1/3", "vs",
+            cgrad_eval("cgrad --digits 1000", ["sin(x)*exp(x)/(1+x^2)", "--at", "x=1/3", "--digits", "1000"]),
+            peer("sympy diff + evalf(1000)", "sympy_digits.py",
+                 ["sin(x)*exp(x)/(1+x^2)", "x=1/3", "--digits", "1000"]),
+            target=0.5),
     ]
 
 
@@ -142,6 +150,17 @@ def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
     return Result(statistics.median(times), output)
 
 
+def agree(x, y) -> bool:
+    """Numbers agree to REL_TOL; decimal strings that both carry more than 17 significant digits
+    (--digits N) must agree in all but their last two digits."""
+    if isinstance(x, str) and isinstance(y, str):
+        digits = min(len(re.sub(r"[eE].*|[^0-9]", "", s).lstrip("0")) for s in (x, y))
+        if digits > 17:
+            dx, dy = Decimal(x), Decimal(y)
+            return abs(dx - dy) <= max(abs(dx), abs(dy)) * Decimal(10) ** (2 - digits)
+    return math.isclose(float(x), float(y), rel_tol=REL_TOL, abs_tol=1e-12)
+
+
 def disagreement(a: dict, b: dict) -> str:
     """'' if value and every gradient entry agree to REL_TOL, else a description."""
     try:
@@ -150,9 +169,9 @@ def disagreement(a: dict, b: dict) -> str:
         pairs = [("value", a["value"], b["value"])]
         pairs += [(f"d/d{name}", a["gradient"][name], b["gradient"][name]) for name in a["gradient"]]
         for label, x, y in pairs:
-            if not math.isclose(float(x), float(y), rel_tol=REL_TOL, abs_tol=1e-12):
-                return f"{label}: {x} vs {y}"
-    except (KeyError, TypeError, ValueError) as exc:
+            if not agree(x, y):
+                return f"{label}: {str(x)[:40]} vs {str(y)[:40]}"
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         return f"cannot compare outputs: {exc!r}"
     return ""
 
