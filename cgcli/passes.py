@@ -112,7 +112,7 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
     else:
         reason = str(failure) or type(failure).__name__
     node = graph.nodes[index]
-    operands = ", ".join(f"{_describe(graph, i)} = {numbers.format(values[i])}"
+    operands = ", ".join(f"{_describe(graph, i)} = {shorten(numbers.format(values[i]), 60)}"
                          for i in node.inputs if graph.nodes[i].op != CONSTANT)
     message = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}: "
     if derivative_of is None:
@@ -134,32 +134,36 @@ def _listing(names: list[str]) -> str:
 
 
 def evaluate_checked(graph: Graph, pairs: list[tuple[str, str]], program, numbers, wrt: list[str] | None = None,
-                     record: bool = True, rounds: int = 3) -> Trace:
-    """`evaluate` at the values given as text; where the number system can refine itself (--digits),
-    recompute with more guard digits until every printed number stays the same (Ziv's strategy)."""
+                     record: bool = True, rounds: int = 6) -> Trace:
+    """`evaluate` at the values given as text. A number system that can certify its digits
+    (--digits) computes again at twice the precision until every printed number is certified."""
     from .bindings import bind
 
-    trace = evaluate(graph, bind(program, pairs, numbers), numbers, wrt, record)
-    refine = getattr(numbers, "finer", None)
-    for _ in range(rounds if refine else 0):
-        finer = numbers.finer()
-        check = evaluate(graph, bind(program, pairs, finer), finer, wrt, record)
-        if _printed(trace) == _printed(check):
+    certified = getattr(numbers, "certified", None)
+    for attempt in range(rounds if certified else 1):
+        trace = evaluate(graph, bind(program, pairs, numbers), numbers, wrt, record)
+        if certified is None:
             return trace
-        numbers, trace = finer, check
-    if refine:
-        # What still moves is a value whose true value is 0, lost to cancellation: sin(pi).
-        numbers.below_zero = numbers.context.mpf(10) ** -(numbers.context.dps // 2)
-        trace.conventions.append(f"values below 1e-{numbers.context.dps // 2} that did not converge print as 0")
+        doubtful = [x for x in _printed(trace) if not numbers.certified(x)]
+        if not doubtful:
+            return trace
+        if attempt < rounds - 1:
+            numbers = numbers.finer()
+    # Still uncertain after 2^5 times the precision: an exact zero reached through cancellation
+    # (sin(pi)) cannot be pinned digit by digit. Say how small it is; anything else is an error.
+    if any(not (low <= 0 <= high) for low, high in (x.bounds() for x in doubtful)):
+        raise MathError(f"could not certify {numbers.digits} digits at a working precision of "
+                        f"{numbers.precision} digits; the computation is too ill-conditioned")
+    bound = max(max(abs(low), abs(high)) for low, high in (x.bounds() for x in doubtful))
+    trace.conventions.append(f"values printed as 0.0 are below {numbers.magnitude(bound)} in magnitude; "
+                             "an exact 0 cannot be certified digit by digit")
     return trace
 
 
-def _printed(trace: Trace) -> list[str]:
-    """Every number a renderer may print, as the number system prints it."""
-    fmt = trace.numbers.format
-    printed = [fmt(trace.value)] + [fmt(value) for value in trace.gradient.values()]
-    printed += [fmt(row.value) for row in trace.forward]
+def _printed(trace: Trace) -> list:
+    """Every number a renderer may print."""
+    printed = [trace.value, *trace.gradient.values()] + [row.value for row in trace.forward]
     for row in trace.backward:
-        printed.append(fmt(row.adjoint))
-        printed += [fmt(number) for term in row.terms for number in (term.upstream, term.local, term.contribution)]
+        printed.append(row.adjoint)
+        printed += [number for term in row.terms for number in (term.upstream, term.local, term.contribution)]
     return printed

@@ -31,6 +31,9 @@ def number_system(mode: str = "float", digits: int | None = None, max_digits: in
         from .digits import DigitsNumbers
 
         numbers = DigitsNumbers(digits)
+        if relu0 != "0":
+            numbers.relu0, numbers.relu0_text = numbers.parse(relu0), relu0
+        return numbers
     elif mode == "interval":
         from .interval import IntervalNumbers
 

@@ -1,52 +1,92 @@
-"""Arbitrary precision (--digits N) with mpmath, in a private context of its own precision."""
+"""Arbitrary precision (--digits N): interval arithmetic at a working precision, printed only
+when each enclosure pins down all N significant digits.
+
+An enclosure [lo, hi] whose ends round to the same N-digit decimal certifies that decimal as the
+correctly rounded value. When some printed number is not certified yet, `finer()` gives the same
+system at twice the working precision, and the caller computes again (see passes.evaluate_checked).
+This catches what comparing two floating-point runs misses: inputs longer than the working
+precision, and cancellations that give the same wrong digits at every precision."""
 from __future__ import annotations
 
 import sys
+from fractions import Fraction
 
-from .scalar import ScalarNumbers
-from .text import parse_number
+from .interval import Interval, IntervalNumbers
 
 
-class DigitsNumbers(ScalarNumbers):
-    """N significant digits. Values are computed with guard digits; `finer()` gives the same
-    system with more, so that callers can check that the printed digits do not change."""
-
+class DigitsNumbers(IntervalNumbers):
     name = "digits"
-    overflow = "the result is not finite"
+    kink_note = None  # a point input has a point at the kink: the --relu0 convention applies
+    relu0_text = "0"
 
-    def __init__(self, digits: int, guard: int | None = None) -> None:
-        import mpmath
-
+    def __init__(self, digits: int, precision: int | None = None, relu0=None, relu0_text: str = "0") -> None:
         if hasattr(sys, "set_int_max_str_digits"):
             sys.set_int_max_str_digits(0)  # 10 000-digit values pass through int ↔ str conversions
+        self.precision = precision or digits + 10 + digits // 10
+        super().__init__(self.precision)
         self.digits = digits
-        self.guard = 10 + digits // 10 if guard is None else guard
-        self.description = f"{digits} significant digits (mpmath)"
-        context = mpmath.MPContext()
-        context.dps = digits + self.guard
-        self.context = context
-        self.zero, self.one = context.mpf(0), context.mpf(1)
-        self.pi, self.e = +context.pi, +context.e
-        self.literal = context.mpf  # decimal text converts correctly rounded, never through a float
-        self.is_finite = context.isfinite
-        self.is_integer = context.isint
-        self.exp, self.log, self.log1p, self.sqrt = context.exp, context.log, context.log1p, context.sqrt
-        self.sin, self.cos, self.tan, self.tanh = context.sin, context.cos, context.tan, context.tanh
-        self.below_zero = None  # magnitude under which a value prints as 0 (see finer)
+        self.description = f"{digits} significant digits (mpmath, certified)"
+        self.relu0, self.relu0_text = relu0, relu0_text
+        self._kink_width = Fraction(1, 10 ** (self.precision // 2))
 
     def finer(self) -> DigitsNumbers:
-        return DigitsNumbers(self.digits, 2 * self.guard + self.digits // 2)
+        return DigitsNumbers(self.digits, 2 * self.precision, self.relu0, self.relu0_text)
 
-    def parse(self, text: str):
-        return parse_number(text, self.literal)
+    def _at_kink(self, x: Interval) -> bool:
+        """Branches (relu, abs, max, min) are decided at the working precision, as floats decide
+        them at theirs: an argument within 10^-(precision/2) of 0 is 0, so max(y, y) is a tie."""
+        low, high = x.bounds()
+        return low <= 0 <= high and max(-low, high) <= self._kink_width
 
-    def pow(self, base, exponent):
-        return base ** exponent
+    def parse(self, text: str) -> Interval | None:
+        return None if ".." in text else super().parse(text)  # ranges are for --interval
 
-    def format(self, x) -> str:
-        if self.below_zero is not None and abs(x) < self.below_zero:
-            return "0"
-        return self.context.nstr(x, self.digits, strip_zeros=False)
+    def step(self, x: Interval, at_zero=None) -> Interval:
+        if self._at_kink(x):
+            return self.zero if at_zero is None else at_zero
+        return super().step(x)
 
-    def to_json(self, x) -> str:
+    def sign(self, x: Interval) -> Interval:
+        return self.zero if self._at_kink(x) else super().sign(x)
+
+    def certified(self, x: Interval) -> bool:
+        low, high = x.bounds()
+        return _nearest(low, self.digits) == _nearest(high, self.digits)
+
+    def format(self, x: Interval) -> str:
+        low, high = x.bounds()
+        text = _nearest(low, self.digits)
+        if text == _nearest(high, self.digits):
+            return text
+        if low <= 0 <= high:
+            return "0.0"  # an uncertain zero; evaluate_checked tells the reader how small
+        return text + "?"
+
+    format_reading = format
+
+    def magnitude(self, value: Fraction) -> str:
+        return _nearest(value, 2)
+
+    def to_json(self, x: Interval) -> str:
         return self.format(x)
+
+
+def _nearest(value: Fraction, digits: int) -> str:
+    """`value` rounded to nearest with `digits` significant digits, trailing zeros kept (mpmath's
+    nstr layout: fixed point for moderate exponents, else d.ddd…e±k)."""
+    if value == 0:
+        return "0.0"
+    exponent = len(str(abs(value.numerator))) - len(str(value.denominator))
+    if abs(value) < Fraction(10) ** exponent:
+        exponent -= 1
+    mantissa = round(value * Fraction(10) ** (digits - 1 - exponent))
+    if abs(mantissa) >= 10 ** digits:  # 9.99… rounded up to 10.0…
+        exponent += 1
+        mantissa = round(value * Fraction(10) ** (digits - 1 - exponent))
+    sign, text = ("-" if mantissa < 0 else ""), str(abs(mantissa))
+    if -5 <= exponent < digits:
+        if exponent < 0:
+            return f"{sign}0.{'0' * (-exponent - 1)}{text}"
+        whole, fraction = text[:exponent + 1], text[exponent + 1:]
+        return f"{sign}{whole}.{fraction or '0'}"
+    return f"{sign}{text[0]}.{text[1:] or '0'}e{exponent:+d}"

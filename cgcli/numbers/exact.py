@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from fractions import Fraction
 
 from ..errors import DomainError, TooLarge
@@ -21,6 +22,8 @@ class ExactNumbers(ScalarNumbers):
     one = Fraction(1)
 
     def __init__(self, max_digits: int) -> None:
+        if hasattr(sys, "set_int_max_str_digits"):
+            sys.set_int_max_str_digits(0)  # exact results may have up to --max-digits digits
         self.max_digits = max_digits  # the largest numerator or denominator, in decimal digits
         self._max_bits = int(max_digits * 3.3219280948873626) + 1
 
@@ -126,18 +129,14 @@ def _exact_root(x: Fraction, degree: int) -> Fraction | None:
 
 
 def _integer_root(n: int, degree: int) -> int | None:
-    if degree == 2:
-        root = math.isqrt(n)
-    else:
-        root = round(n ** (1 / degree)) if n.bit_length() < 1000 else _newton_root(n, degree)
-        for candidate in (root - 1, root, root + 1):
-            if candidate >= 0 and candidate ** degree == n:
-                return candidate
-        return None
-    return root if root * root == n else None
+    root = math.isqrt(n) if degree == 2 else _newton_root(n, degree)
+    return root if root ** degree == n else None
 
 
 def _newton_root(n: int, degree: int) -> int:
+    """floor(n ** (1/degree)) in integers: Newton's method from above."""
+    if n < 2:
+        return n
     guess = 1 << -(-n.bit_length() // degree)
     while True:
         better = ((degree - 1) * guess + n // guess ** (degree - 1)) // degree

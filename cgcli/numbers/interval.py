@@ -31,6 +31,11 @@ class Interval:
     def __pos__(self): return self
     def __abs__(self): return Interval(abs(self.iv))
 
+    def is_zero(self) -> bool:
+        from mpmath import libmp
+
+        return self.iv._mpi_ == (libmp.fzero, libmp.fzero)
+
     def bounds(self) -> tuple[Fraction, Fraction]:
         from mpmath import libmp
 
@@ -92,9 +97,11 @@ class IntervalNumbers:
 
     def __init__(self, digits: int | None = None) -> None:
         global _context
-        from mpmath.ctx_iv import MPIntervalContext
+        if _context is None:  # one context: building one costs more than a whole small evaluation
+            from mpmath.ctx_iv import MPIntervalContext
 
-        context = MPIntervalContext()
+            _context = MPIntervalContext()
+        context = _context
         if digits is None:
             context.prec = 53
             self.digits = 17  # enough decimal digits to show a double's enclosure
@@ -103,7 +110,7 @@ class IntervalNumbers:
             context.dps = digits + 5
             self.digits = digits
             self.description = f"interval ({digits} significant digits, outward rounding)"
-        self.context = _context = context
+        self.context = context
         self.zero, self.one = Interval(context.mpf(0)), Interval(context.mpf(1))
         self.pi, self.e = Interval(+context.pi), Interval(+context.e)
         for name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tan"):
