@@ -48,54 +48,53 @@ def _minus_one(ns, ans, *operands):
 
 
 def _div(ns, a, b):
-    if ns.possibly(b == 0):
-        raise DomainError("division by zero" if ns.certainly(b == 0) else "division by an interval that contains 0")
+    signs = ns.signs(b)
+    if 0 in signs:
+        raise DomainError("division by zero" if signs == {0} else "division by an interval that contains 0")
     return a / b
 
 
 def _pow(ns, a, b):
-    if ns.possibly(a == 0) and ns.possibly(b < 0):
+    if 0 in ns.signs(a) and -1 in ns.signs(b):
         raise DomainError("zero raised to a negative power")
-    if ns.possibly(a < 0) and not ns.is_integer(b):
+    if -1 in ns.signs(a) and not ns.is_integer(b):
         raise DomainError("negative base raised to a non-integer power")
     return ns.pow(a, b)
 
 
 def _pow_dbase(ns, ans, a, b):
-    return ns.zero if ns.certainly(b == 0) else b * _pow(ns, a, b - 1)
+    return ns.zero if ns.signs(b) == {0} else b * _pow(ns, a, b - 1)
 
 
 def _pow_dexponent(ns, ans, a, b):
-    if ns.certainly(a > 0):
+    if ns.signs(a) == {1}:
         return ans * ns.log(a)
-    if ns.certainly(a == 0) and ns.certainly(b > 0):
+    if ns.signs(a) == {0} and ns.signs(b) == {1}:
         return ns.zero
     raise DomainError("it needs the log of the base, which is not positive")
 
 
 def _log(ns, x):
-    if ns.possibly(x <= 0):
+    if ns.signs(x) & {-1, 0}:
         raise DomainError("log of a non-positive number")
     return ns.log(x)
 
 
 def _sqrt(ns, x):
-    if ns.possibly(x < 0):
+    if -1 in ns.signs(x):
         raise DomainError("square root of a negative number")
     return ns.sqrt(x)
 
 
 def _sqrt_d(ns, ans, x):
-    if ns.possibly(ans == 0):
+    if 0 in ns.signs(ans):
         raise DomainError("sqrt has an infinite slope at 0")
     return ns.one / (2 * ans)
 
 
 def _sigmoid(ns, x):
-    if x >= 0:  # both branches are the same function; this one is only for floats' sake
-        return ns.one / (ns.one + ns.exp(-x))
-    z = ns.exp(x)  # for x < 0, so that exp cannot overflow
-    return z / (ns.one + z)
+    # the same function twice: for x < 0 the second form keeps exp from overflowing
+    return ns.piecewise(x, lambda v: ns.one / (ns.one + ns.exp(-v)), lambda v: ns.exp(v) / (ns.one + ns.exp(v)))
 
 
 def _softplus(ns, x):

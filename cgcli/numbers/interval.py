@@ -2,8 +2,8 @@
 
 Arithmetic and the elementary functions are mpmath's interval context. Comparisons are
 three-valued: True or False when every point of the intervals agrees, None when some do and
-some do not. The op table asks `certainly`, `possibly`, `maximum` and `step`, so a kink inside an
-interval gives the whole subgradient instead of a silent pick."""
+some do not. The op table asks `signs`, `maximum` and `step`, so a kink inside an interval gives
+the whole subgradient instead of a silent pick."""
 from __future__ import annotations
 
 import math
@@ -150,12 +150,18 @@ class IntervalNumbers:
         return low == high and low.denominator == 1
 
     @staticmethod
-    def certainly(condition) -> bool:
-        return condition is True
+    def signs(x: Interval) -> set[int]:
+        low, high = x.bounds()
+        return {sign for sign, present in ((-1, low < 0), (0, low <= 0 <= high), (1, high > 0)) if present}
 
     @staticmethod
-    def possibly(condition) -> bool:
-        return condition is not False
+    def piecewise(x: Interval, when_nonnegative, when_negative) -> Interval:
+        return when_nonnegative(x) if x >= 0 else when_negative(x)  # either formula encloses
+
+    @staticmethod
+    def index(x: Interval) -> int | None:
+        low, high = x.bounds()
+        return int(low) if low == high and low.denominator == 1 else None
 
     def _extreme(self, a, b, larger: bool) -> Interval:
         """max or min of every pair of points: [max(a.lo, b.lo), max(a.hi, b.hi)] for max."""

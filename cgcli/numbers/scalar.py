@@ -1,21 +1,28 @@
-"""What every number system of single values (not intervals) shares: comparisons are plain booleans."""
+"""What the float and exact systems share: a value has one sign, and branches are plain `if`s."""
 from __future__ import annotations
 
 
 class ScalarNumbers:
-    """Base of the float, exact and digits systems. The op table asks these questions so that the
-    interval system can answer 'maybe' where a scalar system answers yes or no."""
+    """The op table asks a number system these questions instead of comparing values itself, so
+    that an interval (which may have several signs) and a tensor (many values) answer them too."""
 
     relu0 = None  # relu'(0) from --relu0; None is 0
     relu0_text = "0"
 
     @staticmethod
-    def certainly(condition) -> bool:
-        return bool(condition)
+    def signs(x) -> set[int]:
+        """The signs x may have: {-1}, {0} or {1} here; intervals and tensors may have several."""
+        return {(x > 0) - (x < 0)}
 
     @staticmethod
-    def possibly(condition) -> bool:
-        return bool(condition)
+    def piecewise(x, when_nonnegative, when_negative):
+        """One function written two ways, for numerical reasons (sigmoid): pick by the sign of x."""
+        return when_nonnegative(x) if x >= 0 else when_negative(x)
+
+    @staticmethod
+    def index(x) -> int | None:
+        """x as an axis or index number, or None if it is not an integer."""
+        return int(x) if x == int(x) else None
 
     @staticmethod
     def maximum(a, b):
