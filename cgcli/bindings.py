@@ -1,4 +1,5 @@
-"""--at NAME=VALUE[,NAME=VALUE...]: parse the bindings and check them against the program."""
+"""--at NAME=VALUE[,NAME=VALUE...] and --at @FILE.json: parse the bindings, check them against the
+program, and convert them with the number system (tensors from nested lists)."""
 from __future__ import annotations
 
 import re
@@ -12,10 +13,14 @@ from .ops import CONSTANTS
 NAME = re.compile(r"[^\W\d]\w*")
 
 
-def split_bindings(texts: tuple[str, ...]) -> list[tuple[str, str]]:
-    """`("a=1,b=2", "c=-3")` → `[("a", "1"), ("b", "2"), ("c", "-3")]`; commas inside brackets stay."""
-    pairs: list[tuple[str, str]] = []
+def split_bindings(texts: tuple[str, ...]) -> list[tuple[str, str | list]]:
+    """`("a=1,b=2", "c=-3")` → `[("a", "1"), ("b", "2"), ("c", "-3")]`; commas inside brackets stay.
+    `@values.json` adds the file's {"name": value} pairs, values as numbers, strings or nested lists."""
+    pairs: list[tuple[str, str | list]] = []
     for text in texts:
+        if text.startswith("@"):
+            pairs += _from_json_file(text[1:])
+            continue
         for item in _top_level_split(text):
             name, equals, value = item.partition("=")
             name = unicodedata.normalize("NFC", name.strip())
@@ -23,6 +28,29 @@ def split_bindings(texts: tuple[str, ...]) -> list[tuple[str, str]]:
                 raise InputError(f"--at {shorten(text)}: expected NAME=VALUE, e.g. --at a=1,b=-2.5,c=1/3 "
                                  f"(the part {shorten(item.strip())!r} is not of that form)")
             pairs.append((name, value.strip()))
+    return pairs
+
+
+def _from_json_file(path: str) -> list[tuple[str, str | list]]:
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            # numbers stay text, so 0.1 is read by the number system (1/10 in --exact), not as a float
+            document = json.load(handle, parse_float=str, parse_int=str)
+    except OSError as failure:
+        raise InputError(f"--at @{shorten(path)}: cannot read it: {failure.strerror or failure}") from None
+    except ValueError as failure:
+        raise InputError(f"--at @{shorten(path)}: not JSON ({failure})") from None
+    if not isinstance(document, dict):
+        raise InputError(f"--at @{shorten(path)}: expected a JSON object of name → value")
+    pairs = []
+    for name, value in document.items():
+        name = unicodedata.normalize("NFC", name)
+        if not NAME.fullmatch(name) or not isinstance(value, (str, list)):
+            raise InputError(f"--at @{shorten(path)}: {shorten(name)!r} → {shorten(repr(value))} is not "
+                             "a name with a number, a numeric string or a nested list")
+        pairs.append((name, value))
     return pairs
 
 
@@ -40,7 +68,7 @@ def _top_level_split(text: str) -> list[str]:
     return [item for item in items if item.strip()]
 
 
-def bind(program: Program, pairs: list[tuple[str, str]], numbers) -> dict[str, Number]:
+def bind(program: Program, pairs: list[tuple[str, str | list]], numbers) -> dict[str, Number]:
     """Values for the program's free variables, converted by the number system."""
     values: dict[str, Number] = {}
     for name, text in pairs:
@@ -55,17 +83,32 @@ def bind(program: Program, pairs: list[tuple[str, str]], numbers) -> dict[str, N
         if name not in program.variables:
             known = ", ".join(program.variables) or "none"
             raise InputError(f"{shown}: the expression has no variable of that name (its variables: {shorten(known, 200)})")
+        tensor = isinstance(text, list) or text.lstrip().startswith("[")
+        shown += "=" + shorten(text if isinstance(text, str) else str(text))
         try:
-            value = numbers.parse(text)
+            value = _value(text, numbers, tensor)
         except ZeroDivisionError:
-            raise MathError(f"{shown}={shorten(text)}: division by zero") from None
-        if value is None and ".." in text:
-            raise InputError(f"{shown}={shorten(text)}: " + ("a range is LOW..HIGH with LOW ≤ HIGH, e.g. 0.99..1.01"
-                                                             if numbers.name == "interval"
-                                                             else "a range of values needs --interval"))
+            raise MathError(f"{shown}: division by zero") from None
         if value is None:
-            raise InputError(f"{shown}={shorten(text)}: not a number (write e.g. 2, -1.5, 3e-4 or 1/3)")
-        if not numbers.is_finite(value):
-            raise MathError(f"{shown}={shorten(text)}: too large for {numbers.description}")
+            if tensor:
+                reason = "expected a rectangular nested list of numbers, e.g. [[1, 2], [3, 4]]"
+            elif ".." in text:
+                reason = ("a range is LOW..HIGH with LOW ≤ HIGH, e.g. 0.99..1.01" if numbers.name == "interval"
+                          else "a range of values needs --interval")
+            else:
+                reason = "not a number (write e.g. 2, -1.5, 3e-4 or 1/3)"
+            raise InputError(f"{shown}: {reason}")
+        if not all(map(numbers.is_finite, value.flat if tensor else (value,))):
+            raise MathError(f"{shown}: too large for {numbers.description}")
         values[name] = value
     return values
+
+
+def _value(text: str | list, numbers, tensor: bool):
+    """A scalar from its text, or a tensor from a nested list (or its text, `[[1, 2], [3, 4]]`);
+    None when it is neither."""
+    if not tensor:
+        return numbers.parse(text)
+    from .numbers.tensor import from_nested, parse_tensor
+
+    return from_nested(text, numbers) if isinstance(text, list) else parse_tensor(text, numbers)

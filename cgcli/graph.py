@@ -53,6 +53,7 @@ class Graph:
     order: list[int]  # the needed nodes, topological; order[-1] is the output
     names: list[str | None]  # per node: the user's name, or t1, t2, f given here; None for constants
     active: list[bool]  # per node: depends on some variable
+    taken: frozenset[str] = frozenset()  # the user's names, which generated names avoid
 
     @property
     def output(self) -> int:
@@ -78,8 +79,12 @@ class Graph:
                 for operand in nodes[index].inputs:
                     needed[operand] = True
         order = [index for index in range(root + 1) if needed[index]]
-        graph = cls(program.source, nodes, order, _names(nodes, order, program), [])
-        graph.active = graph.depends_on(set(program.variables))
+        return cls.build(program.source, nodes, order, frozenset(program.assigned) | frozenset(program.variables))
+
+    @classmethod
+    def build(cls, source: str, nodes: list[Node], order: list[int], taken: frozenset[str]) -> Graph:
+        graph = cls(source, nodes, order, _names(nodes, order, taken), [], taken)
+        graph.active = graph.depends_on({node.name for node in nodes if node.op == VARIABLE})
         return graph
 
     def depends_on(self, variables: set[str]) -> list[bool]:
@@ -92,11 +97,11 @@ class Graph:
         return depends
 
 
-def _names(nodes: list[Node], order: list[int], program: Program) -> list[str | None]:
+def _names(nodes: list[Node], order: list[int], taken: frozenset[str]) -> list[str | None]:
     """The user's names, and for every unnamed computed node one the user did not take: f for the
     output, t1, t2, … for the rest."""
     names = [node.name for node in nodes]
-    taken = set(program.assigned) | set(program.variables)
+    taken = set(taken)
     output = order[-1]
     if names[output] is None:
         names[output] = next(name for name in _candidates("f") if name not in taken)

@@ -1,9 +1,13 @@
-"""THE op table: per op, its forward rule, its local derivatives, and how both print.
+"""THE op table: per op, its forward rule, its derivative rules, and how both print.
 
-Rules receive the number system `ns` first, so one rule serves every number mode. A partial
-rule receives `(ns, ans, *operands)` where `ans` is the op's output: micrograd's and HIPS
-autograd's convention, so `exp` and `tanh` reuse their output. `{0}`, `{1}` in the notations
-stand for the operands' names.
+Rules receive the number system `ns` first, so one rule serves every number mode and tensors
+of them. Elementwise ops give a local derivative per operand, `(ns, ans, *operands)` where `ans`
+is the op's output (micrograd's and HIPS autograd's convention, so `exp` reuses its output);
+the backward pass multiplies it by the upstream derivative. Tensor ops (matmul, sum, softmax…,
+in tensor_ops.py) give a vector-Jacobian product per operand instead, `(ns, g, ans, *operands)`
+with `g` the upstream derivative: JAX's and autograd's `defvjp`. In the notations `{0}`, `{1}`
+stand for the operands' names, `{ans}` for the node's own name and `{g}` for the upstream
+derivative.
 """
 from __future__ import annotations
 
@@ -19,24 +23,37 @@ Rule = Callable[..., object]
 class Op:
     name: str
     forward: Rule
-    partials: tuple[Rule, ...]  # one local derivative rule per operand
+    partials: tuple[Rule, ...]  # elementwise ops: one local derivative rule per operand
     notation: str  # how a node's definition prints, e.g. "{0} + {1}" or "sin({0})"
-    partial_notations: tuple[str, ...]  # the local derivatives written out, per operand
-    callable: bool = False  # a function the language lets users call by name
+    partial_notations: tuple[str, ...]  # the local derivatives (or VJPs) written out, per operand
+    function: str | None = None  # the name users call it by, if it is a function
     convention: str | None = None  # the choice made where the derivative does not exist
+    vjps: tuple[Rule | None, ...] = ()  # tensor ops: one VJP per operand; None: not differentiable
+    broadcasts: bool = False  # elementwise with two operands whose shapes may broadcast
 
     @property
     def arity(self) -> int:
-        return len(self.partials)
+        return len(self.partials) or len(self.vjps)
+
+    @property
+    def callable(self) -> bool:
+        return self.function is not None
 
 
 OPS: dict[str, Op] = {}
+_BROADCASTING = {"add", "sub", "mul", "div", "pow", "max", "min"}
 
 
 def _define(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
             partial_notations: tuple[str, ...], convention: str | None = None) -> None:
-    OPS[name] = Op(name, forward, partials, notation, partial_notations,
-                   callable=notation.startswith(name + "("), convention=convention)
+    function = name if notation.startswith(name + "(") else None
+    OPS[name] = Op(name, forward, partials, notation, partial_notations, function, convention,
+                   broadcasts=name in _BROADCASTING)
+
+
+def _define_vjp(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,
+                vjp_notations: tuple[str, ...]) -> None:
+    OPS[name] = Op(name, forward, (), notation, vjp_notations, function, vjps=vjps)
 
 
 def _one(ns, ans, *operands):
@@ -139,5 +156,10 @@ _define("min", lambda ns, a, b: ns.minimum(a, b),
         "min({0}, {1})", ("[{0} ≤ {1}]", "[{0} > {1}]"),
         convention="min(a, b) with a = b sends the gradient to a")
 
-FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if op.callable}
+from . import tensor_ops  # noqa: E402,F401 - registers matmul, sum, softmax, … in OPS
+
+FUNCTIONS: dict[str, dict[int, Op]] = {}  # the name users call → its op for each number of arguments
+for _op in OPS.values():
+    if _op.function:
+        FUNCTIONS.setdefault(_op.function, {})[_op.arity] = _op
 CONSTANTS = ("pi", "e")

@@ -20,33 +20,23 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
     if unbound:
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
                          f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound), 80)}")
-    values: list[Number] = [None] * len(nodes)
-    operand_names: list[tuple[str, ...] | None] = [None] * len(nodes)
+    values = forward_values(graph, bindings, numbers)
     is_finite = numbers.is_finite
+    operand_names: list[tuple[str, ...] | None] = [None] * len(nodes)
     forward: list[ForwardRow] = []
     for index in order:
         node = nodes[index]
-        if node.op == VARIABLE:
-            value = bindings[node.name]
-        elif node.op == CONSTANT:
-            value = _constant(graph, index, numbers)
-        else:
-            try:
-                value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
-            except _ARITHMETIC_FAILURES as failure:
-                raise _failure(graph, index, values, numbers, failure) from None
-            if not is_finite(value):
-                raise _failure(graph, index, values, numbers, OverflowError())
-        values[index] = value
         if names[index] is not None and (record or node.op == VARIABLE):
             operand_names[index] = _operand_names(graph, index)
-            forward.append(ForwardRow(names[index], node.op, operand_names[index], (node.start, node.end), value))
+            forward.append(ForwardRow(names[index], node.op, operand_names[index], (node.start, node.end),
+                                      values[index]))
 
     adjoints: list[Number] = [None] * len(nodes)
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index] and record}
     output = graph.output
+    conventions = []
     if active[output]:
-        adjoints[output] = numbers.one
+        adjoints[output] = _seed(values[output], numbers, conventions)
     for index in reversed(order):
         node, upstream = nodes[index], adjoints[index]
         if upstream is None or not node.inputs:
@@ -54,13 +44,16 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
         op = OPS[node.op]
         operands = [values[i] for i in node.inputs]
         for position, operand in enumerate(node.inputs):
-            if not active[operand]:
+            if not active[operand] or (op.vjps and op.vjps[position] is None):
                 continue
             try:
-                local = op.partials[position](numbers, values[index], *operands)
+                if op.vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
+                    local, contribution = None, op.vjps[position](numbers, upstream, values[index], *operands)
+                else:
+                    local = op.partials[position](numbers, values[index], *operands)
+                    contribution = upstream * local
             except _ARITHMETIC_FAILURES as failure:
                 raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
-            contribution = upstream * local
             if not is_finite(contribution):
                 raise _failure(graph, index, values, numbers, OverflowError(), derivative_of=operand)
             previous = adjoints[operand]
@@ -74,11 +67,44 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
     variables = {names[i]: adjoints[i] for i in graph.variables()}
     gradient = {name: variables.get(name, numbers.zero) for name in (wrt or variables)}
     used = {nodes[i].op for i in order}
-    conventions = [op.convention.format(relu0=numbers.relu0_text) for name, op in OPS.items()
-                   if name in used and op.convention]
+    conventions += [op.convention.format(relu0=numbers.relu0_text) for name, op in OPS.items()
+                    if name in used and op.convention]
     if conventions and getattr(numbers, "kink_note", None):
         conventions = [numbers.kink_note]
     return Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+
+
+def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[Number]:
+    """The value of every node the output needs, by its program index."""
+    nodes = graph.nodes
+    is_finite = numbers.is_finite
+    values: list[Number] = [None] * len(nodes)
+    for index in graph.order:
+        node = nodes[index]
+        if node.op == VARIABLE:
+            value = bindings[node.name]
+        elif node.op == CONSTANT:
+            value = _constant(graph, index, numbers)
+        else:
+            try:
+                value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
+            except _ARITHMETIC_FAILURES as failure:
+                raise _failure(graph, index, values, numbers, failure) from None
+            if not is_finite(value):
+                raise _failure(graph, index, values, numbers, OverflowError())
+        values[index] = value
+    return values
+
+
+def _seed(value, numbers, conventions: list[str]):
+    """∂out/∂out: 1, or for a tensor output ones of its shape (the gradient of the sum of its elements)."""
+    shape = getattr(value, "shape", ())
+    if not shape:
+        return numbers.one
+    from .numbers.tensor import shape_text, filled
+
+    conventions.append(f"the output is a {shape_text(shape)} tensor: the gradient is that of the sum of its elements")
+    return filled(value, numbers.one)
 
 
 def _constant(graph: Graph, index: int, numbers) -> Number:
@@ -109,6 +135,9 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
         reason = "division by zero"
     elif isinstance(failure, OverflowError):
         reason = numbers.overflow
+    elif any(getattr(values[i], "shape", ()) for i in graph.nodes[index].inputs):
+        shapes = " and ".join(str(getattr(values[i], "shape", ())) for i in graph.nodes[index].inputs)
+        reason = f"the shapes {shapes} do not broadcast together"
     else:
         reason = str(failure) or type(failure).__name__
     node = graph.nodes[index]
@@ -131,39 +160,3 @@ def _describe(graph: Graph, index: int) -> str:
 def _listing(names: list[str]) -> str:
     quoted = [f"'{shorten(name)}'" for name in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def evaluate_checked(graph: Graph, pairs: list[tuple[str, str]], program, numbers, wrt: list[str] | None = None,
-                     record: bool = True, rounds: int = 6) -> Trace:
-    """`evaluate` at the values given as text. A number system that can certify its digits
-    (--digits) computes again at twice the precision until every printed number is certified."""
-    from .bindings import bind
-
-    certified = getattr(numbers, "certified", None)
-    for attempt in range(rounds if certified else 1):
-        trace = evaluate(graph, bind(program, pairs, numbers), numbers, wrt, record)
-        if certified is None:
-            return trace
-        doubtful = [x for x in _printed(trace) if not numbers.certified(x)]
-        if not doubtful:
-            return trace
-        if attempt < rounds - 1:
-            numbers = numbers.finer()
-    # Still uncertain after 2^5 times the precision: an exact zero reached through cancellation
-    # (sin(pi)) cannot be pinned digit by digit. Say how small it is; anything else is an error.
-    if any(not (low <= 0 <= high) for low, high in (x.bounds() for x in doubtful)):
-        raise MathError(f"could not certify {numbers.digits} digits at a working precision of "
-                        f"{numbers.precision} digits; the computation is too ill-conditioned")
-    bound = max(max(abs(low), abs(high)) for low, high in (x.bounds() for x in doubtful))
-    trace.conventions.append(f"values printed as 0.0 are below {numbers.magnitude(bound)} in magnitude; "
-                             "an exact 0 cannot be certified digit by digit")
-    return trace
-
-
-def _printed(trace: Trace) -> list:
-    """Every number a renderer may print."""
-    printed = [trace.value, *trace.gradient.values()] + [row.value for row in trace.forward]
-    for row in trace.backward:
-        printed.append(row.adjoint)
-        printed += [number for term in row.terms for number in (term.upstream, term.local, term.contribution)]
-    return printed

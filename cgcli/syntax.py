@@ -38,7 +38,7 @@ class _Lexer(Lexer):
     an operator continues the statement instead of ending it."""
 
     __future_interface__ = 1
-    _continuing = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMMA", "LPAR"})
+    _continuing = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "AT", "EQUAL", "COMMA", "LPAR", "LSQB"})
 
     def __init__(self, lexer_conf) -> None:
         # Lark's own precedence among terminals: priority, then the longest possible match first.
@@ -57,9 +57,9 @@ class _Lexer(Lexer):
             kind, start, position = found.lastgroup, position, found.end()
             if kind in ignore:
                 continue
-            if kind == "LPAR":
+            if kind in ("LPAR", "LSQB"):
                 depth += 1
-            elif kind == "RPAR":
+            elif kind in ("RPAR", "RSQB"):
                 depth -= 1
             elif kind == "_SEP" and text[start] == "\n" and (depth > 0 or previous in continuing):
                 continue
@@ -133,6 +133,18 @@ class GraphBuilder:
     def mul(self, children): return self._binary("mul", children)
     def div(self, children): return self._binary("div", children)
     def pow(self, children): return self._binary("pow", children)
+    def matmul(self, children): return self._binary("matmul", children)
+
+    def transpose(self, children) -> Occurrence:
+        operand, token = children
+        return self._add("transpose", (operand.node,), operand.start, token.end_pos)
+
+    def index(self, children) -> Occurrence:
+        operand, opening, indices, closing = children
+        if len(indices) > 2:
+            raise self._fail("indexing takes one or two indices: X[i] or X[i, j]", opening.start_pos)
+        op = "index" if len(indices) == 1 else "index2"
+        return self._add(op, (operand.node, *(i.node for i in indices)), operand.start, closing.end_pos)
 
     def neg(self, children) -> Occurrence:
         sign, operand = children
@@ -164,11 +176,13 @@ class GraphBuilder:
     def call(self, children) -> Occurrence:
         token, _, arguments, closing = children
         name, arguments = str(token), arguments or []
-        op = FUNCTIONS.get(name)
-        if op is None:
+        by_arity = FUNCTIONS.get(name)
+        if by_arity is None:
             raise self._fail(unknown_function_message(name), token.start_pos)
-        if len(arguments) != op.arity:
-            wanted = "1 argument" if op.arity == 1 else f"{op.arity} arguments"
+        op = by_arity.get(len(arguments))
+        if op is None:
+            counts = sorted(by_arity)
+            wanted = " or ".join(map(str, counts)) + (" argument" if counts == [1] else " arguments")
             raise self._fail(f"{name}() takes {wanted}, got {len(arguments)}", token.start_pos)
         return self._add(op.name, tuple(a.node for a in arguments), token.start_pos, closing.end_pos)
 
@@ -209,9 +223,9 @@ def unknown_function_message(name: str) -> str:
 _TERMINALS = {  # how the parser's expected-token names read to a person, in the order listed
     "NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "MINUS": "'-'", "PLUS": "'+'",
     "STAR": "'*'", "SLASH": "'/'", "POW": "'^'", "RPAR": "')'", "COMMA": "','", "EQUAL": "'='",
-    "_SEP": "';'", "$END": "the end of the input",
+    "_SEP": "';'", "RSQB": "']'", "$END": "the end of the input",
 }
-_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
+_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW", "AT", "TRANSPOSE", "LSQB"}
 
 
 def _expected(names: set[str]) -> str:

@@ -373,7 +373,7 @@ def api_eval(src: str, at: str, mode: str, digits: int | None = None):
     """(value, gradient) as cgrad's JSON renders them, through the Python API (no process start)."""
     from cgcli.bindings import split_bindings
     from cgcli.numbers import number_system
-    from cgcli.passes import evaluate_checked
+    from cgcli.evaluation import evaluate_checked
     from cgcli.syntax import parse
 
     ns = number_system(mode, digits=digits)

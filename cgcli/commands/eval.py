@@ -10,7 +10,7 @@ from ..bindings import bind, split_bindings
 from ..errors import InputError
 from ..numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 from ..options import ExpressionCommand, at_option, expression_input, read_program
-from ..passes import evaluate_checked
+from ..evaluation import evaluate_checked
 from ..syntax import parse
 
 

@@ -3,7 +3,7 @@ when each enclosure pins down all N significant digits.
 
 An enclosure [lo, hi] whose ends round to the same N-digit decimal certifies that decimal as the
 correctly rounded value. When some printed number is not certified yet, `finer()` gives the same
-system at twice the working precision, and the caller computes again (see passes.evaluate_checked).
+system at twice the working precision, and the caller computes again (see evaluation.evaluate_checked).
 This catches what comparing two floating-point runs misses: inputs longer than the working
 precision, and cancellations that give the same wrong digits at every precision."""
 from __future__ import annotations

@@ -18,15 +18,16 @@ class Interval:
     def __init__(self, iv) -> None:
         self.iv = iv  # an mpmath ivmpf
 
-    def __add__(self, other): return Interval(self.iv + _raw(other))
-    def __radd__(self, other): return Interval(_raw(other) + self.iv)
-    def __sub__(self, other): return Interval(self.iv - _raw(other))
-    def __rsub__(self, other): return Interval(_raw(other) - self.iv)
-    def __mul__(self, other): return Interval(self.iv * _raw(other))
-    def __rmul__(self, other): return Interval(_raw(other) * self.iv)
-    def __truediv__(self, other): return Interval(self.iv / _raw(other))
-    def __rtruediv__(self, other): return Interval(_raw(other) / self.iv)
-    def __pow__(self, other): return Interval(self.iv ** _raw(other))
+    # An array operand answers NotImplemented, so NumPy applies the op element by element.
+    def __add__(self, other): return _arrays_first(other) or Interval(self.iv + _raw(other))
+    def __radd__(self, other): return _arrays_first(other) or Interval(_raw(other) + self.iv)
+    def __sub__(self, other): return _arrays_first(other) or Interval(self.iv - _raw(other))
+    def __rsub__(self, other): return _arrays_first(other) or Interval(_raw(other) - self.iv)
+    def __mul__(self, other): return _arrays_first(other) or Interval(self.iv * _raw(other))
+    def __rmul__(self, other): return _arrays_first(other) or Interval(_raw(other) * self.iv)
+    def __truediv__(self, other): return _arrays_first(other) or Interval(self.iv / _raw(other))
+    def __rtruediv__(self, other): return _arrays_first(other) or Interval(_raw(other) / self.iv)
+    def __pow__(self, other): return _arrays_first(other) or Interval(self.iv ** _raw(other))
     def __neg__(self): return Interval(-self.iv)
     def __pos__(self): return self
     def __abs__(self): return Interval(abs(self.iv))
@@ -75,6 +76,10 @@ class Interval:
 
 
 _context = None
+
+
+def _arrays_first(other):
+    return NotImplemented if hasattr(other, "__array_ufunc__") else None
 
 
 def _raw(value):

@@ -1,16 +1,18 @@
 """How nodes, definitions and local derivatives are written, shared by every renderer."""
 from __future__ import annotations
 
+import re
+
 from ..graph import CONSTANT, VARIABLE
 from ..ops import OPS
 from ..trace import ForwardRow, Term
 
 
-def _fill(template: str, operands: tuple[str, ...], function_call: bool, ans: str = "") -> str:
+def _fill(template: str, operands: tuple[str, ...], function_call: bool, ans: str = "", g: str = "G") -> str:
     # a negative literal needs parentheses after an operator: "a - (-3)", but not in "max(-3, a)"
     if not function_call and any(operand[0] == "-" for operand in operands):
         operands = tuple(f"({operand})" if operand[0] == "-" else operand for operand in operands)
-    return template.format(*operands, ans=ans)
+    return template.format(*operands, ans=ans, g=g)
 
 
 def definition(row: ForwardRow) -> str:
@@ -23,11 +25,65 @@ def definition(row: ForwardRow) -> str:
     return _fill(op.notation, row.operands, op.callable)
 
 
-def local_rule(term: Term) -> str:
-    """The local derivative ∂consumer/∂node written out: `c` for ∂(b·c)/∂b."""
+def local_rule(term: Term, upstream: str = "G") -> str:
+    """The local derivative ∂consumer/∂node written out: `c` for ∂(b·c)/∂b. For a tensor op, the
+    vector-Jacobian product with `upstream` (∂out/∂consumer): `G @ Wᵀ` for ∂(X @ W)/∂X."""
     op = OPS[term.consumer_op]
-    return _fill(op.partial_notations[term.operand_index], term.consumer_operands, op.callable, term.consumer)
+    return _fill(op.partial_notations[term.operand_index], term.consumer_operands, op.callable, term.consumer,
+                 upstream)
 
 
 def partial(top: str, bottom: str) -> str:
     return f"∂{top}/∂{bottom}"
+
+
+# ---- numbers shown inside pictures and equations (added for the diagram and notes formats) ----
+
+SIGNIFICANT_SHOWN = 12  # digits kept when a long decimal is shortened for display
+_LONG_DECIMAL = re.compile(r"(-?)(\d*)\.?(\d*)(\??)((?:e[+-]?\d+)?)")
+
+
+def shorten_number(text: str, significant: int = SIGNIFICANT_SHOWN) -> str:
+    """A decimal with more than 17 significant digits cut to `significant` of them and an
+    ellipsis (`0.410973285843…`, `1.23456789012…e+40`); shorter numbers, fractions and
+    anything else unchanged. Each end of an interval `[lo, hi]` is shortened on its own."""
+    if text.startswith("[") and text.endswith("]") and ", " in text:
+        low, high = text[1:-1].split(", ", 1)
+        common = next((i for i, (a, b) in enumerate(zip(low, high)) if a != b), min(len(low), len(high)))
+        keep = max(significant, sum(ch.isdigit() for ch in low[:common].lstrip("-0.")) + 2)
+        return f"[{shorten_number(low, keep)}, {shorten_number(high, keep)}]"
+    match = _LONG_DECIMAL.fullmatch(text)
+    if not match or not (match.group(2) or match.group(3)):
+        return text
+    sign, whole, fraction, doubt, exponent = match.groups()
+    digits = (whole + fraction).lstrip("0")
+    if len(digits) <= max(17, significant):
+        return text
+    kept, count = [], 0
+    for ch in whole + "." + fraction if fraction else whole:
+        if ch != "." and (count or ch != "0"):
+            count += 1
+        kept.append(ch)
+        if count == significant:
+            break
+    body = "".join(kept)
+    if "." not in body and len(body) < len(whole):  # a long integer: say how long it is
+        return f"{sign}{body}…({len(whole)} digits){doubt}{exponent}"
+    return f"{sign}{body}…{doubt}{exponent}"
+
+
+def shown(numbers, value) -> str:
+    """A value as a picture or an equation shows it: the number system's text, long decimals
+    shortened (tables print them whole), long fractions as their decimal reading, and tensors
+    on one line."""
+    text = numbers.format(value)
+    if "\n" in text:
+        text = " ".join(text.split())
+    if "/" in text and len(text) > 24 and not text.startswith("["):
+        reading = numbers.format_reading(value)
+        if "≈" in reading:
+            return "≈ " + shorten_number(reading.split("≈", 1)[1].strip())
+    text = shorten_number(text)
+    if len(text) > 80:
+        text = text[:39] + "…" + text[-39:]
+    return text

@@ -7,6 +7,11 @@ from ..trace import Trace
 from .notation import definition, local_rule, partial
 
 
+def shape_of(value) -> str:
+    shape = getattr(value, "shape", ())
+    return "×".join(map(str, shape)) if shape else "scalar"
+
+
 def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = True) -> str:
     """The three tables; passes longer than `max_rows` (0: no limit) show both ends. For a terminal
     they fit its width and may be coloured; elsewhere lines are whole, plain and unpadded."""
@@ -44,11 +49,13 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
             else:
                 grid.add_row(*(Text(cell) for cell in cells(row)))
 
-    forward = table(f"Forward pass (inputs to output) · {mode}", ["node", "definition", "source", "value"], {3})
+    shaped = any(getattr(row.value, "shape", ()) for row in trace.forward)  # tensors: add a shape column
+    forward = table(f"Forward pass (inputs to output) · {mode}",
+                    ["node", "definition", "source"] + ["shape"] * shaped + ["value"], {3 + shaped})
     add_rows(forward, trace.forward, lambda row: (
         row.name, definition(row),
         "" if row.op in (VARIABLE, CONSTANT) else excerpt(trace.source, *row.span),
-        reading(row.value)))
+        *[shape_of(row.value)] * shaped, reading(row.value)))
 
     def chain(row) -> str:
         return "\n".join(("" if i == 0 else "+ ") + f"{partial(top, t.consumer)} · {partial(t.consumer, row.name)}"
@@ -57,6 +64,9 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
     def local(row) -> str:
         lines = []
         for term in row.terms:
+            if term.local is None:  # a tensor op: its vector-Jacobian product, as seed 003 writes it
+                lines.append(f"{partial(top, row.name)} += {local_rule(term, partial(top, term.consumer))}")
+                continue
             rule, value = local_rule(term), fmt(term.local)
             lines.append(f"{partial(term.consumer, row.name)} = {rule}" + ("" if rule == value else f" = {value}"))
         return "\n".join(lines)
@@ -66,7 +76,8 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
         return f"({text})" if text.startswith("-") else text
 
     def products(row) -> str:
-        return "\n".join(("" if i == 0 else "+ ") + f"{fmt(t.upstream)} × {factor(t.local)}"
+        return "\n".join(("" if i == 0 else "+ ") + (fmt(t.contribution) if t.local is None
+                                                       else f"{fmt(t.upstream)} × {factor(t.local)}")
                          for i, t in enumerate(row.terms))
 
     backward = table(f"Backward pass (output to inputs): {partial(top, 'node')} · {mode}",
