@@ -9,7 +9,9 @@ import unicodedata
 import click
 
 from . import __version__
+from .commands.diagram import diagram_command
 from .commands.eval import eval_command
+from .commands.paths import paths_command
 from .errors import CgradError, ExitStatus, position
 
 
@@ -22,10 +24,15 @@ def cli() -> None:
     Examples:
       cgrad eval "3*(a+b*c)" --at a=1,b=2,c=3
       cgrad eval "p = x + y; g = p*z" --at x=1,y=3,z=-3 --format json
+      cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format markdown
+      cgrad diagram "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --highlight b
+      cgrad paths "t = w1*x1; o = relu(t) + sigmoid(t)" --at w1=0.5,x1=2 --wrt w1
     """
 
 
 cli.add_command(eval_command)
+cli.add_command(diagram_command)
+cli.add_command(paths_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ from ..numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 from ..options import ExpressionCommand, at_option, expression_input, read_program
 from ..evaluation import evaluate_checked
 from ..syntax import parse
+from .shared import eval_output, out_option, worksheet_options
 
 
 @click.command("eval", cls=ExpressionCommand)
@@ -19,8 +20,12 @@ from ..syntax import parse
 @at_option
 @click.option("--wrt", metavar="NAME[,NAME...]", help="Only these partial derivatives, in this order.")
 @click.option("--output", "output_name", metavar="NAME", help="Differentiate this assigned name instead of the last statement.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: the forward pass, backward pass and gradient as tables; json: one object.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex"]), default="table",
+              show_default=True, help="table: the forward pass, backward pass and gradient as tables; json: one "
+              "object; markdown: a worked solution for notes (Mermaid graph, tables, chain rule in LaTeX); "
+              "latex: the derivation as an align* fragment.")
+@out_option
+@worksheet_options
 @click.option("--exact", is_flag=True, help="Exact rational arithmetic: 0.1 is 1/10, results print as fractions.")
 @click.option("--digits", type=click.IntRange(min=1), metavar="N",
               help="N correct significant digits (mpmath), checked by recomputing with more guard digits.")
@@ -35,7 +40,7 @@ from ..syntax import parse
 @click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
               help="Longest table before its middle rows are elided (0: no limit).")
 def eval_command(expression, program_file, at, wrt, output_name, output_format, exact, digits, interval,
-                 max_digits, relu0, no_trace, max_rows):
+                 max_digits, relu0, no_trace, max_rows, out_file, blank, answers):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.
 
     \b
@@ -45,6 +50,8 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
       cgrad eval "relu(w*x + b)" --at w=2,x=1.5,b=-1 --format json
       cgrad eval -x^2 --at x=3
       echo "p = x + y; g = p*z" | cgrad eval - --at x=1,y=3,z=-3
+      cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format markdown
+      cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --blank grads
     """
     if exact and (digits or interval):
         raise InputError("--exact cannot be combined with --digits or --interval")
@@ -61,11 +68,4 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
             raise InputError(f"--wrt {wrt}: no variable named {', '.join(strangers)} "
                              f"(variables: {', '.join(program.variables) or 'none'})")
     trace = evaluate_checked(graph, pairs, program, numbers, wanted, record=not no_trace)
-    if output_format == "json":
-        from ..render.json import render
-
-        output.write(render(trace, with_trace=not no_trace))
-    else:
-        from ..render.table import render
-
-        output.write(render(trace, output.is_terminal(), max_rows, with_trace=not no_trace))
+    eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)

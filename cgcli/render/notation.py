@@ -44,20 +44,46 @@ _LONG_DECIMAL = re.compile(r"(-?)(\d*)\.?(\d*)(\??)((?:e[+-]?\d+)?)")
 
 
 def shorten_number(text: str, significant: int = SIGNIFICANT_SHOWN) -> str:
-    """A decimal with more than 17 significant digits cut to `significant` of them and an
-    ellipsis (`0.410973285843…`, `1.23456789012…e+40`); shorter numbers, fractions and
-    anything else unchanged. Each end of an interval `[lo, hi]` is shortened on its own."""
+    """A decimal with more than `significant` significant digits rounded to that many, with an
+    ellipsis when digits remain (`0.410973285844…`, `1.35130360424…e+40`), and without one when
+    the rest were zeros or nines (`-0.08999999999999998` is shown as `-0.09`). Shorter numbers,
+    fractions and anything else are unchanged. The ends of an interval `[lo, hi]` are cut, not
+    rounded, and keep the digits where they differ."""
     if text.startswith("[") and text.endswith("]") and ", " in text:
         low, high = text[1:-1].split(", ", 1)
         common = next((i for i, (a, b) in enumerate(zip(low, high)) if a != b), min(len(low), len(high)))
         keep = max(significant, sum(ch.isdigit() for ch in low[:common].lstrip("-0.")) + 2)
-        return f"[{shorten_number(low, keep)}, {shorten_number(high, keep)}]"
+        return f"[{_cut(low, keep)}, {_cut(high, keep)}]"
     match = _LONG_DECIMAL.fullmatch(text)
     if not match or not (match.group(2) or match.group(3)):
         return text
     sign, whole, fraction, doubt, exponent = match.groups()
-    digits = (whole + fraction).lstrip("0")
-    if len(digits) <= max(17, significant):
+    if len((whole + fraction).lstrip("0")) <= significant:
+        return text
+    if not fraction and not exponent:
+        return _cut(text, significant)
+    from decimal import ROUND_HALF_EVEN, Context, Decimal
+
+    rounded = Context(prec=significant, rounding=ROUND_HALF_EVEN).plus(Decimal(f"{sign}{whole}.{fraction or 0}{exponent}"))
+    _, all_digits, power = rounded.as_tuple()
+    digits = "".join(map(str, all_digits)).rstrip("0") or "0"
+    more = "…" if len(digits) == significant else ""
+    if exponent:  # d.ddd…e±k, as the number system wrote it
+        return f"{sign}{digits[0]}.{digits[1:] or '0'}{more}{doubt}e{power + len(all_digits) - 1:+d}"
+    body = format(rounded.copy_abs(), "f")
+    if "." in body:
+        body = body.rstrip("0")
+        body = body + "0" if body.endswith(".") else body
+    return f"{sign}{body}{more}{doubt}"
+
+
+def _cut(text: str, significant: int) -> str:
+    """The first `significant` significant digits and an ellipsis, nothing rounded."""
+    match = _LONG_DECIMAL.fullmatch(text)
+    if not match or not (match.group(2) or match.group(3)):
+        return text
+    sign, whole, fraction, doubt, exponent = match.groups()
+    if len((whole + fraction).lstrip("0")) <= significant:
         return text
     kept, count = [], 0
     for ch in whole + "." + fraction if fraction else whole:

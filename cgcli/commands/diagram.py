@@ -1,0 +1,105 @@
+"""`cgrad diagram`: the computational graph as Mermaid or DOT (or SVG/PNG through Graphviz)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import unicodedata
+
+import click
+
+from ..errors import CgradError, ExitStatus, InputError
+from ..options import ExpressionCommand, at_option, expression_input, read_program
+from .shared import (emit, evaluate, number_options, numbers_from, out_option, worksheet_options,
+                     worksheet_title)
+
+
+class MissingProgram(CgradError):
+    """A program cgrad runs (Graphviz's dot) is missing or failed: the input is fine, the machine is not."""
+
+    status = ExitStatus.MATH
+
+
+@click.command("diagram", cls=ExpressionCommand)
+@expression_input
+@at_option
+@click.option("--output", "output_name", metavar="NAME", help="Draw the graph of this assigned name.")
+@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png"]), default="mermaid",
+              show_default=True, help="mermaid or dot source; svg or png drawn by Graphviz's dot program.")
+@out_option
+@click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR", show_default=True,
+              help="LR: inputs on the left, output on the right; TB: inputs on top.")
+@click.option("--highlight", metavar="NAME",
+              help="Colour every node and edge on a path from the output down to NAME.")
+@click.option("--products", is_flag=True, help="With --at: each edge also shows upstream × local = contribution.")
+@click.option("--collapse", type=click.IntRange(min=0), metavar="DEPTH",
+              help="Fold the nodes more than DEPTH edges below the output into one summary node per place.")
+@number_options
+@worksheet_options
+def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
+                    products, collapse, exact, digits, interval, max_digits, relu0, blank, answers):
+    """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
+    its value and ∂output/∂node, each edge its local derivative.
+
+    \b
+    Examples:
+      cgrad diagram "u = b*c; v = a + u; J = 3v"
+      cgrad diagram "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --highlight b
+      cgrad diagram "t = w1*x1; a1 = relu(t); a2 = sigmoid(t); o = a1 + a2" --at w1=0.5,x1=2 --products
+      cgrad diagram "3*(a+b*c)" --format dot
+      cgrad diagram "3*(a+b*c)" --at a=1,b=2,c=3 --format svg -o graph.svg
+    """
+    from ..render import figure as figures
+    from ..syntax import parse
+
+    if not at and (products or blank or answers):
+        option = "--products" if products else "--blank" if blank else "--answers"
+        raise InputError(f"{option} needs values: give them with --at")
+    if output_format == "png" and out_file in (None, "-"):
+        raise InputError("--format png is binary: give -o FILE.png")
+    numbers = numbers_from(exact, digits, interval, max_digits, relu0)
+    program = parse(read_program(expression, program_file))
+    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
+    highlight = highlight and unicodedata.normalize("NFC", highlight.strip())
+    title = worksheet_title(blank, answers)
+    if at:
+        trace = evaluate(graph, at, program, numbers)
+        if blank and not answers:
+            from ..render.worksheet import worksheet
+
+            trace = worksheet(trace, blank)
+        rows, output = trace.forward, trace.output
+    else:
+        trace, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
+    figure = figures.build(rows, output, trace, products=products, highlight=highlight, collapse=collapse,
+                           direction=direction.upper(), title=title)
+    if output_format == "mermaid":
+        from ..render.mermaid import render, too_large
+
+        text = render(figure)
+        problem = too_large(figure, text)
+        if problem:
+            sys.stderr.write(f"note: this graph has {problem}; --collapse DEPTH folds the deep nodes\n")
+        emit(text, out_file)
+        return
+    from ..render.dot import render
+
+    text = render(figure)
+    emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
+
+
+def run_dot(source: str, output_format: str) -> bytes | str:
+    """Graphviz's drawing of `source`: SVG text or PNG bytes."""
+    program = shutil.which("dot")
+    if program is None:
+        raise MissingProgram(f"--format {output_format} needs the 'dot' program of Graphviz, which is not installed "
+                             "(Debian/Ubuntu: apt-get install graphviz); --format dot prints the source instead")
+    try:
+        done = subprocess.run([program, f"-T{output_format}"], input=source.encode("utf-8"), capture_output=True,
+                              timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as failure:
+        raise MissingProgram(f"could not run {program}: {failure}") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise MissingProgram(f"{program} failed (exit {done.returncode}): {reason[0] if reason else 'no message'}")
+    return done.stdout.decode("utf-8") if output_format == "svg" else done.stdout

@@ -1,0 +1,126 @@
+"""What the diagram, paths and eval commands share beyond options.py: the number-system options,
+evaluating at --at, worksheets (--blank, --answers) and writing to -o FILE."""
+from __future__ import annotations
+
+import unicodedata
+
+import click
+
+from .. import output
+from ..errors import InputError, shorten
+from ..numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
+from ..render.worksheet import BLANK_CHOICES
+
+
+def number_options(function):
+    """--exact, --digits N, --interval, --max-digits M, --relu0: as `cgrad eval` has them."""
+    for option in reversed([
+        click.option("--exact", is_flag=True, help="Exact rational arithmetic: 0.1 is 1/10, results print as fractions."),
+        click.option("--digits", type=click.IntRange(min=1), metavar="N",
+                     help="N correct significant digits (mpmath, certified)."),
+        click.option("--interval", is_flag=True, help="Interval arithmetic: rigorous enclosures [lo, hi]."),
+        click.option("--max-digits", type=click.IntRange(min=1), default=DEFAULT_MAX_DIGITS, show_default=True,
+                     help="Refuse --digits above this, and exact results with more digits than this."),
+        click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
+                     help="The value taken for relu'(0)."),
+    ]):
+        function = option(function)
+    return function
+
+
+def numbers_from(exact: bool, digits: int | None, interval: bool, max_digits: int, relu0: str):
+    if exact and (digits or interval):
+        raise InputError("--exact cannot be combined with --digits or --interval")
+    mode = "exact" if exact else "interval" if interval else "digits" if digits else "float"
+    return number_system(mode, digits, max_digits, relu0)
+
+
+def worksheet_options(function):
+    """--blank grads|all and --answers."""
+    function = click.option("--answers", is_flag=True,
+                            help="The answer key of the --blank worksheet: the same layout, every blank filled.")(function)
+    return click.option("--blank", type=click.Choice(BLANK_CHOICES), metavar="grads|all",
+                        help="A worksheet: grads leaves every number of the backward pass (local derivatives, "
+                             "products, ∂out/∂node, the gradient) empty; all leaves the forward values empty too.")(function)
+
+
+def worksheet_title(blank: str | None, answers: bool) -> str | None:
+    if answers:
+        return "Answer key"
+    return "Worksheet" if blank else None
+
+
+def out_option(function):
+    return click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+                        help="Write the result to FILE instead of standard output.")(function)
+
+
+def emit(text: str | bytes, out_file: str | None) -> None:
+    """The result to stdout (through output.write) or to FILE, byte-exact, UTF-8 with \\n line ends."""
+    if out_file is None or out_file == "-":
+        if isinstance(text, bytes):
+            raise InputError("this format is binary: give -o FILE")
+        output.write(text)
+        return
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    try:
+        with open(out_file, "wb") as handle:
+            handle.write(data)
+    except OSError as failure:
+        raise InputError(f"cannot write {shorten(out_file)}: {failure.strerror or failure}") from None
+
+
+def names_option(text: str, option: str, known) -> list[str]:
+    """`a, b` → ['a', 'b'], NFC-normalised as the parser normalises names, each checked against `known`."""
+    names = [unicodedata.normalize("NFC", name.strip()) for name in text.split(",") if name.strip()]
+    strangers = [name for name in names if name not in known]
+    if strangers:
+        listing = ", ".join(list(known)[:30]) or "none"
+        raise InputError(f"{option} {shorten(text)}: no node named {', '.join(map(shorten, strangers))} "
+                         f"(known: {listing})")
+    return names
+
+
+def evaluate(graph, at: tuple[str, ...], program, numbers, wrt: list[str] | None = None):
+    """The checked trace of `graph` at the --at values."""
+    from ..bindings import split_bindings
+
+    try:  # the tensor work moves evaluate_checked into its own module
+        from ..evaluation import evaluate_checked
+    except ImportError:
+        from ..passes import evaluate_checked
+    return evaluate_checked(graph, split_bindings(at), program, numbers, wrt)
+
+
+def eval_output(trace, output_format: str, out_file: str | None, blank: str | None, answers: bool, max_rows: int,
+                with_trace: bool) -> None:
+    """`cgrad eval`'s result in its format, as a worksheet or its key if asked, to stdout or -o FILE."""
+    if (blank or answers) and output_format == "json":
+        raise InputError("--blank and --answers make worksheets: use them with --format table, markdown or latex")
+    title = worksheet_title(blank, answers)
+    if blank and not answers:
+        from ..render.worksheet import worksheet
+
+        trace = worksheet(trace, blank)
+    if output_format == "json":
+        from ..render.json import render
+
+        text = render(trace, with_trace=with_trace)
+    elif output_format == "markdown":
+        from ..render.markdown import render
+
+        text = render(trace, with_trace, max_rows, title)
+    elif output_format == "latex":
+        from ..render.latex import render
+        from ..render.markdown import at_text
+
+        text = render(trace, at_text(trace), title, max_rows)
+    else:
+        from ..render.table import render
+
+        terminal = out_file in (None, "-") and output.is_terminal()
+        text = render(trace, terminal, max_rows, with_trace=with_trace)
+        if title:
+            hint = "fill in every ____ (the key: the same command with --answers)" if title == "Worksheet" else ""
+            text = f"{title}{': ' + hint if hint else ''}\n\n{text}"
+    emit(text, out_file)

@@ -1,0 +1,227 @@
+"""The picture every diagram format draws: nodes and their labels, edges and their local
+derivatives, the highlighted paths and the folded depths; from a Trace or, for the structure
+alone, from a Graph. Mermaid and DOT only spell it out."""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from ..errors import InputError, shorten
+from ..graph import CONSTANT, VARIABLE
+from ..trace import ForwardRow, Trace
+from .notation import definition, local_rule, partial, shown
+
+VARIABLE_KIND, OP_KIND, OUTPUT_KIND, CONSTANT_KIND, SUMMARY_KIND = "var", "op", "out", "const", "summary"
+
+
+@dataclass
+class Node:
+    id: str  # n0, n1, … in the order the nodes are created: stable from run to run
+    kind: str  # one of the *_KIND above
+    lines: list[str]  # the label, line by line, as plain text (each format escapes it)
+    name: str | None = None
+    highlight: bool = False
+
+
+@dataclass
+class Edge:
+    source: str  # node ids; an edge runs from an operand to the node that uses it
+    target: str
+    lines: list[str] = field(default_factory=list)
+    highlight: bool = False
+
+
+@dataclass
+class Figure:
+    nodes: list[Node]
+    edges: list[Edge]
+    direction: str = "LR"
+    title: str | None = None
+    hidden: int = 0  # nodes folded into summary nodes by --collapse
+
+    def node(self, name: str) -> Node:
+        return next(node for node in self.nodes if node.name == name)
+
+
+def structure_rows(graph) -> list[ForwardRow]:
+    """The rows a trace would have, without values: one per named node of the graph, in order."""
+    rows = []
+    for index in graph.order:
+        name, node = graph.names[index], graph.nodes[index]
+        if name is None:
+            continue
+        if node.op == CONSTANT:
+            operands = (node.literal,)
+        else:
+            operands = tuple(graph.names[i] or graph.nodes[i].literal for i in node.inputs)
+        rows.append(ForwardRow(name, node.op, operands, (node.start, node.end), None))
+    return rows
+
+
+def build(rows: list[ForwardRow], output: str, trace: Trace | None = None, *, products: bool = False,
+          highlight: str | None = None, collapse: int | None = None, direction: str = "LR",
+          title: str | None = None) -> Figure:
+    """The figure of `rows` (a trace's forward rows, or `structure_rows`). With a trace, nodes show
+    their value and ∂output/∂node, edges their local derivative (and upstream × local)."""
+    numbers = trace.numbers if trace is not None else None
+    adjoints, terms = {}, {}
+    if trace is not None:
+        for row in trace.backward:
+            adjoints[row.name] = row.adjoint
+            for term in row.terms:
+                terms[(row.name, term.consumer, term.operand_index)] = term
+
+    position = {row.name: i for i, row in enumerate(rows)}
+    reaches = _reaching(rows, position, highlight)
+    keep = _within(rows, position, output, collapse)
+
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    node_of: dict[str, Node] = {}
+
+    def new_node(kind: str, lines: list[str], name: str | None = None, lit: bool = False) -> Node:
+        node = Node(f"n{len(nodes)}", kind, lines, name, lit)
+        nodes.append(node)
+        return node
+
+    summaries = _Summaries(rows, position, keep, reaches, new_node)
+    for i, row in enumerate(rows):
+        if not keep[i]:
+            continue
+        literals = {} if row.op == CONSTANT else {  # each literal operand: a small node of its own, for this use
+            index: new_node(CONSTANT_KIND, [operand]) for index, operand in enumerate(row.operands)
+            if position.get(operand, i) >= i}
+        node_of[row.name] = target = new_node(_kind(row, output), _node_lines(row, numbers, adjoints, output),
+                                              row.name, reaches[i])
+        if row.op == CONSTANT:
+            continue
+        folded_from = set()
+        for index, operand in enumerate(row.operands):
+            j = position.get(operand)
+            if index in literals:
+                edges.append(Edge(literals[index].id, target.id))
+            elif keep[j]:
+                term = terms.get((operand, row.name, index))
+                edges.append(Edge(node_of[operand].id, target.id,
+                                  _edge_lines(term, operand, numbers, products), reaches[j]))
+            else:
+                summary = summaries.owner(j, row.name)
+                if summary.id not in folded_from:
+                    folded_from.add(summary.id)
+                    edges.append(Edge(summary.id, target.id, [], summary.highlight))
+    return Figure(nodes, edges, direction, title, summaries.hidden)
+
+
+def _kind(row: ForwardRow, output: str) -> str:
+    if row.name == output and row.op not in (VARIABLE, CONSTANT):
+        return OUTPUT_KIND
+    return {VARIABLE: VARIABLE_KIND, CONSTANT: CONSTANT_KIND}.get(row.op, OP_KIND)
+
+
+def _node_lines(row: ForwardRow, numbers, adjoints: dict, output: str) -> list[str]:
+    head = row.name if row.op == VARIABLE else f"{row.name} = {definition(row)}"
+    if numbers is None:
+        return [head]
+    lines = [head if row.op == CONSTANT else f"{head} = {shown(numbers, row.value)}"]
+    if row.name in adjoints:
+        lines.append(f"{partial(output, row.name)} = {shown(numbers, adjoints[row.name])}")
+    return lines
+
+
+def _edge_lines(term, operand: str, numbers, products: bool) -> list[str]:
+    """∂consumer/∂operand = local; with `products` also upstream × local = contribution."""
+    if term is None:
+        return []
+    derivative = partial(term.consumer, operand)
+    if term.local is None:  # a tensor op has no scalar local derivative: show its rule
+        lines = [f"{derivative}: {local_rule(term)}"]
+    else:
+        lines = [f"{derivative} = {shown(numbers, term.local)}"]
+        if products:
+            lines.append(f"{shown(numbers, term.upstream)} × {_factor(shown(numbers, term.local))} = "
+                         f"{shown(numbers, term.contribution)}")
+    return lines
+
+
+def _factor(text: str) -> str:
+    return f"({text})" if text.startswith("-") else text
+
+
+def _reaching(rows: list[ForwardRow], position: dict, highlight: str | None) -> list[bool]:
+    """Per row: whether it lies on a path from the output down to `highlight` (is it or uses it)."""
+    if highlight is None:
+        return [False] * len(rows)
+    if highlight not in position:
+        known = ", ".join(row.name for row in rows[:30]) + (", …" if len(rows) > 30 else "")
+        raise InputError(f"--highlight {shorten(highlight)}: the graph has no node of that name (nodes: {known})")
+    reaches = [False] * len(rows)
+    for i, row in enumerate(rows):
+        reaches[i] = row.name == highlight or (row.op != CONSTANT and any(
+            reaches[position[operand]] for operand in row.operands
+            if operand in position and position[operand] < i))
+    return reaches
+
+
+def _within(rows: list[ForwardRow], position: dict, output: str, collapse: int | None) -> list[bool]:
+    """Per row: whether it is drawn, i.e. at most `collapse` edges below the output."""
+    if collapse is None:
+        return [True] * len(rows)
+    depth = [None] * len(rows)
+    start = position[output]
+    depth[start] = 0
+    queue = deque([start])
+    while queue:
+        i = queue.popleft()
+        if depth[i] == collapse or rows[i].op == CONSTANT:
+            continue
+        for operand in rows[i].operands:
+            j = position.get(operand)
+            if j is not None and j < i and depth[j] is None:
+                depth[j] = depth[i] + 1
+                queue.append(j)
+    return [d is not None for d in depth]
+
+
+class _Summaries:
+    """Folded nodes: each drawn node whose operands are folded gets one summary node standing for
+    every folded node first reached from it (a folded node shared by two is counted once)."""
+
+    def __init__(self, rows, position, keep, reaches, new_node) -> None:
+        self.rows, self.position, self.keep, self.reaches, self.new_node = rows, position, keep, reaches, new_node
+        self.owned: dict[int, Node] = {}  # folded row → its summary node
+        self.by_consumer: dict[str, tuple[Node, list[int]]] = {}
+
+    def owner(self, j: int, consumer: str) -> Node:
+        if j in self.owned:
+            return self.owned[j]
+        if consumer not in self.by_consumer:
+            self.by_consumer[consumer] = (self.new_node(SUMMARY_KIND, []), [])
+        summary, members = self.by_consumer[consumer]
+        stack = [j]
+        self.owned[j] = summary
+        while stack:
+            i = stack.pop()
+            members.append(i)
+            row = self.rows[i]
+            if row.op == CONSTANT:
+                continue
+            for operand in row.operands:
+                k = self.position.get(operand)
+                if k is not None and k < i and not self.keep[k] and k not in self.owned:
+                    self.owned[k] = summary
+                    stack.append(k)
+        self._label(summary, members)
+        return summary
+
+    @property
+    def hidden(self) -> int:
+        return len(self.owned)
+
+    def _label(self, summary: Node, members: list[int]) -> None:
+        inputs = sorted((i for i in members if self.rows[i].op == VARIABLE))
+        names = [self.rows[i].name for i in inputs]
+        shown_names = ", ".join(names[:4]) + (f", … (+{len(names) - 4})" if len(names) > 4 else "")
+        summary.lines = [f"… {len(members)} more node{'s' if len(members) != 1 else ''}"]
+        if names:
+            summary.lines.append(f"inputs: {shown_names}")
+        summary.highlight = any(self.reaches[i] for i in members)

@@ -1,0 +1,318 @@
+"""LaTeX: names, numbers and op notations as math, and the whole derivation as an align* fragment
+(forward pass, then the chain rule node by node) that compiles with amsmath."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..graph import CONSTANT, VARIABLE
+from ..ops import OPS
+from ..trace import Trace
+from .notation import shown
+from .worksheet import BLANK_TEXT
+
+GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
+         "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon",
+         "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
+         "Phi", "Psi", "Omega"}
+ACCENTS = {"hat": r"\hat", "bar": r"\bar", "tilde": r"\tilde", "vec": r"\vec", "dot": r"\dot"}
+FUNCTIONS = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "max", "min", "det", "arg"}
+SYMBOLS = {"·": r" \cdot ", "×": r" \times ", "≥": r" \geq ", "≤": r" \leq ", "≠": r" \neq ", "−": "-",
+           "ᵀ": r"^{\top}", "@": " ", "∂": r"\partial ", "Σ": r"\sum ", "…": r"\ldots ", "→": r"\to "}
+BLANK = r"\underline{\qquad}"
+_TRAILING_DIGITS = re.compile(r"(.*?[^\W\d_])([0-9]+)")
+_SCIENTIFIC = re.compile(r"(-?[\d.]+(?:…)?)e([+-]?)0*(\d+)")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+# ---- names ----
+
+def _greek_letter(ch: str) -> str | None:
+    """θ → \\theta, Δ → \\Delta; None for any other character."""
+    parts = unicodedata.name(ch, "").split()
+    if len(parts) == 4 and parts[0] == "GREEK" and parts[2] == "LETTER":
+        word = parts[3].lower()
+        word = "lambda" if word == "lamda" else word
+        if parts[1] == "CAPITAL":
+            word = word.capitalize()
+        if word in GREEK:
+            return "\\" + word
+        if word == "final":
+            return r"\varsigma"
+    return None
+
+
+def _letters(text: str) -> str:
+    """A run of letters: one letter in italics, a word upright, Greek as commands."""
+    if text in GREEK:
+        return "\\" + text
+    if len(text) == 1 and text.isascii():
+        return text
+    if text.isascii():
+        return r"\mathrm{" + text.replace("_", r"\_") + "}"
+    out, ascii_run = [], ""
+    for ch in text:
+        greek = _greek_letter(ch)
+        if greek is None and ch.isascii():
+            ascii_run += ch
+            continue
+        if ascii_run:
+            out.append(_letters(ascii_run))
+            ascii_run = ""
+        out.append(greek + " " if greek else r"\text{" + ch + "}")
+    if ascii_run:
+        out.append(_letters(ascii_run))
+    return "".join(out).rstrip()
+
+
+def _token(text: str) -> str:
+    """x1 → x_{1}, theta2 → \\theta_{2}, loss → \\mathrm{loss}."""
+    match = _TRAILING_DIGITS.fullmatch(text)
+    if match:
+        return f"{_letters(match.group(1))}_{{{match.group(2)}}}"
+    return _letters(text)
+
+
+def name(text: str) -> str:
+    """A cgrad name as LaTeX math: w_1 → w_{1}, hat_y → \\hat{y}, θ → \\theta, x1 → x_{1}."""
+    base, _, sub = text.partition("_")
+    if not base or not sub or sub.endswith("_") or "__" in sub:
+        return _token(text) if "_" not in text else r"\mathrm{" + text.replace("_", r"\_") + "}"
+    if "_" not in sub and base in ACCENTS:
+        return f"{ACCENTS[base]}{{{_token(sub)}}}"
+    subscript = _token(sub) if "_" not in sub else r"\mathrm{" + sub.replace("_", r"\_") + "}"
+    return f"{{{_token(base)}}}_{{{subscript}}}"
+
+
+def partial(top: str, bottom: str) -> str:
+    return rf"\frac{{\partial {name(top)}}}{{\partial {name(bottom)}}}"
+
+
+# ---- numbers ----
+
+def number(text: str) -> str:
+    """A number as the number systems print it, in LaTeX: -19/21 → -\\frac{19}{21}, 1e-05 →
+    1 \\times 10^{-5}, [lo, hi] → \\left[lo, hi\\right], a blank → a line to write on."""
+    text = text.strip()
+    if text == BLANK_TEXT:
+        return BLANK
+    if text.startswith("≈"):
+        return r"\approx " + number(text[1:])
+    if text.startswith("[") and text.endswith("]"):
+        inner = text[1:-1]
+        if inner.startswith("[") or ", " not in inner:  # a tensor: its rows as they print
+            return r"\left[" + _plain(inner) + r"\right]"
+        return r"\left[" + ", ".join(number(part) for part in inner.split(", ")) + r"\right]"
+    sign = "-" if text.startswith("-") else ""
+    body = text[1:] if sign else text
+    if "/" in body:
+        top, _, bottom = body.partition("/")
+        return f"{sign}\\frac{{{number(top)}}}{{{number(bottom)}}}"
+    match = _SCIENTIFIC.fullmatch(body)
+    if match:
+        mantissa, exponent_sign, exponent = match.groups()
+        power = f"10^{{{'-' if exponent_sign == '-' else ''}{exponent}}}"
+        return f"{sign}{_plain(mantissa)} \\times {power}"
+    return sign + _plain(body)
+
+
+def _plain(text: str) -> str:
+    long_integer = re.fullmatch(r"(.*)…\((\d+) digits\)(.*)", text)
+    if long_integer:  # 123456789012…(23 digits)
+        head, count, tail = long_integer.groups()
+        return f"{_plain(head)}\\ldots\\,(\\text{{{count} digits}}){_plain(tail)}"
+    out = []
+    for ch in text:
+        if ch in SYMBOLS:
+            out.append(SYMBOLS[ch].strip() + ("{}" if ch == "…" else ""))
+        elif ch in "#$%&_{}~^\\":
+            out.append({"\\": r"\backslash ", "~": r"\sim ", "^": r"\hat{}"}.get(ch, "\\" + ch))
+        elif not ch.isascii():
+            out.append(r"\text{" + ch + "}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def factor(latex: str) -> str:
+    """A number as a factor of a product: negative ones in parentheses."""
+    return rf"\left({latex}\right)" if latex.startswith("-") else latex
+
+
+def value(numbers, x) -> str:
+    return number(shown(numbers, x))
+
+
+# ---- op notations ----
+
+def notation(template: str, operands: list[str], function_call: bool, ans: str = "", g: str = "G") -> str:
+    """An op table notation (`{0} · {1}`, `{1}·{0}^({1} - 1)`, `sigmoid({0})`) in LaTeX, its
+    placeholders filled with LaTeX `operands` (names or numbers)."""
+    slots: list[str] = []
+
+    def slot(match: re.Match) -> str:
+        key = match.group(1)
+        filled = (operands[int(key)] if key.isdigit() else ans if key == "ans" else g if key == "g" else key)
+        slots.append(filled)
+        return chr(0xE000 + len(slots) - 1)
+
+    text = _PLACEHOLDER.sub(slot, template)
+    text = _calls(text)
+    text = re.sub(r"\s*\^\s*([\ue000-\ue0ff]|\d+)", r"^{\1}", text)
+    out = []
+    for ch in text:
+        if 0xE000 <= ord(ch) <= 0xE0FF:
+            out.append(ch)
+        elif ch in SYMBOLS:
+            out.append(SYMBOLS[ch])
+        elif not ch.isascii():
+            out.append(r"\text{" + ch + "}")
+        else:
+            out.append(ch)
+    text = re.sub(r" {2,}", " ", "".join(out)).strip()
+    for index, filled in enumerate(slots):
+        mark = chr(0xE000 + index)
+        if not function_call and filled.startswith("-"):
+            filled = rf"\left({filled}\right)"
+        elif ("\\frac" in filled or "\\times" in filled) and mark + "^" in text:
+            filled = rf"\left({filled}\right)"
+        text = text.replace(mark, filled)
+    return text
+
+
+def _calls(text: str) -> str:
+    """f(…) → \\f(…) for LaTeX's own functions, \\sqrt{…}, \\operatorname{f}(…) for the rest;
+    ^(…) → ^{…}. Parentheses are matched by a loop (templates are a few characters long)."""
+    out, closers, i = [], [], 0
+    while i < len(text):
+        match = re.match(r"([A-Za-z][A-Za-z0-9]*)\(", text[i:])
+        if match and (i == 0 or not text[i - 1].isalnum()):
+            word = match.group(1)
+            if word == "sqrt":
+                out.append(r"\sqrt{")
+                closers.append("}")
+            else:
+                out.append(("\\" + word if word in FUNCTIONS else rf"\operatorname{{{word}}}") + "(")
+                closers.append(")")
+            i += match.end()
+            continue
+        ch = text[i]
+        if ch == "^" and text[i + 1:i + 2] == "(":
+            out.append("^{")
+            closers.append("}")
+            i += 2
+            continue
+        if ch == "(":
+            closers.append(")")
+        elif ch == ")" and closers:
+            ch = closers.pop()
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def definition(row, operands: list[str] | None = None) -> str:
+    """A node's definition in LaTeX, with its operands' names, or the LaTeX `operands` given."""
+    op = OPS[row.op]
+    filled = operands if operands is not None else [_operand(text) for text in row.operands]
+    return notation(op.notation, filled, op.callable)
+
+
+def _operand(text: str) -> str:
+    """An operand as the trace names it: a node's name, or a constant's literal text."""
+    if text in ("pi", "e"):
+        return r"\pi" if text == "pi" else "e"
+    if text[:1].isdigit() or text[:1] in "-.":
+        return number(text)
+    return name(text)
+
+
+def local_rule(term) -> str:
+    op = OPS[term.consumer_op]
+    return notation(op.partial_notations[term.operand_index], [_operand(t) for t in term.consumer_operands],
+                    op.callable, name(term.consumer))
+
+
+# ---- the derivation ----
+
+def _rows(items: list, max_rows: int) -> list:
+    if not max_rows or len(items) <= max_rows:
+        return items
+    return items[: max_rows // 2] + [None] + items[-(max_rows // 2):]
+
+
+def forward_lines(trace: Trace, max_rows: int = 0) -> list[str]:
+    """`u &= b \\cdot c = 2 \\cdot 3 = 6`: each node's definition, with its operands' values, and its value."""
+    numbers = trace.numbers
+    values = {row.name: row.value for row in trace.forward}
+    lines = []
+    for row in _rows(trace.forward, max_rows):
+        if row is None:
+            lines.append(r"&\vdots")
+            continue
+        own = value(numbers, row.value)
+        if row.op in (VARIABLE, CONSTANT):
+            lines.append(f"{name(row.name)} &= {own}")
+            continue
+        symbolic = definition(row)
+        operand_values = [value(numbers, values[text]) if text in values else _operand(text)
+                          for text in row.operands]
+        steps = [symbolic]
+        if own != BLANK and BLANK not in operand_values:
+            substituted = definition(row, operand_values)
+            if substituted != symbolic and len(substituted) <= 80:  # long values: the result alone
+                steps.append(substituted)
+        steps.append(own)
+        lines.append(f"{name(row.name)} &= " + " = ".join(dict.fromkeys(steps)))
+    return lines
+
+
+def chain_equation(trace: Trace, row) -> str:
+    """∂out/∂node = Σ ∂out/∂consumer · ∂consumer/∂node = Σ upstream · local = adjoint, without `$$`
+    (the first `=` is where align* aligns it, as `&=`)."""
+    numbers, top = trace.numbers, trace.output
+    left = partial(top, row.name)
+    adjoint = value(numbers, row.adjoint)
+    if not row.terms:
+        return f"{left} &= {adjoint}"
+    if len(row.terms) == 1 and row.terms[0].consumer == top:
+        term = row.terms[0]
+        local = value(numbers, term.local) if term.local is not None else local_rule(term)
+        return f"{left} &= {local}" + ("" if local == adjoint else f" = {adjoint}")
+    symbols = " + ".join(partial(top, term.consumer) + partial(term.consumer, row.name) for term in row.terms)
+    products = " + ".join(
+        f"{factor(value(numbers, term.upstream))} \\cdot {factor(value(numbers, term.local))}"
+        if term.local is not None else local_rule(term) for term in row.terms)
+    return f"{left} &= {symbols} = {products} = {adjoint}"
+
+
+def gradient_line(trace: Trace) -> str:
+    names = list(trace.gradient)
+    partials = ", ".join(partial(trace.output, n) for n in names)
+    values = ", ".join(value(trace.numbers, trace.gradient[n]) for n in names)
+    return rf"\nabla {name(trace.output)} = \left({partials}\right) &= \left({values}\right)"
+
+
+def render(trace: Trace, at: str, title: str | None = None, max_rows: int = 0) -> str:
+    """The derivation as a fragment: comments, then one align* with the forward pass, the chain rule
+    for every node (output to inputs) and the gradient. Needs amsmath."""
+    numbers = trace.numbers
+    head = [f"% {title}" if title else None, "% cgrad: " + " ".join(trace.source.split()), f"% at {at}",
+            f"% numbers: {numbers.description}" + "".join(f"; {note}" for note in trace.conventions),
+            r"% needs \usepackage{amsmath}"]
+    body = forward_lines(trace, max_rows)
+    backward = []
+    for row in _rows(trace.backward, max_rows):
+        backward.append(r"&\vdots" if row is None else chain_equation(trace, row))
+    gradient = [gradient_line(trace)] if trace.gradient else []
+    parts = []
+    if body:
+        parts.append(r"\intertext{Forward pass (inputs to output)}" + "\n" + " \\\\\n".join(body))
+    if backward:
+        parts.append(rf"\intertext{{Backward pass (output to inputs): the chain rule for $\partial {name(trace.output)}/\partial\,\mathrm{{node}}$}}"
+                     + "\n" + " \\\\[3pt]\n".join(backward))  # fractions need room
+    if gradient:
+        parts.append(r"\intertext{Gradient}" + "\n" + gradient[0])
+    return ("\n".join(line for line in head if line) + "\n\\begin{align*}\n" + " \\\\\n".join(parts)
+            + "\n\\end{align*}\n")
+
