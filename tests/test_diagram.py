@@ -344,3 +344,12 @@ def test_worksheet_diagram_blanks_gradients_and_locals():
     everything = Mermaid(diagram(SEED_001, "--at", SEED_001_AT, "--blank", "all"))
     assert everything.label("u = ") == "u = b · c = ____\n∂J/∂u = ____"
     assert everything.label("b = ") == "b = 2\n∂J/∂b = ____"  # the inputs are given
+
+
+def test_tensors_show_shapes_and_vector_jacobian_products():
+    graph = Mermaid(diagram("Y = X @ W + b; L = sum(Y)", "--at", "X=[[1,2],[3,4]]", "--at", "W=[[1,0],[0,1]]",
+                            "--at", "b=[1,1]"))
+    assert graph.label("X : ") == "X : 2×2 = [[1, 2], [3, 4]]\n∂L/∂X = [[1, 1], [1, 1]]"
+    assert graph.label("b : ") == "b : 2 = [1, 1]\n∂L/∂b = [2, 2]"
+    assert graph.label("L = ") == "L = sum(Y) = 14\n∂L/∂L = 1"
+    assert graph.edge("W : ", "t1 : ")[1] == "∂L/∂W += Xᵀ @ ∂L/∂t1"

@@ -159,3 +159,10 @@ def test_digits_and_interval_modes():
 def seed_004_gradient() -> float:
     z = 1.0
     return 2 * (1 + sigmoid(z) * (1 - sigmoid(z)))
+
+
+def test_tensor_paths_name_their_vector_jacobian_products():
+    out = run_paths("Y = X @ W + b; L = sum(Y)", "--at", "X=[[1,2],[3,4]]", "--at", "W=[[1,0],[0,1]]",
+                    "--at", "b=[1,1]", "--wrt", "W")
+    assert "L → Y → t1 → W" in out and "Xᵀ @ ∂L/∂t1" in out
+    assert "no scalar products to add" in out and "∂L/∂W = [[4, 4], [6, 6]] (backward pass)" in out

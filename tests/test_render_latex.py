@@ -74,6 +74,16 @@ def test_fan_out_is_a_sum():
             r"\frac{\partial c}{\partial b}\frac{\partial b}{\partial a} = 2 \cdot 1 + 2 \cdot 1 = 4") in out
 
 
+def test_tensors_are_matrices_and_their_rules_words():
+    out = run_latex("Y = X @ W + b; L = sum(Y)", "--at", "X=[[1,2],[3,4]]", "--at", "W=[[1,0],[0,1]]",
+                    "--at", "b=[1,1]")
+    assert r"X &= \begin{bmatrix}1 & 2 \\ 3 & 4\end{bmatrix}" in out
+    assert r"b &= \begin{bmatrix}1 & 1\end{bmatrix}" in out
+    assert (r"\frac{\partial L}{\partial W} &= \frac{\partial L}{\partial t_{1}}\frac{\partial t_{1}}{\partial W} = "
+            r"X^{\top} \frac{\partial L}{\partial t_{1}} = \begin{bmatrix}4 & 4 \\ 6 & 6\end{bmatrix}") in out
+    assert r"\text{ copied to every element }" in out
+
+
 def test_exact_fractions_are_frac():
     out = run_latex("x/3 + y^2/7", "--at", "x=1,y=2", "--exact")
     assert r"f &= t_{1} + t_{3} = \frac{1}{3} + \frac{4}{7} = \frac{19}{21}" in out
@@ -97,6 +107,10 @@ FRAGMENTS = [
     [*SEED_001, "--blank", "all"],
     [*SEED_001, "--answers"],
     [*SEED_001, "--no-trace"],
+    ["Y = X @ W + b; L = sum(Y)", "--at", "X=[[1,2],[3,4]]", "--at", "W=[[1,0],[0,1]]", "--at", "b=[1/2,-1]",
+     "--exact"],
+    ["L = sum(X @ W)", "--at", "X=" + str([[i + j for j in range(6)] for i in range(5)]), "--at",
+     "W=" + str([[1] * 6 for _ in range(6)])],
 ]
 
 

@@ -49,6 +49,9 @@ CASES = {
     "digits": (["sin(x)*exp(x)/(1+x^2)", "--at", "x=1/3", "--digits", "50"], 9, 10, ["f = t3 / t5 = 0.410973285844…"]),
     "interval": (["x*exp(x) + relu(x - 1)", "--at", "x=0.99..1.01", "--interval"], 7, 8, []),
     "worksheet": (["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3", "--blank", "grads"], 7, 6, ["u = b · c = 6∂J/∂u = ____"]),
+    # X, W, X @ W, b, b repeated, the sum and L: tensors show their shapes
+    "tensors": (["Y = X @ W + b; L = sum(Y)", "--at", "X=[[1,2],[3,4]]", "--at", "W=[[1,0],[0,1]]", "--at", "b=[1,1]",
+                 "--products"], 7, 7, ["X : 2×2 = [[1, 2], [3, 4]]∂L/∂X = [[1, 1], [1, 1]]"]),
     "greek_words": (["alpha*beta + Δ*λ", "--at", "alpha=1,beta=2,Δ=3,λ=4", "--highlight", "λ"], 7, 6, ["λ = 4∂f/∂λ = 3"]),
 }
 

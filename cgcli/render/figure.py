@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError, shorten
 from ..graph import CONSTANT, VARIABLE
 from ..trace import ForwardRow, Trace
-from .notation import definition, local_rule, partial, shown
+from .notation import definition, local_rule, partial, shape_of, shown
 
 VARIABLE_KIND, OP_KIND, OUTPUT_KIND, CONSTANT_KIND, SUMMARY_KIND = "var", "op", "out", "const", "summary"
 
@@ -103,7 +103,7 @@ def build(rows: list[ForwardRow], output: str, trace: Trace | None = None, *, pr
             elif keep[j]:
                 term = terms.get((operand, row.name, index))
                 edges.append(Edge(node_of[operand].id, target.id,
-                                  _edge_lines(term, operand, numbers, products), reaches[j]))
+                                  _edge_lines(term, operand, numbers, products, output), reaches[j]))
             else:
                 summary = summaries.owner(j, row.name)
                 if summary.id not in folded_from:
@@ -122,19 +122,22 @@ def _node_lines(row: ForwardRow, numbers, adjoints: dict, output: str) -> list[s
     head = row.name if row.op == VARIABLE else f"{row.name} = {definition(row)}"
     if numbers is None:
         return [head]
+    shape = shape_of(row.value)
+    if shape:  # a tensor: its shape first
+        head = f"{row.name} : {shape}" if row.op == VARIABLE else f"{row.name} : {shape} = {definition(row)}"
     lines = [head if row.op == CONSTANT else f"{head} = {shown(numbers, row.value)}"]
     if row.name in adjoints:
         lines.append(f"{partial(output, row.name)} = {shown(numbers, adjoints[row.name])}")
     return lines
 
 
-def _edge_lines(term, operand: str, numbers, products: bool) -> list[str]:
+def _edge_lines(term, operand: str, numbers, products: bool, output: str) -> list[str]:
     """∂consumer/∂operand = local; with `products` also upstream × local = contribution."""
     if term is None:
         return []
     derivative = partial(term.consumer, operand)
-    if term.local is None:  # a tensor op has no scalar local derivative: show its rule
-        lines = [f"{derivative}: {local_rule(term)}"]
+    if term.local is None:  # a tensor op has no scalar local derivative: its vector-Jacobian product
+        lines = [f"{partial(output, operand)} += {local_rule(term, partial(output, term.consumer))}"]
     else:
         lines = [f"{derivative} = {shown(numbers, term.local)}"]
         if products:

@@ -23,6 +23,7 @@ BLANK = r"\underline{\qquad}"
 _TRAILING_DIGITS = re.compile(r"(.*?[^\W\d_])([0-9]+)")
 _SCIENTIFIC = re.compile(r"(-?[\d.]+(?:…)?)e([+-]?)0*(\d+)")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_WORDS = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*(?![A-Za-z}])")
 
 
 # ---- names ----
@@ -140,7 +141,22 @@ def factor(latex: str) -> str:
 
 
 def value(numbers, x) -> str:
+    """A value in LaTeX; a vector or matrix as a bmatrix of its elements (tensors larger than
+    the number system prints in full as their summary text)."""
+    shape = getattr(x, "shape", None)
+    if shape and len(shape) <= 2 and "tensor" not in numbers.format(x):
+        rows = [list(x)] if len(shape) == 1 else [list(row) for row in x]
+        body = r" \\ ".join(" & ".join(number(shown(numbers, element)) for element in row) for row in rows)
+        return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
+    if shape:
+        return r"\text{" + _plain_text(shown(numbers, x)) + "}"
     return number(shown(numbers, x))
+
+
+def _plain_text(text: str) -> str:
+    """Text for \\text{}: TeX's special characters escaped."""
+    return "".join({"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(ch, "\\" + ch)
+                   if ch in "#$%&_{}~^\\" else ch for ch in text)
 
 
 # ---- op notations ----
@@ -170,6 +186,8 @@ def notation(template: str, operands: list[str], function_call: bool, ans: str =
         else:
             out.append(ch)
     text = re.sub(r" {2,}", " ", "".join(out)).strip()
+    # the words of a rule written in English ("G copied to every element") as text, not italics
+    text = _WORDS.sub(lambda match: r"\text{ " + match.group(0) + " }", text)
     for index, filled in enumerate(slots):
         mark = chr(0xE000 + index)
         if not function_call and filled.startswith("-"):
@@ -227,10 +245,12 @@ def _operand(text: str) -> str:
     return name(text)
 
 
-def local_rule(term) -> str:
+def local_rule(term, upstream: str = "G") -> str:
+    """∂consumer/∂node written out in LaTeX; for a tensor op its vector-Jacobian product with
+    `upstream` (LaTeX for ∂out/∂consumer)."""
     op = OPS[term.consumer_op]
     return notation(op.partial_notations[term.operand_index], [_operand(t) for t in term.consumer_operands],
-                    op.callable, name(term.consumer))
+                    op.callable, name(term.consumer), upstream)
 
 
 # ---- the derivation ----
@@ -277,12 +297,12 @@ def chain_equation(trace: Trace, row) -> str:
         return f"{left} &= {adjoint}"
     if len(row.terms) == 1 and row.terms[0].consumer == top:
         term = row.terms[0]
-        local = value(numbers, term.local) if term.local is not None else local_rule(term)
+        local = value(numbers, term.local) if term.local is not None else local_rule(term, partial(top, top))
         return f"{left} &= {local}" + ("" if local == adjoint else f" = {adjoint}")
     symbols = " + ".join(partial(top, term.consumer) + partial(term.consumer, row.name) for term in row.terms)
     products = " + ".join(
         f"{factor(value(numbers, term.upstream))} \\cdot {factor(value(numbers, term.local))}"
-        if term.local is not None else local_rule(term) for term in row.terms)
+        if term.local is not None else local_rule(term, partial(top, term.consumer)) for term in row.terms)
     return f"{left} &= {symbols} = {products} = {adjoint}"
 
 

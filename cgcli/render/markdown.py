@@ -7,7 +7,7 @@ from ..graph import CONSTANT, VARIABLE
 from ..trace import Trace
 from . import figure as figures
 from . import latex
-from .notation import definition, local_rule, partial
+from .notation import definition, local_rule, partial, shape_of
 
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|$~#!"} | {"&": "&amp;", "\n": "<br>", "\r": ""})
 
@@ -74,10 +74,12 @@ def render(trace: Trace, with_trace: bool = True, max_rows: int = 60, title: str
         if graph:
             out += ["", *_mermaid(trace)]
         out += ["", "### Forward pass (inputs to output)", ""]
-        out += _table(["node", "definition", "source", "value"], {3}, [
+        tensors = any(shape_of(row.value) for row in trace.forward)
+        out += _table(["node", "definition", "source"] + ["shape"] * tensors + ["value"], {3 + tensors}, [
             [cell(row.name), cell(definition(row) if row.op != VARIABLE else "input"),
-             "" if row.op in (VARIABLE, CONSTANT) else code(excerpt(trace.source, *row.span)),
-             cell(fmt(row.value))] for row in trace.forward], max_rows)
+             "" if row.op in (VARIABLE, CONSTANT) else code(excerpt(trace.source, *row.span))]
+            + [shape_of(row.value) or "scalar"] * tensors + [cell(fmt(row.value))] for row in trace.forward],
+            max_rows)
         out += ["", f"### Backward pass (output to inputs): {cell(partial(top, 'node'))}", ""]
         out += _table(["node", "chain rule", "local derivative", "upstream × local", cell(partial(top, "node"))],
                       {4}, [_backward_cells(trace, row) for row in trace.backward], max_rows)
@@ -106,12 +108,11 @@ def _backward_cells(trace: Trace, row) -> list[str]:
     for i, term in enumerate(row.terms):
         plus = "" if i == 0 else "+ "
         chain.append(plus + f"{partial(top, term.consumer)} · {partial(term.consumer, row.name)}")
-        rule = local_rule(term)
-        if term.local is None:
-            locals_.append(f"{partial(term.consumer, row.name)}: {rule}")
+        if term.local is None:  # a tensor op: its vector-Jacobian product
+            locals_.append(f"{partial(top, row.name)} += {local_rule(term, partial(top, term.consumer))}")
             products.append(plus + fmt(term.contribution))
             continue
-        local = fmt(term.local)
+        rule, local = local_rule(term), fmt(term.local)
         locals_.append(f"{partial(term.consumer, row.name)} = {rule}" + ("" if rule == local else f" = {local}"))
         products.append(plus + f"{fmt(term.upstream)} × {local if not local.startswith('-') else f'({local})'}")
     return [cell(row.name), lines_cell(chain) or "(output)", lines_cell(locals_), lines_cell(products),

@@ -113,3 +113,9 @@ def shown(numbers, value) -> str:
     if len(text) > 80:
         text = text[:39] + "…" + text[-39:]
     return text
+
+
+def shape_of(value) -> str | None:
+    """`2×3` for a tensor value, None for a scalar (no NumPy import needed)."""
+    shape = getattr(value, "shape", None)
+    return "×".join(map(str, shape)) if shape else None

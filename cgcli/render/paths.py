@@ -35,8 +35,10 @@ def _factor(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def _local(numbers, term) -> str:
-    return local_rule(term) if term.local is None else _factor(numbers.format(term.local))
+def _local(numbers, term, top: str) -> str:
+    if term.local is None:  # a tensor op: its vector-Jacobian product
+        return local_rule(term, partial(top, term.consumer))
+    return _factor(numbers.format(term.local))
 
 
 def _summary(report: Paths, numbers) -> list[str]:
@@ -46,6 +48,9 @@ def _summary(report: Paths, numbers) -> list[str]:
     if report.total == 0:
         return [f"no path leads from {top} to {target}: {gradient}"]
     lines = []
+    if report.paths and report.listed_sum is None:
+        lines.append("a tensor op on the way has no scalar local derivative: its vector-Jacobian product "
+                     "carries the gradient, so the paths have no scalar products to add")
     if listed == report.total:
         if report.listed_sum is not None:
             lines.append(f"sum of the {listed} path product{'s' if listed != 1 else ''} = "
@@ -82,7 +87,7 @@ def render_text(reports: list[Paths], numbers, terminal: bool) -> str:
             grid.add_column(header, justify="right" if right else "left", style="cyan" if header == "#" else None)
         for number, path in enumerate(report.paths, 1):
             chain = [partial(a, b) for a, b in zip(path.nodes, path.nodes[1:])] or [partial(top, top)]
-            locals_ = [_local(numbers, term) for term in path.terms] or ["1"]
+            locals_ = [_local(numbers, term, top) for term in path.terms] or ["1"]
             product = "" if path.product is None else numbers.format(path.product)
             grid.add_row(*(Text(cell) for cell in (str(number), _arrows(path), _elided(chain, " · "),
                                                    _elided(locals_, " × "), product)))
@@ -117,7 +122,7 @@ def render_markdown(reports: list[Paths], numbers) -> str:
         out.append("| # | path | local derivatives | product |")
         out.append("|---:|---|---|---:|")
         for number, path in enumerate(report.paths, 1):
-            locals_ = [_local(numbers, term) for term in path.terms] or ["1"]
+            locals_ = [_local(numbers, term, top) for term in path.terms] or ["1"]
             product = "" if path.product is None else numbers.format(path.product)
             out.append(f"| {number} | {cell(_arrows(path))} | {cell(_elided(locals_, ' × '))} | {cell(product)} |")
         out.append("")
