@@ -36,6 +36,13 @@ def parse_tensor(text: str, numbers) -> np.ndarray | None:
 
 def from_nested(nested, numbers) -> np.ndarray | None:
     """A nested list of number texts (or numbers) → an array of the scalar system's values."""
+    if numbers.name == "float":
+        try:  # decimals: NumPy converts them all at once, the same as float() one by one
+            array = np.array(nested, dtype=float)
+            if array.ndim and array.size and np.isfinite(array).all():
+                return array
+        except ValueError:
+            pass  # fractions like 1/3, or a ragged list: element by element below
     flat, shape = [], None
 
     def walk(item, depth_shape):
