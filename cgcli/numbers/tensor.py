@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-SUMMARY_SIZE = 24  # tensors with more elements print as a shape and a few values
+SUMMARY_SIZE = 12  # tensors with more elements print as a shape and a few values (JSON has them all)
 
 _UFUNCS = {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
            "tan": np.tan, "tanh": np.tanh}
@@ -165,7 +165,7 @@ class TensorNumbers:
         if not is_tensor(x):
             return self.scalar.format(x)
         if summary and x.size > SUMMARY_SIZE:
-            shown = ", ".join(self.scalar.format(v) for v in x.flat[:3])
+            shown = ", ".join(self.scalar.format(v) for v in _elements(x.ravel()[:3]))
             return f"{shape_text(x.shape)} tensor [{shown}, …]"
         return _nested(x, self.scalar.format)
 
