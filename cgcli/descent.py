@@ -9,6 +9,7 @@ from .errors import DomainError, InputError, MathError
 from .evaluation import with_tensors
 from .graph import Graph
 from .numbers import Number
+from .ops import OPS
 from .passes import evaluate
 
 DIVERGENCE_FACTOR = 10 ** 8  # a loss this many times its start (or 1, if larger) has diverged
@@ -26,6 +27,7 @@ class Step:
 class Descent:
     params: dict[str, Number]  # at the end
     loss: Number  # at the final parameters, over all the data
+    gradient: dict[str, Number]  # of that loss
     updates: int
     stopped: str  # why the loop ended
     history: list[Step] = field(default_factory=list)
@@ -103,20 +105,33 @@ def descend(graph: Graph, start: dict[str, Number], fixed: dict[str, Number], da
     `rows` values) bind the remaining variables per row, `fixed` the constant ones."""
     names = list(start)
     batches = _batches(data, rows, settings.batch_size)
-    cache: dict[int, tuple] = {}
+    cache: dict[object, tuple] = {}
+    # All rows in one evaluation, the columns as vectors, works when every op is elementwise and
+    # every parameter a scalar; otherwise (sum(v*x), a layer's X @ W) the rows go one by one.
+    vectorised = (all(not hasattr(value, "shape") for value in (*start.values(), *fixed.values()))
+                  and all(OPS[graph.nodes[i].op].partials for i in graph.order if graph.nodes[i].op in OPS))
 
-    def loss_and_gradient(params: dict, batch: dict, step: int):
-        bindings = {**fixed, **batch, **params}
-        size = next(iter(batch.values())).shape[0] if batch else 0
-        if size not in cache:
-            cache[size] = with_tensors(graph, bindings, numbers)
-        tensor_numbers, batch_graph = cache[size]
+    def evaluated(bindings: dict, key, step: int):
+        if key not in cache:
+            cache[key] = with_tensors(graph, bindings, numbers)
+        tensor_numbers, shaped_graph = cache[key]
         try:
-            trace = evaluate(batch_graph, bindings, tensor_numbers, names, record=False)
+            trace = evaluate(shaped_graph, bindings, tensor_numbers, names, record=False)
         except MathError as failure:
             raise MathError(f"diverged at step {step}: {failure.message}") if step else failure from None
-        loss = _total(trace.value)
-        gradient = dict(trace.gradient)
+        return tensor_numbers, _total(trace.value), trace.gradient
+
+    def loss_and_gradient(params: dict, batch: dict, step: int):
+        size = len(next(iter(batch.values()))) if batch else 0
+        if vectorised or not batch:
+            tensor_numbers, loss, gradient = evaluated({**fixed, **batch, **params}, size, step)
+        else:
+            loss, gradient = None, {}
+            for row in range(size):
+                cells = {name: _element(column, row) for name, column in batch.items()}
+                tensor_numbers, row_loss, row_gradient = evaluated({**fixed, **cells, **params}, "row", step)
+                loss = row_loss if loss is None else loss + row_loss
+                gradient = {name: g + gradient[name] if name in gradient else g for name, g in row_gradient.items()}
         if settings.reduce == "mean" and size:
             loss = loss / size
             gradient = {name: g / size for name, g in gradient.items()}
@@ -144,9 +159,16 @@ def descend(graph: Graph, start: dict[str, Number], fixed: dict[str, Number], da
         optimizer = optimizer or OPTIMIZERS[settings.optimizer](settings, tensor_numbers)
         params = optimizer.update(params, gradient, step + 1)
         previous, updates = loss, updates + 1
-    final = history[-1].loss if len(batches) == 1 else loss_and_gradient(params, _batches(data, rows, None)[0],
-                                                                          updates)[1]
-    return Descent(params, final, updates, stopped, history, tensor_numbers)
+    if len(batches) == 1:
+        final, final_gradient = history[-1].loss, history[-1].gradient
+    else:
+        _, final, final_gradient = loss_and_gradient(params, _batches(data, rows, None)[0], updates)
+    return Descent(params, final, final_gradient, updates, stopped, history, tensor_numbers)
+
+
+def _element(column, row: int):
+    value = column[row]
+    return float(value) if column.dtype != object else value
 
 
 def _batches(data: dict, rows: int, size: int | None) -> list[dict]:

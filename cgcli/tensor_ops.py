@@ -84,9 +84,11 @@ _define_vjp("matmul", None, _matmul, (_matmul_left, _matmul_right), "{0} @ {1}",
 # sum and mean, of everything or along an axis
 def _spread(g, x, axis=None):
     """g copied to every element of x (along `axis`): how a sum passes its derivative back."""
+    if not _shape(x):
+        return g
     if axis is not None:
         g = np.expand_dims(g, axis)
-    return np.array(np.broadcast_to(g, _shape(x)), dtype=x.dtype if isinstance(x, np.ndarray) else object)
+    return np.array(np.broadcast_to(g, _shape(x)), dtype=x.dtype)
 
 
 _define_vjp("sum", "sum", lambda ns, x: _plain(np.sum(x)), (lambda ns, g, ans, x: _spread(g, x),),

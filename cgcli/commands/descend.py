@@ -7,7 +7,7 @@ import click
 
 from .. import output
 from ..bindings import bind, split_bindings
-from ..data import read_columns
+from ..data import place, read_columns
 from ..descent import OPTIMIZERS, Settings, check_names, descend
 from ..errors import InputError, shorten
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
@@ -59,9 +59,10 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
     overlap = sorted(set(start) & set(fixed))
     if overlap:
         raise InputError(f"{', '.join(overlap)}: given both as --params and --at")
-    columns, rows = read_columns(data_file) if data_file else ({}, 0)
+    columns, lines = read_columns(data_file) if data_file else ({}, [])
     needed = check_names(program, list(start), list(fixed), list(columns), data_file)
-    data = {name: _column(columns[name], name, data_file, numbers) for name in needed}
+    data = {name: _column(columns[name], lines, name, data_file, numbers) for name in needed}
+    rows = len(lines)
     settings = Settings(
         lr=_number("--lr", lr, numbers), steps=steps, tol=_number("--tol", tol, numbers) if tol else None,
         grad_tol=_number("--grad-tol", grad_tol, numbers) or None, optimizer=optimizer,
@@ -86,14 +87,16 @@ def _number(option: str, text: str, numbers):
     return value
 
 
-def _column(cells: list[str], name: str, path: str, numbers):
+def _column(cells: list[str], lines: list[int], name: str, path: str, numbers):
     from ..numbers.tensor import from_nested
 
     column = from_nested(cells, numbers)
     if column is None:
-        for row, cell in enumerate(cells, start=1):
-            if numbers.parse(cell) is None:
-                raise InputError(f"--data {shorten(path)}: row {row}, column {name}: {shorten(cell)!r} is not a number")
+        for row, (line, cell) in enumerate(zip(lines, cells), start=1):
+            value = numbers.parse(cell)
+            if value is None or not numbers.is_finite(value):
+                raise InputError(f"--data {shorten(path)}: {place(row, line)}, column {name}: "
+                                 f"{shorten(cell)!r} is not a number")
     return column
 
 

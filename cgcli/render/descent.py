@@ -108,13 +108,11 @@ def table(result: Descent, terminal: bool, show_trace: bool, max_rows: int) -> s
                   header_style="bold")
     for header in ("parameter", "start", "final", "dL/dparameter at the end"):
         final.add_column(header, justify="left" if header == "parameter" else "right")
-    last = result.history[-1]
     for name, value in result.params.items():
-        gradient = last.gradient[name] if last.params is result.params or last.params == result.params else None
-        final.add_row(Text(name, style="cyan"), Text(fmt(start[name])), Text(fmt(value)),
-                      Text("" if gradient is None else fmt(gradient)))
+        final.add_row(Text(name, style="cyan"), Text(fmt(start[name])), Text(fmt(value)), Text(fmt(result.gradient[name])))
     console.print(final)
-    console.print(Text(f"loss {fmt(result.loss)} after {result.updates} steps: stopped because {result.stopped}"))
+    steps = f"{result.updates} step" + ("" if result.updates == 1 else "s")
+    console.print(Text(f"loss {fmt(result.loss)} after {steps}: stopped because {result.stopped}"))
     curve = loss_curve([step.loss for step in result.history])
     if curve and len(result.history) > 1:
         console.print(Text(f"loss (log scale, step 0 → {result.history[-1].step}): {curve}"))
