@@ -71,12 +71,41 @@ def peer(tool: str, script: str, args: list[str], repeats: int = SHORT) -> Run:
     return Run(tool, [PEER_PYTHON, str(BENCH / "peers" / script), *args], repeats)
 
 
+def local(tool: str, script: str, args: list[str], repeats: int = SHORT) -> Run:
+    """A run of bench/peers/SCRIPT with the runner's python (for scripts that need NumPy, a
+    dependency of cgrad; the peers' venv has none)."""
+    return Run(tool, [sys.executable, str(BENCH / "peers" / script), *args], repeats)
+
+
+LAYER = "sum(relu(X @ W + b))"
+
+
+def write_layer_values(n: int, d: int, h: int, directory: Path) -> str:
+    """X (N×D), W (D×H) and b (H) for `cgrad eval LAYER --at @FILE`, as a JSON file; normal random
+    numbers with a fixed seed, W scaled by 1/sqrt(D) so X·W + b is of order 1 and about half the
+    relus are active. Returns the file's path."""
+    import random
+
+    rng = random.Random(f"layer {n}x{d}x{h}")
+    values = {"X": [[rng.gauss(0, 1) for _ in range(d)] for _ in range(n)],
+              "W": [[rng.gauss(0, d ** -0.5) for _ in range(h)] for _ in range(d)],
+              "b": [rng.gauss(0, 0.1) for _ in range(h)]}
+    path = directory / f"layer_{n}x{d}x{h}.json"
+    path.write_text(json.dumps(values))
+    return str(path)
+
+
 def jobs(data: Path) -> list[Job]:
     """The benchmark jobs.  Add new ones here (e.g. --digits 1000 vs sympy evalf, tensors vs NumPy)."""
     rb = {}  # n -> (expression file, --at list, expression length)
     for n in (200, 2000):
         expr_file, at_file = gen_rosenbrock.write_files(n, data)
         rb[n] = (str(expr_file), at_file.read_text().strip(), len(expr_file.read_text().strip()))
+    # seed 003's layer, 64×256 @ 256×128, against NumPy. micrograd, a scalar engine, builds one
+    # Value per product (2.1 million) and needs minutes and gigabytes for that size, so it is
+    # compared on a 16×64 @ 64×32 layer (1/64 of the products).
+    big = write_layer_values(64, 256, 128, data)
+    small = write_layer_values(16, 64, 32, data)
     return [
         Job("(a) seed 001: 3*(a+b*c)", "vs",
             cgrad_eval("cgrad", ["3*(a+b*c)", "--at", "a=1,b=2,c=3"]),
@@ -98,6 +127,22 @@ def jobs(data: Path) -> list[Job]:
             cgrad_eval("cgrad --digits 1000", ["sin(x)*exp(x)/(1+x^2)", "--at", "x=1/3", "--digits", "1000"]),
             peer("sympy diff + evalf(1000)", "sympy_digits.py",
                  ["sin(x)*exp(x)/(1+x^2)", "x=1/3", "--digits", "1000"]),
+            target=0.5),
+        Job("(e) layer 64×256 @ 256×128: sum(relu(X @ W + b)), --no-trace", "vs",
+            cgrad_eval("cgrad --no-trace", [LAYER, "--at", f"@{big}", "--no-trace"]),
+            local("NumPy, hand-written formulas", "numpy_layer.py", [big]),
+            target=3),
+        Job("(e') layer 64×256 @ 256×128, full trace", "vs",
+            cgrad_eval("cgrad (full trace)", [LAYER, "--at", f"@{big}"]),
+            local("NumPy, hand-written formulas", "numpy_layer.py", [big]),
+            target=3),
+        Job("(f) layer 16×64 @ 64×32, --no-trace", "vs",
+            cgrad_eval("cgrad --no-trace", [LAYER, "--at", f"@{small}", "--no-trace"]),
+            peer("micrograd", "micrograd_layer.py", [small], LONG),
+            target=0.5),
+        Job("(f') layer 16×64 @ 64×32, full trace", "vs",
+            cgrad_eval("cgrad (full trace)", [LAYER, "--at", f"@{small}"]),
+            peer("micrograd", "micrograd_layer.py", [small], LONG),
             target=0.5),
     ]
 
@@ -152,7 +197,9 @@ def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
 
 def agree(x, y) -> bool:
     """Numbers agree to REL_TOL; decimal strings that both carry more than 17 significant digits
-    (--digits N) must agree in all but their last two digits."""
+    (--digits N) must agree in all but their last two digits; tensors (nested lists) element by element."""
+    if isinstance(x, list) or isinstance(y, list):
+        return isinstance(x, list) and isinstance(y, list) and len(x) == len(y) and all(map(agree, x, y))
     if isinstance(x, str) and isinstance(y, str):
         digits = min(len(re.sub(r"[eE].*|[^0-9]", "", s).lstrip("0")) for s in (x, y))
         if digits > 17:

@@ -68,11 +68,11 @@ def _top_level_split(text: str) -> list[str]:
     return [item for item in items if item.strip()]
 
 
-def bind(program: Program, pairs: list[tuple[str, str | list]], numbers) -> dict[str, Number]:
+def bind(program: Program, pairs: list[tuple[str, str | list]], numbers, option: str = "--at") -> dict[str, Number]:
     """Values for the program's free variables, converted by the number system."""
     values: dict[str, Number] = {}
     for name, text in pairs:
-        shown = f"--at {shorten(name)}"
+        shown = f"{option} {shorten(name)}"
         if name in values:
             raise InputError(f"{shown}: given twice")
         if name in program.assigned:

@@ -9,6 +9,7 @@ import unicodedata
 import click
 
 from . import __version__
+from .commands.descend import descend_command
 from .commands.diagram import diagram_command
 from .commands.eval import eval_command
 from .commands.paths import paths_command
@@ -33,6 +34,7 @@ def cli() -> None:
 cli.add_command(eval_command)
 cli.add_command(diagram_command)
 cli.add_command(paths_command)
+cli.add_command(descend_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,7 +19,7 @@ def evaluate_checked(graph: Graph, pairs: list[tuple[str, str]], program, number
     certifies = hasattr(numbers, "certified")
     for attempt in range(rounds if certifies else 1):
         values = bind(program, pairs, numbers)
-        numbers, graph = _with_tensors(graph, values, numbers)
+        numbers, graph = with_tensors(graph, values, numbers)
         trace = evaluate(graph, values, numbers, wrt, record)
         if not certifies:
             return trace
@@ -54,7 +54,7 @@ def _printed(trace: Trace) -> list:
     return elements
 
 
-def _with_tensors(graph: Graph, values: dict, numbers):
+def with_tensors(graph: Graph, values: dict, numbers):
     """Where a value is a tensor: the number system that handles arrays, and the graph with a
     repeat node wherever an elementwise op broadcasts an operand that needs a gradient."""
     if not any(hasattr(value, "shape") for value in values.values()):

@@ -7,6 +7,7 @@ import sys
 import click
 
 from .errors import InputError, shorten
+from .numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 
 _LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?")
 _MATH = re.compile(r"[-+*/^()\s·×−]")  # "-f^2" is an expression, "-fprogram.txt" is -f program.txt
@@ -73,3 +74,31 @@ def _decode(data: bytes, origin: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as failure:
         raise InputError(f"{shorten(origin)} is not UTF-8 text (byte {failure.start + 1} cannot be decoded)") from None
+
+
+def number_options(function):
+    """--exact, --digits N, --interval, --max-digits, --relu0; the command receives `numbers`."""
+    options = [
+        click.option("--exact", is_flag=True, help="Exact rational arithmetic: 0.1 is 1/10, results print as fractions."),
+        click.option("--digits", type=click.IntRange(min=1), metavar="N",
+                     help="N correct significant digits (mpmath), certified with interval arithmetic."),
+        click.option("--interval", is_flag=True, help="Interval arithmetic: every value is a rigorous enclosure "
+                                                      "[lo, hi]; --at x=0.99..1.01 takes ranges."),
+        click.option("--max-digits", type=click.IntRange(min=1), default=DEFAULT_MAX_DIGITS, show_default=True,
+                     help="Refuse --digits above this, and exact results with more digits than this."),
+        click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
+                     help="The value taken for relu'(0)."),
+    ]
+
+    def with_numbers(*args, exact, digits, interval, max_digits, relu0, **kwargs):
+        if exact and (digits or interval):
+            raise InputError("--exact cannot be combined with --digits or --interval")
+        mode = "exact" if exact else "interval" if interval else "digits" if digits else "float"
+        return function(*args, numbers=number_system(mode, digits, max_digits, relu0), **kwargs)
+
+    import functools
+
+    wrapped = functools.update_wrapper(with_numbers, function)
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped

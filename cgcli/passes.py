@@ -64,7 +64,9 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
 
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints[i] is not None] if record else []
-    variables = {names[i]: adjoints[i] for i in graph.variables()}
+    # a variable used only where nothing is differentiable (an index, an axis) has gradient 0
+    variables = {names[i]: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i]
+                 for i in graph.variables()}
     gradient = {name: variables.get(name, numbers.zero) for name in (wrt or variables)}
     used = {nodes[i].op for i in order}
     conventions += [op.convention.format(relu0=numbers.relu0_text) for name, op in OPS.items()
@@ -94,6 +96,14 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
                 raise _failure(graph, index, values, numbers, OverflowError())
         values[index] = value
     return values
+
+
+def _zero_like(value, numbers):
+    if not getattr(value, "shape", ()):
+        return numbers.zero
+    from .numbers.tensor import filled
+
+    return filled(value, numbers.zero)
 
 
 def _seed(value, numbers, conventions: list[str]):

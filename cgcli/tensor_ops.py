@@ -58,8 +58,10 @@ def _size(x, axis=None) -> int:
 # matmul: X @ W
 def _matmul(ns, a, b):
     sa, sb = _shape(a), _shape(b)
-    if not sa or not sb or len(sa) > 2 or len(sb) > 2:
+    if not sa or not sb:
         raise DomainError(f"@ multiplies vectors and matrices; the shapes are {sa} and {sb} (use * for scalars)")
+    if len(sa) > 2 or len(sb) > 2:
+        raise DomainError(f"@ multiplies vectors and matrices (at most 2 dimensions); the shapes are {sa} and {sb}")
     if sa[-1] != sb[0]:
         raise DomainError(f"matmul: shapes {sa} and {sb}; inner dimensions {sa[-1]} and {sb[0]} differ")
     return _plain(a @ b)
@@ -84,9 +86,11 @@ _define_vjp("matmul", None, _matmul, (_matmul_left, _matmul_right), "{0} @ {1}",
 # sum and mean, of everything or along an axis
 def _spread(g, x, axis=None):
     """g copied to every element of x (along `axis`): how a sum passes its derivative back."""
+    if not _shape(x):
+        return g
     if axis is not None:
         g = np.expand_dims(g, axis)
-    return np.array(np.broadcast_to(g, _shape(x)), dtype=x.dtype if isinstance(x, np.ndarray) else object)
+    return np.array(np.broadcast_to(g, _shape(x)), dtype=x.dtype)
 
 
 _define_vjp("sum", "sum", lambda ns, x: _plain(np.sum(x)), (lambda ns, g, ans, x: _spread(g, x),),
@@ -128,20 +132,25 @@ def _unrepeat(ns, g, ans, x, like):
     return _plain(g) if not shape else g
 
 
-_define_vjp("repeat", None, _repeat, (_unrepeat, None), "{0} repeated to the shape of {1}",
+_define_vjp("repeat", None, _repeat, (_unrepeat, None), "{0} repeated to broadcast with {1}",
             ("sum of {g} over the repeated axes", ""))
 
 
 # indexing: X[i], X[i, j]
-def _position(ns, x, indices):
+def _position(ns, x, indices, what: str = "index"):
     shape = _shape(x)
     if len(indices) > len(shape):
-        raise DomainError(f"{len(indices)} indices for a tensor of shape {shape}")
+        count = "1 index" if len(indices) == 1 else f"{len(indices)} indices"
+        raise DomainError(f"{count} for a tensor of shape {shape}")
     position = []
     for axis, value in enumerate(indices):
+        value = _plain(value)
         index = ns.index(value)
-        if index is None or not -shape[axis] <= index < shape[axis]:
-            raise DomainError(f"index {ns.format(value)} is out of range for axis {axis} of length {shape[axis]}")
+        if index is None:
+            raise DomainError(f"{what} {ns.format(value)} is not an integer")
+        if not -shape[axis] <= index < shape[axis]:
+            where = f"{shape[axis]} classes" if what == "class index" else f"axis {axis} of length {shape[axis]}"
+            raise DomainError(f"{what} {index} is out of range for {where}")
         position.append(index)
     return tuple(position)
 
@@ -174,12 +183,16 @@ def _shifted(x):
 
 
 def _softmax(ns, x):
+    if not _shape(x):
+        return ns.one  # one entry takes all the weight
     x = np.asarray(x, dtype=_dtype(x))
     e = ns.exp(_shifted(x))
     return e / e.sum(axis=-1, keepdims=True)
 
 
 def _logsumexp(ns, x):
+    if not _shape(x):
+        return x
     x = np.asarray(x, dtype=_dtype(x))
     largest = _largest(x)
     total = ns.log(ns.exp(x - largest).sum(axis=-1))
@@ -187,7 +200,7 @@ def _logsumexp(ns, x):
 
 
 _define_vjp("softmax", "softmax", _softmax,
-            (lambda ns, g, ans, x: ans * (g - (g * ans).sum(axis=-1, keepdims=True)),),
+            (lambda ns, g, ans, x: ans * (g - (g * ans).sum(axis=-1, keepdims=True)) if _shape(x) else ns.zero,),
             "softmax({0})", ("{ans} ⊙ ({g} - Σ {g} ⊙ {ans})",))
 _define_vjp("logsumexp", "logsumexp", _logsumexp,
             (lambda ns, g, ans, x: np.expand_dims(g, -1) * _softmax(ns, x) if isinstance(g, np.ndarray)
@@ -219,7 +232,7 @@ def _targets(ns, logits, labels):
     onehot = _like(np.asarray(logits), ns.zero)
     for position in np.ndindex(*label_shape):
         label = labels[position] if label_shape else labels
-        onehot[position + _position(ns, np.asarray(logits)[position], (label,))] = ns.one
+        onehot[position + _position(ns, np.asarray(logits)[position], (label,), "class index")] = ns.one
     return onehot
 
 

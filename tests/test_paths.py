@@ -166,3 +166,15 @@ def test_tensor_paths_name_their_vector_jacobian_products():
                     "--at", "b=[1,1]", "--wrt", "W")
     assert "L → Y → t1 → W" in out and "Xᵀ @ ∂L/∂t1" in out
     assert "no scalar products to add" in out and "∂L/∂W = [[4, 4], [6, 6]] (backward pass)" in out
+
+
+def test_help_examples_run():
+    import shlex
+
+    code, out, _ = run_cgrad_process("paths", "--help")
+    assert code == 0 and "--max-paths" in out
+    examples = [line.strip() for line in out.splitlines() if line.strip().startswith("cgrad paths ")]
+    assert len(examples) == 3
+    for example in examples:
+        code, _, err = run_cgrad_process(*shlex.split(example)[1:])
+        assert code == 0, (example, err)

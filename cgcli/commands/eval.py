@@ -6,10 +6,9 @@ import unicodedata
 import click
 
 from .. import output
-from ..bindings import bind, split_bindings
+from ..bindings import split_bindings
 from ..errors import InputError
-from ..numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
-from ..options import ExpressionCommand, at_option, expression_input, read_program
+from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from ..evaluation import evaluate_checked
 from ..syntax import parse
 from .shared import eval_output, out_option, worksheet_options
@@ -26,21 +25,13 @@ from .shared import eval_output, out_option, worksheet_options
               "latex: the derivation as an align* fragment.")
 @out_option
 @worksheet_options
-@click.option("--exact", is_flag=True, help="Exact rational arithmetic: 0.1 is 1/10, results print as fractions.")
-@click.option("--digits", type=click.IntRange(min=1), metavar="N",
-              help="N correct significant digits (mpmath), checked by recomputing with more guard digits.")
-@click.option("--interval", is_flag=True,
-              help="Interval arithmetic: every value is a rigorous enclosure [lo, hi]; --at x=0.99..1.01 takes ranges.")
-@click.option("--max-digits", type=click.IntRange(min=1), default=DEFAULT_MAX_DIGITS, show_default=True,
-              help="Refuse --digits above this, and exact results with more digits than this.")
-@click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
-              help="The value taken for relu'(0).")
+@number_options
 @click.option("--no-trace", is_flag=True,
               help="Only the value and the gradient: no forward and backward records (faster on large graphs).")
 @click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
               help="Longest table before its middle rows are elided (0: no limit).")
-def eval_command(expression, program_file, at, wrt, output_name, output_format, exact, digits, interval,
-                 max_digits, relu0, no_trace, max_rows, out_file, blank, answers):
+def eval_command(expression, program_file, at, wrt, output_name, output_format, out_file, blank, answers, numbers,
+                 no_trace, max_rows):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.
 
     \b
@@ -53,10 +44,6 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format markdown
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --blank grads
     """
-    if exact and (digits or interval):
-        raise InputError("--exact cannot be combined with --digits or --interval")
-    mode = "exact" if exact else "interval" if interval else "digits" if digits else "float"
-    numbers = number_system(mode, digits, max_digits, relu0)
     program = parse(read_program(expression, program_file))
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     pairs = split_bindings(at)

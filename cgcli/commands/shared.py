@@ -84,11 +84,8 @@ def names_option(text: str, option: str, known) -> list[str]:
 def evaluate(graph, at: tuple[str, ...], program, numbers, wrt: list[str] | None = None):
     """The checked trace of `graph` at the --at values."""
     from ..bindings import split_bindings
+    from ..evaluation import evaluate_checked
 
-    try:  # the tensor work moves evaluate_checked into its own module
-        from ..evaluation import evaluate_checked
-    except ImportError:
-        from ..passes import evaluate_checked
     return evaluate_checked(graph, split_bindings(at), program, numbers, wrt)
 
 

@@ -12,22 +12,31 @@ from fractions import Fraction
 from .text import parse_number
 
 
+def _binary(operation):
+    def method(self, other):
+        if hasattr(other, "__array_ufunc__"):
+            return NotImplemented
+        return Interval(operation(self.iv, _raw(other)))
+    return method
+
+
 class Interval:
     __slots__ = ("iv",)
 
     def __init__(self, iv) -> None:
         self.iv = iv  # an mpmath ivmpf
 
-    # An array operand answers NotImplemented, so NumPy applies the op element by element.
-    def __add__(self, other): return _arrays_first(other) or Interval(self.iv + _raw(other))
-    def __radd__(self, other): return _arrays_first(other) or Interval(_raw(other) + self.iv)
-    def __sub__(self, other): return _arrays_first(other) or Interval(self.iv - _raw(other))
-    def __rsub__(self, other): return _arrays_first(other) or Interval(_raw(other) - self.iv)
-    def __mul__(self, other): return _arrays_first(other) or Interval(self.iv * _raw(other))
-    def __rmul__(self, other): return _arrays_first(other) or Interval(_raw(other) * self.iv)
-    def __truediv__(self, other): return _arrays_first(other) or Interval(self.iv / _raw(other))
-    def __rtruediv__(self, other): return _arrays_first(other) or Interval(_raw(other) / self.iv)
-    def __pow__(self, other): return _arrays_first(other) or Interval(self.iv ** _raw(other))
+    # An array operand gets NotImplemented, so NumPy applies the op element by element.
+    __add__ = _binary(lambda a, b: a + b)
+    __radd__ = _binary(lambda a, b: b + a)
+    __sub__ = _binary(lambda a, b: a - b)
+    __rsub__ = _binary(lambda a, b: b - a)
+    __mul__ = _binary(lambda a, b: a * b)
+    __rmul__ = _binary(lambda a, b: b * a)
+    __truediv__ = _binary(lambda a, b: a / b)
+    __rtruediv__ = _binary(lambda a, b: b / a)
+    __pow__ = _binary(lambda a, b: a ** b)
+
     def __neg__(self): return Interval(-self.iv)
     def __pos__(self): return self
     def __abs__(self): return Interval(abs(self.iv))
@@ -76,10 +85,6 @@ class Interval:
 
 
 _context = None
-
-
-def _arrays_first(other):
-    return NotImplemented if hasattr(other, "__array_ufunc__") else None
 
 
 def _raw(value):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-SUMMARY_SIZE = 24  # tensors with more elements print as a shape and a few values
+SUMMARY_SIZE = 12  # tensors with more elements print as a shape and a few values (JSON has them all)
 
 _UFUNCS = {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
            "tan": np.tan, "tanh": np.tanh}
@@ -36,6 +36,13 @@ def parse_tensor(text: str, numbers) -> np.ndarray | None:
 
 def from_nested(nested, numbers) -> np.ndarray | None:
     """A nested list of number texts (or numbers) → an array of the scalar system's values."""
+    if numbers.name == "float":
+        try:  # decimals: NumPy converts them all at once, the same as float() one by one
+            array = np.array(nested, dtype=float)
+            if array.ndim and array.size and np.isfinite(array).all():
+                return array
+        except ValueError:
+            pass  # fractions like 1/3, or a ragged list: element by element below
     flat, shape = [], None
 
     def walk(item, depth_shape):
@@ -158,7 +165,7 @@ class TensorNumbers:
         if not is_tensor(x):
             return self.scalar.format(x)
         if summary and x.size > SUMMARY_SIZE:
-            shown = ", ".join(self.scalar.format(v) for v in x.flat[:3])
+            shown = ", ".join(self.scalar.format(v) for v in _elements(x.ravel()[:3]))
             return f"{shape_text(x.shape)} tensor [{shown}, …]"
         return _nested(x, self.scalar.format)
 

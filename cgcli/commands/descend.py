@@ -1,0 +1,122 @@
+"""`cgrad descend`: gradient descent on any expression, the seeds' training loop."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import output
+from ..bindings import bind, split_bindings
+from ..data import place, read_columns
+from ..descent import OPTIMIZERS, Settings, check_names, descend
+from ..errors import InputError, shorten
+from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from ..syntax import parse
+
+
+@click.command("descend", cls=ExpressionCommand)
+@expression_input
+@click.option("--params", "params_text", required=True, multiple=True, metavar="NAME=VALUE[,...]",
+              help="The parameters to train and their starting values (tensors as nested lists).")
+@at_option
+@click.option("--data", "data_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="CSV with a header, or JSON lines: its columns bind the other variables, one row each.")
+@click.option("--reduce", type=click.Choice(["mean", "sum"]), default="mean", show_default=True,
+              help="How the per-row losses of --data combine.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Rows per update (default: all rows).")
+@click.option("--lr", default="0.01", show_default=True, help="The learning rate.")
+@click.option("--steps", type=click.IntRange(min=0), default=1000, show_default=True, help="The most updates.")
+@click.option("--tol", help="Stop when the loss changes by less than this between steps.")
+@click.option("--grad-tol", default="1e-10", show_default=True,
+              help="Stop when the gradient's Euclidean norm is below this (0: never).")
+@click.option("--optimizer", type=click.Choice(sorted(OPTIMIZERS)), default="gd", show_default=True,
+              help="gd: W = W - lr·g (the seeds' rule); momentum: torch's SGD momentum; adam: Adam.")
+@click.option("--momentum", default="0.9", show_default=True, help="μ of --optimizer momentum.")
+@click.option("--beta1", default="0.9", show_default=True, help="β1 of --optimizer adam.")
+@click.option("--beta2", default="0.999", show_default=True, help="β2 of --optimizer adam.")
+@click.option("--eps", default="1e-8", show_default=True, help="ε of --optimizer adam.")
+@click.option("--trace", "show_trace", is_flag=True, help="One row per step: loss, parameters, gradient.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "markdown"]),
+              default="table", show_default=True,
+              help="table: the result (and with --trace the steps); csv, json, markdown: every step, for plots and notes.")
+@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Longest step table before its middle rows are elided (0: no limit).")
+@number_options
+def descend_command(expression, program_file, params_text, at, data_file, reduce, batch_size, lr, steps, tol,
+                    grad_tol, optimizer, momentum, beta1, beta2, eps, show_trace, output_format, max_rows, numbers):
+    """Minimise EXPR by gradient descent over the --params.
+
+    \b
+    Examples:
+      cgrad descend "(x-3)^2 + 10*(y+1)^2" --params x=0,y=0 --lr 0.05
+      cgrad descend "(w*x + b - y)^2" --data points.csv --params w=0,b=0 --lr 0.05 --steps 500 --tol 1e-9
+      cgrad descend "(x-3)^2" --params x=0 --lr 1/4 --steps 3 --exact --trace
+    """
+    program = parse(read_program(expression, program_file))
+    graph = program.graph()
+    start = bind(program, split_bindings(params_text), numbers, "--params")
+    fixed = bind(program, split_bindings(at), numbers)
+    overlap = sorted(set(start) & set(fixed))
+    if overlap:
+        raise InputError(f"{', '.join(overlap)}: given both as --params and --at")
+    columns, lines = read_columns(data_file) if data_file else ({}, [])
+    needed = check_names(program, list(start), list(fixed), list(columns), data_file)
+    data = {name: _column(columns[name], lines, name, data_file, numbers) for name in needed}
+    rows = len(lines)
+    settings = Settings(
+        lr=_number("--lr", lr, numbers), steps=steps, tol=_number("--tol", tol, numbers) if tol else None,
+        grad_tol=_number("--grad-tol", grad_tol, numbers) or None, optimizer=optimizer,
+        hyper={"momentum": _number("--momentum", momentum, numbers), "beta1": _number("--beta1", beta1, numbers),
+               "beta2": _number("--beta2", beta2, numbers), "eps": _number("--eps", eps, numbers)},
+        reduce=reduce, batch_size=batch_size)
+    with _progress(steps) as on_step:
+        result = descend(graph, start, fixed, data, rows, numbers, settings, on_step)
+    from ..render import descent
+
+    render = {"csv": descent.csv_text, "json": descent.json_text, "markdown": descent.markdown}.get(output_format)
+    if render:
+        output.write(render(result))
+    else:
+        output.write(descent.table(result, output.is_terminal(), show_trace, max_rows))
+
+
+def _number(option: str, text: str, numbers):
+    value = numbers.parse(text)
+    if value is None:
+        raise InputError(f"{option} {shorten(text)}: not a number")
+    return value
+
+
+def _column(cells: list[str], lines: list[int], name: str, path: str, numbers):
+    from ..numbers.tensor import from_nested
+
+    column = from_nested(cells, numbers)
+    if column is None:
+        for row, (line, cell) in enumerate(zip(lines, cells), start=1):
+            value = numbers.parse(cell)
+            if value is None or not numbers.is_finite(value):
+                raise InputError(f"--data {shorten(path)}: {place(row, line)}, column {name}: "
+                                 f"{shorten(cell)!r} is not a number")
+    return column
+
+
+class _progress:
+    """A Rich progress bar on stderr while the loop runs, when stderr is a terminal."""
+
+    def __init__(self, steps: int) -> None:
+        self.steps, self.bar = steps, None
+
+    def __enter__(self):
+        if not sys.stderr.isatty() or self.steps < 50:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("descending", total=self.steps)
+        return lambda step, loss: self.bar.update(task, completed=step)
+
+    def __exit__(self, *failure) -> None:
+        if self.bar is not None:
+            self.bar.stop()

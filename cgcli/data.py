@@ -1,0 +1,70 @@
+"""--data FILE for `descend`: a CSV file with a header, or JSON lines, read as columns of text."""
+from __future__ import annotations
+
+import csv
+import json
+
+from .errors import InputError, shorten
+
+
+def read_columns(path: str) -> tuple[dict[str, list[str]], list[int]]:
+    """Column name → its cells as text (numbers keep their exact text), and each row's line number
+    in the file (for messages)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
+    except OSError as failure:
+        raise InputError(f"--data {shorten(path)}: cannot read it: {failure.strerror or failure}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"--data {shorten(path)}: not UTF-8 text") from None
+    rows = _json_lines(text, path) if text.lstrip().startswith("{") else _csv_rows(text, path)
+    if not rows:
+        raise InputError(f"--data {shorten(path)}: no data rows")
+    columns: dict[str, list[str]] = {name: [] for name in rows[0][1]}
+    for number, (line, row) in enumerate(rows, start=1):
+        if set(row) != set(columns):
+            raise InputError(f"--data {shorten(path)}: {place(number, line)} has the columns {sorted(row)}, "
+                             f"not {sorted(columns)}")
+        for name in columns:
+            columns[name].append(row[name])
+    return columns, [line for line, _ in rows]
+
+
+def place(row: int, line: int) -> str:
+    """Where a data row is: its number among the data rows, and its line in the file."""
+    return f"row {row} (line {line})"
+
+
+def _csv_rows(text: str, path: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if not header:
+        raise InputError(f"--data {shorten(path)}: empty file (a CSV file starts with a header of column names)")
+    header = [name.strip() for name in header]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(f"--data {shorten(path)}: the header names {', '.join(repeated)} more than once")
+    rows = []
+    for cells in reader:
+        if not cells or all(not cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(f"--data {shorten(path)}: {place(len(rows) + 1, reader.line_num)} has {len(cells)} "
+                             f"cells, the header has {len(header)}")
+        rows.append((reader.line_num, {name: cell.strip() for name, cell in zip(header, cells)}))
+    return rows
+
+
+def _json_lines(text: str, path: str) -> list[tuple[int, dict[str, str]]]:
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line, parse_float=str, parse_int=str)
+        except ValueError as failure:
+            raise InputError(f"--data {shorten(path)}: line {number} is not JSON ({failure})") from None
+        if not isinstance(row, dict):
+            raise InputError(f"--data {shorten(path)}: line {number} is not a JSON object")
+        rows.append((number, {str(name): str(value) for name, value in row.items()}))
+    return rows
