@@ -9,8 +9,8 @@ import unicodedata
 import click
 
 from ..errors import CgradError, ExitStatus, InputError
-from ..options import ExpressionCommand, at_option, expression_input, read_program
-from .shared import (emit, evaluate, number_options, numbers_from, out_option, worksheet_options,
+from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from .shared import (emit, evaluate, out_option, worksheet_options,
                      worksheet_title)
 
 
@@ -37,7 +37,7 @@ class MissingProgram(CgradError):
 @number_options
 @worksheet_options
 def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
-                    products, collapse, exact, digits, interval, max_digits, relu0, blank, answers):
+                    products, collapse, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
 
@@ -57,7 +57,6 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
         raise InputError(f"{option} needs values: give them with --at")
     if output_format == "png" and out_file in (None, "-"):
         raise InputError("--format png is binary: give -o FILE.png")
-    numbers = numbers_from(exact, digits, interval, max_digits, relu0)
     program = parse(read_program(expression, program_file))
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     highlight = highlight and unicodedata.normalize("NFC", highlight.strip())

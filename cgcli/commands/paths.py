@@ -7,8 +7,8 @@ import click
 
 from .. import output
 from ..errors import InputError
-from ..options import ExpressionCommand, at_option, expression_input, read_program
-from .shared import emit, evaluate, names_option, number_options, numbers_from, out_option
+from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from .shared import emit, evaluate, names_option, out_option
 
 
 @click.command("paths", cls=ExpressionCommand)
@@ -23,8 +23,7 @@ from .shared import emit, evaluate, names_option, number_options, numbers_from, 
               show_default=True, help="table, json, or markdown with the sum over paths as a LaTeX equation.")
 @out_option
 @number_options
-def paths_command(expression, program_file, at, wrt, output_name, max_paths, output_format, out_file, exact, digits,
-                  interval, max_digits, relu0):
+def paths_command(expression, program_file, at, wrt, output_name, max_paths, output_format, out_file, numbers):
     """Every path from the output down to each --wrt name, the product of the local derivatives along
     it, and their sum, which is the partial derivative (the multivariable chain rule).
 
@@ -37,7 +36,6 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
     from ..paths import paths
     from ..syntax import parse
 
-    numbers = numbers_from(exact, digits, interval, max_digits, relu0)
     program = parse(read_program(expression, program_file))
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     known = [name for name in (graph.names[i] for i in graph.order) if name is not None]

@@ -1,5 +1,5 @@
-"""What the diagram, paths and eval commands share beyond options.py: the number-system options,
-evaluating at --at, worksheets (--blank, --answers) and writing to -o FILE."""
+"""What the diagram, paths and eval commands share beyond options.py: evaluating at --at,
+worksheets (--blank, --answers) and writing to -o FILE."""
 from __future__ import annotations
 
 import unicodedata
@@ -8,31 +8,7 @@ import click
 
 from .. import output
 from ..errors import InputError, shorten
-from ..numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 from ..render.worksheet import BLANK_CHOICES
-
-
-def number_options(function):
-    """--exact, --digits N, --interval, --max-digits M, --relu0: as `cgrad eval` has them."""
-    for option in reversed([
-        click.option("--exact", is_flag=True, help="Exact rational arithmetic: 0.1 is 1/10, results print as fractions."),
-        click.option("--digits", type=click.IntRange(min=1), metavar="N",
-                     help="N correct significant digits (mpmath, certified)."),
-        click.option("--interval", is_flag=True, help="Interval arithmetic: rigorous enclosures [lo, hi]."),
-        click.option("--max-digits", type=click.IntRange(min=1), default=DEFAULT_MAX_DIGITS, show_default=True,
-                     help="Refuse --digits above this, and exact results with more digits than this."),
-        click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
-                     help="The value taken for relu'(0)."),
-    ]):
-        function = option(function)
-    return function
-
-
-def numbers_from(exact: bool, digits: int | None, interval: bool, max_digits: int, relu0: str):
-    if exact and (digits or interval):
-        raise InputError("--exact cannot be combined with --digits or --interval")
-    mode = "exact" if exact else "interval" if interval else "digits" if digits else "float"
-    return number_system(mode, digits, max_digits, relu0)
 
 
 def worksheet_options(function):

@@ -68,7 +68,9 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
                 lines.append(f"{partial(top, row.name)} += {local_rule(term, partial(top, term.consumer))}")
                 continue
             rule, value = local_rule(term), fmt(term.local)
-            lines.append(f"{partial(term.consumer, row.name)} = {rule}" + ("" if rule == value else f" = {value}"))
+            constant = not any(character.isalpha() for character in rule)  # "3": the rule is its value
+            lines.append(f"{partial(term.consumer, row.name)} = " + (value if constant else
+                                                                      rule if rule == value else f"{rule} = {value}"))
         return "\n".join(lines)
 
     def factor(value) -> str:
