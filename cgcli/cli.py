@@ -9,14 +9,30 @@ import unicodedata
 import click
 
 from . import __version__
-from .commands.descend import descend_command
-from .commands.diagram import diagram_command
-from .commands.eval import eval_command
-from .commands.paths import paths_command
 from .errors import CgradError, ExitStatus, position
 
+COMMANDS = {  # name → (module, command object): each imported only when it runs or --help lists it
+    "eval": ("cgcli.commands.eval", "eval_command"),
+    "diagram": ("cgcli.commands.diagram", "diagram_command"),
+    "paths": ("cgcli.commands.paths", "paths_command"),
+    "descend": ("cgcli.commands.descend", "descend_command"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        module, attribute = COMMANDS[name]
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="cgrad")
 def cli() -> None:
     """Values, gradients and textbook derivations of formulas.
@@ -30,11 +46,6 @@ def cli() -> None:
       cgrad paths "t = w1*x1; o = relu(t) + sigmoid(t)" --at w1=0.5,x1=2 --wrt w1
     """
 
-
-cli.add_command(eval_command)
-cli.add_command(diagram_command)
-cli.add_command(paths_command)
-cli.add_command(descend_command)
 
 
 def main(argv: list[str] | None = None) -> None:
