@@ -54,12 +54,10 @@ def shorten_number(text: str, significant: int = SIGNIFICANT_SHOWN) -> str:
         common = next((i for i, (a, b) in enumerate(zip(low, high)) if a != b), min(len(low), len(high)))
         keep = max(significant, sum(ch.isdigit() for ch in low[:common].lstrip("-0.")) + 2)
         return f"[{_cut(low, keep)}, {_cut(high, keep)}]"
-    match = _LONG_DECIMAL.fullmatch(text)
-    if not match or not (match.group(2) or match.group(3)):
+    parts = _long_decimal(text, significant)
+    if parts is None:
         return text
-    sign, whole, fraction, doubt, exponent = match.groups()
-    if len((whole + fraction).lstrip("0")) <= significant:
-        return text
+    sign, whole, fraction, doubt, exponent = parts
     if not fraction and not exponent:
         return _cut(text, significant)
     from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -77,14 +75,22 @@ def shorten_number(text: str, significant: int = SIGNIFICANT_SHOWN) -> str:
     return f"{sign}{body}{more}{doubt}"
 
 
-def _cut(text: str, significant: int) -> str:
-    """The first `significant` significant digits and an ellipsis, nothing rounded."""
+def _long_decimal(text: str, significant: int) -> tuple[str, ...] | None:
+    """sign, whole, fraction, doubt mark and exponent of a decimal with more than `significant`
+    significant digits; None for anything else."""
     match = _LONG_DECIMAL.fullmatch(text)
     if not match or not (match.group(2) or match.group(3)):
-        return text
+        return None
     sign, whole, fraction, doubt, exponent = match.groups()
-    if len((whole + fraction).lstrip("0")) <= significant:
+    return None if len((whole + fraction).lstrip("0")) <= significant else (sign, whole, fraction, doubt, exponent)
+
+
+def _cut(text: str, significant: int) -> str:
+    """The first `significant` significant digits and an ellipsis, nothing rounded."""
+    parts = _long_decimal(text, significant)
+    if parts is None:
         return text
+    sign, whole, fraction, doubt, exponent = parts
     kept, count = [], 0
     for ch in whole + "." + fraction if fraction else whole:
         if ch != "." and (count or ch != "0"):
