@@ -93,7 +93,7 @@ def table(result: Descent, terminal: bool, show_trace: bool, max_rows: int) -> s
                else Console(file=buffer, width=10_000, color_system=None, markup=False, emoji=False, highlight=False))
     fmt = result.numbers.format_reading
     if show_trace:
-        steps = Table(title="Steps", title_justify="left", box=box.SIMPLE_HEAD, header_style="bold")
+        steps = Table(box=box.SIMPLE_HEAD, header_style="bold")
         for index, name in enumerate(_columns(result)):
             steps.add_column(name, justify="right", style="cyan" if index == 0 else None)
         rows = _cells(result, fmt)
@@ -102,14 +102,15 @@ def table(result: Descent, terminal: bool, show_trace: bool, max_rows: int) -> s
             rows = rows[:half] + [["⋮"] + [""] * (len(rows[0]) - 1)] + rows[-half:]
         for row in rows:
             steps.add_row(*(Text(str(cell)) for cell in row))
+        console.print(Text("Steps", style="bold"))
         console.print(steps)
     start = result.history[0].params
-    final = Table(title=f"Result · {result.numbers.description}", title_justify="left", box=box.SIMPLE_HEAD,
-                  header_style="bold")
+    final = Table(box=box.SIMPLE_HEAD, header_style="bold")
     for header in ("parameter", "start", "final", "dL/dparameter at the end"):
         final.add_column(header, justify="left" if header == "parameter" else "right")
     for name, value in result.params.items():
         final.add_row(Text(name, style="cyan"), Text(fmt(start[name])), Text(fmt(value)), Text(fmt(result.gradient[name])))
+    console.print(Text(f"Result · {result.numbers.description}", style="bold"))  # a Table title would wrap
     console.print(final)
     steps = f"{result.updates} step" + ("" if result.updates == 1 else "s")
     console.print(Text(f"loss {fmt(result.loss)} after {steps}: stopped because {result.stopped}"))

@@ -33,8 +33,9 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
     top = trace.output
 
     def table(title: str, headers: list[str], right: set[int]) -> Table:
-        grid = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, header_style="bold",
-                     title_style="bold")
+        # the title is printed on its own line (print_table): as a Table title it wraps at the table's width
+        grid = Table(box=box.SIMPLE_HEAD, header_style="bold")
+        grid.heading = title
         for index, header in enumerate(headers):
             grid.add_column(header, justify="right" if index in right else "left",
                             style="cyan" if index == 0 else None)
@@ -92,10 +93,14 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
     add_rows(gradient, list(trace.gradient.items()), lambda item: (
         item[0], reading(values[item[0]]) if item[0] in values else "", reading(item[1])))
 
+    def print_table(grid: Table) -> None:
+        console.print(Text(grid.heading, style="bold"))
+        console.print(grid)
+
     if with_trace:
-        console.print(forward)
-        console.print(backward)
-    console.print(gradient)
+        print_table(forward)
+        print_table(backward)
+    print_table(gradient)
     notes = [f"{top} = {reading(trace.value)}", f"numbers: {mode}"] + trace.conventions
     console.print(Text(" · ".join(notes), style="dim"))
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
