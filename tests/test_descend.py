@@ -609,27 +609,18 @@ def test_non_numeric_cell(run_cgrad, tmp_path, name, content, row, column, cell)
     assert repr(cell) in line or cell in line
 
 
-@pytest.mark.parametrize("content, words", [
-    ("", ["empty"]),
-    ("x,y\n", ["no data rows"]),
-    ("x,y\n1,3\n2,5,7\n", ["row 2", "3 cells", "2"]),
-    ("x,y\n1,3\n2\n", ["row 2", "1 cells"]),
+@pytest.mark.parametrize("filename, content, words", [
+    ("points.csv", "", ["empty"]),
+    ("points.csv", "x,y\n", ["no data rows"]),
+    ("points.csv", "x,y\n1,3\n2,5,7\n", ["row 2", "3 cells", "2"]),
+    ("points.csv", "x,y\n1,3\n2\n", ["row 2", "1 cells"]),
+    ("points.jsonl", '{"x": 1, "y": 3}\n{"x": 2, "y": 5\n', ["line 2", "not JSON"]),
+    ("points.jsonl", '{"x": 1, "y": 3}\n[2, 5]\n', ["line 2", "not a JSON object"]),
+    ("points.jsonl", '{"x": 1, "y": 3}\n{"x": 2}\n', ["row 2", "columns"]),
 ])
-def test_empty_or_ragged_csv(run_cgrad, tmp_path, content, words):
-    line = run_bad_data(run_cgrad, tmp_path, "points.csv", content)
-    assert "points.csv" in line
-    for word in words:
-        assert word in line, line
-
-
-@pytest.mark.parametrize("content, words", [
-    ('{"x": 1, "y": 3}\n{"x": 2, "y": 5\n', ["line 2", "not JSON"]),
-    ('{"x": 1, "y": 3}\n[2, 5]\n', ["line 2", "not a JSON object"]),
-    ('{"x": 1, "y": 3}\n{"x": 2}\n', ["row 2", "columns"]),
-])
-def test_bad_json_lines(run_cgrad, tmp_path, content, words):
-    line = run_bad_data(run_cgrad, tmp_path, "points.jsonl", content)
-    assert "points.jsonl" in line
+def test_malformed_data_files(run_cgrad, tmp_path, filename, content, words):
+    line = run_bad_data(run_cgrad, tmp_path, filename, content)
+    assert filename in line
     for word in words:
         assert word in line, line
 

@@ -550,26 +550,18 @@ def test_constants_pi_and_e_are_enclosed():
     assert width(document["value"]) <= Fraction(1, 10 ** 14)
 
 
-def test_seed_expression_tight_and_contained():
+@pytest.mark.parametrize("options, relative_width", [((), Fraction(1, 10 ** 14)),
+                                                     (("--digits", "50"), Fraction(1, 10 ** 45))])
+def test_seed_expression_tight_and_contained(options, relative_width):
     # f = sin(x)·exp(x)/(1+x²) at x = 1/3; f' written out by hand:
     # f' = exp(x)·[(sin x + cos x)(1 + x²) - 2x·sin x] / (1 + x²)²
-    document = interval_json("sin(x)*exp(x)/(1+x^2)", "--at", "x=1/3")
+    document = interval_json("sin(x)*exp(x)/(1+x^2)", "--at", "x=1/3", *options)
     x = REF.mpf(1) / 3
     f = REF.sin(x) * REF.exp(x) / (1 + x ** 2)
     df = REF.exp(x) * ((REF.sin(x) + REF.cos(x)) * (1 + x ** 2) - 2 * x * REF.sin(x)) / (1 + x ** 2) ** 2
     assert contains(document["value"], f, False) and contains(document["gradient"]["x"], df, False)
-    assert width(document["value"]) <= Fraction(1, 10 ** 14) * abs(to_fraction(f))
-    assert width(document["gradient"]["x"]) <= Fraction(1, 10 ** 14) * abs(to_fraction(df))
-
-
-def test_seed_expression_with_digits_50():
-    document = interval_json("sin(x)*exp(x)/(1+x^2)", "--at", "x=1/3", "--digits", "50")
-    x = REF.mpf(1) / 3
-    f = REF.sin(x) * REF.exp(x) / (1 + x ** 2)
-    df = REF.exp(x) * ((REF.sin(x) + REF.cos(x)) * (1 + x ** 2) - 2 * x * REF.sin(x)) / (1 + x ** 2) ** 2
-    assert contains(document["value"], f, False) and contains(document["gradient"]["x"], df, False)
-    assert width(document["value"]) <= Fraction(1, 10 ** 45) * abs(to_fraction(f))
-    assert width(document["gradient"]["x"]) <= Fraction(1, 10 ** 45) * abs(to_fraction(df))
+    assert width(document["value"]) <= relative_width * abs(to_fraction(f))
+    assert width(document["gradient"]["x"]) <= relative_width * abs(to_fraction(df))
 
 
 def test_monotone_function_of_an_interval_input_is_tight():

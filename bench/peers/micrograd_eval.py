@@ -58,17 +58,21 @@ def main() -> None:
     else:
         with open(expr_file) as f:
             expr_text = f.read()
-    values = parse_values(value_args)
+    print(json.dumps(run_deep(run, expr_text.strip(), parse_values(value_args))))
 
+
+def run_deep(target, *arguments) -> dict:
+    """target(*arguments, result) in a thread with a big stack and a high recursion limit, which
+    micrograd's recursive topological sort and Python's compiler need on large expressions."""
     sys.setrecursionlimit(RECURSION_LIMIT)
     threading.stack_size(THREAD_STACK_BYTES)
     result: dict = {}
-    worker = threading.Thread(target=run, args=(expr_text.strip(), values, result))
+    worker = threading.Thread(target=target, args=(*arguments, result))
     worker.start()
     worker.join()
     if not result:
         sys.exit("error: evaluation failed (see the traceback above)")
-    print(json.dumps(result))
+    return result
 
 
 if __name__ == "__main__":

@@ -16,12 +16,9 @@ the recursion limit is raised and the work runs in a thread with a large stack.
 
 import json
 import sys
-import threading
 
 from micrograd.engine import Value
-
-RECURSION_LIMIT = 1_000_000
-THREAD_STACK_BYTES = 512 * 1024 * 1024
+from micrograd_eval import run_deep
 
 
 def run(values: dict, result: dict) -> None:
@@ -46,15 +43,7 @@ def run(values: dict, result: dict) -> None:
 def main() -> None:
     with open(sys.argv[1]) as handle:
         values = json.load(handle)
-    sys.setrecursionlimit(RECURSION_LIMIT)
-    threading.stack_size(THREAD_STACK_BYTES)
-    result: dict = {}
-    worker = threading.Thread(target=run, args=(values, result))
-    worker.start()
-    worker.join()
-    if not result:
-        sys.exit("error: evaluation failed (see the traceback above)")
-    print(json.dumps(result))
+    print(json.dumps(run_deep(run, values)))
 
 
 if __name__ == "__main__":

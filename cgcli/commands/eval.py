@@ -5,7 +5,6 @@ import unicodedata
 
 import click
 
-from .. import output
 from ..bindings import split_bindings
 from ..errors import InputError
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from fractions import Fraction
 
-from .interval import Interval, IntervalNumbers
+from .interval import Interval, IntervalNumbers, significant
 
 
 class DigitsNumbers(IntervalNumbers):
@@ -76,13 +76,7 @@ def _nearest(value: Fraction, digits: int) -> str:
     nstr layout: fixed point for moderate exponents, else d.ddd…e±k)."""
     if value == 0:
         return "0.0"
-    exponent = len(str(abs(value.numerator))) - len(str(value.denominator))
-    if abs(value) < Fraction(10) ** exponent:
-        exponent -= 1
-    mantissa = round(value * Fraction(10) ** (digits - 1 - exponent))
-    if abs(mantissa) >= 10 ** digits:  # 9.99… rounded up to 10.0…
-        exponent += 1
-        mantissa = round(value * Fraction(10) ** (digits - 1 - exponent))
+    mantissa, exponent = significant(value, digits, round)
     sign, text = ("-" if mantissa < 0 else ""), str(abs(mantissa))
     if -5 <= exponent < digits:
         if exponent < 0:

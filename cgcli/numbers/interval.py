@@ -213,19 +213,24 @@ def _lifted(function):
     return lifted
 
 
+def significant(value: Fraction, digits: int, rounding) -> tuple[int, int]:
+    """(mantissa, exponent) with value ≈ mantissa · 10^(exponent − digits + 1), the mantissa having
+    `digits` digits, rounded by `rounding` (math.floor, math.ceil or round). value ≠ 0."""
+    exponent = len(str(abs(value.numerator))) - len(str(value.denominator))
+    if abs(value) < Fraction(10) ** exponent:
+        exponent -= 1  # now 10^exponent ≤ |value| < 10^(exponent + 1)
+    mantissa = rounding(value * Fraction(10) ** (digits - 1 - exponent))
+    if abs(mantissa) >= 10 ** digits:  # rounding carried into a new digit: 9.99… → 10.0
+        exponent += 1
+        mantissa = rounding(value * Fraction(10) ** (digits - 1 - exponent))
+    return mantissa, exponent
+
+
 def _decimal(value: Fraction, digits: int, rounding) -> str:
     """`value` with `digits` significant digits, rounded down (floor) or up (ceil): outward."""
     if value == 0:
         return "0"
-    exponent = len(str(abs(value.numerator))) - len(str(value.denominator))
-    if abs(value) < Fraction(10) ** exponent:
-        exponent -= 1  # now 10^exponent ≤ |value| < 10^(exponent + 1)
-    scale = Fraction(10) ** (digits - 1 - exponent)
-    mantissa = rounding(value * scale)
-    if abs(mantissa) >= 10 ** digits:  # rounding up carried into a new digit: 9.99… → 10.0
-        exponent += 1
-        scale /= 10
-        mantissa = rounding(value * scale)
+    mantissa, exponent = significant(value, digits, rounding)
     sign, text = ("-" if mantissa < 0 else ""), str(abs(mantissa))
     point = exponent + 1  # digits before the decimal point
     if -6 < exponent < digits:

@@ -7,6 +7,7 @@ import json
 import math
 
 from ..descent import Descent
+from .console import text_console, text_of
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -84,13 +85,10 @@ def _approximately(value) -> float:
 
 def table(result: Descent, terminal: bool, show_trace: bool, max_rows: int) -> str:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    buffer = io.StringIO()
-    console = (Console(file=buffer, force_terminal=True, markup=False, emoji=False, highlight=False) if terminal
-               else Console(file=buffer, width=10_000, color_system=None, markup=False, emoji=False, highlight=False))
+    console = text_console(terminal)
     fmt = result.numbers.format_reading
     if show_trace:
         steps = Table(box=box.SIMPLE_HEAD, header_style="bold")
@@ -117,4 +115,4 @@ def table(result: Descent, terminal: bool, show_trace: bool, max_rows: int) -> s
     curve = loss_curve([step.loss for step in result.history])
     if curve and len(result.history) > 1:
         console.print(Text(f"loss (log scale, step 0 → {result.history[-1].step}): {curve}"))
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+    return text_of(console)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from ..paths import Paths
+from .console import text_console, text_of
 from .latex import factor as latex_factor
-from .latex import name as latex_name
 from .latex import number as latex_number
 from .latex import partial as latex_partial
 from .notation import local_rule, partial, shown
@@ -66,17 +66,11 @@ def _summary(report: Paths, numbers) -> list[str]:
 
 
 def render_text(reports: list[Paths], numbers, terminal: bool) -> str:
-    import io
-
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    buffer = io.StringIO()
-    options = dict(markup=False, emoji=False, highlight=False)
-    console = (Console(file=buffer, force_terminal=True, **options) if terminal
-               else Console(file=buffer, width=10_000, color_system=None, **options))
+    console = text_console(terminal)
     for report in reports:
         top, target = report.output, report.target
         console.print(Text(f"Paths from {top} down to {target}: {partial(top, target)} is the sum over the paths "
@@ -94,7 +88,7 @@ def render_text(reports: list[Paths], numbers, terminal: bool) -> str:
         if report.paths:
             console.print(grid)
         console.print(Text("\n".join(_summary(report, numbers)) + "\n"))
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n")).rstrip("\n") + "\n"
+    return text_of(console).rstrip("\n") + "\n"
 
 
 def render_json(reports: list[Paths], numbers) -> str:

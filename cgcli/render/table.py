@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..errors import excerpt
 from ..graph import CONSTANT, VARIABLE
 from ..trace import Trace
+from .console import text_console, text_of
 from .notation import definition, local_rule, partial
 
 
@@ -15,19 +16,11 @@ def shape_of(value) -> str:
 def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = True) -> str:
     """The three tables; passes longer than `max_rows` (0: no limit) show both ends. For a terminal
     they fit its width and may be coloured; elsewhere lines are whole, plain and unpadded."""
-    import io
-
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    buffer = io.StringIO()
-    if terminal:
-        console = Console(file=buffer, force_terminal=True, markup=False, emoji=False, highlight=False)
-    else:
-        console = Console(file=buffer, width=10_000, color_system=None, markup=False, emoji=False,
-                          highlight=False)
+    console = text_console(terminal)
     fmt, reading = trace.numbers.format, trace.numbers.format_reading
     mode = trace.numbers.description
     top = trace.output
@@ -103,4 +96,4 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
     print_table(gradient)
     notes = [f"{top} = {reading(trace.value)}", f"numbers: {mode}"] + trace.conventions
     console.print(Text(" · ".join(notes), style="dim"))
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+    return text_of(console)
