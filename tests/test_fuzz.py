@@ -1,0 +1,172 @@
+"""Property: whatever a user types, cgrad answers with exit 0, 1 or 2 — a result, or one clear
+`error:` line — never an internal error or a traceback, and never hangs.
+
+Hypothesis generates grammar-aware expressions and programs (every function of the op table,
+with right and wrong numbers of arguments), mangled texts, tensors and hostile `--at` values,
+and option sets with bad values, for every command, run in-process. CI runs a fixed
+derandomised sample (CGRAD_FUZZ_EXAMPLES, default 60 per property); `bench/fuzz.py` runs a long
+random one.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cgcli.ops import FUNCTIONS
+from conftest import run_cgrad_inprocess
+
+EXAMPLES = int(os.environ.get("CGRAD_FUZZ_EXAMPLES", "60"))
+RANDOM = bool(os.environ.get("CGRAD_FUZZ_RANDOM"))
+SECONDS_PER_INPUT = 20.0  # far above any refusal; a hang or a runaway computation fails it
+FUZZ = settings(max_examples=EXAMPLES, derandomize=not RANDOM, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                       HealthCheck.data_too_large])
+
+NAMES = ["x", "y", "z", "w1", "θ"]
+NUMBERS = ["0", "1", "2", "0.5", "3.25", "1e3", "2.5e-3", "1e308", "1e-320", "1e999", "0.1", "10", "7"]
+BINARY = ["+", "-", "*", "/", "^", "**", "·", "×", "@", "−", "÷"]
+
+
+def _call(name: str, arguments: list[str]) -> str:
+    return f"{name}({', '.join(arguments)})"
+
+
+@st.composite
+def calls(draw, children) -> str:
+    name = draw(st.sampled_from(sorted(FUNCTIONS)))
+    arities = sorted(FUNCTIONS[name])
+    count = draw(st.sampled_from(arities + [0, max(arities) + 1]))  # right, and sometimes wrong
+    return _call(name, [draw(children) for _ in range(count)])
+
+
+def _extend(children):
+    return st.one_of(
+        st.tuples(children, st.sampled_from(BINARY), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(children, st.sampled_from(BINARY), children).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
+        children.map(lambda c: f"-{c}"),
+        children.map(lambda c: f"({c})"),
+        st.tuples(st.sampled_from(["2", "3", "0.5"]), children).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(children, st.sampled_from(["0", "1", "-1", "x", "0, 1", "2.5"])).map(lambda t: f"{t[0]}[{t[1]}]"),
+        children.map(lambda c: f"{c}.T"),
+        calls(children),
+    )
+
+
+LEAVES = st.one_of(st.sampled_from(NAMES), st.sampled_from(NUMBERS), st.sampled_from(["pi", "e", "π"]))
+EXPRESSIONS = st.recursive(LEAVES, _extend, max_leaves=12)
+
+
+@st.composite
+def programs(draw) -> str:
+    statements = [f"{draw(st.sampled_from(['u', 'v', 'x', 'pi']))} = {draw(EXPRESSIONS)}"
+                  for _ in range(draw(st.integers(0, 3)))]
+    statements.append(draw(EXPRESSIONS))
+    return draw(st.sampled_from(["; ", "\n", ";"])).join(statements)
+
+
+@st.composite
+def mangled(draw) -> str:
+    """A generated program with a character inserted, deleted or replaced."""
+    text = draw(programs())
+    position = draw(st.integers(0, len(text)))
+    character = draw(st.sampled_from(list("()[],;=+-*/^.eE0123456789xé²½ \n\t\\#@'\"") + ["\x00", "…"]))
+    edit = draw(st.sampled_from(["insert", "delete", "replace"]))
+    if edit == "insert":
+        return text[:position] + character + text[position:]
+    if edit == "delete":
+        return text[:position] + text[position + 1:]
+    return text[:position] + character + text[position + 1:]
+
+
+SCALARS = st.one_of(
+    st.sampled_from(["1", "-2.5", "1/3", "0", "3e-4", "1e400", "-1e-400", "inf", "nan", "1/0", "0.99..1.01",
+                     "2..1", "abc", "", "1e999999", "--1", "1/3/4", "0x10", "١"]),
+    st.integers(-10 ** 30, 10 ** 30).map(str),
+    st.fractions(max_denominator=10 ** 6).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+TENSORS = st.sampled_from(["[1, 2]", "[[1, 2], [3, 4]]", "[[1, 2, 3]]", "[]", "[[1], [2, 3]]", "[1, [2]]",
+                           "[0.5, -1, 2]", "[[0]]", "[1e400]"])
+
+
+@st.composite
+def at_options(draw) -> list[str]:
+    bindings = [f"{name}={draw(st.one_of(SCALARS, TENSORS))}"
+                for name in draw(st.lists(st.sampled_from(NAMES + ["u", "pi", "2x", ""]), max_size=5))]
+    return ["--at", ",".join(bindings)] if bindings else []
+
+
+MODES = st.sampled_from([[], [], ["--exact"], ["--digits", "20"], ["--interval"], ["--digits", "0"],
+                         ["--digits", "x"], ["--exact", "--interval"], ["--max-digits", "5"], ["--relu0", "0.5"],
+                         ["--relu0", "2"], ["--digits", "3000"]])
+EVAL_OPTIONS = st.lists(st.sampled_from([["--format", "json"], ["--format", "markdown"], ["--format", "latex"],
+                                         ["--format", "yaml"], ["--no-trace"], ["--max-rows", "3"],
+                                         ["--max-rows", "-1"], ["--wrt", "x"], ["--wrt", "q"], ["--output", "u"],
+                                         ["--output", "nope"], ["--blank", "grads"], ["--answers"]]),
+                        max_size=3).map(lambda groups: [word for group in groups for word in group])
+
+
+def _check(args: list[str], input: str | None = None) -> None:
+    started = time.monotonic()
+    code, out, err = run_cgrad_inprocess(*args, input=input)
+    elapsed = time.monotonic() - started
+    shown = " ".join(repr(a) for a in args)
+    assert "internal error" not in err and "Traceback" not in err, f"cgrad {shown}\n{err}"
+    assert code in (0, 1, 2), f"exit {code}: cgrad {shown}\n{err}"
+    if code:
+        assert err.startswith("error: "), f"cgrad {shown}\n{err}"
+    else:
+        assert out, f"no output: cgrad {shown}"
+    assert elapsed < SECONDS_PER_INPUT, f"{elapsed:.1f} s: cgrad {shown}"
+
+
+@FUZZ
+@given(program=st.one_of(programs(), mangled()), at=at_options(), mode=MODES, options=EVAL_OPTIONS)
+def test_eval_never_fails_internally(program, at, mode, options):
+    _check(["eval", program, *at, *mode, *options])
+
+
+@FUZZ
+@given(program=programs(), at=at_options(), mode=MODES)
+def test_eval_from_stdin_never_fails_internally(program, at, mode):
+    _check(["eval", "-", *at, *mode, "--format", "json"], input=program)
+
+
+@FUZZ
+@given(program=st.one_of(programs(), mangled()), at=at_options(), mode=MODES,
+       options=st.sampled_from([[], ["--format", "dot"], ["--highlight", "x"], ["--highlight", "zz"],
+                                ["--collapse", "2"], ["--format", "mermaid"], ["--products"], ["--direction", "tb"]]))
+def test_diagram_never_fails_internally(program, at, mode, options):
+    _check(["diagram", program, *at, *mode, *options])
+
+
+@FUZZ
+@given(program=programs(), at=at_options(), mode=MODES, wrt=st.sampled_from(["x", "y", "u", "q", "x,y", ""]))
+def test_paths_never_fails_internally(program, at, mode, wrt):
+    _check(["paths", program, *at, *mode, "--wrt", wrt])
+
+
+DESCEND_OPTIONS = st.lists(st.tuples(
+    st.sampled_from(["--lr", "--steps", "--tol", "--grad-tol", "--momentum", "--beta1", "--beta2", "--eps", "--optimizer", "--batch-size", "--reduce"]),
+    st.sampled_from(["0.1", "0", "-1", "1/0", "1e400", "inf", "nan", "abc", "3", "0.9", "1", "adam", "gd"])),
+    max_size=3).map(lambda pairs: [word for pair in pairs for word in pair])
+
+
+@FUZZ
+@given(loss=st.sampled_from(["(x-3)^2", "x^2 + y^2", "relu(x) + (y-1)^2", "log(x)", "x/y", "exp(x)", "x"]),
+       params=st.sampled_from(["x=0", "x=1,y=2", "x=1/0", "x=[1,2]", "q=1", "x=1e400"]),
+       mode=st.sampled_from([[], ["--exact"], ["--digits", "15"], ["--interval"]]), options=DESCEND_OPTIONS)
+def test_descend_never_fails_internally(loss, params, mode, options):
+    _check(["descend", loss, "--params", params, "--steps", "20", *mode, *options])
+
+
+@pytest.mark.parametrize("args", [
+    ["eval"], ["eval", ""], ["eval", "x", "--at"], ["eval", "x", "--at", "x"], ["diagram"], ["paths", "x"],
+    ["descend", "x"], ["eval", "x", "--at", "x=1", "--format"], ["nope"], ["eval", "\x00"],
+])
+def test_bare_and_broken_invocations(args):
+    _check(args)
