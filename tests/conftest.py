@@ -53,8 +53,8 @@ def run_cgrad_process(*args: str, input: str | None = None, env: dict | None = N
 
 @pytest.fixture
 def run_cgrad():
-    """The `run_cgrad(*args, input=None, env=None, cwd=None)` helper as a fixture."""
-    return run_cgrad_process
+    """`run_cgrad(*args, input=None, env=None, cwd=None)`: cgrad in this process, as a fixture."""
+    return run_cgrad_inprocess
 
 
 def run_cgrad_inprocess(*args: str, input: str | bytes | None = None, env: dict | None = None,
@@ -121,7 +121,7 @@ def run_json_inprocess(*args: str, input: str | None = None) -> dict:
 
 @pytest.fixture
 def run_json():
-    return run_json_process
+    return run_json_inprocess
 
 
 def api(source: str, output: str | None = None, wrt: list[str] | None = None, **values: float):
