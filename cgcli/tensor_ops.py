@@ -35,7 +35,10 @@ def _plain(x):
 
 
 def _like(x, value):
-    """An array of x's shape filled with value, keeping exact and interval elements as they are."""
+    """An array of x's shape filled with value, keeping exact and interval elements as they are
+    (for a scalar x, the value itself: a 0-d array is no number of any system)."""
+    if not _shape(x):
+        return value
     dtype = x.dtype if isinstance(x, np.ndarray) else object if not isinstance(value, float) else float
     array = np.empty(_shape(x), dtype=dtype)
     array[...] = value
