@@ -8,7 +8,7 @@ from .bindings import bind
 from .errors import MathError
 from .graph import Graph, Node
 from .ops import OPS
-from .passes import evaluate, forward_values
+from .passes import check_bound, evaluate, forward_values
 from .trace import Trace
 
 
@@ -59,6 +59,7 @@ def with_tensors(graph: Graph, values: dict, numbers):
     repeat node wherever an elementwise op broadcasts an operand that needs a gradient."""
     if not any(hasattr(value, "shape") for value in values.values()):
         return numbers, graph
+    check_bound(graph, values)  # before the forward pass below needs every value
     from .numbers.tensor import TensorNumbers
 
     if not isinstance(numbers, TensorNumbers):

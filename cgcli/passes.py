@@ -16,10 +16,7 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
     (without `record`, the trace keeps only the variables' rows)."""
     nodes, names, order = graph.nodes, graph.names, graph.order
     active = graph.active if wrt is None else graph.depends_on(set(wrt))  # skip derivatives nobody asked for
-    unbound = [names[i] for i in graph.variables() if names[i] not in bindings]
-    if unbound:
-        raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
-                         f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound), 80)}")
+    check_bound(graph, bindings)
     values = forward_values(graph, bindings, numbers)
     is_finite = numbers.is_finite
     operand_names: list[tuple[str, ...] | None] = [None] * len(nodes)
@@ -74,6 +71,15 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
     if conventions and getattr(numbers, "kink_note", None):
         conventions = [numbers.kink_note]
     return Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+
+
+def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
+    """Every variable of the graph has a value, or an InputError lists those that have none.
+    Called before any pass, so a missing value reads the same whatever the other values are."""
+    unbound = [graph.names[i] for i in graph.variables() if graph.names[i] not in bindings]
+    if unbound:
+        raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
+                         f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound), 80)}")
 
 
 def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[Number]:
@@ -151,8 +157,8 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
     else:
         reason = str(failure) or type(failure).__name__
     node = graph.nodes[index]
-    operands = ", ".join(f"{_describe(graph, i)} = {shorten(numbers.format(values[i]), 60)}"
-                         for i in node.inputs if graph.nodes[i].op != CONSTANT)
+    shown = dict.fromkeys(i for i in node.inputs if graph.nodes[i].op != CONSTANT)  # x*x: x once
+    operands = ", ".join(f"{_describe(graph, i)} = {shorten(numbers.format(values[i]), 60)}" for i in shown)
     message = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}: "
     if derivative_of is None:
         message += reason

@@ -12,6 +12,7 @@ from lark.lexer import Lexer
 
 from .errors import InputError, position, shorten
 from .graph import CONSTANT, VARIABLE, Node, Program
+from .misreadings import check_glued_e, check_name
 from .ops import CONSTANTS, FUNCTIONS
 
 
@@ -48,6 +49,7 @@ class _Lexer(Lexer):
     def lex(self, lexer_state, parser_state):
         text, match, ignore, continuing = lexer_state.text.text, self.pattern.match, self.ignore, self._continuing
         position, end, depth, previous = 0, len(text), 0, None
+        plain = text.isascii()  # then no name can hold a superscript or a fraction
         while position < end:
             found = match(text, position)
             if found is None:
@@ -55,6 +57,10 @@ class _Lexer(Lexer):
             kind, start, position = found.lastgroup, position, found.end()
             if kind in ignore:
                 continue
+            if kind == "NUMBER" and text[position:position + 1] in ("e", "E"):
+                check_glued_e(text, start, position)
+            elif kind == "NAME" and not plain and not found.group().isascii():
+                check_name(text, start, position)
             if kind in ("LPAR", "LSQB"):
                 depth += 1
             elif kind in ("RPAR", "RSQB"):
@@ -254,6 +260,8 @@ def _unexpected_character(source: str, offset: int) -> InputError:
     character = source[offset]
     name = unicodedata.name(character, "")
     described = f" ({name.lower()})" if name and not character.isascii() else ""
+    if "SUPERSCRIPT" in name:
+        described += ": superscripts are not powers here; write powers with ^, as in x^2 or x^(-1)"
     return InputError(f"syntax error: unexpected character {character!r}{described}", source, offset)
 
 

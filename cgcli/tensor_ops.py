@@ -35,19 +35,42 @@ def _plain(x):
 
 
 def _like(x, value):
-    """An array of x's shape filled with value, keeping exact and interval elements as they are."""
+    """An array of x's shape filled with value, keeping exact and interval elements as they are
+    (for a scalar x, the value itself: a 0-d array is no number of any system)."""
+    if not _shape(x):
+        return value
     dtype = x.dtype if isinstance(x, np.ndarray) else object if not isinstance(value, float) else float
     array = np.empty(_shape(x), dtype=dtype)
     array[...] = value
     return array
 
 
+def _integer(ns, value, what: str, context: str = "") -> int:
+    """An index or an axis: one integer, or a DomainError saying what the value is instead."""
+    if _shape(value):
+        raise DomainError(f"the {what} is a tensor of shape {_shape(value)}; it must be one integer{context}")
+    value = _plain(value)
+    integer = ns.index(value)
+    if integer is None:
+        raise DomainError(f"{what} {ns.format(value)} is not an integer{context}")
+    return integer
+
+
+def _axes(shape: tuple[int, ...]) -> str:
+    """Which axes a tensor of this shape has, for messages."""
+    if not shape:
+        return "a scalar (shape ()) has no axes"
+    if len(shape) == 1:
+        return f"a tensor of shape {shape} has one axis, 0 (or -1)"
+    return f"a tensor of shape {shape} has axes 0 to {len(shape) - 1} (or -{len(shape)} to -1)"
+
+
 def _axis(ns, x, axis_value) -> int:
-    axis = ns.index(axis_value)
-    dimensions = len(_shape(x))
-    if axis is None or not -dimensions <= axis < dimensions:
-        raise DomainError(f"axis {ns.format(axis_value)} does not exist in a tensor of shape {_shape(x)}")
-    return axis % dimensions
+    shape = _shape(x)
+    axis = _integer(ns, axis_value, "axis", f"; {_axes(shape)}")
+    if not -len(shape) <= axis < len(shape):
+        raise DomainError(f"axis {axis} does not exist: {_axes(shape)}")
+    return axis % len(shape)
 
 
 def _size(x, axis=None) -> int:
@@ -141,13 +164,13 @@ def _position(ns, x, indices, what: str = "index"):
     shape = _shape(x)
     if len(indices) > len(shape):
         count = "1 index" if len(indices) == 1 else f"{len(indices)} indices"
-        raise DomainError(f"{count} for a tensor of shape {shape}")
+        if not shape:
+            raise DomainError(f"{count} for a scalar: only vectors, matrices and larger tensors can be indexed")
+        axes = "1 axis" if len(shape) == 1 else f"{len(shape)} axes"
+        raise DomainError(f"{count} for a tensor of shape {shape}, which has {axes}")
     position = []
     for axis, value in enumerate(indices):
-        value = _plain(value)
-        index = ns.index(value)
-        if index is None:
-            raise DomainError(f"{what} {ns.format(value)} is not an integer")
+        index = _integer(ns, value, what)
         if not -shape[axis] <= index < shape[axis]:
             where = f"{shape[axis]} classes" if what == "class index" else f"axis {axis} of length {shape[axis]}"
             raise DomainError(f"{what} {index} is out of range for {where}")
@@ -224,6 +247,9 @@ _define_vjp("mse", "mse", lambda ns, yhat, y: _plain(np.sum((d := _mse_differenc
 def _targets(ns, logits, labels):
     """Labels as class probabilities of the logits' shape: one-hot rows from class indices."""
     shape, label_shape = _shape(logits), _shape(labels)
+    if not shape:
+        raise DomainError("cross_entropy needs logits that are a vector (one example) or a matrix "
+                          "(one row per example), not a scalar")
     if label_shape == shape:
         return np.asarray(labels, dtype=_dtype(logits))
     if label_shape != shape[:-1]:

@@ -126,14 +126,17 @@ class TensorNumbers:
         return all(map(self.scalar.is_integer, x.flat)) if is_tensor(x) else self.scalar.is_integer(x)
 
     def maximum(self, a, b):
-        if _floats(a, b):
-            return np.maximum(a, b)
-        return _map(self.scalar.maximum, a, b) if is_tensor(a) or is_tensor(b) else self.scalar.maximum(a, b)
+        return self._pairwise("maximum", np.maximum, a, b)
 
     def minimum(self, a, b):
-        if _floats(a, b):
-            return np.minimum(a, b)
-        return _map(self.scalar.minimum, a, b) if is_tensor(a) or is_tensor(b) else self.scalar.minimum(a, b)
+        return self._pairwise("minimum", np.minimum, a, b)
+
+    def _pairwise(self, name: str, ufunc, a, b):
+        if not (is_tensor(a) or is_tensor(b)):
+            # the scalar system's own value: NumPy would give np.float64, whose comparisons give
+            # np.bool_, which the op table's sign arithmetic cannot subtract
+            return getattr(self.scalar, name)(a, b)
+        return ufunc(a, b) if _floats(a, b) else _map(getattr(self.scalar, name), a, b)
 
     def step(self, x, at_zero=None):
         if not is_tensor(x):
