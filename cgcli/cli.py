@@ -68,6 +68,8 @@ def main(argv: list[str] | None = None) -> None:
     # A run is short and its graph holds no reference cycles worth collecting; the cyclic
     # collector would rescan the growing heap of nodes and trace rows over and over.
     gc.disable()
+    if sys.stderr is None:  # started with stderr closed (`2>&-`): notes and reports go nowhere, the status tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
     with _interrupts_raise(_Interrupted):
         status = _run(argv)
     if status in (ExitStatus.BROKEN_PIPE, ExitStatus.OUTPUT):
