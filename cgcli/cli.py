@@ -6,7 +6,6 @@ import gc
 import os
 import signal
 import sys
-import threading
 import unicodedata
 
 import click
@@ -121,21 +120,23 @@ def _invoke(argv: list[str] | None) -> int:
 
 @contextlib.contextmanager
 def _interrupts_raise(exception: type[BaseException]):
-    """SIGINT raises `exception` while the block runs (and is restored after it, for in-process
-    callers). Left alone where Python left it alone: ignored (a background job) or off the main thread."""
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
-        yield
-        return
-
+    """SIGINT raises `exception` while the block runs (restored after it, for in-process callers).
+    Left alone where Python left it alone: ignored (a background job), or off the main thread."""
     def interrupt(number, frame):
         raise exception()
 
-    signal.signal(signal.SIGINT, interrupt)
+    installed = False
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        try:
+            signal.signal(signal.SIGINT, interrupt)
+            installed = True
+        except ValueError:  # not the main thread
+            pass
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _say(line: str) -> None:
