@@ -1,15 +1,18 @@
 """The cgrad command: the group of commands, and the one place where errors become exit statuses."""
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
 import sys
 import unicodedata
 
 import click
 
-from . import __version__
+from . import __version__, output
 from .errors import CgradError, ExitStatus, position
+from .output import HelpThroughOutput
 
 COMMANDS = {  # name → (module, command object): each imported only when it runs or --help lists it
     "eval": ("cgcli.commands.eval", "eval_command"),
@@ -19,7 +22,7 @@ COMMANDS = {  # name → (module, command object): each imported only when it ru
 }
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(HelpThroughOutput, click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -32,8 +35,15 @@ class _LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
 
+def _show_version(ctx: click.Context, parameter: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        output.write(f"cgrad, version {__version__}\n")
+        ctx.exit()
+
+
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="cgrad")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 def cli() -> None:
     """Values, gradients and textbook derivations of formulas.
 
@@ -47,46 +57,95 @@ def cli() -> None:
     """
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C, raised by our SIGINT handler instead of KeyboardInterrupt, which click would answer
+    with a blank line of its own."""
+
 
 def main(argv: list[str] | None = None) -> None:
     """Run cgrad; never let a traceback reach the user."""
     # A run is short and its graph holds no reference cycles worth collecting; the cyclic
     # collector would rescan the growing heap of nodes and trace rows over and over.
     gc.disable()
+    if sys.stderr is None:  # started with stderr closed (`2>&-`): notes and reports go nowhere, the status tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    with _interrupts_raise(_Interrupted):
+        status = _run(argv)
+    if status in (ExitStatus.BROKEN_PIPE, ExitStatus.OUTPUT):
+        output.release_stdout()
+    sys.exit(int(status or 0))
+
+
+def _run(argv: list[str] | None) -> int:
+    """cgrad's exit status; every error reported on stderr in one line (and a caret)."""
     try:
-        status = cli.main(args=argv, prog_name="cgrad", standalone_mode=False)
+        return _invoke(argv)
     except CgradError as error:
-        status = _report(error)
+        return _report(error)
     except click.exceptions.Exit as leave:
-        status = leave.exit_code
-    except click.exceptions.NoArgsIsHelpError as bare:  # plain `cgrad`: the help is the answer
-        click.echo(bare.ctx.get_help())
-        status = ExitStatus.OK
+        return leave.exit_code
     except click.ClickException as error:
         hint = ""
         if isinstance(error, click.UsageError) and error.ctx is not None:
             hint = f" (see '{error.ctx.command_path} --help')"
-        sys.stderr.write(f"error: {error.format_message()}{hint}\n")
-        status = error.exit_code
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        sys.stderr.write("\n")
-        status = ExitStatus.INTERRUPTED
+        _say(f"error: {error.format_message()}{hint}")
+        return error.exit_code
+    except (_Interrupted, KeyboardInterrupt, click.exceptions.Abort):
+        # on a terminal the line still holds the echoed ^C: end it first
+        _say(("\n" if sys.stderr is not None and sys.stderr.isatty() else "") + "error: interrupted")
+        return ExitStatus.INTERRUPTED
+    except BrokenPipeError:  # a write that did not go through output.write (click's shell completion)
+        return ExitStatus.BROKEN_PIPE
     except RecursionError:
-        sys.stderr.write("error: the input is nested too deeply for this Python\n")
-        status = ExitStatus.INPUT
+        _say("error: the input is nested too deeply for this Python")
+        return ExitStatus.INPUT
     except MemoryError:
-        sys.stderr.write("error: out of memory: the input is too large\n")
-        status = ExitStatus.MATH
+        _say("error: out of memory: the input is too large")
+        return ExitStatus.MATH
     except Exception as bug:  # noqa: BLE001 - the promise is: never a traceback
         if os.environ.get("CGRAD_DEBUG"):
             raise
-        sys.stderr.write(f"error: internal error, please report it with the command that caused it "
-                         f"({type(bug).__name__}: {bug}); CGRAD_DEBUG=1 shows the traceback\n")
-        status = ExitStatus.MATH
-    if status == ExitStatus.BROKEN_PIPE:
-        # Python would complain once more when it flushes stdout at exit; point stdout at nothing.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.exit(int(status or 0))
+        _say(f"error: internal error, please report it with the command that caused it "
+             f"({type(bug).__name__}: {bug}); CGRAD_DEBUG=1 shows the traceback")
+        return ExitStatus.INTERNAL
+
+
+def _invoke(argv: list[str] | None) -> int:
+    try:
+        return cli.main(args=argv, prog_name="cgrad", standalone_mode=False) or ExitStatus.OK
+    except click.exceptions.NoArgsIsHelpError as bare:  # plain `cgrad`: the help is the answer
+        output.write(bare.ctx.get_help() + "\n")
+        return ExitStatus.OK
+
+
+@contextlib.contextmanager
+def _interrupts_raise(exception: type[BaseException]):
+    """SIGINT raises `exception` while the block runs (restored after it, for in-process callers).
+    Left alone where Python left it alone: ignored (a background job), or off the main thread."""
+    def interrupt(number, frame):
+        raise exception()
+
+    installed = False
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        try:
+            signal.signal(signal.SIGINT, interrupt)
+            installed = True
+        except ValueError:  # not the main thread
+            pass
+    try:
+        yield
+    finally:
+        if installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _say(line: str) -> None:
+    """One report on stderr; if stderr itself is gone (`2>&-`, a closed pipe), the status still says it."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def _report(error: CgradError) -> ExitStatus:
@@ -96,7 +155,7 @@ def _report(error: CgradError) -> ExitStatus:
     if error.source is not None and error.offset is not None:
         lines[0] += f" ({position(error.source, error.offset)})"
         lines += _caret(error.source, error.offset)
-    sys.stderr.write("\n".join(lines) + "\n")
+    _say("\n".join(lines))
     return error.status
 
 

@@ -5,11 +5,15 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
+    """The exit statuses of the interface contract (README, "Exit statuses")."""
+
     OK = 0
     MATH = 1  # the input is well formed but the mathematics fails
     INPUT = 2  # the input is wrong: syntax, unknown names, bad options
-    BROKEN_PIPE = 141  # 128 + SIGPIPE, as a Unix filter killed by a closed pipe
+    INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in cgrad
+    OUTPUT = 74  # EX_IOERR (sysexits.h): the result cannot be written (disk full, closed stdout, -o FILE refused)
     INTERRUPTED = 130  # 128 + SIGINT
+    BROKEN_PIPE = 141  # 128 + SIGPIPE, as a Unix filter killed by a closed pipe
 
 
 class CgradError(Exception):

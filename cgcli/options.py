@@ -1,43 +1,50 @@
 """Options shared by the commands, and reading the program text they name."""
 from __future__ import annotations
 
+import errno
+import os
 import re
 import sys
 
 import click
 
 from .errors import InputError, shorten
+from .output import HelpThroughOutput
 from .numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 
 _LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?")
 _MATH = re.compile(r"[-+*/^()\s·×−]")  # "-f^2" is an expression, "-fprogram.txt" is -f program.txt
 
 
-class ExpressionCommand(click.Command):
+class ExpressionCommand(HelpThroughOutput, click.Command):
     """A command whose EXPR may start with '-': `cgrad eval -x^2 --at x=3` just works.
 
-    An argument that starts with '-' but is no option of the command is taken as the expression
-    and moved behind '--', where click reads it as the positional argument.
+    An argument that starts with '-' but is no option of the command (nor -h/--help) is taken as
+    the expression and moved behind '--', where click reads it as the positional argument.
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if "--" not in args:
-            takes_value = {name for param in self.params if isinstance(param, click.Option) and not param.is_flag
-                           for name in param.opts + param.secondary_opts}
-            known = {name for param in self.params for name in getattr(param, "opts", [])} | {"--help"}
-            skip = False
-            for index, arg in enumerate(args):
-                if skip:
-                    skip = False
-                    continue
-                if arg in takes_value:
-                    skip = True
-                elif (arg.startswith("-") and arg != "-" and arg.split("=")[0] not in known
-                      and not _LONG_OPTION.fullmatch(arg)
-                      and not (arg[:2] in takes_value and not _MATH.search(arg[2:]))):
-                    args = args[:index] + args[index + 1:] + ["--", arg]
-                    break
+            args = self._expression_behind_dashes(ctx, args)
         return super().parse_args(ctx, args)
+
+    def _expression_behind_dashes(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {name for param in self.params if isinstance(param, click.Option) and not param.is_flag
+                       for name in param.opts + param.secondary_opts}
+        known = {name for param in self.params for name in getattr(param, "opts", [])}
+        known.update(self.get_help_option_names(ctx))
+        skip = False
+        for index, arg in enumerate(args):
+            if skip:
+                skip = False
+                continue
+            if arg in takes_value:
+                skip = True
+            elif (arg.startswith("-") and arg != "-" and arg.split("=")[0] not in known
+                  and not _LONG_OPTION.fullmatch(arg)
+                  and not (arg[:2] in takes_value and not _MATH.search(arg[2:]))):
+                return args[:index] + args[index + 1:] + ["--", arg]
+        return args
 
 
 def expression_input(function):
@@ -57,7 +64,7 @@ def read_program(expression: str | None, program_file: str | None) -> str:
     if expression is not None and program_file is not None:
         raise InputError("give either EXPR or -f FILE, not both")
     if expression == "-" or program_file == "-":
-        return _decode(sys.stdin.buffer.read(), "stdin")
+        return _decode(_read_stdin(), "stdin")
     if program_file is not None:
         try:
             with open(program_file, "rb") as handle:
@@ -67,6 +74,15 @@ def read_program(expression: str | None, program_file: str | None) -> str:
     if expression is None:
         raise InputError("no expression: give EXPR, '-' to read stdin, or -f FILE")
     return expression
+
+
+def _read_stdin() -> bytes:
+    if sys.stdin is None:  # Python started with stdin closed (`cgrad eval - <&-`)
+        raise InputError(f"cannot read standard input: {os.strerror(errno.EBADF)}")
+    try:
+        return sys.stdin.buffer.read()
+    except OSError as failure:  # e.g. a directory as stdin: `cgrad eval - < /tmp`
+        raise InputError(f"cannot read standard input: {failure.strerror or failure}") from None
 
 
 def _decode(data: bytes, origin: str) -> str:

@@ -379,7 +379,7 @@ def test_closed_pipe_is_quiet(long_program, output_format, terms):
     assert len(first_byte) == 1
     assert "Traceback" not in err and "Exception ignored" not in err and "BrokenPipe" not in err
     assert err == "", err
-    assert code in (0, 141, -signal.SIGPIPE), code
+    assert code == 141, code
 
 
 def test_closed_pipe_through_the_shell(long_program):
@@ -392,8 +392,11 @@ def test_closed_pipe_through_the_shell(long_program):
 
 def test_ctrl_c_is_quiet_with_130():
     # cgrad waits for a program on stdin; Ctrl-C (SIGINT) must end it with 130 and no traceback
+    # the child gets the default SIGINT back: a suite started in the background has SIGINT ignored,
+    # and Python would then leave it ignored in the child too
     process = subprocess.Popen([sys.executable, "-m", "cgcli", "eval", "-", "--at", "x=1"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_environment(), cwd=REPO)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_environment(), cwd=REPO,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         # wait until the interpreter is up and blocked reading stdin (state S after a short while)
         deadline = time.monotonic() + 20
@@ -412,7 +415,7 @@ def test_ctrl_c_is_quiet_with_130():
             process.kill()
     err = err.decode("utf-8", "replace")
     assert process.returncode == 130, (process.returncode, err)
-    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert err == "error: interrupted\n", err       # one line: no blank lines, no traceback
 
 
 # --------------------------------------------------------------------------------------------

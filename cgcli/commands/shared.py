@@ -27,8 +27,10 @@ def worksheet_title(blank: str | None, answers: bool) -> str | None:
 
 
 def out_option(function):
-    return click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
-                        help="Write the result to FILE instead of standard output.")(function)
+    # a plain string, not click.Path(dir_okay=False): every FILE the system refuses (a directory, a
+    # missing folder, a full disk) is the same output failure, exit 74, reported by output.write_file
+    return click.option("-o", "--out", "out_file", metavar="FILE",
+                        help="Write the result to FILE instead of standard output ('-').")(function)
 
 
 def emit(text: str | bytes, out_file: str | None) -> None:
@@ -38,12 +40,7 @@ def emit(text: str | bytes, out_file: str | None) -> None:
             raise InputError("this format is binary: give -o FILE")
         output.write(text)
         return
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
-    try:
-        with open(out_file, "wb") as handle:
-            handle.write(data)
-    except OSError as failure:
-        raise InputError(f"cannot write {shorten(out_file)}: {failure.strerror or failure}") from None
+    output.write_file(text if isinstance(text, bytes) else text.encode("utf-8"), out_file)
 
 
 def names_option(text: str, option: str, known) -> list[str]:

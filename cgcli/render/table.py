@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..errors import excerpt
 from ..graph import CONSTANT, VARIABLE
 from ..trace import Trace
-from .console import text_console, text_of
+from .console import print_table, text_console, text_of
 from .notation import definition, local_rule, partial
 
 
@@ -13,40 +13,26 @@ def shape_of(value) -> str:
     return "×".join(map(str, shape)) if shape else "scalar"
 
 
-def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = True) -> str:
+def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = True, width: int | None = None) -> str:
     """The three tables; passes longer than `max_rows` (0: no limit) show both ends. For a terminal
-    they fit its width and may be coloured; elsewhere lines are whole, plain and unpadded."""
-    from rich import box
-    from rich.table import Table
+    (`width` columns, else its own) they fit its width and may be coloured; elsewhere lines are
+    whole, plain and unpadded. Either way no cell is ever cut (console.print_table)."""
     from rich.text import Text
 
-    console = text_console(terminal)
+    console = text_console(terminal, width)
     fmt, reading = trace.numbers.format, trace.numbers.format_reading
     mode = trace.numbers.description
     top = trace.output
 
-    def table(title: str, headers: list[str], right: set[int]) -> Table:
-        # the title is printed on its own line (print_table): as a Table title it wraps at the table's width
-        grid = Table(box=box.SIMPLE_HEAD, header_style="bold")
-        grid.heading = title
-        for index, header in enumerate(headers):
-            grid.add_column(header, justify="right" if index in right else "left",
-                            style="cyan" if index == 0 else None)
-        return grid
-
-    def add_rows(grid: Table, rows: list, cells) -> None:
-        shown = rows if not max_rows or len(rows) <= max_rows else rows[: max_rows // 2] + [None] + rows[-(max_rows // 2):]
-        for row in shown:
-            if row is None:
-                grid.add_row(Text("⋮"), Text(f"{len(rows) - 2 * (max_rows // 2)} more rows (--max-rows 0 shows all)",
-                                             style="dim"))
-            else:
-                grid.add_row(*(Text(cell) for cell in cells(row)))
+    def shown(rows: list, cells) -> list:
+        if max_rows and len(rows) > max_rows:
+            half = max_rows // 2
+            note = f"{len(rows) - 2 * half} more rows (--max-rows 0 shows all)"
+            return [cells(row) for row in rows[:half]] + [note] + [cells(row) for row in rows[-half:]]
+        return [cells(row) for row in rows]
 
     shaped = any(getattr(row.value, "shape", ()) for row in trace.forward)  # tensors: add a shape column
-    forward = table(f"Forward pass (inputs to output) · {mode}",
-                    ["node", "definition", "source"] + ["shape"] * shaped + ["value"], {3 + shaped})
-    add_rows(forward, trace.forward, lambda row: (
+    forward = shown(trace.forward, lambda row: (
         row.name, definition(row),
         "" if row.op in (VARIABLE, CONSTANT) else excerpt(trace.source, *row.span),
         *[shape_of(row.value)] * shaped, reading(row.value)))
@@ -76,24 +62,20 @@ def render(trace: Trace, terminal: bool, max_rows: int = 60, with_trace: bool = 
                                                        else f"{fmt(t.upstream)} × {factor(t.local)}")
                          for i, t in enumerate(row.terms))
 
-    backward = table(f"Backward pass (output to inputs): {partial(top, 'node')} · {mode}",
-                     ["node", "chain rule", "local derivative", "upstream × local", partial(top, "node")], {4})
-    add_rows(backward, trace.backward, lambda row: (row.name, chain(row), local(row), products(row),
-                                                    reading(row.adjoint)))
-
+    backward = shown(trace.backward, lambda row: (row.name, chain(row), local(row), products(row),
+                                                   reading(row.adjoint)))
     values = {row.name: row.value for row in trace.forward if row.op == VARIABLE}
-    gradient = table(f"Gradient · {mode}", ["variable", "value", partial(top, "variable")], {1, 2})
-    add_rows(gradient, list(trace.gradient.items()), lambda item: (
+    gradient = shown(list(trace.gradient.items()), lambda item: (
         item[0], reading(values[item[0]]) if item[0] in values else "", reading(item[1])))
 
-    def print_table(grid: Table) -> None:
-        console.print(Text(grid.heading, style="bold"))
-        console.print(grid)
-
     if with_trace:
-        print_table(forward)
-        print_table(backward)
-    print_table(gradient)
+        print_table(console, f"Forward pass (inputs to output) · {mode}",
+                    ["node", "definition", "source"] + ["shape"] * shaped + ["value"], forward, frozenset({3 + shaped}))
+        print_table(console, f"Backward pass (output to inputs): {partial(top, 'node')} · {mode}",
+                    ["node", "chain rule", "local derivative", "upstream × local", partial(top, "node")],
+                    backward, frozenset({4}))
+    print_table(console, f"Gradient · {mode}", ["variable", "value", partial(top, "variable")], gradient,
+                frozenset({1, 2}))
     notes = [f"{top} = {reading(trace.value)}", f"numbers: {mode}"] + trace.conventions
     console.print(Text(" · ".join(notes), style="dim"))
     return text_of(console)
