@@ -559,11 +559,12 @@ def test_stop_on_grad_tol(run_cgrad):
 def test_grad_tol_uses_the_euclidean_norm(run_cgrad):
     # at (x, y) = (3 + 0.3, −1 + 0.02) the gradient of (x−3)² + 10(y+1)² is (0.6, 0.4), norm
     # sqrt(0.52) ≈ 0.7211: below 0.73, not below 0.72 (either component alone is below 0.72).
-    # lr = 0 keeps the parameters, and so the gradient, where they are.
+    # lr = 1e-12 keeps the parameters, and so the gradient, where they are to ~1e-12 (lr = 0 is
+    # refused: a learning rate must be positive).
     stop = descend_json(run_cgrad, "(x-3)^2 + 10*(y+1)^2", "--params", "x=3.3,y=-0.98", "--grad-tol", "0.73",
-                        "--steps", "5", "--lr", "0")
+                        "--steps", "5", "--lr", "1e-12")
     go = descend_json(run_cgrad, "(x-3)^2 + 10*(y+1)^2", "--params", "x=3.3,y=-0.98", "--grad-tol", "0.72",
-                      "--steps", "5", "--lr", "0")
+                      "--steps", "5", "--lr", "1e-12")
     assert stop["steps"] == 0 and "--grad-tol" in stop["stopped"]
     assert go["steps"] == 5 and go["stopped"] == "--steps reached"
 

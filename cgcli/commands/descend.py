@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import click
 
@@ -64,10 +65,11 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
     data = {name: _column(columns[name], lines, name, data_file, numbers) for name in needed}
     rows = len(lines)
     settings = Settings(
-        lr=_number("--lr", lr, numbers), steps=steps, tol=_number("--tol", tol, numbers) if tol else None,
-        grad_tol=_number("--grad-tol", grad_tol, numbers) or None, optimizer=optimizer,
-        hyper={"momentum": _number("--momentum", momentum, numbers), "beta1": _number("--beta1", beta1, numbers),
-               "beta2": _number("--beta2", beta2, numbers), "eps": _number("--eps", eps, numbers)},
+        lr=_option_value("--lr", lr, numbers), steps=steps,
+        tol=None if tol is None else _option_value("--tol", tol, numbers),
+        grad_tol=_off_if_zero(_option_value("--grad-tol", grad_tol, numbers), numbers), optimizer=optimizer,
+        hyper={name: _option_value(f"--{name}", text, numbers)
+               for name, text in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2), ("eps", eps))},
         reduce=reduce, batch_size=batch_size)
     with _progress(steps) as on_step:
         result = descend(graph, start, fixed, data, rows, numbers, settings, on_step)
@@ -80,11 +82,56 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
         output.write(descent.table(result, output.is_terminal(), show_trace, max_rows))
 
 
-def _number(option: str, text: str, numbers):
-    value = numbers.parse(text)
+@dataclass(frozen=True)
+class _Domain:
+    """Where an option's value must lie: its allowed signs, and whether it must stay below 1."""
+
+    signs: frozenset[int]
+    below_one: bool
+    rule: str  # the domain in words, for the message
+
+    def holds(self, value, numbers) -> bool:
+        # signs(), not comparisons: an --interval range must lie wholly inside the domain
+        return (numbers.signs(value) <= self.signs
+                and (not self.below_one or numbers.signs(value - numbers.one) == {-1}))
+
+
+_POSITIVE = _Domain(frozenset({1}), False, "must be positive")
+_NOT_NEGATIVE = _Domain(frozenset({0, 1}), False, "must be 0 or more")
+_FRACTION = _Domain(frozenset({0, 1}), True, "must be at least 0 and below 1")
+
+# Every numeric option of descend: what it is, its domain, and why, where the domain is not obvious.
+_OPTION_DOMAINS = {
+    "--lr": ("the learning rate", _POSITIVE, "a step of W − lr·∂L/∂W with lr ≤ 0 stands still or climbs the loss"),
+    "--tol": ("the tolerance on the loss change", _NOT_NEGATIVE, ""),
+    "--grad-tol": ("the tolerance on the gradient's norm", _NOT_NEGATIVE, "0 turns it off"),
+    "--momentum": ("μ", _FRACTION, "at 1 or more the velocity never decays"),
+    "--beta1": ("β1", _FRACTION, "Adam divides by 1 − β1^t"),
+    "--beta2": ("β2", _FRACTION, "Adam divides by 1 − β2^t"),
+    "--eps": ("ε", _POSITIVE, "Adam divides by √v + ε"),
+}
+
+
+def _option_value(option: str, text: str, numbers):
+    """The value of a numeric option, refused (exit 2) unless it is a finite number in its domain."""
+    meaning, domain, why = _OPTION_DOMAINS[option]
+    shown = f"{option} {shorten(text)}"
+    try:
+        value = numbers.parse(text)
+    except ZeroDivisionError:
+        raise InputError(f"{shown}: division by zero") from None
     if value is None:
-        raise InputError(f"{option} {shorten(text)}: not a number")
+        raise InputError(f"{shown}: not a number (write e.g. 0.05, 1e-3 or 1/20)")
+    if not numbers.is_finite(value):
+        raise InputError(f"{shown}: {meaning} is not a finite number in {numbers.description}")
+    if not domain.holds(value, numbers):
+        raise InputError(f"{shown}: {meaning} {domain.rule}" + (f" ({why})" if why else ""))
     return value
+
+
+def _off_if_zero(value, numbers):
+    """--grad-tol 0 turns the criterion off."""
+    return None if numbers.signs(value) == {0} else value
 
 
 def _column(cells: list[str], lines: list[int], name: str, path: str, numbers):
