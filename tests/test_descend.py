@@ -735,7 +735,7 @@ def test_markdown_table(run_cgrad):
     assert code == 0 and err == "", err
     lines = out.splitlines()
     table = [line for line in lines if line.startswith("|")]
-    assert table[0].replace(" ", "") == "|step|loss|x|y|dL/dx|dL/dy|"
+    assert table[0].replace(" ", "") == "|step|loss|x|y|∂L/∂x|∂L/∂y|"
     assert re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", table[1]) and table[1].count("|") == 7
     assert len(table) == 2 + 5
     assert [row.split("|")[1].strip() for row in table[2:]] == ["0", "1", "2", "3", "4"]
@@ -775,7 +775,7 @@ def test_trace_table_has_one_row_per_step(run_cgrad):
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "Steps")
     head = next(i for i in range(start + 1, len(lines)) if lines[i].split())
-    assert lines[head].split() == ["step", "loss", "x", "dL/dx"]
+    assert lines[head].split() == ["step", "loss", "x", "∂L/∂x"]
     rows = []
     for line in lines[head + 1:]:
         cells = line.split()

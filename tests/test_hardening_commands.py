@@ -78,3 +78,97 @@ def test_descend_accepts_the_edges_of_each_domain(mode):
     x = json.loads(out)["params"]["x"]
     low, high = (Fraction(v) for v in x) if isinstance(x, list) else (Fraction(x), Fraction(x))
     assert low <= Fraction(3, 2) <= high and high - low < Fraction(1, 10 ** 12)
+
+
+# ============================================================================================
+# 2. descend keeps no history: memory flat in the number of steps, traces streamed
+# ============================================================================================
+
+def hand_descent(x: float, lr: float, steps: int) -> tuple[float, float, float]:
+    """Gradient descent on (x − 3)² written out: ∂L/∂x = 2(x − 3); (x, loss, gradient) at the end."""
+    for _ in range(steps):
+        x -= lr * 2 * (x - 3)
+    return x, (x - 3) ** 2, 2 * (x - 3)
+
+
+def traced_peak(steps: int) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        code, _, err = run_cgrad_inprocess("descend", "(x-3)^2", "--params", "x=0", "--lr", "1e-6",
+                                           "--steps", str(steps), "--grad-tol", "0")
+        assert code == 0, err
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_descend_memory_does_not_grow_with_steps():
+    traced_peak(5)  # imports and caches first, so that they count in neither run
+    short, long = traced_peak(300), traced_peak(1500)
+    # keeping every step cost ~580 bytes a step: 1200 more steps were ~700 kB more
+    assert long - short < 200_000, (short, long)
+
+
+def test_descend_keeps_a_bounded_loss_sample_and_the_same_answer():
+    from cgcli.descent import Settings, descend
+    from cgcli.numbers import FloatNumbers
+    from cgcli.syntax import parse
+
+    steps, lr = 20_000, 1e-5
+    settings = Settings(lr=lr, steps=steps, tol=0.0, grad_tol=None, optimizer="gd", hyper={})
+    result = descend(parse("(x-3)^2").graph(), {"x": 0.0}, {}, {}, 0, FloatNumbers(), settings)
+    x, loss, gradient = hand_descent(0.0, lr, steps)
+    assert result.updates == steps and result.stopped == "--steps reached"
+    assert math.isclose(result.params["x"], x, rel_tol=1e-12)
+    assert math.isclose(result.loss, loss, rel_tol=1e-12)
+    assert math.isclose(result.gradient["x"], gradient, rel_tol=1e-12)
+    assert not hasattr(result, "history")
+    assert len(result.curve.kept) <= result.curve.capacity < steps
+    losses = result.curve.losses()
+    assert losses[0] == 9 and math.isclose(losses[-1], loss, rel_tol=1e-12)
+    assert all(a >= b for a, b in zip(losses, losses[1:]))  # (x − 3)² falls at every step here
+
+
+def test_loss_samples_keep_every_stride_th_step():
+    from cgcli.descent import LossSamples
+
+    samples = LossSamples(capacity=8)
+    for step in range(100):
+        samples.add(step, float(step))
+    steps = [step for step, _ in samples.kept]
+    # the 8 places fill at steps 7, 14, 28 and 56, so the stride doubles at steps 8, 16, 32 and 64
+    assert samples.stride == 16 and steps == [0, 16, 32, 48, 64, 80, 96]
+    assert samples.losses() == [0.0, 16.0, 32.0, 48.0, 64.0, 80.0, 96.0, 99.0]
+
+
+@pytest.mark.parametrize("output_format", ["csv", "json", "markdown"])
+def test_descend_traces_are_written_as_they_go(monkeypatch, output_format):
+    import cgcli.output
+
+    pieces = []
+    write = cgcli.output.write
+    monkeypatch.setattr(cgcli.output, "write", lambda text: (pieces.append(len(text)), write(text)))
+    steps, lr = 4000, 1e-3
+    code, out, err = run_cgrad_inprocess("descend", "(x-3)^2", "--params", "x=0", "--lr", str(lr), "--steps",
+                                         str(steps), "--grad-tol", "0", "--format", output_format)
+    assert code == 0, err
+    assert len(pieces) > 2 and max(pieces) < 70_000  # in pieces of about 64 KiB, not one text at the end
+    x, loss, _ = hand_descent(0.0, lr, steps)
+    if output_format == "json":
+        document = json.loads(out)
+        assert len(document["trace"]) == steps + 1 and document["steps"] == steps
+        assert math.isclose(document["params"]["x"], x, rel_tol=1e-12)
+        assert document["trace"][-1]["params"]["x"] == document["params"]["x"]
+    else:
+        rows = [line for line in out.splitlines() if line[:1].isdigit() or line.startswith("| ")]
+        assert len(rows) == steps + 1 + (output_format == "markdown")  # markdown: its header row too
+        assert math.isclose(float(rows[-1].strip("| ").replace("|", ",").split(",")[2]), x, rel_tol=1e-12)
+
+
+def test_descend_failing_early_prints_nothing_on_stdout():
+    # lr 3/2 on (x − 3)²: the error is multiplied by 1 − 2·3/2 = −2 a step; the loss 9·4^k passes 1e8·9 at k = 14
+    code, out, err = run_cgrad_inprocess("descend", "(x-3)^2", "--params", "x=0", "--lr", "3/2", "--format", "json")
+    line = one_error_line(code, out, err, MATH)
+    assert "diverged at step 14" in line

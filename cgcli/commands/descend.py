@@ -71,15 +71,39 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
         hyper={name: _option_value(f"--{name}", text, numbers)
                for name, text in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2), ("eps", eps))},
         reduce=reduce, batch_size=batch_size)
-    with _progress(steps) as on_step:
-        result = descend(graph, start, fixed, data, rows, numbers, settings, on_step)
-    from ..render import descent
+    from ..render.descent import writer
 
-    render = {"csv": descent.csv_text, "json": descent.json_text, "markdown": descent.markdown}.get(output_format)
-    if render:
-        output.write(render(result))
-    else:
-        output.write(descent.table(result, output.is_terminal(), show_trace, max_rows))
+    steps_out = writer(output_format, list(start), output.is_terminal(), show_trace, max_rows)
+    stream = _Stream()
+    with _progress(steps) as progress:
+        def on_step(step, step_numbers) -> None:
+            stream.write(steps_out.step(step, step_numbers))
+            if progress:
+                progress(step.step)
+
+        result = descend(graph, start, fixed, data, rows, numbers, settings, on_step)
+    stream.write(steps_out.end(result))
+    stream.close()
+
+
+class _Stream:
+    """Standard output for a text that grows step by step: held back until it passes `limit`
+    characters (so a short run that fails prints nothing), then written in pieces of that size,
+    so that memory stays flat however many steps are written."""
+
+    def __init__(self, limit: int = 1 << 16) -> None:
+        self.limit, self.pieces, self.size = limit, [], 0
+
+    def write(self, text: str) -> None:
+        if text:
+            self.pieces.append(text)
+            self.size += len(text)
+            if self.size >= self.limit:
+                self.close()
+
+    def close(self) -> None:
+        output.write("".join(self.pieces))
+        self.pieces, self.size = [], 0
 
 
 @dataclass(frozen=True)
@@ -162,7 +186,7 @@ class _progress:
         self.bar = Progress(console=Console(stderr=True), transient=True)
         self.bar.start()
         task = self.bar.add_task("descending", total=self.steps)
-        return lambda step, loss: self.bar.update(task, completed=step)
+        return lambda step: self.bar.update(task, completed=step)
 
     def __exit__(self, *failure) -> None:
         if self.bar is not None:
