@@ -172,3 +172,58 @@ def test_descend_failing_early_prints_nothing_on_stdout():
     code, out, err = run_cgrad_inprocess("descend", "(x-3)^2", "--params", "x=0", "--lr", "3/2", "--format", "json")
     line = one_error_line(code, out, err, MATH)
     assert "diverged at step 14" in line
+
+
+# ============================================================================================
+# 6. --data: a cell that is not a usable number is bad input (exit 2), naming row and column
+# ============================================================================================
+
+LINE = "(w*x + b - y)^2"
+BAD_CELLS = ["abc", "inf", "-inf", "nan", "NaN", "1/0", "-2/0", "", "--1", "1e", "0x10"]
+
+
+def run_data(tmp_path, name: str, content: str, *extra: str):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    return run_cgrad_inprocess("descend", LINE, "--data", name, "--params", "w=0,b=0", "--steps", "2", *extra,
+                               cwd=str(tmp_path))
+
+
+def csv_with(cell: str) -> str:
+    return f"x,y\n1,3\n2,5\n3,{cell}\n"  # the bad cell: row 3 (line 4), column y
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("cell", BAD_CELLS)
+def test_bad_csv_cell_is_input_error(tmp_path, mode, cell):
+    line = one_error_line(*run_data(tmp_path, "points.csv", csv_with(cell), *MODES[mode]))
+    assert "points.csv" in line and "row 3 (line 4)" in line and "column y" in line, line
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("value", ['"abc"', '"inf"', '"1/0"', "true", "null", "[1, 2]", '{"a": 1}', '""'])
+def test_bad_json_value_is_input_error(tmp_path, mode, value):
+    content = '{"x": 1, "y": 3}\n\n{"x": 2, "y": ' + value + '}\n'  # row 2, line 3
+    line = one_error_line(*run_data(tmp_path, "points.jsonl", content, *MODES[mode]))
+    assert "points.jsonl" in line and "row 2 (line 3)" in line and "column y" in line, line
+
+
+@pytest.mark.parametrize("name, content", [("points.csv", csv_with("1e400")),
+                                           ("points.jsonl", '{"x": 1, "y": 3}\n{"x": 2, "y": 5}\n{"x": 3, "y": 1e400}\n')])
+def test_cell_beyond_a_double_is_input_error_in_float_mode(tmp_path, name, content):
+    line = one_error_line(*run_data(tmp_path, name, content))
+    assert "row 3 (line" in line and "column y" in line and "1e400" in line and "too large" in line, line
+
+
+def test_cell_beyond_a_double_is_fine_in_exact_mode(tmp_path):
+    # exactly, 10^400 is a number like any other: at w = b = 0 the mean loss is (3² + 5² + 10^800)/3
+    code, out, err = run_data(tmp_path, "points.csv", csv_with("1e400"), "--exact", "--steps", "0", "--format", "json")
+    assert code == 0, err
+    assert Fraction(json.loads(out)["loss"]) == Fraction(9 + 25 + 10 ** 800, 3)
+
+
+@pytest.mark.parametrize("row", ['{"x": 2, "y": 5, "y": 6}', '{"x": 2, "x": 2, "y": 5}', '{"y": 5, "x": 2, "y": 5}'])
+def test_duplicate_json_keys_are_input_errors(tmp_path, row):
+    content = '{"x": 1, "y": 3}\n' + row + "\n"
+    line = one_error_line(*run_data(tmp_path, "points.jsonl", content))
+    repeated = "y" if row.count('"y"') == 2 else "x"
+    assert "points.jsonl" in line and "row 2 (line 2)" in line and f"{repeated} more than once" in line, line

@@ -159,16 +159,39 @@ def _off_if_zero(value, numbers):
 
 
 def _column(cells: list[str], lines: list[int], name: str, path: str, numbers):
+    """A data column as a 1-D tensor; an error (exit 2) naming the first cell the number system
+    cannot hold: not a number, p/0, or beyond its range (1e400 as a double)."""
     from ..numbers.tensor import from_nested
 
-    column = from_nested(cells, numbers)
-    if column is None:
-        for row, (line, cell) in enumerate(zip(lines, cells), start=1):
-            value = numbers.parse(cell)
-            if value is None or not numbers.is_finite(value):
-                raise InputError(f"--data {shorten(path)}: {place(row, line)}, column {name}: "
-                                 f"{shorten(cell)!r} is not a number")
-    return column
+    try:
+        column = from_nested(cells, numbers)
+    except ZeroDivisionError:
+        column = None
+    if column is not None and (_all_finite(column) if column.dtype != object
+                               else all(map(numbers.is_finite, column))):
+        return column
+    for row, (line, cell) in enumerate(zip(lines, cells), start=1):
+        reason = _cell_problem(cell, numbers)
+        if reason:
+            raise InputError(f"--data {shorten(path)}: {place(row, line)}, column {name}: {shorten(cell)!r} {reason}")
+    raise InputError(f"--data {shorten(path)}: column {name} cannot be read as numbers")
+
+
+def _all_finite(array) -> bool:
+    import numpy as np
+
+    return bool(np.isfinite(array).all())
+
+
+def _cell_problem(cell: str, numbers) -> str | None:
+    """Why one data cell is not a usable number, or None if it is one."""
+    try:
+        value = numbers.parse(cell)
+    except ZeroDivisionError:
+        return "divides by zero"
+    if value is None:
+        return "is not a number"
+    return None if numbers.is_finite(value) else f"is too large for {numbers.description}"
 
 
 class _progress:

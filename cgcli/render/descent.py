@@ -180,10 +180,9 @@ def writer(output_format: str, names: list[str], terminal: bool, show_trace: boo
 
 def loss_curve(losses: list, width: int = 60) -> str:
     """The loss per step as one line of bars on a log scale (evenly sampled when there are many steps)."""
-    values = [_approximately(loss) for loss in losses]
-    if len(values) > width:
-        values = [values[round(i * (len(values) - 1) / (width - 1))] for i in range(width)]
-    logs = [math.log10(v) if v > 0 else None for v in values]
+    if len(losses) > width:
+        losses = [losses[round(i * (len(losses) - 1) / (width - 1))] for i in range(width)]
+    logs = [_log10(loss) for loss in losses]
     known = [v for v in logs if v is not None]
     if not known:
         return ""
@@ -192,8 +191,14 @@ def loss_curve(losses: list, width: int = 60) -> str:
     return "".join(_BARS[0] if v is None else _BARS[round((v - low) / span * (len(_BARS) - 1))] for v in logs)
 
 
-def _approximately(value) -> float:
-    if hasattr(value, "bounds"):  # an interval: its midpoint
+def _log10(value) -> float | None:
+    """log10 of a loss (an interval's midpoint), None for 0 and below; exact values beyond a
+    double's range too (an exact loss of 10^400 is possible)."""
+    if hasattr(value, "bounds"):
         low, high = value.bounds()
-        return float((low + high) / 2)
-    return float(value)
+        value = (low + high) / 2
+    if value <= 0:
+        return None
+    if isinstance(value, float):
+        return math.log10(value)
+    return math.log10(value.numerator) - math.log10(value.denominator)  # a Fraction: math.log10 takes big ints
