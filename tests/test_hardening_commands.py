@@ -227,3 +227,98 @@ def test_duplicate_json_keys_are_input_errors(tmp_path, row):
     line = one_error_line(*run_data(tmp_path, "points.jsonl", content))
     repeated = "y" if row.count('"y"') == 2 else "x"
     assert "points.jsonl" in line and "row 2 (line 2)" in line and f"{repeated} more than once" in line, line
+
+
+# ============================================================================================
+# 4. Named nodes are differentiable targets: the same ∂ in eval --wrt, paths and diagram
+# ============================================================================================
+
+NAMED_CASES = [
+    # program, --at, {name: ∂output/∂name by hand}
+    # y = c·x at x = 3: ∂y/∂c = x = 3, ∂y/∂x = c = 3
+    ("c = 3; y = c*x", "x=3", {"c": 3, "x": 3}),
+    # J = 3(a + bc): ∂J/∂v = 3, ∂J/∂u = 3·1, ∂J/∂b = 3·c = 9
+    ("u = b*c; v = a + u; J = 3v", "a=1,b=2,c=3", {"v": 3, "u": 3, "b": 9, "J": 1}),
+    # fan-out of a named constant: f = (k·x)(k + x) at k = 2, x = 3: ∂f/∂k = x(k + x) + kx = 15 + 6,
+    # ∂f/∂s = t = 5, ∂f/∂t = s = 6
+    ("k = 2; s = k*x; t = k + x; f = s*t", "x=3", {"k": 21, "s": 5, "t": 6, "x": 5 * 2 + 6}),
+    # a named constant in an exponent: y = x^n, ∂y/∂n = xⁿ·ln x = 8 ln 2 at x = 2, n = 3
+    ("n = 3; y = x^n", "x=2", {"n": 8 * math.log(2), "x": 3 * 4}),
+    # a named constant feeding a named intermediate: w = h·x, L = (w − 1)²; ∂L/∂h = 2(hx − 1)·x = 2·5·3
+    ("h = 2; w = h*x; L = (w - 1)^2", "x=3", {"h": 30, "w": 10}),
+]
+
+
+@pytest.mark.parametrize("source, at, expected", NAMED_CASES)
+def test_eval_wrt_any_named_node(source, at, expected):
+    code, out, err = run_cgrad_inprocess("eval", source, "--at", at, "--wrt", ",".join(expected), "--format", "json")
+    assert code == 0, err
+    gradient = json.loads(out)["gradient"]
+    assert list(gradient) == list(expected)
+    for name, value in expected.items():
+        assert math.isclose(gradient[name], value, rel_tol=1e-12), (name, gradient[name], value)
+
+
+@pytest.mark.parametrize("source, at, expected", NAMED_CASES)
+def test_paths_to_any_named_node(source, at, expected):
+    code, out, err = run_cgrad_inprocess("paths", source, "--at", at, "--wrt", ",".join(expected), "--format", "json")
+    assert code == 0, err
+    for report in json.loads(out)["paths"]:
+        value = expected[report["wrt"]]
+        assert math.isclose(report["gradient"], value, rel_tol=1e-12), report
+        assert math.isclose(sum(path["product"] for path in report["paths"]), value, rel_tol=1e-12), report
+
+
+def test_paths_of_a_fanned_out_constant():
+    # f = s·t with s = k·x and t = k + x: two paths down to k, products ∂f/∂s·∂s/∂k = t·x = 15 and
+    # ∂f/∂t·∂t/∂k = s·1 = 6
+    code, out, err = run_cgrad_inprocess("paths", "k = 2; s = k*x; t = k + x; f = s*t", "--at", "x=3", "--wrt", "k",
+                                         "--format", "json")
+    assert code == 0, err
+    (report,) = json.loads(out)["paths"]
+    assert [(path["nodes"], path["product"]) for path in report["paths"]] == [(["f", "s", "k"], 15),
+                                                                              (["f", "t", "k"], 6)]
+
+
+@pytest.mark.parametrize("source, at, expected", NAMED_CASES)
+def test_diagram_labels_every_named_node_with_its_derivative(source, at, expected):
+    code, out, err = run_cgrad_inprocess("diagram", source, "--at", at)
+    assert code == 0, err
+    output = source.rsplit(";", 1)[-1].split("=")[0].strip()
+    for name, value in expected.items():
+        shown = str(int(value)) if float(value).is_integer() else None
+        label = next(line for line in out.splitlines() if ":::" in line and f'"{name} = ' in line)  # its node
+        assert f"∂{output}/∂{name} = " in label, (name, label)
+        if shown is not None:
+            assert f"∂{output}/∂{name} = {shown}" in label, (name, label)
+
+
+def test_named_constant_one_answer_everywhere():
+    # the issue's example: ∂y/∂c = 3 in paths, diagram and eval --wrt, and the highlighted edge c → y has it
+    args = ("c = 3; y = c*x", "--at", "x=3")
+    _, paths_out, _ = run_cgrad_inprocess("paths", *args, "--wrt", "c")
+    _, diagram_out, _ = run_cgrad_inprocess("diagram", *args, "--highlight", "c")
+    _, eval_out, _ = run_cgrad_inprocess("eval", *args, "--wrt", "c", "--format", "json")
+    assert "∂y/∂c = 3 (backward pass)" in paths_out and "no path" not in paths_out
+    assert 'n0 -->|"∂y/∂c = 3"| n2' in diagram_out and "linkStyle 0 " in diagram_out
+    assert json.loads(eval_out)["gradient"] == {"c": 3}
+
+
+def test_named_constant_exact():
+    # y = c·x² with c = 1/3 at x = 3: ∂y/∂c = x² = 9, ∂y/∂x = 2cx = 2
+    code, out, err = run_cgrad_inprocess("eval", "c = 1/3; y = c*x*x", "--at", "x=3", "--wrt", "c,x", "--exact",
+                                         "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["gradient"] == {"c": "9", "x": "2"}
+
+
+def test_eval_wrt_generated_names_and_unknown_names():
+    # 3·(a + b·c): t1 = b·c, t2 = a + t1, f = 3·t2; ∂f/∂t1 = ∂f/∂t2 = 3
+    code, out, err = run_cgrad_inprocess("eval", "3*(a+b*c)", "--at", "a=1,b=2,c=3", "--wrt", "t1,t2",
+                                         "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["gradient"] == {"t1": 3, "t2": 3}
+    line = one_error_line(*run_cgrad_inprocess("eval", "c = 3; y = c*x", "--at", "x=3", "--wrt", "c,q"))
+    assert "--wrt" in line and "q" in line, line
+    line = one_error_line(*run_cgrad_inprocess("eval", "c = 3; y = c*x", "--at", "x=3", "--wrt", ","))
+    assert "--wrt" in line, line
