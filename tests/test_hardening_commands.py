@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from fractions import Fraction
 
 import pytest
@@ -322,3 +323,86 @@ def test_eval_wrt_generated_names_and_unknown_names():
     assert "--wrt" in line and "q" in line, line
     line = one_error_line(*run_cgrad_inprocess("eval", "c = 3; y = c*x", "--at", "x=3", "--wrt", ","))
     assert "--wrt" in line, line
+
+
+# ============================================================================================
+# 5. Diagrams: each DOT attribute once, constants as circles, every rounded number marked …
+# ============================================================================================
+
+DOT_ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\]\s]+)')
+DRAWN = [  # every kind of node: variables, ops, the output, literals, named constants, summaries
+    ("c = 3; u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2"),
+    ("k = 2; s = k*x; t = k + x; f = s*t", "--at", "x=3"),
+    ("; ".join(["h0 = x"] + [f"h{i} = tanh(w{i}*h{i - 1})" for i in range(1, 8)]), "--collapse", "2"),
+]
+
+
+def dot_nodes(source: str) -> dict[str, dict[str, list[str]]]:
+    """Node id → attribute name → the values it is given (a list, to catch repeats)."""
+    nodes = {}
+    for line in source.splitlines():
+        match = re.fullmatch(r"\s*(n\d+) \[(.*)\];", line)
+        if match:
+            attributes: dict[str, list[str]] = {}
+            for key, value in DOT_ATTRIBUTE.findall(match.group(2)):
+                attributes.setdefault(key, []).append(value)
+            nodes[match.group(1)] = attributes
+    return nodes
+
+
+@pytest.mark.parametrize("args", DRAWN)
+def test_dot_gives_each_attribute_once_highlighted_or_not(args):
+    for highlight in ([], ["--highlight", "x" if "x" in args[0] else "b"]):
+        code, out, err = run_cgrad_inprocess("diagram", *args, *highlight, "--format", "dot")
+        assert code == 0, err
+        nodes = dot_nodes(out)
+        assert nodes
+        for node, attributes in nodes.items():
+            repeated = {key: values for key, values in attributes.items() if len(values) > 1}
+            assert not repeated, (node, repeated)
+        if highlight:
+            assert any(attributes["fillcolor"] == ['"#ff99ff"'] and attributes["penwidth"] == ["4"]
+                       for attributes in nodes.values())
+
+
+def test_dot_and_mermaid_draw_constants_as_circles():
+    # 'k = 2' is a named constant, the 3 in 3*s a literal: both are constants, drawn as (small dashed) circles
+    args = ("k = 2; s = k*x; f = 3*s", "--at", "x=1")
+    _, dot, _ = run_cgrad_inprocess("diagram", *args, "--format", "dot")
+    _, mermaid, _ = run_cgrad_inprocess("diagram", *args)
+    shapes = {attributes["label"][0].split("\\n")[0].strip('"'): attributes["shape"][0]
+              for attributes in dot_nodes(dot).values()}
+    assert shapes == {"k = 2": "circle", "x = 1": "box", "s = k · x = 2": "box", "3": "circle", "f = 3 · s = 6": "box"}
+    constants = [line for line in mermaid.splitlines() if line.endswith(":::const")]
+    assert len(constants) == 2 and all('(("' in line and '"))' in line for line in constants), constants
+
+
+def test_sigmoid_label_is_marked_as_rounded():
+    # σ(1) = 0.7310585786300049 (a double); 12 significant digits are 0.731058578630 and digits follow
+    code, out, err = run_cgrad_inprocess("diagram", "sigmoid(x)", "--at", "x=1")
+    assert code == 0, err
+    assert repr(1 / (1 + math.exp(-1))) == "0.7310585786300049"
+    assert "f = sigmoid(x) = 0.731058578630…" in out
+
+
+SHOWN_VALUES = ([math.sin(k) for k in range(1, 40)] + [k / 7 for k in range(1, 30)] + [3 ** k / 7 ** 9 for k in range(30)]
+                + [0.1 * k for k in range(1, 30)] + [k * 1e30 / 3 for k in range(1, 10)] + [1 / (1 + math.exp(-1)), 0.5])
+
+
+@pytest.mark.parametrize("value", SHOWN_VALUES)
+def test_every_shortened_number_has_an_ellipsis(value):
+    from decimal import Decimal
+
+    from cgcli.render.notation import shorten_number
+
+    text = repr(value)
+    shown = shorten_number(text)
+    digits = shown.rstrip("…").replace("…e", "e")
+    difference = abs(Decimal(digits) - Decimal(text))
+    assert difference <= abs(Decimal(text)) * Decimal("5e-12"), (text, shown)  # rounded to 12 digits
+    if "…" in shown:
+        assert difference > 0, (text, shown)  # digits really were dropped
+    else:
+        # nothing dropped but zeros, or only a double's last-place noise (0.1·3 = 0.30000000000000004)
+        assert difference <= abs(Decimal(text)) * Decimal("1e-15"), (text, shown)
+        assert len(text.replace("-", "").replace(".", "").split("e")[0].lstrip("0")) <= 17
