@@ -8,7 +8,9 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import re
+import shlex
 from fractions import Fraction
 
 import pytest
@@ -406,3 +408,55 @@ def test_every_shortened_number_has_an_ellipsis(value):
         # nothing dropped but zeros, or only a double's last-place noise (0.1·3 = 0.30000000000000004)
         assert difference <= abs(Decimal(text)) * Decimal("1e-15"), (text, shown)
         assert len(text.replace("-", "").replace(".", "").split("e")[0].lstrip("0")) <= 17
+
+
+# ============================================================================================
+# 7. The README's descend example runs on the shipped examples/points.csv
+# ============================================================================================
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+POINTS = os.path.join(REPO, "examples", "points.csv")
+
+
+def readme_descend_example() -> tuple[list[str], str]:
+    """The README's `cgrad descend … --data examples/points.csv …` command and the output it shows."""
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("$ cgrad descend") and "--data examples/points.csv" in line)
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(("$ ", "```")))
+    return shlex.split(lines[start][2:])[1:], "\n".join(lines[start + 1:end])
+
+
+def test_readme_descend_example_fits_the_least_squares_line():
+    np = pytest.importorskip("numpy")
+    args, shown = readme_descend_example()
+    code, out, err = run_cgrad_inprocess(*args, cwd=REPO)
+    assert code == 0, err
+    assert out.rstrip("\n") == shown  # the README shows what the command prints
+    document = json.loads(run_cgrad_inprocess(*args, "--format", "json", cwd=REPO)[1])
+    data = np.loadtxt(POINTS, delimiter=",", skiprows=1)
+    design = np.column_stack([data[:, 0], np.ones(len(data))])
+    (w, b), *_ = np.linalg.lstsq(design, data[:, 1], rcond=None)
+    assert abs(w - 2.5) < 0.05 and abs(b + 1) < 0.05  # the line the points were made from
+    assert abs(document["params"]["w"] - w) < 1e-5 and abs(document["params"]["b"] - b) < 1e-5, (document, w, b)
+
+
+def test_example_points_are_the_documented_line_and_noise():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_points", os.path.join(REPO, "examples", "make_points.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with open(POINTS, encoding="utf-8") as handle:
+        header, *rows = handle.read().splitlines()
+    assert header == "x,y"
+    assert [tuple(map(float, row.split(","))) for row in rows] == module.points()
+
+
+def test_descend_help_uses_the_shipped_example():
+    code, out, err = run_cgrad_inprocess("descend", "--help")
+    assert code == 0, err
+    example = next(line.strip() for line in out.splitlines() if "--data" in line and line.strip().startswith("cgrad"))
+    assert "examples/points.csv" in example and os.path.exists(POINTS)
+    code, out, err = run_cgrad_inprocess(*shlex.split(example)[1:], cwd=REPO)
+    assert code == 0 and "stopped because" in out, err

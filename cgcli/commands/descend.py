@@ -50,7 +50,7 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
     \b
     Examples:
       cgrad descend "(x-3)^2 + 10*(y+1)^2" --params x=0,y=0 --lr 0.05
-      cgrad descend "(w*x + b - y)^2" --data points.csv --params w=0,b=0 --lr 0.05 --steps 500 --tol 1e-9
+      cgrad descend "(w*x + b - y)^2" --data examples/points.csv --params w=0,b=0 --lr 0.05 --steps 500 --tol 1e-12
       cgrad descend "(x-3)^2" --params x=0 --lr 1/4 --steps 3 --exact --trace
     """
     program = parse(read_program(expression, program_file))
