@@ -77,8 +77,8 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     """∂output/∂name for each `wrt` name (any named node) or, without `wrt`, for every variable.
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
     an axis), has derivative 0."""
-    names = graph.names
-    nodes = graph.variables() if wrt is None else [index for index in graph.order if names[index] in set(wrt)]
+    names, wanted = graph.names, set(wrt or ())
+    nodes = graph.variables() if wrt is None else [index for index in graph.order if names[index] in wanted]
     gradient = {names[i]: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
     return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
 

@@ -83,6 +83,13 @@ def test_descend_accepts_the_edges_of_each_domain(mode):
     assert low <= Fraction(3, 2) <= high and high - low < Fraction(1, 10 ** 12)
 
 
+@pytest.mark.parametrize("option, value", [("--steps", "-1"), ("--steps", "1.5"), ("--batch-size", "0"),
+                                           ("--max-rows", "-1"), ("--steps", "1/0"), ("--digits", "0")])
+def test_descend_integer_options_refuse_bad_values(option, value):
+    line = one_error_line(*run_cgrad_inprocess("descend", "(x-3)^2", "--params", "x=0", option, value))
+    assert option in line, line
+
+
 # ============================================================================================
 # 2. descend keeps no history: memory flat in the number of steps, traces streamed
 # ============================================================================================
@@ -460,3 +467,4 @@ def test_descend_help_uses_the_shipped_example():
     assert "examples/points.csv" in example and os.path.exists(POINTS)
     code, out, err = run_cgrad_inprocess(*shlex.split(example)[1:], cwd=REPO)
     assert code == 0 and "stopped because" in out, err
+

@@ -53,6 +53,13 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
       cgrad descend "(w*x + b - y)^2" --data examples/points.csv --params w=0,b=0 --lr 0.05 --steps 500 --tol 1e-12
       cgrad descend "(x-3)^2" --params x=0 --lr 1/4 --steps 3 --exact --trace
     """
+    settings = Settings(
+        lr=_option_value("--lr", lr, numbers), steps=steps,
+        tol=None if tol is None else _option_value("--tol", tol, numbers),
+        grad_tol=_off_if_zero(_option_value("--grad-tol", grad_tol, numbers), numbers), optimizer=optimizer,
+        hyper={name: _option_value(f"--{name}", text, numbers)
+               for name, text in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2), ("eps", eps))},
+        reduce=reduce, batch_size=batch_size)
     program = parse(read_program(expression, program_file))
     graph = program.graph()
     start = bind(program, split_bindings(params_text), numbers, "--params")
@@ -64,13 +71,6 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
     needed = check_names(program, list(start), list(fixed), list(columns), data_file)
     data = {name: _column(columns[name], lines, name, data_file, numbers) for name in needed}
     rows = len(lines)
-    settings = Settings(
-        lr=_option_value("--lr", lr, numbers), steps=steps,
-        tol=None if tol is None else _option_value("--tol", tol, numbers),
-        grad_tol=_off_if_zero(_option_value("--grad-tol", grad_tol, numbers), numbers), optimizer=optimizer,
-        hyper={name: _option_value(f"--{name}", text, numbers)
-               for name, text in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2), ("eps", eps))},
-        reduce=reduce, batch_size=batch_size)
     from ..render.descent import writer
 
     steps_out = writer(output_format, list(start), output.is_terminal(), show_trace, max_rows)
