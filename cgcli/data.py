@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 
 from .errors import InputError, shorten
 
@@ -61,10 +62,34 @@ def _json_lines(text: str, path: str) -> list[tuple[int, dict[str, str]]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line, parse_float=str, parse_int=str)
+            row = json.loads(line, parse_float=str, parse_int=str, object_pairs_hook=_unique_keys)
+        except _RepeatedKeys as repeated:
+            raise InputError(f"--data {shorten(path)}: {place(len(rows) + 1, number)} names "
+                             f"{', '.join(map(shorten, repeated.names))} more than once") from None
         except ValueError as failure:
             raise InputError(f"--data {shorten(path)}: line {number} is not JSON ({failure})") from None
         if not isinstance(row, dict):
             raise InputError(f"--data {shorten(path)}: line {number} is not a JSON object")
-        rows.append((number, {str(name): str(value) for name, value in row.items()}))
+        rows.append((number, {str(name): _cell_text(value) for name, value in row.items()}))
     return rows
+
+
+class _RepeatedKeys(Exception):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(names)
+        self.names = names
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object whose keys are all different (json.loads would silently keep the last)."""
+    counts = Counter(name for name, _ in pairs)
+    repeated = [name for name, count in counts.items() if count > 1]
+    if repeated:
+        raise _RepeatedKeys(repeated)
+    return dict(pairs)
+
+
+def _cell_text(value) -> str:
+    """A JSON value as the text of a cell: numbers and strings as written, anything else
+    (true, null, a list) as JSON text, which a message can quote."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

@@ -23,6 +23,32 @@ class Step:
     gradient: dict[str, Number]
 
 
+class LossSamples:
+    """The losses a loss curve needs, in memory that does not grow with the number of steps: every
+    `stride`-th loss, at most `capacity` of them (the stride doubles, and every other sample goes,
+    when they fill up), and the latest loss."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.capacity, self.stride = capacity, 1
+        self.kept: list[tuple[int, Number]] = []
+        self.latest: tuple[int, Number] | None = None
+
+    def add(self, step: int, loss: Number) -> None:
+        self.latest = (step, loss)
+        if step % self.stride:
+            return
+        if len(self.kept) == self.capacity:
+            self.kept, self.stride = self.kept[::2], 2 * self.stride
+            if step % self.stride:
+                return
+        self.kept.append((step, loss))
+
+    def losses(self) -> list[Number]:
+        """The kept losses in step order, ending with the latest."""
+        tail = [self.latest] if self.latest is not None and (not self.kept or self.kept[-1][0] != self.latest[0]) else []
+        return [loss for _, loss in self.kept + tail]
+
+
 @dataclass
 class Descent:
     params: dict[str, Number]  # at the end
@@ -30,7 +56,8 @@ class Descent:
     gradient: dict[str, Number]  # of that loss
     updates: int
     stopped: str  # why the loop ended
-    history: list[Step] = field(default_factory=list)
+    start: dict[str, Number] = field(default_factory=dict)  # the parameters at step 0
+    curve: LossSamples = field(default_factory=LossSamples)
     numbers: object = None
 
 
@@ -100,9 +127,10 @@ OPTIMIZERS = {"gd": GradientDescent, "momentum": Momentum, "adam": Adam}
 
 def descend(graph: Graph, start: dict[str, Number], fixed: dict[str, Number], data: dict[str, Number],
             rows: int, numbers, settings: Settings,
-            on_step: Callable[[int, Number], None] | None = None) -> Descent:
+            on_step: Callable[[Step, object], None] | None = None) -> Descent:
     """Minimise the graph's output over the `start` parameters; `data` columns (1-D tensors of
-    `rows` values) bind the remaining variables per row, `fixed` the constant ones."""
+    `rows` values) bind the remaining variables per row, `fixed` the constant ones. Each step goes
+    to `on_step` with the number system it was computed in; only the latest one is kept here."""
     names = list(start)
     batches = _batches(data, rows, settings.batch_size)
     cache: dict[object, tuple] = {}
@@ -137,7 +165,7 @@ def descend(graph: Graph, start: dict[str, Number], fixed: dict[str, Number], da
             gradient = {name: g / size for name, g in gradient.items()}
         return tensor_numbers, loss, gradient
 
-    params, history = dict(start), []
+    params, curve, last = dict(start), LossSamples(), None
     optimizer, first_loss, previous, stopped = None, None, None, "--steps reached"
     updates = 0
     for step in range(settings.steps + 1):
@@ -145,9 +173,10 @@ def descend(graph: Graph, start: dict[str, Number], fixed: dict[str, Number], da
         tensor_numbers, loss, gradient = loss_and_gradient(params, batch, step)
         first_loss = loss if first_loss is None else first_loss
         _check_divergence(loss, first_loss, step, tensor_numbers)
-        history.append(Step(step, loss, params, gradient))
+        last = Step(step, loss, params, gradient)
+        curve.add(step, loss)
         if on_step:
-            on_step(step, loss)
+            on_step(last, tensor_numbers)
         if settings.grad_tol is not None and _squared_norm(gradient) < settings.grad_tol * settings.grad_tol:
             stopped = "the gradient's norm is below --grad-tol"
             break
@@ -160,10 +189,10 @@ def descend(graph: Graph, start: dict[str, Number], fixed: dict[str, Number], da
         params = optimizer.update(params, gradient, step + 1)
         previous, updates = loss, updates + 1
     if len(batches) == 1:
-        final, final_gradient = history[-1].loss, history[-1].gradient
+        final, final_gradient = last.loss, last.gradient
     else:
         _, final, final_gradient = loss_and_gradient(params, _batches(data, rows, None)[0], updates)
-    return Descent(params, final, final_gradient, updates, stopped, history, tensor_numbers)
+    return Descent(params, final, final_gradient, updates, stopped, dict(start), curve, tensor_numbers)
 
 
 def _element(column, row: int):

@@ -84,16 +84,19 @@ class Graph:
     @classmethod
     def build(cls, source: str, nodes: list[Node], order: list[int], taken: frozenset[str]) -> Graph:
         graph = cls(source, nodes, order, _names(nodes, order, taken), [], taken)
-        graph.active = graph.depends_on({node.name for node in nodes if node.op == VARIABLE})
+        # every variable and every named constant (c = 3) is a differentiable input
+        graph.active = graph.depends_on({nodes[i].name for i in order if nodes[i].op in (VARIABLE, CONSTANT)
+                                         and nodes[i].name is not None})
         return graph
 
-    def depends_on(self, variables: set[str]) -> list[bool]:
-        """Per node: whether it depends on one of these variables."""
+    def depends_on(self, targets: set[str]) -> list[bool]:
+        """Per node: whether it is one of the named nodes `targets` (variables, named constants or
+        intermediates, by their names in `names`) or depends on one: the nodes a backward pass
+        must reach to give ∂output/∂target."""
         depends = [False] * len(self.nodes)
+        names = self.names
         for index in self.order:
-            node = self.nodes[index]
-            depends[index] = (node.name in variables if node.op == VARIABLE
-                              else any(depends[i] for i in node.inputs))
+            depends[index] = names[index] in targets or any(depends[i] for i in self.nodes[index].inputs)
         return depends
 
 

@@ -61,10 +61,7 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
 
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints[i] is not None] if record else []
-    # a variable used only where nothing is differentiable (an index, an axis) has gradient 0
-    variables = {names[i]: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i]
-                 for i in graph.variables()}
-    gradient = {name: variables.get(name, numbers.zero) for name in (wrt or variables)}
+    gradient = _gradient(graph, wrt, adjoints, values, numbers)
     used = {nodes[i].op for i in order}
     conventions += [op.convention.format(relu0=numbers.relu0_text) for name, op in OPS.items()
                     if name in used and op.convention]
@@ -80,6 +77,16 @@ def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
     if unbound:
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
                          f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound), 80)}")
+
+
+def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list, numbers) -> dict[str, Number]:
+    """∂output/∂name for each `wrt` name (any named node) or, without `wrt`, for every variable.
+    A node the output does not reach, or reaches only where nothing is differentiable (an index,
+    an axis), has derivative 0."""
+    names, wanted = graph.names, set(wrt or ())
+    nodes = graph.variables() if wrt is None else [index for index in graph.order if names[index] in wanted]
+    gradient = {names[i]: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
+    return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
 
 
 def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[Number]:

@@ -559,11 +559,12 @@ def test_stop_on_grad_tol(run_cgrad):
 def test_grad_tol_uses_the_euclidean_norm(run_cgrad):
     # at (x, y) = (3 + 0.3, −1 + 0.02) the gradient of (x−3)² + 10(y+1)² is (0.6, 0.4), norm
     # sqrt(0.52) ≈ 0.7211: below 0.73, not below 0.72 (either component alone is below 0.72).
-    # lr = 0 keeps the parameters, and so the gradient, where they are.
+    # lr = 1e-12 keeps the parameters, and so the gradient, where they are to ~1e-12 (lr = 0 is
+    # refused: a learning rate must be positive).
     stop = descend_json(run_cgrad, "(x-3)^2 + 10*(y+1)^2", "--params", "x=3.3,y=-0.98", "--grad-tol", "0.73",
-                        "--steps", "5", "--lr", "0")
+                        "--steps", "5", "--lr", "1e-12")
     go = descend_json(run_cgrad, "(x-3)^2 + 10*(y+1)^2", "--params", "x=3.3,y=-0.98", "--grad-tol", "0.72",
-                      "--steps", "5", "--lr", "0")
+                      "--steps", "5", "--lr", "1e-12")
     assert stop["steps"] == 0 and "--grad-tol" in stop["stopped"]
     assert go["steps"] == 5 and go["stopped"] == "--steps reached"
 
@@ -734,7 +735,7 @@ def test_markdown_table(run_cgrad):
     assert code == 0 and err == "", err
     lines = out.splitlines()
     table = [line for line in lines if line.startswith("|")]
-    assert table[0].replace(" ", "") == "|step|loss|x|y|dL/dx|dL/dy|"
+    assert table[0].replace(" ", "") == "|step|loss|x|y|∂L/∂x|∂L/∂y|"
     assert re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", table[1]) and table[1].count("|") == 7
     assert len(table) == 2 + 5
     assert [row.split("|")[1].strip() for row in table[2:]] == ["0", "1", "2", "3", "4"]
@@ -774,7 +775,7 @@ def test_trace_table_has_one_row_per_step(run_cgrad):
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "Steps")
     head = next(i for i in range(start + 1, len(lines)) if lines[i].split())
-    assert lines[head].split() == ["step", "loss", "x", "dL/dx"]
+    assert lines[head].split() == ["step", "loss", "x", "∂L/∂x"]
     rows = []
     for line in lines[head + 1:]:
         cells = line.split()

@@ -119,9 +119,10 @@ def test_intermediate_nodes_and_several_names():
     assert u["paths"][0]["nodes"] == ["J", "v", "u"] and u["gradient"] == 3
 
 
-def test_a_constant_has_no_path():
+def test_a_named_constant_has_its_path():
+    # a named constant is a node like any other: f = k·x, so ∂f/∂k = x = 3 along the one path f → k
     out = run_paths("k = 2; f = k*x", "--at", "x=3", "--wrt", "k")
-    assert "no path leads from f to k: ∂f/∂k = 0 (backward pass)" in out
+    assert "∂f/∂k = 3 (backward pass)" in out and "sum of the 1 path product = 3" in out
 
 
 def test_markdown_writes_seed_004s_equation():

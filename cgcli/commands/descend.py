@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import click
 
@@ -49,9 +50,16 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
     \b
     Examples:
       cgrad descend "(x-3)^2 + 10*(y+1)^2" --params x=0,y=0 --lr 0.05
-      cgrad descend "(w*x + b - y)^2" --data points.csv --params w=0,b=0 --lr 0.05 --steps 500 --tol 1e-9
+      cgrad descend "(w*x + b - y)^2" --data examples/points.csv --params w=0,b=0 --lr 0.05 --steps 500 --tol 1e-12
       cgrad descend "(x-3)^2" --params x=0 --lr 1/4 --steps 3 --exact --trace
     """
+    settings = Settings(
+        lr=_option_value("--lr", lr, numbers), steps=steps,
+        tol=None if tol is None else _option_value("--tol", tol, numbers),
+        grad_tol=_off_if_zero(_option_value("--grad-tol", grad_tol, numbers), numbers), optimizer=optimizer,
+        hyper={name: _option_value(f"--{name}", text, numbers)
+               for name, text in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2), ("eps", eps))},
+        reduce=reduce, batch_size=batch_size)
     program = parse(read_program(expression, program_file))
     graph = program.graph()
     start = bind(program, split_bindings(params_text), numbers, "--params")
@@ -63,41 +71,127 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
     needed = check_names(program, list(start), list(fixed), list(columns), data_file)
     data = {name: _column(columns[name], lines, name, data_file, numbers) for name in needed}
     rows = len(lines)
-    settings = Settings(
-        lr=_number("--lr", lr, numbers), steps=steps, tol=_number("--tol", tol, numbers) if tol else None,
-        grad_tol=_number("--grad-tol", grad_tol, numbers) or None, optimizer=optimizer,
-        hyper={"momentum": _number("--momentum", momentum, numbers), "beta1": _number("--beta1", beta1, numbers),
-               "beta2": _number("--beta2", beta2, numbers), "eps": _number("--eps", eps, numbers)},
-        reduce=reduce, batch_size=batch_size)
-    with _progress(steps) as on_step:
+    from ..render.descent import writer
+
+    steps_out = writer(output_format, list(start), output.is_terminal(), show_trace, max_rows)
+    stream = _Stream()
+    with _progress(steps) as progress:
+        def on_step(step, step_numbers) -> None:
+            stream.write(steps_out.step(step, step_numbers))
+            if progress:
+                progress(step.step)
+
         result = descend(graph, start, fixed, data, rows, numbers, settings, on_step)
-    from ..render import descent
-
-    render = {"csv": descent.csv_text, "json": descent.json_text, "markdown": descent.markdown}.get(output_format)
-    if render:
-        output.write(render(result))
-    else:
-        output.write(descent.table(result, output.is_terminal(), show_trace, max_rows))
+    stream.write(steps_out.end(result))
+    stream.close()
 
 
-def _number(option: str, text: str, numbers):
-    value = numbers.parse(text)
+class _Stream:
+    """Standard output for a text that grows step by step: held back until it passes `limit`
+    characters (so a short run that fails prints nothing), then written in pieces of that size,
+    so that memory stays flat however many steps are written."""
+
+    def __init__(self, limit: int = 1 << 16) -> None:
+        self.limit, self.pieces, self.size = limit, [], 0
+
+    def write(self, text: str) -> None:
+        if text:
+            self.pieces.append(text)
+            self.size += len(text)
+            if self.size >= self.limit:
+                self.close()
+
+    def close(self) -> None:
+        output.write("".join(self.pieces))
+        self.pieces, self.size = [], 0
+
+
+@dataclass(frozen=True)
+class _Domain:
+    """Where an option's value must lie: its allowed signs, and whether it must stay below 1."""
+
+    signs: frozenset[int]
+    below_one: bool
+    rule: str  # the domain in words, for the message
+
+    def holds(self, value, numbers) -> bool:
+        # signs(), not comparisons: an --interval range must lie wholly inside the domain
+        return (numbers.signs(value) <= self.signs
+                and (not self.below_one or numbers.signs(value - numbers.one) == {-1}))
+
+
+_POSITIVE = _Domain(frozenset({1}), False, "must be positive")
+_NOT_NEGATIVE = _Domain(frozenset({0, 1}), False, "must be 0 or more")
+_FRACTION = _Domain(frozenset({0, 1}), True, "must be at least 0 and below 1")
+
+# Every numeric option of descend: what it is, its domain, and why, where the domain is not obvious.
+_OPTION_DOMAINS = {
+    "--lr": ("the learning rate", _POSITIVE, "a step of W − lr·∂L/∂W with lr ≤ 0 stands still or climbs the loss"),
+    "--tol": ("the tolerance on the loss change", _NOT_NEGATIVE, ""),
+    "--grad-tol": ("the tolerance on the gradient's norm", _NOT_NEGATIVE, "0 turns it off"),
+    "--momentum": ("μ", _FRACTION, "at 1 or more the velocity never decays"),
+    "--beta1": ("β1", _FRACTION, "Adam divides by 1 − β1^t"),
+    "--beta2": ("β2", _FRACTION, "Adam divides by 1 − β2^t"),
+    "--eps": ("ε", _POSITIVE, "Adam divides by √v + ε"),
+}
+
+
+def _option_value(option: str, text: str, numbers):
+    """The value of a numeric option, refused (exit 2) unless it is a finite number in its domain."""
+    meaning, domain, why = _OPTION_DOMAINS[option]
+    shown = f"{option} {shorten(text)}"
+    try:
+        value = numbers.parse(text)
+    except ZeroDivisionError:
+        raise InputError(f"{shown}: division by zero") from None
     if value is None:
-        raise InputError(f"{option} {shorten(text)}: not a number")
+        raise InputError(f"{shown}: not a number (write e.g. 0.05, 1e-3 or 1/20)")
+    if not numbers.is_finite(value):
+        raise InputError(f"{shown}: {meaning} is not a finite number in {numbers.description}")
+    if not domain.holds(value, numbers):
+        raise InputError(f"{shown}: {meaning} {domain.rule}" + (f" ({why})" if why else ""))
     return value
 
 
+def _off_if_zero(value, numbers):
+    """--grad-tol 0 turns the criterion off."""
+    return None if numbers.signs(value) == {0} else value
+
+
 def _column(cells: list[str], lines: list[int], name: str, path: str, numbers):
+    """A data column as a 1-D tensor; an error (exit 2) naming the first cell the number system
+    cannot hold: not a number, p/0, or beyond its range (1e400 as a double)."""
     from ..numbers.tensor import from_nested
 
-    column = from_nested(cells, numbers)
-    if column is None:
-        for row, (line, cell) in enumerate(zip(lines, cells), start=1):
-            value = numbers.parse(cell)
-            if value is None or not numbers.is_finite(value):
-                raise InputError(f"--data {shorten(path)}: {place(row, line)}, column {name}: "
-                                 f"{shorten(cell)!r} is not a number")
-    return column
+    try:
+        column = from_nested(cells, numbers)
+    except ZeroDivisionError:
+        column = None
+    if column is not None and (_all_finite(column) if column.dtype != object
+                               else all(map(numbers.is_finite, column))):
+        return column
+    for row, (line, cell) in enumerate(zip(lines, cells), start=1):
+        reason = _cell_problem(cell, numbers)
+        if reason:
+            raise InputError(f"--data {shorten(path)}: {place(row, line)}, column {name}: {shorten(cell)!r} {reason}")
+    raise InputError(f"--data {shorten(path)}: column {name} cannot be read as numbers")
+
+
+def _all_finite(array) -> bool:
+    import numpy as np
+
+    return bool(np.isfinite(array).all())
+
+
+def _cell_problem(cell: str, numbers) -> str | None:
+    """Why one data cell is not a usable number, or None if it is one."""
+    try:
+        value = numbers.parse(cell)
+    except ZeroDivisionError:
+        return "divides by zero"
+    if value is None:
+        return "is not a number"
+    return None if numbers.is_finite(value) else f"is too large for {numbers.description}"
 
 
 class _progress:
@@ -115,7 +209,7 @@ class _progress:
         self.bar = Progress(console=Console(stderr=True), transient=True)
         self.bar.start()
         task = self.bar.add_task("descending", total=self.steps)
-        return lambda step, loss: self.bar.update(task, completed=step)
+        return lambda step: self.bar.update(task, completed=step)
 
     def __exit__(self, *failure) -> None:
         if self.bar is not None:

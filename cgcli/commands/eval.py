@@ -10,13 +10,14 @@ from ..errors import InputError
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from ..evaluation import evaluate_checked
 from ..syntax import parse
-from .shared import eval_output, out_option, worksheet_options
+from .shared import eval_output, names_option, out_option, worksheet_options
 
 
 @click.command("eval", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--wrt", metavar="NAME[,NAME...]", help="Only these partial derivatives, in this order.")
+@click.option("--wrt", metavar="NAME[,NAME...]",
+              help="Only these partial derivatives, in this order: of variables or any named node (u = b*c, c = 3).")
 @click.option("--output", "output_name", metavar="NAME", help="Differentiate this assigned name instead of the last statement.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex"]), default="table",
               show_default=True, help="table: the forward pass, backward pass and gradient as tables; json: one "
@@ -46,12 +47,12 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
     program = parse(read_program(expression, program_file))
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     pairs = split_bindings(at)
+    # --wrt takes any named node: a variable, an assigned name (u = b*c, c = 3), or t1, t2, f
     wanted = None
-    if wrt:
-        wanted = [unicodedata.normalize("NFC", name.strip()) for name in wrt.split(",") if name.strip()]
-        strangers = [name for name in wanted if name not in program.variables]
-        if strangers:
-            raise InputError(f"--wrt {wrt}: no variable named {', '.join(strangers)} "
-                             f"(variables: {', '.join(program.variables) or 'none'})")
+    if wrt is not None:
+        wanted = names_option(wrt, "--wrt", {**program.variables, **program.assigned,
+                                              **{name: i for i, name in enumerate(graph.names) if name}})
+        if not wanted:
+            raise InputError("--wrt: give the name of a variable or node")
     trace = evaluate_checked(graph, pairs, program, numbers, wanted, record=not no_trace)
     eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)

@@ -42,10 +42,8 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
     targets = names_option(wrt, "--wrt", known)
     if not targets:
         raise InputError("--wrt: give the name of a variable or node")
-    variables = set(program.variables)
     # only the derivatives asked for: the backward pass then skips every node that cannot lead there
-    wanted = targets if all(name in variables for name in targets) else None
-    trace = evaluate(graph, at, program, numbers, wanted)
+    trace = evaluate(graph, at, program, numbers, targets)
     reports = [paths(trace, target, max_paths) for target in targets]
     if output_format == "json":
         from ..render.paths import render_json

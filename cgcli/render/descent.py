@@ -1,33 +1,64 @@
-"""A descent's result and steps as a terminal table with a loss curve, CSV, JSON or Markdown."""
+"""A descent's steps and result as a terminal table with a loss curve, CSV, JSON or Markdown.
+
+Steps arrive one at a time (`StepWriter.step`) and their text is written as it comes, so a run
+of any length keeps no history; `StepWriter.end` closes the text with the result. Tables and
+Markdown head the gradient columns ∂L/∂name; CSV headers stay ASCII (dL/dname), so that scripts
+and plotting tools can name the columns; JSON holds the gradient under "gradient"."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import math
+from collections import deque
 
-from ..descent import Descent
+from ..descent import Descent, Step
 from .console import text_console, text_of
 
 _BARS = "▁▂▃▄▅▆▇█"
 
 
-def _columns(result: Descent) -> list[str]:
-    names = list(result.params)
-    return ["step", "loss"] + names + [f"dL/d{name}" for name in names]
+def _columns(names: list[str], derivative: str) -> list[str]:
+    return ["step", "loss"] + names + [f"{derivative}L/{derivative}{name}" for name in names]
 
 
-def _cells(result: Descent, convert) -> list[list]:
-    return [[step.step, convert(step.loss)] + [convert(step.params[name]) for name in result.params]
-            + [convert(step.gradient[name]) for name in result.params] for step in result.history]
+def _cells(step: Step, names: list[str], convert) -> list:
+    return ([step.step, convert(step.loss)] + [convert(step.params[name]) for name in names]
+            + [convert(step.gradient[name]) for name in names])
 
 
-def csv_text(result: Descent) -> str:
+class StepWriter:
+    """The text of each step as it arrives (a header before the first), then the end."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names, self.started = names, False
+
+    def step(self, step: Step, numbers) -> str:
+        head = "" if self.started else self.header(numbers)
+        self.started = True
+        return head + self.row(step, numbers)
+
+    def header(self, numbers) -> str:
+        return ""
+
+    def row(self, step: Step, numbers) -> str:
+        return ""
+
+    def end(self, result: Descent) -> str:
+        return ""
+
+
+class CsvSteps(StepWriter):
+    def header(self, numbers) -> str:
+        return _csv_line(_columns(self.names, "d"))
+
+    def row(self, step: Step, numbers) -> str:
+        return _csv_line(_cells(step, self.names, lambda value: _flat(numbers.to_json(value))))
+
+
+def _csv_line(cells: list) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_columns(result))
-    to_json = result.numbers.to_json
-    writer.writerows(_cells(result, lambda value: _flat(to_json(value))))
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
     return buffer.getvalue()
 
 
@@ -35,39 +66,123 @@ def _flat(value) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
 
 
-def json_text(result: Descent) -> str:
-    to_json = result.numbers.to_json
-    document = {
-        "params": {name: to_json(value) for name, value in result.params.items()},
-        "loss": to_json(result.loss),
-        "steps": result.updates,
-        "stopped": result.stopped,
-        "numbers": result.numbers.name,
-        "trace": [{"step": step.step, "loss": to_json(step.loss),
-                   "params": {name: to_json(value) for name, value in step.params.items()},
-                   "gradient": {name: to_json(value) for name, value in step.gradient.items()}}
-                  for step in result.history],
-    }
-    return json.dumps(document, ensure_ascii=False) + "\n"
+class JsonSteps(StepWriter):
+    """One JSON object; its "trace" comes before the result, which is known only at the end."""
+
+    separator = ""  # before the next trace record
+
+    def header(self, numbers) -> str:
+        return '{"numbers": ' + json.dumps(numbers.name) + ', "trace": ['
+
+    def row(self, step: Step, numbers) -> str:
+        to_json = numbers.to_json
+        record = {"step": step.step, "loss": to_json(step.loss),
+                  "params": {name: to_json(value) for name, value in step.params.items()},
+                  "gradient": {name: to_json(value) for name, value in step.gradient.items()}}
+        separator, self.separator = self.separator, ", "
+        return separator + json.dumps(record, ensure_ascii=False)
+
+    def end(self, result: Descent) -> str:
+        to_json = result.numbers.to_json
+        rest = {"params": {name: to_json(value) for name, value in result.params.items()},
+                "loss": to_json(result.loss), "steps": result.updates, "stopped": result.stopped}
+        return "], " + json.dumps(rest, ensure_ascii=False)[1:] + "\n"
 
 
-def markdown(result: Descent) -> str:
-    fmt = result.numbers.format
-    header = _columns(result)
-    lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
-    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |"
-              for row in _cells(result, fmt)]
-    summary = ", ".join(f"{name} = {fmt(value)}" for name, value in result.params.items())
-    return ("\n".join(lines) + f"\n\nAfter {result.updates} steps ({result.stopped}): {summary}; "
-            f"loss = {fmt(result.loss)}.\n")
+class MarkdownSteps(StepWriter):
+    def header(self, numbers) -> str:
+        columns = _columns(self.names, "∂")
+        return "| " + " | ".join(columns) + " |\n|" + "---:|" * len(columns) + "\n"
+
+    def row(self, step: Step, numbers) -> str:
+        return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in _cells(step, self.names, numbers.format)) + " |\n"
+
+    def end(self, result: Descent) -> str:
+        fmt = result.numbers.format
+        summary = ", ".join(f"{name} = {fmt(value)}" for name, value in result.params.items())
+        return f"\nAfter {result.updates} steps ({result.stopped}): {summary}; loss = {fmt(result.loss)}.\n"
+
+
+class TableSteps(StepWriter):
+    """The terminal table, written at the end. With --trace it keeps the steps it will show: the
+    first and last max_rows/2 (every step with --max-rows 0, which asks for all of them)."""
+
+    def __init__(self, names: list[str], terminal: bool, show_trace: bool, max_rows: int) -> None:
+        super().__init__(names)
+        self.terminal, self.show_trace, self.max_rows = terminal, show_trace, max_rows
+        self.head: list[tuple[Step, object]] = []
+        self.tail: deque = deque(maxlen=max_rows - max_rows // 2 if max_rows else None)
+        self.count = 0
+
+    def row(self, step: Step, numbers) -> str:
+        if self.show_trace:
+            self.count += 1
+            keep = self.head if self.max_rows and len(self.head) < self.max_rows // 2 else self.tail
+            keep.append((step, numbers))
+        return ""
+
+    def end(self, result: Descent) -> str:
+        from rich.text import Text
+
+        console = text_console(self.terminal)
+        if self.show_trace:
+            console.print(Text("Steps", style="bold"))
+            console.print(self._steps())
+        fmt = result.numbers.format_reading
+        console.print(Text(f"Result · {result.numbers.description}", style="bold"))  # a Table title would wrap
+        console.print(_result_table(result, fmt))
+        steps = f"{result.updates} step" + ("" if result.updates == 1 else "s")
+        console.print(Text(f"loss {fmt(result.loss)} after {steps}: stopped because {result.stopped}"))
+        curve = loss_curve(result.curve.losses())
+        if curve and result.updates:
+            console.print(Text(f"loss (log scale, step 0 → {result.updates}): {curve}"))
+        return text_of(console)
+
+    def _steps(self):
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold")
+        columns = _columns(self.names, "∂")
+        for index, name in enumerate(columns):
+            table.add_column(name, justify="right", style="cyan" if index == 0 else None)
+        tail = list(self.tail)
+        elided = self.max_rows and self.count > self.max_rows
+        rows = self.head + (tail[-(self.max_rows // 2):] if elided else tail)
+        for number, (step, numbers) in enumerate(rows):
+            if elided and number == len(self.head):
+                table.add_row(Text("⋮"), *([Text("")] * (len(columns) - 1)))
+            table.add_row(*(Text(str(cell)) for cell in _cells(step, self.names, numbers.format_reading)))
+        return table
+
+
+def _result_table(result: Descent, fmt):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    final = Table(box=box.SIMPLE_HEAD, header_style="bold")
+    for header in ("parameter", "start", "final", "∂L/∂parameter at the end"):
+        final.add_column(header, justify="left" if header == "parameter" else "right")
+    for name, value in result.params.items():
+        final.add_row(Text(name, style="cyan"), Text(fmt(result.start[name])), Text(fmt(value)),
+                      Text(fmt(result.gradient[name])))
+    return final
+
+
+def writer(output_format: str, names: list[str], terminal: bool, show_trace: bool, max_rows: int) -> StepWriter:
+    """The step writer of an output format: table, csv, json or markdown."""
+    if output_format == "table":
+        return TableSteps(names, terminal, show_trace, max_rows)
+    return {"csv": CsvSteps, "json": JsonSteps, "markdown": MarkdownSteps}[output_format](names)
 
 
 def loss_curve(losses: list, width: int = 60) -> str:
     """The loss per step as one line of bars on a log scale (evenly sampled when there are many steps)."""
-    values = [_approximately(loss) for loss in losses]
-    if len(values) > width:
-        values = [values[round(i * (len(values) - 1) / (width - 1))] for i in range(width)]
-    logs = [math.log10(v) if v > 0 else None for v in values]
+    if len(losses) > width:
+        losses = [losses[round(i * (len(losses) - 1) / (width - 1))] for i in range(width)]
+    logs = [_log10(loss) for loss in losses]
     known = [v for v in logs if v is not None]
     if not known:
         return ""
@@ -76,43 +191,14 @@ def loss_curve(losses: list, width: int = 60) -> str:
     return "".join(_BARS[0] if v is None else _BARS[round((v - low) / span * (len(_BARS) - 1))] for v in logs)
 
 
-def _approximately(value) -> float:
-    if hasattr(value, "bounds"):  # an interval: its midpoint
+def _log10(value) -> float | None:
+    """log10 of a loss (an interval's midpoint), None for 0 and below; exact values beyond a
+    double's range too (an exact loss of 10^400 is possible)."""
+    if hasattr(value, "bounds"):
         low, high = value.bounds()
-        return float((low + high) / 2)
-    return float(value)
-
-
-def table(result: Descent, terminal: bool, show_trace: bool, max_rows: int) -> str:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    console = text_console(terminal)
-    fmt = result.numbers.format_reading
-    if show_trace:
-        steps = Table(box=box.SIMPLE_HEAD, header_style="bold")
-        for index, name in enumerate(_columns(result)):
-            steps.add_column(name, justify="right", style="cyan" if index == 0 else None)
-        rows = _cells(result, fmt)
-        half = max_rows // 2
-        if max_rows and len(rows) > max_rows:
-            rows = rows[:half] + [["⋮"] + [""] * (len(rows[0]) - 1)] + rows[-half:]
-        for row in rows:
-            steps.add_row(*(Text(str(cell)) for cell in row))
-        console.print(Text("Steps", style="bold"))
-        console.print(steps)
-    start = result.history[0].params
-    final = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for header in ("parameter", "start", "final", "dL/dparameter at the end"):
-        final.add_column(header, justify="left" if header == "parameter" else "right")
-    for name, value in result.params.items():
-        final.add_row(Text(name, style="cyan"), Text(fmt(start[name])), Text(fmt(value)), Text(fmt(result.gradient[name])))
-    console.print(Text(f"Result · {result.numbers.description}", style="bold"))  # a Table title would wrap
-    console.print(final)
-    steps = f"{result.updates} step" + ("" if result.updates == 1 else "s")
-    console.print(Text(f"loss {fmt(result.loss)} after {steps}: stopped because {result.stopped}"))
-    curve = loss_curve([step.loss for step in result.history])
-    if curve and len(result.history) > 1:
-        console.print(Text(f"loss (log scale, step 0 → {result.history[-1].step}): {curve}"))
-    return text_of(console)
+        value = (low + high) / 2
+    if value <= 0:
+        return None
+    if isinstance(value, float):
+        return math.log10(value)
+    return math.log10(value.numerator) - math.log10(value.denominator)  # a Fraction: math.log10 takes big ints

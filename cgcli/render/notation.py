@@ -45,8 +45,9 @@ _LONG_DECIMAL = re.compile(r"(-?)(\d*)\.?(\d*)(\??)((?:e[+-]?\d+)?)")
 
 def shorten_number(text: str, significant: int = SIGNIFICANT_SHOWN) -> str:
     """A decimal with more than `significant` significant digits rounded to that many, with an
-    ellipsis when digits remain (`0.410973285844…`, `1.35130360424…e+40`), and without one when
-    the rest were zeros or nines (`-0.08999999999999998` is shown as `-0.09`). Shorter numbers,
+    ellipsis when digits were dropped (`0.410973285844…`, `1.35130360424…e+40`, `0.73105857863…`),
+    and without one when the rest were zeros or a double's last-place noise (`-0.08999999999999998`
+    is shown as `-0.09`, `0.30000000000000004` as `0.3`). Shorter numbers,
     fractions and anything else are unchanged. The ends of an interval `[lo, hi]` are cut, not
     rounded, and keep the digits where they differ."""
     if text.startswith("[") and text.endswith("]") and ", " in text:
@@ -62,17 +63,33 @@ def shorten_number(text: str, significant: int = SIGNIFICANT_SHOWN) -> str:
         return _cut(text, significant)
     from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-    rounded = Context(prec=significant, rounding=ROUND_HALF_EVEN).plus(Decimal(f"{sign}{whole}.{fraction or 0}{exponent}"))
+    exact = Decimal(f"{sign}{whole}.{fraction or 0}{exponent}")
+    rounded = Context(prec=significant, rounding=ROUND_HALF_EVEN).plus(exact)
     _, all_digits, power = rounded.as_tuple()
-    digits = "".join(map(str, all_digits)).rstrip("0") or "0"
-    more = "…" if len(digits) == significant else ""
+    more = "…" if _digits_follow(exact, rounded, len((whole + fraction).lstrip("0"))) else ""
+    digits = "".join(map(str, all_digits))  # with an ellipsis all `significant` digits show, zeros too
+    digits = digits if more else digits.rstrip("0") or "0"
     if exponent:  # d.ddd…e±k, as the number system wrote it
         return f"{sign}{digits[0]}.{digits[1:] or '0'}{more}{doubt}e{power + len(all_digits) - 1:+d}"
     body = format(rounded.copy_abs(), "f")
-    if "." in body:
+    if "." in body and not more:
         body = body.rstrip("0")
         body = body + "0" if body.endswith(".") else body
     return f"{sign}{body}{more}{doubt}"
+
+
+_DOUBLE_NOISE = 1e-15  # relative: a few units in the last place of a double
+
+
+def _digits_follow(exact, rounded, count: int) -> bool:
+    """Whether rounding `exact` (a decimal of `count` significant digits) dropped digits worth an
+    ellipsis: not when only zeros went, nor when a double's shortest text (at most 17 digits)
+    lost only the noise of its last places (-0.08999999999999998 is -0.09)."""
+    if rounded == exact:
+        return False
+    if count > 17:
+        return True
+    return abs(exact - rounded) > abs(exact) * type(exact)(_DOUBLE_NOISE)
 
 
 def _long_decimal(text: str, significant: int) -> tuple[str, ...] | None:
