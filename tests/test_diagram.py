@@ -228,8 +228,8 @@ def test_intervals_in_labels():
 # --------------------------------------------------------------------------------------------
 
 def test_odd_names_and_negative_numbers_round_trip():
-    source = "θ*w_1 + hat_y - (-3) + x² + _z"
-    graph = Mermaid(diagram(source, "--at", "θ=-1/3,w_1=2,hat_y=3,x²=2,_z=-0.5", "--exact"))
+    source = "θ*w_1 + hat_y - (-3) + x₁ + _z"
+    graph = Mermaid(diagram(source, "--at", "θ=-1/3,w_1=2,hat_y=3,x₁=2,_z=-0.5", "--exact"))
     assert graph.label("θ = ") == "θ = -1/3\n∂f/∂θ = 2"
     assert graph.label("w_1 = ") == "w_1 = 2\n∂f/∂w_1 = -1/3"
     assert graph.label("hat_y = ") == "hat_y = 3\n∂f/∂hat_y = 1"
