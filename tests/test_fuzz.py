@@ -4,12 +4,13 @@
 Hypothesis generates grammar-aware expressions and programs (every function of the op table,
 with right and wrong numbers of arguments), mangled texts, tensors and hostile `--at` values,
 and option sets with bad values, for every command, run in-process. CI runs a fixed
-derandomised sample (CGRAD_FUZZ_EXAMPLES, default 60 per property); `bench/fuzz.py` runs a long
+derandomised sample (CGRAD_FUZZ_EXAMPLES, default 100 per property); `bench/fuzz.py` runs a long
 random one.
 """
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import pytest
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from cgcli.ops import FUNCTIONS
 from conftest import run_cgrad_inprocess
 
-EXAMPLES = int(os.environ.get("CGRAD_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("CGRAD_FUZZ_EXAMPLES", "100"))
 RANDOM = bool(os.environ.get("CGRAD_FUZZ_RANDOM"))
 SECONDS_PER_INPUT = 20.0  # far above any refusal; a hang or a runaway computation fails it
 FUZZ = settings(max_examples=EXAMPLES, derandomize=not RANDOM, deadline=None, database=None,
@@ -62,8 +63,9 @@ EXPRESSIONS = st.recursive(LEAVES, _extend, max_leaves=12)
 
 @st.composite
 def programs(draw) -> str:
-    statements = [f"{draw(st.sampled_from(['u', 'v', 'x', 'pi']))} = {draw(EXPRESSIONS)}"
-                  for _ in range(draw(st.integers(0, 3)))]
+    count = draw(st.integers(0, 3))
+    targets = draw(st.sampled_from([["u", "v", "w"], ["u", "v", "w"], ["u", "u", "v"], ["pi", "x", "u"]]))
+    statements = [f"{target} = {draw(EXPRESSIONS)}" for target in targets[:count]]
     statements.append(draw(EXPRESSIONS))
     return draw(st.sampled_from(["; ", "\n", ";"])).join(statements)
 
@@ -94,19 +96,32 @@ TENSORS = st.sampled_from(["[1, 2]", "[[1, 2], [3, 4]]", "[[1, 2, 3]]", "[]", "[
 
 
 @st.composite
-def at_options(draw) -> list[str]:
-    bindings = [f"{name}={draw(st.one_of(SCALARS, TENSORS))}"
-                for name in draw(st.lists(st.sampled_from(NAMES + ["u", "pi", "2x", ""]), max_size=5))]
+def at_options(draw, program: str) -> list[str]:
+    """Mostly a good value for every variable the program uses; sometimes a hostile one, a tensor,
+    a name too many or one too few."""
+    used = [name for name in NAMES if re.search(rf"(?<!\w){name}(?!\w)", program)]
+    bindings = []
+    for name in used:
+        if draw(st.integers(0, 9)) == 0:
+            continue  # no value for it
+        hostile = draw(st.integers(0, 5)) == 0
+        value = draw(st.one_of(SCALARS, TENSORS) if hostile else st.sampled_from(GOOD_VALUES))
+        bindings.append(f"{name}={value}")
+    if draw(st.integers(0, 9)) == 0:
+        bindings.append(f"{draw(st.sampled_from(NAMES + ['u', 'pi', '2x', '']))}={draw(SCALARS)}")
     return ["--at", ",".join(bindings)] if bindings else []
 
 
-MODES = st.sampled_from([[], [], ["--exact"], ["--digits", "20"], ["--interval"], ["--digits", "0"],
-                         ["--digits", "x"], ["--exact", "--interval"], ["--max-digits", "5"], ["--relu0", "0.5"],
-                         ["--relu0", "2"], ["--digits", "3000"]])
+GOOD_VALUES = ["1", "2", "-1.5", "1/3", "0.5", "3", "-2", "0.25", "0", "[1, 2]", "[[1, 2], [3, 4]]"]
+GOOD_MODES = [[], ["--exact"], ["--digits", "20"], ["--interval"], ["--relu0", "0.5"], ["--digits", "300"]]
+BAD_MODES = [["--digits", "0"], ["--digits", "x"], ["--exact", "--interval"], ["--max-digits", "5"], ["--relu0", "2"]]
+MODES = st.one_of(st.sampled_from(GOOD_MODES), st.sampled_from(GOOD_MODES), st.sampled_from(GOOD_MODES),
+                  st.sampled_from(BAD_MODES))
 EVAL_OPTIONS = st.lists(st.sampled_from([["--format", "json"], ["--format", "markdown"], ["--format", "latex"],
-                                         ["--format", "yaml"], ["--no-trace"], ["--max-rows", "3"],
-                                         ["--max-rows", "-1"], ["--wrt", "x"], ["--wrt", "q"], ["--output", "u"],
-                                         ["--output", "nope"], ["--blank", "grads"], ["--answers"]]),
+                                         ["--format", "json"], ["--format", "markdown"], ["--format", "latex"],
+                                         ["--no-trace"], ["--max-rows", "3"], ["--wrt", "x"], ["--output", "u"],
+                                         ["--blank", "grads"], ["--blank", "all"], ["--answers"], ["--format", "yaml"],
+                                         ["--max-rows", "-1"], ["--wrt", "q"], ["--output", "nope"]]),
                         max_size=3).map(lambda groups: [word for group in groups for word in group])
 
 
@@ -125,40 +140,42 @@ def _check(args: list[str], input: str | None = None) -> None:
 
 
 @FUZZ
-@given(program=st.one_of(programs(), mangled()), at=at_options(), mode=MODES, options=EVAL_OPTIONS)
-def test_eval_never_fails_internally(program, at, mode, options):
-    _check(["eval", program, *at, *mode, *options])
+@given(data=st.data(), program=st.one_of(programs(), programs(), mangled()), mode=MODES, options=EVAL_OPTIONS)
+def test_eval_never_fails_internally(data, program, mode, options):
+    _check(["eval", program, *data.draw(at_options(program)), *mode, *options])
 
 
 @FUZZ
-@given(program=programs(), at=at_options(), mode=MODES)
-def test_eval_from_stdin_never_fails_internally(program, at, mode):
-    _check(["eval", "-", *at, *mode, "--format", "json"], input=program)
+@given(data=st.data(), program=programs(), mode=MODES)
+def test_eval_from_stdin_never_fails_internally(data, program, mode):
+    _check(["eval", "-", *data.draw(at_options(program)), *mode, "--format", "json"], input=program)
 
 
 @FUZZ
-@given(program=st.one_of(programs(), mangled()), at=at_options(), mode=MODES,
+@given(data=st.data(), program=st.one_of(programs(), mangled()), mode=MODES,
        options=st.sampled_from([[], ["--format", "dot"], ["--highlight", "x"], ["--highlight", "zz"],
                                 ["--collapse", "2"], ["--format", "mermaid"], ["--products"], ["--direction", "tb"]]))
-def test_diagram_never_fails_internally(program, at, mode, options):
-    _check(["diagram", program, *at, *mode, *options])
+def test_diagram_never_fails_internally(data, program, mode, options):
+    _check(["diagram", program, *data.draw(at_options(program)), *mode, *options])
 
 
 @FUZZ
-@given(program=programs(), at=at_options(), mode=MODES, wrt=st.sampled_from(["x", "y", "u", "q", "x,y", ""]))
-def test_paths_never_fails_internally(program, at, mode, wrt):
-    _check(["paths", program, *at, *mode, "--wrt", wrt])
+@given(data=st.data(), program=programs(), mode=MODES, wrt=st.sampled_from(["x", "y", "u", "v", "x,y", "q", ""]))
+def test_paths_never_fails_internally(data, program, mode, wrt):
+    _check(["paths", program, *data.draw(at_options(program)), *mode, "--wrt", wrt])
 
 
 DESCEND_OPTIONS = st.lists(st.tuples(
     st.sampled_from(["--lr", "--steps", "--tol", "--grad-tol", "--momentum", "--beta1", "--beta2", "--eps", "--optimizer", "--batch-size", "--reduce"]),
-    st.sampled_from(["0.1", "0", "-1", "1/0", "1e400", "inf", "nan", "abc", "3", "0.9", "1", "adam", "gd"])),
+    st.sampled_from(["0.1", "0.1", "0.01", "0.5", "0", "-1", "1/0", "1e400", "inf", "nan", "abc", "3", "0.9", "1",
+                     "adam", "gd", "momentum", "mean", "sum"])),
     max_size=3).map(lambda pairs: [word for pair in pairs for word in pair])
 
 
 @FUZZ
 @given(loss=st.sampled_from(["(x-3)^2", "x^2 + y^2", "relu(x) + (y-1)^2", "log(x)", "x/y", "exp(x)", "x"]),
-       params=st.sampled_from(["x=0", "x=1,y=2", "x=1/0", "x=[1,2]", "q=1", "x=1e400"]),
+       params=st.sampled_from(["x=0", "x=1,y=2", "x=1,y=2", "x=1/3,y=-1", "x=0.5", "x=1/0", "x=[1,2]", "q=1",
+                               "x=1e400"]),
        mode=st.sampled_from([[], ["--exact"], ["--digits", "15"], ["--interval"]]), options=DESCEND_OPTIONS)
 def test_descend_never_fails_internally(loss, params, mode, options):
     _check(["descend", loss, "--params", params, "--steps", "20", *mode, *options])
