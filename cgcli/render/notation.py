@@ -8,10 +8,14 @@ from ..ops import OPS
 from ..trace import ForwardRow, Term
 
 
+def needs_parentheses(operand: str, function_call: bool) -> bool:
+    """Whether an operand written into an op's notation needs parentheses: a negative one after an
+    operator does (`a - (-3)`), one inside a function call does not (`max(-3, a)`)."""
+    return not function_call and operand.startswith("-")
+
+
 def _fill(template: str, operands: tuple[str, ...], function_call: bool, ans: str = "", g: str = "G") -> str:
-    # a negative literal needs parentheses after an operator: "a - (-3)", but not in "max(-3, a)"
-    if not function_call and any(operand[0] == "-" for operand in operands):
-        operands = tuple(f"({operand})" if operand[0] == "-" else operand for operand in operands)
+    operands = tuple(f"({operand})" if needs_parentheses(operand, function_call) else operand for operand in operands)
     return template.format(*operands, ans=ans, g=g)
 
 
@@ -31,10 +35,6 @@ def local_rule(term: Term, upstream: str = "G") -> str:
     op = OPS[term.consumer_op]
     return _fill(op.partial_notations[term.operand_index], term.consumer_operands, op.callable, term.consumer,
                  upstream)
-
-
-def partial(top: str, bottom: str) -> str:
-    return f"∂{top}/∂{bottom}"
 
 
 # ---- numbers shown inside pictures and equations (added for the diagram and notes formats) ----
