@@ -12,7 +12,7 @@ from typing import NamedTuple
 from ..errors import excerpt
 from ..graph import CONSTANT, VARIABLE
 from ..trace import BackwardRow, ForwardRow, Term, Trace
-from .notation import definition, local_rule, shape_of, shown
+from .notation import definition, local_rule, rule_names, shape_of, shown
 
 BLANK_TEXT = "____"  # a number the student fills in
 BLANK_CHOICES = ("grads", "all")  # --blank: the backward pass's numbers; those and the computed values
@@ -251,6 +251,7 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
     numbers, top = trace.numbers, trace.output
     blank_values = blank == "all"
     values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row)) for row in trace.forward}
+    nodes = set(values)
     variables = {row.name: values[row.name] for row in trace.forward if row.op == VARIABLE}
     at = ", ".join(f"{name} = {value.text}" for name, value in variables.items())
 
@@ -261,7 +262,7 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
 
     def backward_line(row: BackwardRow) -> BackwardLine:
         adjoint = NumberText(numbers, row.adjoint, blank is not None and row.name != top)
-        return BackwardLine(row.name, adjoint, [term_line(trace, row.name, term, blank is not None)
+        return BackwardLine(row.name, adjoint, [term_line(trace, nodes, row.name, term, blank is not None)
                                                 for term in row.terms])
 
     gradient = [GradientLine(name, variables.get(name), NumberText(numbers, value, blank is not None))
@@ -275,8 +276,9 @@ def _computed(row: ForwardRow) -> bool:
     return row.op not in (VARIABLE, CONSTANT)
 
 
-def term_line(trace: Trace, node: str, term: Term, blank: bool = False) -> TermLine:
-    """The line of `term`, the use of `node` by term.consumer, in the trace's numbers."""
+def term_line(trace: Trace, nodes: set[str], node: str, term: Term, blank: bool = False) -> TermLine:
+    """The line of `term`, the use of `node` by term.consumer, in the trace's numbers; `nodes` are
+    the names of the trace's nodes (an operand not among them is a literal)."""
     numbers, top = trace.numbers, trace.output
     upstream_partial, local_partial = Partial(top, term.consumer), Partial(term.consumer, node)
     upstream = NumberText(numbers, term.upstream, blank)
@@ -284,8 +286,7 @@ def term_line(trace: Trace, node: str, term: Term, blank: bool = False) -> TermL
     if term.local is None:  # a tensor op: its vector-Jacobian product, as seed 003 writes it
         return TermLine(term, upstream_partial, local_partial, None, local_rule(term, str(upstream_partial)), None,
                         upstream, contribution)
-    rule = local_rule(term)
-    constant = not any(character.isalpha() for character in rule)  # `3`: the rule is its value
-    return TermLine(term, upstream_partial, local_partial, None if constant else rule, None,
+    # written in literals alone (`3`, `1`, `pi`, `1e1`), the rule is its value: shown as that value, or blanked
+    constant = not any(name in nodes for name in rule_names(term))
+    return TermLine(term, upstream_partial, local_partial, None if constant else local_rule(term), None,
                     NumberText(numbers, term.local, blank), upstream, contribution)
-

@@ -8,7 +8,7 @@ import unicodedata
 from ..graph import CONSTANT, VARIABLE
 from ..ops import OPS
 from .derivation import BLANK_TEXT, BackwardLine, Derivation, ForwardLine, NumberText, TermLine, laid_out
-from .notation import needs_parentheses
+from .notation import PLACEHOLDER, needs_parentheses
 
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
          "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon",
@@ -21,7 +21,6 @@ SYMBOLS = {"·": r" \cdot ", "×": r" \times ", "≥": r" \geq ", "≤": r" \leq
 BLANK = r"\underline{\qquad}"
 _TRAILING_DIGITS = re.compile(r"(.*?[^\W\d_])([0-9]+)")
 _SCIENTIFIC = re.compile(r"(-?[\d.]+(?:…)?)e([+-]?)0*(\d+)")
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _WORDS = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*(?![A-Za-z}])")
 
 
@@ -169,7 +168,7 @@ def notation(template: str, operands: list[str], function_call: bool, ans: str =
         slots.append(filled)
         return chr(0xE000 + len(slots) - 1)
 
-    text = _PLACEHOLDER.sub(slot, template)
+    text = PLACEHOLDER.sub(slot, template)
     text = _calls(text)
     text = re.sub(r"\s*\^\s*([\ue000-\ue0ff]|\d+)", r"^{\1}", text)
     out = []

@@ -29,6 +29,17 @@ def definition(row: ForwardRow) -> str:
     return _fill(op.notation, row.operands, op.callable)
 
 
+PLACEHOLDER = re.compile(r"\{(\w+)\}")  # {0}, {1}: operands; {ans}: the consumer itself; {g}: the upstream
+
+
+def rule_names(term: Term) -> list[str]:
+    """What the local derivative of `term` is written in: its consumer's operands (names or literal
+    texts) and, for {ans}, the consumer's name. `3` for ∂(3·v)/∂v is written in the literal 3 alone."""
+    template = OPS[term.consumer_op].partial_notations[term.operand_index]
+    return [term.consumer if key == "ans" else term.consumer_operands[int(key)]
+            for key in PLACEHOLDER.findall(template) if key != "g"]
+
+
 def local_rule(term: Term, upstream: str = "G") -> str:
     """The local derivative ∂consumer/∂node written out: `c` for ∂(b·c)/∂b. For a tensor op, the
     vector-Jacobian product with `upstream` (∂out/∂consumer): `G @ Wᵀ` for ∂(X @ W)/∂X."""

@@ -67,9 +67,10 @@ def path_listing(trace: Trace, report: Paths, blank: bool = False) -> PathListin
     def number(value) -> NumberText | None:
         return None if value is None else NumberText(numbers, value, blanked)
 
+    nodes = {row.name for row in trace.forward}
     lines = []
     for index, path in enumerate(report.paths, 1):
-        steps = [(Partial(a, b), term_line(trace, b, term, blank))
+        steps = [(Partial(a, b), term_line(trace, nodes, b, term, blank))
                  for a, b, term in zip(path.nodes, path.nodes[1:], path.terms)]
         chain = [str(partial) for partial, _ in steps] or [str(Partial(report.output, report.output))]
         locals_ = [line.local_factor for _, line in steps] or ["1"]
