@@ -62,7 +62,8 @@ class NumberText:
         shape = getattr(self.value, "shape", None) if not self.blank else None
         if not shape or len(shape) > 2 or "tensor" in self.text:
             return None
-        rows = [list(self.value)] if len(shape) == 1 else [list(row) for row in self.value]
+        elements = self.value.tolist()  # Python numbers: a NumPy scalar's repr is np.float64(0.1)
+        rows = [elements] if len(shape) == 1 else elements
         return [[shown(self._numbers, element) for element in row] for row in rows]
 
 
