@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 from ..errors import excerpt
@@ -23,20 +22,27 @@ class NumberText:
     system's), `reading` (a fraction with its decimal), `short` (pictures and equations), `grid`
     (a small vector or matrix, element by element). A worksheet's blank is BLANK_TEXT in all."""
 
+    __slots__ = ("_numbers", "value", "blank", "_texts")
+
     def __init__(self, numbers, value, blank: bool = False) -> None:
-        self._numbers, self.value, self.blank = numbers, value, blank
+        self._numbers, self.value, self.blank, self._texts = numbers, value, blank, {}
 
-    @cached_property
+    def _made(self, kind: str, make: Callable[[], object]):
+        if kind not in self._texts:
+            self._texts[kind] = BLANK_TEXT if self.blank else make()
+        return self._texts[kind]
+
+    @property
     def text(self) -> str:
-        return BLANK_TEXT if self.blank else self._numbers.format(self.value)
+        return self._made("text", lambda: self._numbers.format(self.value))
 
-    @cached_property
+    @property
     def reading(self) -> str:
-        return BLANK_TEXT if self.blank else self._numbers.format_reading(self.value)
+        return self._made("reading", lambda: self._numbers.format_reading(self.value))
 
-    @cached_property
+    @property
     def short(self) -> str:
-        return BLANK_TEXT if self.blank else shown(self._numbers, self.value)
+        return self._made("short", lambda: shown(self._numbers, self.value))
 
     @property
     def negative(self) -> bool:
@@ -55,7 +61,7 @@ class NumberText:
     def tensor(self) -> bool:
         return not self.blank and bool(getattr(self.value, "shape", None))
 
-    @cached_property
+    @property
     def grid(self) -> list[list[str]] | None:
         """A vector's or matrix's elements (short texts) by row, when the number system prints it
         whole; None for scalars, blanks and the tensors it summarises."""
@@ -129,7 +135,7 @@ class _Lines(Sequence):
 
 # ---- the rows ----
 
-@dataclass
+@dataclass(slots=True)
 class ForwardLine:
     name: str
     op: str
@@ -145,7 +151,7 @@ class ForwardLine:
         return self.shape or "scalar"
 
 
-@dataclass
+@dataclass(slots=True)
 class TermLine:
     """One use of a node by a consumer: ∂top/∂consumer · ∂consumer/∂node, upstream × local."""
 
@@ -183,7 +189,7 @@ class TermLine:
         return self.contribution.text if self.vjp is not None else f"{self.upstream.text} × {self.local.factor}"
 
 
-@dataclass
+@dataclass(slots=True)
 class BackwardLine:
     name: str
     adjoint: NumberText  # ∂top/∂node
@@ -206,14 +212,14 @@ def _summed(lines: list[str]) -> list[str]:
     return [line if i == 0 else f"+ {line}" for i, line in enumerate(lines)]
 
 
-@dataclass
+@dataclass(slots=True)
 class GradientLine:
     name: str
     value: NumberText | None  # the variable's value (None for an intermediate node, or without a trace)
     gradient: NumberText
 
 
-@dataclass
+@dataclass(slots=True)
 class Derivation:
     source: str
     output: str
@@ -239,9 +245,6 @@ class Derivation:
     def gradient_shown(self) -> list:
         return elide(self.gradient, self.max_rows)
 
-    def backward_by_name(self) -> dict[str, BackwardLine]:
-        return {line.name: line for line in self.backward}
-
 
 def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivation:
     """The derivation of `trace`; with `blank` a worksheet: `grads` blanks every number of the
@@ -250,7 +253,7 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
     if blank not in (None, *BLANK_CHOICES):
         raise ValueError(blank)
     numbers, top = trace.numbers, trace.output
-    blank_values = blank == "all"
+    blank_grads, blank_values = blank is not None, blank == "all"
     values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row)) for row in trace.forward}
     nodes = set(values)
     variables = {row.name: values[row.name] for row in trace.forward if row.op == VARIABLE}
@@ -262,11 +265,11 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
                            shape_of(row.value), values[row.name], tuple(values.get(text) for text in row.operands))
 
     def backward_line(row: BackwardRow) -> BackwardLine:
-        adjoint = NumberText(numbers, row.adjoint, blank is not None and row.name != top)
-        return BackwardLine(row.name, adjoint, [term_line(trace, nodes, row.name, term, blank is not None)
+        adjoint = NumberText(numbers, row.adjoint, blank_grads and row.name != top)
+        return BackwardLine(row.name, adjoint, [term_line(trace, nodes, row.name, term, blank_grads)
                                                 for term in row.terms])
 
-    gradient = [GradientLine(name, variables.get(name), NumberText(numbers, value, blank is not None))
+    gradient = [GradientLine(name, variables.get(name), NumberText(numbers, value, blank_grads))
                 for name, value in trace.gradient.items()]
     return Derivation(trace.source, top, NumberText(numbers, trace.value, blank_values), numbers.description,
                       list(trace.conventions), at, any(shape_of(row.value) for row in trace.forward),
