@@ -13,17 +13,17 @@ from .derivation import NumberText, Partial, TermLine, term_line
 LONG_PATH = 12  # a path with more steps than this shows its ends only
 
 
-@dataclass
+@dataclass(slots=True)
 class PathLine:
     number: int
     route: str  # o → a2 →(2) t: which operand where a node uses the next one more than once
     chain: str  # ∂o/∂a2 · ∂a2/∂t
     locals: str  # 1 × (-2)
     product: NumberText | None  # None when a tensor op on the way has no scalar local derivative
-    steps: list[tuple[Partial, TermLine]]  # every step whole, for the equation
+    steps: list[TermLine]  # every step whole (∂nodes[i]/∂nodes[i+1] and its local), for the equation
 
 
-@dataclass
+@dataclass(slots=True)
 class PathListing:
     output: str
     target: str
@@ -70,10 +70,9 @@ def path_listing(trace: Trace, report: Paths, blank: bool = False) -> PathListin
     nodes = {row.name for row in trace.forward}
     lines = []
     for index, path in enumerate(report.paths, 1):
-        steps = [(Partial(a, b), term_line(trace, nodes, b, term, blank))
-                 for a, b, term in zip(path.nodes, path.nodes[1:], path.terms)]
-        chain = [str(partial) for partial, _ in steps] or [str(Partial(report.output, report.output))]
-        locals_ = [line.local_factor for _, line in steps] or ["1"]
+        steps = [term_line(trace, nodes, node, term, blank) for node, term in zip(path.nodes[1:], path.terms)]
+        chain = [str(step.local_partial) for step in steps] or [str(Partial(report.output, report.output))]
+        locals_ = [step.local_factor for step in steps] or ["1"]
         lines.append(PathLine(index, _route(path), _ends(chain, " · "), _ends(locals_, " × "), number(path.product),
                               steps))
     return PathListing(report.output, report.target, numbers.description, lines, report.total,

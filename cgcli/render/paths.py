@@ -70,11 +70,11 @@ def render_markdown(listings: list[PathListing], title: str | None = None) -> st
 def _equation(listing: PathListing) -> str:
     """∂o/∂w1 = ∂o/∂a1·∂a1/∂t·∂t/∂w1 + … = 1·1·2 + … = 2.39 (seed 004), the unlisted paths as one term."""
     def chain(line) -> str:
-        return "".join(latex_partial(*partial) for partial, _ in line.steps) or "1"
+        return "".join(latex_partial(*step.local_partial) for step in line.steps) or "1"
 
     def product(line) -> str:
-        return " \\cdot ".join(latex_factor(latex_number(term.local.short), term.local.negative)
-                               for _, term in line.steps) or "1"
+        return " \\cdot ".join(latex_factor(latex_number(step.local.short), step.local.negative)
+                               for step in line.steps) or "1"
 
     symbols = " + ".join(chain(line) for line in listing.lines)
     values = " + ".join(product(line) for line in listing.lines)
