@@ -2,6 +2,8 @@
 the forward and backward tables, and the chain rule at every node as a LaTeX equation."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..errors import excerpt
 from . import figure as figures
 from . import latex
@@ -32,11 +34,11 @@ def code(text: str) -> str:
     return f"{fence}{padded.replace('|', chr(92) + '|')}{fence}"
 
 
-def _table(headers: list[str], right: set[int], rows: list) -> list[str]:
-    """A table of `rows` (lists of cells, or the Elided marker standing for the rows left out)."""
+def _table(headers: list[str], right: set[int], rows: list, cells: Callable[[object], list[str]]) -> list[str]:
+    """A table of `rows`, each as `cells` writes it; the Elided marker as a ⋮ row saying how many are left out."""
     out = ["| " + " | ".join(headers) + " |",
            "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
-    rows = laid_out(rows, lambda cells: cells, lambda elided: ["⋮", elided.text] + [""] * (len(headers) - 2))
+    rows = laid_out(rows, cells, lambda elided: ["⋮", elided.text] + [""] * (len(headers) - 2))
     return out + ["| " + " | ".join(row) + " |" for row in rows]
 
 
@@ -53,39 +55,49 @@ def worksheet_heading(title: str | None) -> list[str]:
 def render(derivation: Derivation, with_trace: bool = True, title: str | None = None, graph: bool = True) -> str:
     """The worked solution: the program, the point, the Mermaid graph, the passes' tables, the
     chain rule at each node as LaTeX and the gradient."""
-    top = derivation.output
-    out = worksheet_heading(title)
-    source = derivation.source.strip()
-    if "\n" not in source and len(source) <= 100:
-        out.append(f"## {code(source)}")
-    else:
-        out += ["## Program", "", "```text", excerpt(source, 0, len(source), 4000).replace("```", "ʼʼʼ"), "```"]
-    out += ["", f"At {cell(derivation.at)}: **{cell(top)} = {cell(derivation.value.reading)}**. "
-                f"Numbers: {cell(derivation.description)}."]
-    if derivation.conventions:
-        out += ["", "Conventions: " + "; ".join(cell(note) for note in derivation.conventions) + "."]
+    out = worksheet_heading(title) + _program(derivation)
     if with_trace:
         if graph:
             out += ["", *_mermaid(derivation)]
-        out += ["", "### Forward pass (inputs to output)", ""]
-        shaped = derivation.shaped
-        out += _table(["node", "definition", "source"] + ["shape"] * shaped + ["value"], {3 + shaped}, laid_out(
-            derivation.forward_shown, lambda line: [cell(line.name), cell(line.definition),
-                                                    code(line.source) if line.source else ""]
-            + [line.shape_text] * shaped + [cell(line.value.reading)], lambda elided: elided))
-        out += ["", f"### Backward pass (output to inputs): {cell(str(Partial(top, 'node')))}", ""]
-        out += _table(["node", "chain rule", "local derivative", "upstream × local", cell(str(Partial(top, "node")))],
-                      {4}, laid_out(derivation.backward_shown, _backward_cells, lambda elided: elided))
-        out += ["", "### The chain rule at each node", ""]
-        for line in laid_out(derivation.backward_shown, lambda line: latex.chain_equation(top, line).replace(
-                "&=", "=", 1), lambda elided: "\\vdots"):
-            out += [f"$${line}$$", ""]
-        out.pop()
+        out += _passes(derivation)
+    top = derivation.output
     out += ["", "### Gradient", ""]
-    out += _table(["variable", "value", cell(str(Partial(top, "variable")))], {1, 2}, laid_out(
-        derivation.gradient_shown, lambda line: [cell(line.name), cell(line.value.reading) if line.value else "",
-                                                 cell(line.gradient.reading)], lambda elided: elided))
+    out += _table(["variable", "value", cell(str(Partial(top, "variable")))], {1, 2}, derivation.gradient_shown,
+                  lambda line: [cell(line.name), cell(line.value.reading) if line.value else "",
+                                cell(line.gradient.reading)])
     return "\n".join(out) + "\n"
+
+
+def _program(derivation: Derivation) -> list[str]:
+    """The program as a heading (or a block, when long), the point, the value and the conventions."""
+    source = derivation.source.strip()
+    if "\n" not in source and len(source) <= 100:
+        out = [f"## {code(source)}"]
+    else:
+        out = ["## Program", "", "```text", excerpt(source, 0, len(source), 4000).replace("```", "ʼʼʼ"), "```"]
+    out += ["", f"At {cell(derivation.at)}: **{cell(derivation.output)} = {cell(derivation.value.reading)}**. "
+                f"Numbers: {cell(derivation.description)}."]
+    if derivation.conventions:
+        out += ["", "Conventions: " + "; ".join(cell(note) for note in derivation.conventions) + "."]
+    return out
+
+
+def _passes(derivation: Derivation) -> list[str]:
+    """The forward and backward tables, then the chain rule at each node as a LaTeX equation."""
+    top, shaped = derivation.output, derivation.shaped
+    out = ["", "### Forward pass (inputs to output)", ""]
+    out += _table(["node", "definition", "source"] + ["shape"] * shaped + ["value"], {3 + shaped},
+                  derivation.forward_shown, lambda line: [cell(line.name), cell(line.definition),
+                                                          code(line.source) if line.source else ""]
+                  + [line.shape_text] * shaped + [cell(line.value.reading)])
+    out += ["", f"### Backward pass (output to inputs): {cell(str(Partial(top, 'node')))}", ""]
+    out += _table(["node", "chain rule", "local derivative", "upstream × local", cell(str(Partial(top, "node")))],
+                  {4}, derivation.backward_shown, _backward_cells)
+    out += ["", "### The chain rule at each node"]
+    for equation in laid_out(derivation.backward_shown, lambda line: latex.chain_equation(top, line).replace(
+            "&=", "=", 1), lambda elided: "\\vdots"):
+        out += ["", f"$${equation}$$"]
+    return out
 
 
 def _backward_cells(line: BackwardLine) -> list[str]:
