@@ -175,7 +175,7 @@ def test_help_examples_run():
     code, out, _ = run_cgrad_process("paths", "--help")
     assert code == 0 and "--max-paths" in out
     examples = [line.strip() for line in out.splitlines() if line.strip().startswith("cgrad paths ")]
-    assert len(examples) == 3
+    assert len(examples) == 4
     for example in examples:
         code, _, err = run_cgrad_process(*shlex.split(example)[1:])
         assert code == 0, (example, err)

@@ -18,7 +18,7 @@ CASES = {  # name → (cgrad diagram arguments, nodes, edges), counted by hand
     "seed001": (["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3", "--highlight", "b", "--products"], 7, 6),
     "seed004": (["t1 = w1*x1; a1 = relu(t1); t2 = w1*x1; a2 = sigmoid(t2); o = a1 + a2", "--at", "w1=0.5,x1=2",
                  "--direction", "TB"], 7, 8),
-    "odd_names": (['θ*w_1 + hat_y - (-3) + x² + _z', "--at", "θ=-1/3,w_1=2,hat_y=3,x²=2,_z=-0.5", "--exact"], 11, 10),
+    "odd_names": (['θ*w_1 + hat_y - (-3) + x₁ + _z', "--at", "θ=-1/3,w_1=2,hat_y=3,x₁=2,_z=-0.5", "--exact"], 11, 10),
     "layers_200": (["; ".join(["h0 = x"] + [f"h{i} = tanh(w{i}*h{i - 1})" for i in range(1, 67)])], 200, 199),
     "worksheet": (["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3", "--blank", "all"], 7, 6),
 }

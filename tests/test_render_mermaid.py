@@ -42,7 +42,7 @@ CASES = {
     # drawn: h66, t66, w66, h65, t65 (at most 3 edges below h66) and one summary of the other 195
     "layers_collapsed": ([LAYERS_200, "--collapse", "3", "--highlight", "x"], 6, 5,
                          ["… 195 more nodesinputs: x, w1, w2, w3, … (+62)"]),
-    "odd_names_exact": (["θ*w_1 + hat_y - (-3) + x² + _z", "--at", "θ=-1/3,w_1=2,hat_y=3,x²=2,_z=-0.5", "--exact"],
+    "odd_names_exact": (["θ*w_1 + hat_y - (-3) + x₁ + _z", "--at", "θ=-1/3,w_1=2,hat_y=3,x₁=2,_z=-0.5", "--exact"],
                         11, 10, ["θ = -1/3∂f/∂θ = 2", "w_1 = 2∂f/∂w_1 = -1/3", "-3", "t3 = t2 - (-3) = 16/3∂f/∂t3 = 1",
                                  "_z = -1/2∂f/∂_z = 1"]),
     "fractions": (["x/3 + y^2/7", "--at", "x=1,y=2", "--exact", "--products"], 9, 8, ["f = t1 + t3 = 19/21∂f/∂f = 1"]),

@@ -62,15 +62,13 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     highlight = highlight and unicodedata.normalize("NFC", highlight.strip())
     title = worksheet_title(blank, answers)
     if at:
-        trace = evaluate(graph, at, program, numbers)
-        if blank and not answers:
-            from ..render.worksheet import worksheet
+        from ..render.derivation import derive
 
-            trace = worksheet(trace, blank)
-        rows, output = trace.forward, trace.output
+        derivation = derive(evaluate(graph, at, program, numbers), None if answers else blank)
+        rows, output = derivation.forward, derivation.output
     else:
-        trace, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
-    figure = figures.build(rows, output, trace, products=products, highlight=highlight, collapse=collapse,
+        derivation, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
+    figure = figures.build(rows, output, derivation, products=products, highlight=highlight, collapse=collapse,
                            direction=direction.upper(), title=title)
     if output_format == "mermaid":
         from ..render.mermaid import render, too_large

@@ -8,7 +8,7 @@ import click
 from .. import output
 from ..errors import InputError
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
-from .shared import emit, evaluate, names_option, out_option
+from .shared import emit, evaluate, names_option, out_option, titled, worksheet_options, worksheet_title
 
 
 @click.command("paths", cls=ExpressionCommand)
@@ -23,7 +23,9 @@ from .shared import emit, evaluate, names_option, out_option
               show_default=True, help="table, json, or markdown with the sum over paths as a LaTeX equation.")
 @out_option
 @number_options
-def paths_command(expression, program_file, at, wrt, output_name, max_paths, output_format, out_file, numbers):
+@worksheet_options
+def paths_command(expression, program_file, at, wrt, output_name, max_paths, output_format, out_file, numbers,
+                  blank, answers):
     """Every path from the output down to each --wrt name, the product of the local derivatives along
     it, and their sum, which is the partial derivative (the multivariable chain rule).
 
@@ -32,10 +34,13 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
       cgrad paths "t = w1*x1; a1 = relu(t); a2 = sigmoid(t); o = a1 + a2" --at w1=0.5,x1=2 --wrt w1
       cgrad paths "a = x; b = a + a; c = b + b" --at x=1 --wrt x
       cgrad paths "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --wrt b,u --format markdown
+      cgrad paths "a = x; b = a + a; c = b + b" --at x=1 --wrt x --blank grads
     """
-    from ..paths import paths
+    from ..chain_paths import paths
     from ..syntax import parse
 
+    if (blank or answers) and output_format == "json":
+        raise InputError("--blank and --answers make worksheets: use them with --format table or markdown")
     program = parse(read_program(expression, program_file))
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     known = [name for name in (graph.names[i] for i in graph.order) if name is not None]
@@ -48,13 +53,18 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
     if output_format == "json":
         from ..render.paths import render_json
 
-        text = render_json(reports, trace.numbers)
-    elif output_format == "markdown":
+        emit(render_json(reports, trace.numbers), out_file)
+        return
+    from ..render.path_listing import path_listing
+
+    title = worksheet_title(blank, answers)
+    listings = [path_listing(trace, report, blank is not None and not answers) for report in reports]
+    if output_format == "markdown":
         from ..render.paths import render_markdown
 
-        text = render_markdown(reports, trace.numbers)
+        text = render_markdown(listings, title)
     else:
         from ..render.paths import render_text
 
-        text = render_text(reports, trace.numbers, out_file in (None, "-") and output.is_terminal())
+        text = titled(render_text(listings, out_file in (None, "-") and output.is_terminal()), title)
     emit(text, out_file)

@@ -8,7 +8,7 @@ import click
 
 from .. import output
 from ..errors import InputError, shorten
-from ..render.worksheet import BLANK_CHOICES
+from ..render.derivation import BLANK_CHOICES
 
 
 def worksheet_options(function):
@@ -24,6 +24,14 @@ def worksheet_title(blank: str | None, answers: bool) -> str | None:
     if answers:
         return "Answer key"
     return "Worksheet" if blank else None
+
+
+def titled(text: str, title: str | None) -> str:
+    """A terminal table's text under the worksheet's title (and what to do), if it is one."""
+    if not title:
+        return text
+    hint = ": fill in every ____ (the key: the same command with --answers)" if title == "Worksheet" else ""
+    return f"{title}{hint}\n\n{text}"
 
 
 def out_option(function):
@@ -67,30 +75,26 @@ def eval_output(trace, output_format: str, out_file: str | None, blank: str | No
     """`cgrad eval`'s result in its format, as a worksheet or its key if asked, to stdout or -o FILE."""
     if (blank or answers) and output_format == "json":
         raise InputError("--blank and --answers make worksheets: use them with --format table, markdown or latex")
-    title = worksheet_title(blank, answers)
-    if blank and not answers:
-        from ..render.worksheet import worksheet
-
-        trace = worksheet(trace, blank)
     if output_format == "json":
         from ..render.json import render
 
-        text = render(trace, with_trace=with_trace)
-    elif output_format == "markdown":
+        emit(render(trace, with_trace=with_trace), out_file)
+        return
+    from ..render.derivation import derive
+
+    title = worksheet_title(blank, answers)
+    derivation = derive(trace, None if answers else blank, max_rows)
+    if output_format == "markdown":
         from ..render.markdown import render
 
-        text = render(trace, with_trace, max_rows, title)
+        text = render(derivation, with_trace, title)
     elif output_format == "latex":
         from ..render.latex import render
-        from ..render.markdown import at_text
 
-        text = render(trace, at_text(trace), title, max_rows)
+        text = render(derivation, title)
     else:
         from ..render.table import render
 
         terminal = out_file in (None, "-") and output.is_terminal()
-        text = render(trace, terminal, max_rows, with_trace=with_trace)
-        if title:
-            hint = "fill in every ____ (the key: the same command with --answers)" if title == "Worksheet" else ""
-            text = f"{title}{': ' + hint if hint else ''}\n\n{text}"
+        text = titled(render(derivation, terminal, with_trace=with_trace), title)
     emit(text, out_file)

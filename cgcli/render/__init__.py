@@ -1,1 +1,2 @@
-"""Renderers: each turns a Trace into one output format and computes nothing."""
+"""Renderers: derivation.py decides once what every row of a derivation shows; each format module
+only escapes and lays those rows out (json.py writes the trace's records as they are)."""

@@ -13,7 +13,8 @@ import math
 from collections import deque
 
 from ..descent import Descent, Step
-from .console import text_console, text_of
+from .console import print_table, text_console, text_of
+from .derivation import kept_ends
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -104,33 +105,37 @@ class MarkdownSteps(StepWriter):
 
 
 class TableSteps(StepWriter):
-    """The terminal table, written at the end. With --trace it keeps the steps it will show: the
-    first and last max_rows/2 (every step with --max-rows 0, which asks for all of them)."""
+    """The terminal table, written at the end. With --trace it keeps the steps it will show: both
+    ends of the run as derivation.kept_ends says (every step with --max-rows 0, which asks for all)."""
 
     def __init__(self, names: list[str], terminal: bool, show_trace: bool, max_rows: int) -> None:
         super().__init__(names)
-        self.terminal, self.show_trace, self.max_rows = terminal, show_trace, max_rows
-        self.head: list[tuple[Step, object]] = []
-        self.tail: deque = deque(maxlen=max_rows - max_rows // 2 if max_rows else None)
+        self.terminal, self.show_trace = terminal, show_trace
+        self.first, last = kept_ends(max_rows) if max_rows else (None, None)
+        self.head: list[list[str]] = []
+        self.tail: deque = deque(maxlen=last)
         self.count = 0
 
     def row(self, step: Step, numbers) -> str:
         if self.show_trace:
             self.count += 1
-            keep = self.head if self.max_rows and len(self.head) < self.max_rows // 2 else self.tail
-            keep.append((step, numbers))
+            cells = [str(cell) for cell in _cells(step, self.names, numbers.format_reading)]
+            keep = self.head if self.first is not None and len(self.head) < self.first else self.tail
+            keep.append(cells)
         return ""
 
     def end(self, result: Descent) -> str:
         from rich.text import Text
 
         console = text_console(self.terminal)
+        columns = _columns(self.names, "∂")
         if self.show_trace:
-            console.print(Text("Steps", style="bold"))
-            console.print(self._steps())
+            print_table(console, "Steps", columns, self._rows(len(columns)), frozenset(range(len(columns))))
         fmt = result.numbers.format_reading
-        console.print(Text(f"Result · {result.numbers.description}", style="bold"))  # a Table title would wrap
-        console.print(_result_table(result, fmt))
+        print_table(console, f"Result · {result.numbers.description}",
+                    ["parameter", "start", "final", "∂L/∂parameter at the end"],
+                    [(name, fmt(result.start[name]), fmt(value), fmt(result.gradient[name]))
+                     for name, value in result.params.items()], frozenset({1, 2, 3}))
         steps = f"{result.updates} step" + ("" if result.updates == 1 else "s")
         console.print(Text(f"loss {fmt(result.loss)} after {steps}: stopped because {result.stopped}"))
         curve = loss_curve(result.curve.losses())
@@ -138,37 +143,10 @@ class TableSteps(StepWriter):
             console.print(Text(f"loss (log scale, step 0 → {result.updates}): {curve}"))
         return text_of(console)
 
-    def _steps(self):
-        from rich import box
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold")
-        columns = _columns(self.names, "∂")
-        for index, name in enumerate(columns):
-            table.add_column(name, justify="right", style="cyan" if index == 0 else None)
-        tail = list(self.tail)
-        elided = self.max_rows and self.count > self.max_rows
-        rows = self.head + (tail[-(self.max_rows // 2):] if elided else tail)
-        for number, (step, numbers) in enumerate(rows):
-            if elided and number == len(self.head):
-                table.add_row(Text("⋮"), *([Text("")] * (len(columns) - 1)))
-            table.add_row(*(Text(str(cell)) for cell in _cells(step, self.names, numbers.format_reading)))
-        return table
-
-
-def _result_table(result: Descent, fmt):
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    final = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for header in ("parameter", "start", "final", "∂L/∂parameter at the end"):
-        final.add_column(header, justify="left" if header == "parameter" else "right")
-    for name, value in result.params.items():
-        final.add_row(Text(name, style="cyan"), Text(fmt(result.start[name])), Text(fmt(value)),
-                      Text(fmt(result.gradient[name])))
-    return final
+    def _rows(self, width: int) -> list[list[str]]:
+        """The kept steps; where steps were left out, a ⋮ row (the step numbers say which)."""
+        left_out = self.count - len(self.head) - len(self.tail)
+        return self.head + [["⋮"] + [""] * (width - 1)] * bool(left_out) + list(self.tail)
 
 
 def writer(output_format: str, names: list[str], terminal: bool, show_trace: bool, max_rows: int) -> StepWriter:

@@ -1,5 +1,5 @@
 """The picture every diagram format draws: nodes and their labels, edges and their local
-derivatives, the highlighted paths and the folded depths; from a Trace or, for the structure
+derivatives, the highlighted paths and the folded depths; from a Derivation or, for the structure
 alone, from a Graph. Mermaid and DOT only spell it out."""
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError, shorten
 from ..graph import CONSTANT, VARIABLE
-from ..trace import ForwardRow, Trace
-from .notation import definition, local_rule, partial, shape_of, shown
+from ..trace import ForwardRow
+from .derivation import Derivation, ForwardLine, NumberText, Partial, TermLine
+from .notation import definition
 
 VARIABLE_KIND, OP_KIND, OUTPUT_KIND, CONSTANT_KIND, SUMMARY_KIND = "var", "op", "out", "const", "summary"
 
@@ -43,8 +44,8 @@ class Figure:
         return next(node for node in self.nodes if node.name == name)
 
 
-def structure_rows(graph) -> list[ForwardRow]:
-    """The rows a trace would have, without values: one per named node of the graph, in order."""
+def structure_rows(graph) -> list[ForwardLine]:
+    """The forward lines a derivation would have, without values: one per named node of the graph."""
     rows = []
     for index in graph.order:
         name, node = graph.names[index], graph.nodes[index]
@@ -54,22 +55,23 @@ def structure_rows(graph) -> list[ForwardRow]:
             operands = (node.literal,)
         else:
             operands = tuple(graph.names[i] or graph.nodes[i].literal for i in node.inputs)
-        rows.append(ForwardRow(name, node.op, operands, (node.start, node.end), None))
+        row = ForwardRow(name, node.op, operands, (node.start, node.end), None)
+        rows.append(ForwardLine(name, node.op, operands, definition(row), "", None, None))
     return rows
 
 
-def build(rows: list[ForwardRow], output: str, trace: Trace | None = None, *, products: bool = False,
+def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = None, *, products: bool = False,
           highlight: str | None = None, collapse: int | None = None, direction: str = "LR",
           title: str | None = None) -> Figure:
-    """The figure of `rows` (a trace's forward rows, or `structure_rows`). With a trace, nodes show
-    their value and ∂output/∂node, edges their local derivative (and upstream × local)."""
-    numbers = trace.numbers if trace is not None else None
-    adjoints, terms = {}, {}
-    if trace is not None:
-        for row in trace.backward:
-            adjoints[row.name] = row.adjoint
-            for term in row.terms:
-                terms[(row.name, term.consumer, term.operand_index)] = term
+    """The figure of `rows` (a derivation's forward lines, or `structure_rows`). With the derivation,
+    nodes show their value and ∂output/∂node, edges their local derivative (and upstream × local)."""
+    adjoints: dict[str, NumberText] = {}
+    terms: dict[tuple[str, str, int], TermLine] = {}
+    if derivation is not None:
+        for line in derivation.backward:
+            adjoints[line.name] = line.adjoint
+            for term in line.terms:
+                terms[(line.name, term.record.consumer, term.record.operand_index)] = term
 
     position = {row.name: i for i, row in enumerate(rows)}
     reaches = _reaching(rows, position, highlight)
@@ -91,7 +93,7 @@ def build(rows: list[ForwardRow], output: str, trace: Trace | None = None, *, pr
         literals = {} if row.op == CONSTANT else {  # each literal operand: a small node of its own, for this use
             index: new_node(CONSTANT_KIND, [operand]) for index, operand in enumerate(row.operands)
             if position.get(operand, i) >= i}
-        node_of[row.name] = target = new_node(_kind(row, output), _node_lines(row, numbers, adjoints, output),
+        node_of[row.name] = target = new_node(_kind(row, output), _node_lines(row, adjoints, output),
                                               row.name, reaches[i])
         if row.op == CONSTANT:
             continue
@@ -101,9 +103,8 @@ def build(rows: list[ForwardRow], output: str, trace: Trace | None = None, *, pr
             if index in literals:
                 edges.append(Edge(literals[index].id, target.id))
             elif keep[j]:
-                term = terms.get((operand, row.name, index))
                 edges.append(Edge(node_of[operand].id, target.id,
-                                  _edge_lines(term, operand, numbers, products, output), reaches[j]))
+                                  _edge_lines(terms.get((operand, row.name, index)), products), reaches[j]))
             else:
                 summary = summaries.owner(j, row.name)
                 if summary.id not in folded_from:
@@ -112,45 +113,37 @@ def build(rows: list[ForwardRow], output: str, trace: Trace | None = None, *, pr
     return Figure(nodes, edges, direction, title, summaries.hidden)
 
 
-def _kind(row: ForwardRow, output: str) -> str:
+def _kind(row: ForwardLine, output: str) -> str:
     if row.name == output and row.op not in (VARIABLE, CONSTANT):
         return OUTPUT_KIND
     return {VARIABLE: VARIABLE_KIND, CONSTANT: CONSTANT_KIND}.get(row.op, OP_KIND)
 
 
-def _node_lines(row: ForwardRow, numbers, adjoints: dict, output: str) -> list[str]:
-    head = row.name if row.op == VARIABLE else f"{row.name} = {definition(row)}"
-    if numbers is None:
+def _node_lines(row: ForwardLine, adjoints: dict[str, NumberText], output: str) -> list[str]:
+    head = row.name if row.op == VARIABLE else f"{row.name} = {row.definition}"
+    if row.value is None:
         return [head]
-    shape = shape_of(row.value)
-    if shape:  # a tensor: its shape first
-        head = f"{row.name} : {shape}" if row.op == VARIABLE else f"{row.name} : {shape} = {definition(row)}"
-    lines = [head if row.op == CONSTANT else f"{head} = {shown(numbers, row.value)}"]
+    if row.shape:  # a tensor: its shape first
+        head = f"{row.name} : {row.shape}" if row.op == VARIABLE else f"{row.name} : {row.shape} = {row.definition}"
+    lines = [head if row.op == CONSTANT else f"{head} = {row.value.short}"]
     if row.name in adjoints:
-        lines.append(f"{partial(output, row.name)} = {shown(numbers, adjoints[row.name])}")
+        lines.append(f"{Partial(output, row.name)} = {adjoints[row.name].short}")
     return lines
 
 
-def _edge_lines(term, operand: str, numbers, products: bool, output: str) -> list[str]:
+def _edge_lines(term: TermLine | None, products: bool) -> list[str]:
     """∂consumer/∂operand = local; with `products` also upstream × local = contribution."""
     if term is None:
         return []
-    derivative = partial(term.consumer, operand)
-    if term.local is None:  # a tensor op has no scalar local derivative: its vector-Jacobian product
-        lines = [f"{partial(output, operand)} += {local_rule(term, partial(output, term.consumer))}"]
-    else:
-        lines = [f"{derivative} = {shown(numbers, term.local)}"]
-        if products:
-            lines.append(f"{shown(numbers, term.upstream)} × {_factor(shown(numbers, term.local))} = "
-                         f"{shown(numbers, term.contribution)}")
+    if term.vjp is not None:  # a tensor op has no scalar local derivative: its vector-Jacobian product
+        return [term.local_line]
+    lines = [f"{term.local_partial} = {term.local.short}"]
+    if products:
+        lines.append(f"{term.upstream.short} × {term.local.short_factor} = {term.contribution.short}")
     return lines
 
 
-def _factor(text: str) -> str:
-    return f"({text})" if text.startswith("-") else text
-
-
-def _reaching(rows: list[ForwardRow], position: dict, highlight: str | None) -> list[bool]:
+def _reaching(rows: list[ForwardLine], position: dict, highlight: str | None) -> list[bool]:
     """Per row: whether it lies on a path from the output down to `highlight` (is it or uses it)."""
     if highlight is None:
         return [False] * len(rows)
@@ -165,7 +158,7 @@ def _reaching(rows: list[ForwardRow], position: dict, highlight: str | None) -> 
     return reaches
 
 
-def _within(rows: list[ForwardRow], position: dict, output: str, collapse: int | None) -> list[bool]:
+def _within(rows: list[ForwardLine], position: dict, output: str, collapse: int | None) -> list[bool]:
     """Per row: whether it is drawn, i.e. at most `collapse` edges below the output."""
     if collapse is None:
         return [True] * len(rows)

@@ -8,7 +8,9 @@ from ..trace import Trace
 
 
 def render(trace: Trace, with_trace: bool = True) -> str:
-    number = trace.numbers.to_json
+    def number(value):
+        return None if value is None else trace.numbers.to_json(value)  # a tensor op's term has no local
+
     document = {
         "output": trace.output,
         "value": number(trace.value),
@@ -25,7 +27,7 @@ def render(trace: Trace, with_trace: bool = True) -> str:
             for row in trace.forward]
         document["backward"] = [
             {"name": row.name, "adjoint": number(row.adjoint),
-             "terms": [{"from": term.consumer, "upstream": number(term.upstream), "local": None if term.local is None else number(term.local),
+             "terms": [{"from": term.consumer, "upstream": number(term.upstream), "local": number(term.local),
                         "contribution": number(term.contribution)} for term in row.terms]}
             for row in trace.backward]
     return json.dumps(document, ensure_ascii=False) + "\n"

@@ -7,9 +7,8 @@ import unicodedata
 
 from ..graph import CONSTANT, VARIABLE
 from ..ops import OPS
-from ..trace import Trace
-from .notation import shown
-from .worksheet import BLANK_TEXT
+from .derivation import BLANK_TEXT, BackwardLine, Derivation, ForwardLine, NumberText, TermLine, laid_out
+from .notation import PLACEHOLDER, needs_parentheses
 
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
          "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon",
@@ -22,7 +21,6 @@ SYMBOLS = {"·": r" \cdot ", "×": r" \times ", "≥": r" \geq ", "≤": r" \leq
 BLANK = r"\underline{\qquad}"
 _TRAILING_DIGITS = re.compile(r"(.*?[^\W\d_])([0-9]+)")
 _SCIENTIFIC = re.compile(r"(-?[\d.]+(?:…)?)e([+-]?)0*(\d+)")
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _WORDS = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*(?![A-Za-z}])")
 
 
@@ -135,22 +133,20 @@ def _plain(text: str) -> str:
     return "".join(out)
 
 
-def factor(latex: str) -> str:
-    """A number as a factor of a product: negative ones in parentheses."""
-    return rf"\left({latex}\right)" if latex.startswith("-") else latex
+def factor(latex: str, negative: bool) -> str:
+    """A number as a factor of a product: a negative one (as the derivation says) in parentheses."""
+    return rf"\left({latex}\right)" if negative else latex
 
 
-def value(numbers, x) -> str:
+def value(shown: NumberText) -> str:
     """A value in LaTeX; a vector or matrix as a bmatrix of its elements (tensors larger than
     the number system prints in full as their summary text)."""
-    shape = getattr(x, "shape", None)
-    if shape and len(shape) <= 2 and "tensor" not in numbers.format(x):
-        rows = [list(x)] if len(shape) == 1 else [list(row) for row in x]
-        body = r" \\ ".join(" & ".join(number(shown(numbers, element)) for element in row) for row in rows)
+    if shown.grid is not None:
+        body = r" \\ ".join(" & ".join(number(element) for element in row) for row in shown.grid)
         return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
-    if shape:
-        return r"\text{" + _plain_text(shown(numbers, x)) + "}"
-    return number(shown(numbers, x))
+    if shown.tensor:
+        return r"\text{" + _plain_text(shown.short) + "}"
+    return number(shown.short)
 
 
 def _plain_text(text: str) -> str:
@@ -172,7 +168,7 @@ def notation(template: str, operands: list[str], function_call: bool, ans: str =
         slots.append(filled)
         return chr(0xE000 + len(slots) - 1)
 
-    text = _PLACEHOLDER.sub(slot, template)
+    text = PLACEHOLDER.sub(slot, template)
     text = _calls(text)
     text = re.sub(r"\s*\^\s*([\ue000-\ue0ff]|\d+)", r"^{\1}", text)
     out = []
@@ -190,7 +186,7 @@ def notation(template: str, operands: list[str], function_call: bool, ans: str =
     text = _WORDS.sub(lambda match: r"\text{ " + match.group(0) + " }", text)
     for index, filled in enumerate(slots):
         mark = chr(0xE000 + index)
-        if not function_call and filled.startswith("-"):
+        if needs_parentheses(filled, function_call):
             filled = rf"\left({filled}\right)"
         elif ("\\frac" in filled or "\\times" in filled) and mark + "^" in text:
             filled = rf"\left({filled}\right)"
@@ -255,84 +251,75 @@ def local_rule(term, upstream: str = "G") -> str:
 
 # ---- the derivation ----
 
-def _rows(items: list, max_rows: int) -> list:
-    if not max_rows or len(items) <= max_rows:
-        return items
-    return items[: max_rows // 2] + [None] + items[-(max_rows // 2):]
-
-
-def forward_lines(trace: Trace, max_rows: int = 0) -> list[str]:
+def forward_lines(derivation: Derivation) -> list[str]:
     """`u &= b \\cdot c = 2 \\cdot 3 = 6`: each node's definition, with its operands' values, and its value."""
-    numbers = trace.numbers
-    values = {row.name: row.value for row in trace.forward}
-    lines = []
-    for row in _rows(trace.forward, max_rows):
-        if row is None:
-            lines.append(r"&\vdots")
-            continue
-        own = value(numbers, row.value)
-        if row.op in (VARIABLE, CONSTANT):
-            lines.append(f"{name(row.name)} &= {own}")
-            continue
-        symbolic = definition(row)
-        operand_values = [value(numbers, values[text]) if text in values else _operand(text)
-                          for text in row.operands]
-        steps = [symbolic]
-        if own != BLANK and BLANK not in operand_values:
-            substituted = definition(row, operand_values)
-            if substituted != symbolic and len(substituted) <= 80:  # long values: the result alone
-                steps.append(substituted)
-        steps.append(own)
-        lines.append(f"{name(row.name)} &= " + " = ".join(dict.fromkeys(steps)))
-    return lines
+    return laid_out(derivation.forward_shown, _forward_line, lambda elided: r"&\vdots")
 
 
-def chain_equation(trace: Trace, row) -> str:
+def _forward_line(line: ForwardLine) -> str:
+    own = value(line.value)
+    if line.op in (VARIABLE, CONSTANT):
+        return f"{name(line.name)} &= {own}"
+    symbolic = definition(line)
+    steps = [symbolic]
+    if not line.value.blank and not any(shown.blank for shown in line.operand_values if shown is not None):
+        substituted = definition(line, [_operand(text) if shown is None else value(shown)
+                                        for text, shown in zip(line.operands, line.operand_values)])
+        if substituted != symbolic and len(substituted) <= 80:  # long values: the result alone
+            steps.append(substituted)
+    steps.append(own)
+    return f"{name(line.name)} &= " + " = ".join(dict.fromkeys(steps))
+
+
+def chain_equation(top: str, line: BackwardLine) -> str:
     """∂out/∂node = Σ ∂out/∂consumer · ∂consumer/∂node = Σ upstream · local = adjoint, without `$$`
     (the first `=` is where align* aligns it, as `&=`)."""
-    numbers, top = trace.numbers, trace.output
-    left = partial(top, row.name)
-    adjoint = value(numbers, row.adjoint)
-    if not row.terms:
+    left = partial(top, line.name)
+    adjoint = value(line.adjoint)
+    if not line.terms:
         return f"{left} &= {adjoint}"
-    if len(row.terms) == 1 and row.terms[0].consumer == top:
-        term = row.terms[0]
-        local = value(numbers, term.local) if term.local is not None else local_rule(term, partial(top, top))
+    if len(line.terms) == 1 and line.terms[0].record.consumer == top:
+        local = _product_term(line.terms[0], alone=True)
         return f"{left} &= {local}" + ("" if local == adjoint else f" = {adjoint}")
-    symbols = " + ".join(partial(top, term.consumer) + partial(term.consumer, row.name) for term in row.terms)
-    products = " + ".join(
-        f"{factor(value(numbers, term.upstream))} \\cdot {factor(value(numbers, term.local))}"
-        if term.local is not None else local_rule(term, partial(top, term.consumer)) for term in row.terms)
+    symbols = " + ".join(partial(*term.upstream_partial) + partial(*term.local_partial) for term in line.terms)
+    products = " + ".join(_product_term(term) for term in line.terms)
     return f"{left} &= {symbols} = {products} = {adjoint}"
 
 
-def gradient_line(trace: Trace) -> str:
-    names = list(trace.gradient)
-    partials = ", ".join(partial(trace.output, n) for n in names)
-    values = ", ".join(value(trace.numbers, trace.gradient[n]) for n in names)
-    return rf"\nabla {name(trace.output)} = \left({partials}\right) &= \left({values}\right)"
+def _product_term(term: TermLine, alone: bool = False) -> str:
+    """upstream · local; the local alone when the upstream is ∂out/∂out; a tensor op's VJP."""
+    if term.vjp is not None:
+        return local_rule(term.record, partial(*term.upstream_partial))
+    local = value(term.local)
+    if alone:
+        return local
+    return f"{factor(value(term.upstream), term.upstream.negative)} \\cdot {factor(local, term.local.negative)}"
 
 
-def render(trace: Trace, at: str, title: str | None = None, max_rows: int = 0) -> str:
+def gradient_line(derivation: Derivation) -> str:
+    lines = derivation.gradient_shown
+    partials = ", ".join(laid_out(lines, lambda line: partial(derivation.output, line.name), lambda _: r"\ldots"))
+    values = ", ".join(laid_out(lines, lambda line: value(line.gradient), lambda _: r"\ldots"))
+    return rf"\nabla {name(derivation.output)} = \left({partials}\right) &= \left({values}\right)"
+
+
+def render(derivation: Derivation, title: str | None = None) -> str:
     """The derivation as a fragment: comments, then one align* with the forward pass, the chain rule
     for every node (output to inputs) and the gradient. Needs amsmath."""
-    numbers = trace.numbers
-    head = [f"% {title}" if title else None, "% cgrad: " + " ".join(trace.source.split()), f"% at {at}",
-            f"% numbers: {numbers.description}" + "".join(f"; {note}" for note in trace.conventions),
+    top = derivation.output
+    head = [f"% {title}" if title else None, "% cgrad: " + " ".join(derivation.source.split()),
+            f"% at {derivation.at}",
+            f"% numbers: {derivation.description}" + "".join(f"; {note}" for note in derivation.conventions),
             r"% needs \usepackage{amsmath}"]
-    body = forward_lines(trace, max_rows)
-    backward = []
-    for row in _rows(trace.backward, max_rows):
-        backward.append(r"&\vdots" if row is None else chain_equation(trace, row))
-    gradient = [gradient_line(trace)] if trace.gradient else []
+    body = forward_lines(derivation)
+    backward = laid_out(derivation.backward_shown, lambda line: chain_equation(top, line), lambda _: r"&\vdots")
     parts = []
     if body:
         parts.append(r"\intertext{Forward pass (inputs to output)}" + "\n" + " \\\\\n".join(body))
     if backward:
-        parts.append(rf"\intertext{{Backward pass (output to inputs): the chain rule for $\partial {name(trace.output)}/\partial\,\mathrm{{node}}$}}"
+        parts.append(rf"\intertext{{Backward pass (output to inputs): the chain rule for $\partial {name(top)}/\partial\,\mathrm{{node}}$}}"
                      + "\n" + " \\\\[3pt]\n".join(backward))  # fractions need room
-    if gradient:
-        parts.append(r"\intertext{Gradient}" + "\n" + gradient[0])
+    if derivation.gradient:
+        parts.append(r"\intertext{Gradient}" + "\n" + gradient_line(derivation))
     return ("\n".join(line for line in head if line) + "\n\\begin{align*}\n" + " \\\\\n".join(parts)
             + "\n\\end{align*}\n")
-

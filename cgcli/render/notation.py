@@ -8,10 +8,14 @@ from ..ops import OPS
 from ..trace import ForwardRow, Term
 
 
+def needs_parentheses(operand: str, function_call: bool) -> bool:
+    """Whether an operand written into an op's notation needs parentheses: a negative one after an
+    operator does (`a - (-3)`), one inside a function call does not (`max(-3, a)`)."""
+    return not function_call and operand.startswith("-")
+
+
 def _fill(template: str, operands: tuple[str, ...], function_call: bool, ans: str = "", g: str = "G") -> str:
-    # a negative literal needs parentheses after an operator: "a - (-3)", but not in "max(-3, a)"
-    if not function_call and any(operand[0] == "-" for operand in operands):
-        operands = tuple(f"({operand})" if operand[0] == "-" else operand for operand in operands)
+    operands = tuple(f"({operand})" if needs_parentheses(operand, function_call) else operand for operand in operands)
     return template.format(*operands, ans=ans, g=g)
 
 
@@ -25,16 +29,23 @@ def definition(row: ForwardRow) -> str:
     return _fill(op.notation, row.operands, op.callable)
 
 
+PLACEHOLDER = re.compile(r"\{(\w+)\}")  # {0}, {1}: operands; {ans}: the consumer itself; {g}: the upstream
+
+
+def rule_names(term: Term) -> list[str]:
+    """What the local derivative of `term` is written in: its consumer's operands (names or literal
+    texts) and, for {ans}, the consumer's name. `3` for ∂(3·v)/∂v is written in the literal 3 alone."""
+    template = OPS[term.consumer_op].partial_notations[term.operand_index]
+    return [term.consumer if key == "ans" else term.consumer_operands[int(key)]
+            for key in PLACEHOLDER.findall(template) if key != "g"]
+
+
 def local_rule(term: Term, upstream: str = "G") -> str:
     """The local derivative ∂consumer/∂node written out: `c` for ∂(b·c)/∂b. For a tensor op, the
     vector-Jacobian product with `upstream` (∂out/∂consumer): `G @ Wᵀ` for ∂(X @ W)/∂X."""
     op = OPS[term.consumer_op]
     return _fill(op.partial_notations[term.operand_index], term.consumer_operands, op.callable, term.consumer,
                  upstream)
-
-
-def partial(top: str, bottom: str) -> str:
-    return f"∂{top}/∂{bottom}"
 
 
 # ---- numbers shown inside pictures and equations (added for the diagram and notes formats) ----

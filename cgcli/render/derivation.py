@@ -1,0 +1,296 @@
+"""The derivation every format shows, decided once from a Trace: the rows of the forward pass, of
+the backward pass (chain-rule terms, local rules, upstream × local, adjoints), of the gradient and
+of the path listing; which numbers a worksheet blanks; which rows --max-rows leaves out.
+Table, Markdown, LaTeX, paths and diagrams only escape and lay these rows out."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from ..errors import excerpt
+from ..graph import CONSTANT, VARIABLE
+from ..trace import BackwardRow, ForwardRow, Term, Trace
+from .notation import definition, local_rule, rule_names, shape_of, shown
+
+BLANK_TEXT = "____"  # a number the student fills in
+BLANK_CHOICES = ("grads", "all")  # --blank: the backward pass's numbers; those and the computed values
+
+
+class NumberText:
+    """One value as the formats show it, each text made when first asked for: `text` (the number
+    system's), `reading` (a fraction with its decimal), `short` (pictures and equations), `grid`
+    (a small vector or matrix, element by element). A worksheet's blank is BLANK_TEXT in all."""
+
+    __slots__ = ("_numbers", "value", "blank", "_texts")
+
+    def __init__(self, numbers, value, blank: bool = False) -> None:
+        self._numbers, self.value, self.blank, self._texts = numbers, value, blank, {}
+
+    def _made(self, kind: str, make: Callable[[], object]):
+        if kind not in self._texts:
+            self._texts[kind] = BLANK_TEXT if self.blank else make()
+        return self._texts[kind]
+
+    @property
+    def text(self) -> str:
+        return self._made("text", lambda: self._numbers.format(self.value))
+
+    @property
+    def reading(self) -> str:
+        return self._made("reading", lambda: self._numbers.format_reading(self.value))
+
+    @property
+    def short(self) -> str:
+        return self._made("short", lambda: shown(self._numbers, self.value))
+
+    @property
+    def negative(self) -> bool:
+        """Whether, as a factor of a product, the number needs parentheses: 3 × (-2)."""
+        return self.text.startswith("-")
+
+    @property
+    def factor(self) -> str:
+        return f"({self.text})" if self.negative else self.text
+
+    @property
+    def short_factor(self) -> str:
+        return f"({self.short})" if self.negative else self.short
+
+    @property
+    def tensor(self) -> bool:
+        return not self.blank and bool(getattr(self.value, "shape", None))
+
+    @property
+    def grid(self) -> list[list[str]] | None:
+        """A vector's or matrix's elements (short texts) by row, when the number system prints it
+        whole; None for scalars, blanks and the tensors it summarises."""
+        shape = getattr(self.value, "shape", None) if not self.blank else None
+        if not shape or len(shape) > 2 or "tensor" in self.text:
+            return None
+        elements = self.value.tolist()  # Python numbers: a NumPy scalar's repr is np.float64(0.1)
+        rows = [elements] if len(shape) == 1 else elements
+        return [[shown(self._numbers, element) for element in row] for row in rows]
+
+
+class Partial(NamedTuple):
+    """∂top/∂bottom, kept as its two names so that LaTeX can typeset it as a fraction."""
+
+    top: str
+    bottom: str
+
+    def __str__(self) -> str:
+        return f"∂{self.top}/∂{self.bottom}"
+
+
+# ---- rows left out ----
+
+@dataclass(frozen=True)
+class Elided:
+    """Stands for the middle rows of a table longer than --max-rows."""
+
+    count: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.count} more rows (--max-rows 0 shows all)"
+
+
+def kept_ends(max_rows: int) -> tuple[int, int]:
+    """How many rows a table longer than `max_rows` keeps at its start and at its end."""
+    return max_rows - max_rows // 2, max_rows // 2
+
+
+def elide(rows: Sequence, max_rows: int) -> list:
+    """`rows`, or, past `max_rows` (0: no limit), both ends of them around an Elided marker."""
+    if not max_rows or len(rows) <= max_rows:
+        return list(rows)
+    head, tail = kept_ends(max_rows)
+    return [*rows[:head], Elided(len(rows) - head - tail), *rows[len(rows) - tail:]]
+
+
+def laid_out(rows: Sequence, cells: Callable, note: Callable[[Elided], object]) -> list:
+    """Each row as `cells` makes it, the Elided marker as `note` does."""
+    return [note(row) if isinstance(row, Elided) else cells(row) for row in rows]
+
+
+class _Lines(Sequence):
+    """The lines of a pass, each made from its record when first asked for: a table of 60 rows out
+    of 10⁵ nodes formats 60."""
+
+    def __init__(self, records: Sequence, make: Callable) -> None:
+        self._records, self._make, self._made = records, make, {}
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self))[index]
+        if index not in self._made:
+            self._made[index] = self._make(self._records[index])
+        return self._made[index]
+
+
+# ---- the rows ----
+
+@dataclass(slots=True)
+class ForwardLine:
+    name: str
+    op: str
+    operands: tuple[str, ...]
+    definition: str  # `b · c`; 'input' for a variable; a named constant's literal
+    source: str  # the source text the node came from ('' for inputs and constants)
+    shape: str | None  # `2×3` for a tensor
+    value: NumberText | None  # None when only the structure is drawn
+    operand_values: tuple[NumberText | None, ...] = ()  # per operand: its node's value (None: a literal)
+
+    @property
+    def shape_text(self) -> str:
+        return self.shape or "scalar"
+
+
+@dataclass(slots=True)
+class TermLine:
+    """One use of a node by a consumer: ∂top/∂consumer · ∂consumer/∂node, upstream × local."""
+
+    record: Term  # the trace's term: the consumer's op, operands and which operand, for typesetting its rule
+    upstream_partial: Partial  # ∂top/∂consumer
+    local_partial: Partial  # ∂consumer/∂node
+    rule: str | None  # the local derivative written out (`c` for ∂(b·c)/∂b); None when it is a constant
+    vjp: str | None  # a tensor op's vector-Jacobian product (`∂L/∂Y @ Wᵀ`), which stands for rule and local
+    local: NumberText | None  # None with a vjp
+    upstream: NumberText
+    contribution: NumberText
+
+    @property
+    def chain(self) -> str:
+        return f"{self.upstream_partial} · {self.local_partial}"
+
+    @property
+    def local_line(self) -> str:
+        """`∂u/∂b = c = 3`; a constant rule as its value alone (`∂J/∂v = 3`, blank in a worksheet);
+        for a tensor op `∂L/∂X += ∂L/∂Y @ Wᵀ`."""
+        if self.vjp is not None:
+            return f"{Partial(self.upstream_partial.top, self.local_partial.bottom)} += {self.vjp}"
+        if self.rule is None:
+            return f"{self.local_partial} = {self.local.text}"
+        return f"{self.local_partial} = {self.rule} = {self.local.text}"
+
+    @property
+    def local_factor(self) -> str:
+        """The local derivative as a factor of a path's product."""
+        return self.vjp if self.vjp is not None else self.local.factor
+
+    @property
+    def product(self) -> str:
+        """upstream × local; a tensor op's contribution itself."""
+        return self.contribution.text if self.vjp is not None else f"{self.upstream.text} × {self.local.factor}"
+
+
+@dataclass(slots=True)
+class BackwardLine:
+    name: str
+    adjoint: NumberText  # ∂top/∂node
+    terms: list[TermLine]
+
+    @property
+    def chain_lines(self) -> list[str]:
+        return _summed([term.chain for term in self.terms]) or ["(output)"]
+
+    @property
+    def local_lines(self) -> list[str]:
+        return [term.local_line for term in self.terms]
+
+    @property
+    def product_lines(self) -> list[str]:
+        return _summed([term.product for term in self.terms])
+
+
+def _summed(lines: list[str]) -> list[str]:
+    return [line if i == 0 else f"+ {line}" for i, line in enumerate(lines)]
+
+
+@dataclass(slots=True)
+class GradientLine:
+    name: str
+    value: NumberText | None  # the variable's value (None for an intermediate node, or without a trace)
+    gradient: NumberText
+
+
+@dataclass(slots=True)
+class Derivation:
+    source: str
+    output: str
+    value: NumberText
+    description: str  # the number system, in words
+    conventions: list[str]
+    at: str  # `a = 1, b = 2`: the point
+    shaped: bool  # some value is a tensor: tables get a shape column
+    forward: Sequence[ForwardLine]  # every row; the *_shown lists leave the middle out past max_rows
+    backward: Sequence[BackwardLine]
+    gradient: list[GradientLine]
+    max_rows: int = 0
+
+    @property
+    def forward_shown(self) -> list:
+        return elide(self.forward, self.max_rows)
+
+    @property
+    def backward_shown(self) -> list:
+        return elide(self.backward, self.max_rows)
+
+    @property
+    def gradient_shown(self) -> list:
+        return elide(self.gradient, self.max_rows)
+
+
+def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivation:
+    """The derivation of `trace`; with `blank` a worksheet: `grads` blanks every number of the
+    backward pass (local derivatives, upstream × local, adjoints, the gradient) except
+    ∂out/∂out = 1; `all` the values of the computed nodes too (inputs and constants stay)."""
+    if blank not in (None, *BLANK_CHOICES):
+        raise ValueError(blank)
+    numbers, top = trace.numbers, trace.output
+    blank_grads, blank_values = blank is not None, blank == "all"
+    values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row)) for row in trace.forward}
+    nodes = set(values)
+    variables = {row.name: values[row.name] for row in trace.forward if row.op == VARIABLE}
+    at = ", ".join(f"{name} = {value.text}" for name, value in variables.items())
+
+    def forward_line(row: ForwardRow) -> ForwardLine:
+        return ForwardLine(row.name, row.op, row.operands, definition(row),
+                           "" if row.op in (VARIABLE, CONSTANT) else excerpt(trace.source, *row.span),
+                           shape_of(row.value), values[row.name], tuple(values.get(text) for text in row.operands))
+
+    def backward_line(row: BackwardRow) -> BackwardLine:
+        adjoint = NumberText(numbers, row.adjoint, blank_grads and row.name != top)
+        return BackwardLine(row.name, adjoint, [term_line(trace, nodes, row.name, term, blank_grads)
+                                                for term in row.terms])
+
+    gradient = [GradientLine(name, variables.get(name), NumberText(numbers, value, blank_grads))
+                for name, value in trace.gradient.items()]
+    return Derivation(trace.source, top, NumberText(numbers, trace.value, blank_values), numbers.description,
+                      list(trace.conventions), at, any(shape_of(row.value) for row in trace.forward),
+                      _Lines(trace.forward, forward_line), _Lines(trace.backward, backward_line), gradient, max_rows)
+
+
+def _computed(row: ForwardRow) -> bool:
+    return row.op not in (VARIABLE, CONSTANT)
+
+
+def term_line(trace: Trace, nodes: set[str], node: str, term: Term, blank: bool = False) -> TermLine:
+    """The line of `term`, the use of `node` by term.consumer, in the trace's numbers; `nodes` are
+    the names of the trace's nodes (an operand not among them is a literal)."""
+    numbers, top = trace.numbers, trace.output
+    upstream_partial, local_partial = Partial(top, term.consumer), Partial(term.consumer, node)
+    upstream = NumberText(numbers, term.upstream, blank)
+    contribution = NumberText(numbers, term.contribution, blank)
+    if term.local is None:  # a tensor op: its vector-Jacobian product, as seed 003 writes it
+        return TermLine(term, upstream_partial, local_partial, None, local_rule(term, str(upstream_partial)), None,
+                        upstream, contribution)
+    # written in literals alone (`3`, `1`, `pi`, `1e1`), the rule is its value: shown as that value, or blanked
+    constant = not any(name in nodes for name in rule_names(term))
+    return TermLine(term, upstream_partial, local_partial, None if constant else local_rule(term), None,
+                    NumberText(numbers, term.local, blank), upstream, contribution)
