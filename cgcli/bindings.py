@@ -99,11 +99,11 @@ def bind(program: Program, pairs: list[tuple[str, str | list]], numbers, option:
     return values
 
 
-def converted(text: str | list, numbers, shown: str) -> Number:
-    """One value given by the user (a scalar's text, a tensor's nested list or its text) in the
-    number system. Every bad value is an InputError (exit 2) that starts with `shown`, the option
+def converted(text: str | list, numbers, shown: str, tensors: bool = True) -> Number:
+    """One value given by the user (a scalar's text, or with `tensors` a nested list or its text) in
+    the number system. Every bad value is an InputError (exit 2) that starts with `shown`, the option
     and the value as given: not a number, p/0, too large for the system or for --max-digits."""
-    tensor = isinstance(text, list) or text.lstrip().startswith("[")
+    tensor = tensors and (isinstance(text, list) or text.lstrip().startswith("["))
     try:
         value = _value(text, numbers, tensor)
     except ZeroDivisionError:

@@ -6,10 +6,10 @@ import sys
 import click
 
 from .. import output
-from ..bindings import bind, split_bindings
+from ..bindings import bind, converted, split_bindings
 from ..data import place, read_columns
 from ..descent import OPTIMIZERS, Settings, check_names, descend
-from ..errors import InputError, shorten
+from ..errors import InputError, TooLarge, shorten
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from ..syntax import parse
 
@@ -81,22 +81,20 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
 
 
 def _number(option: str, text: str, numbers):
-    value = numbers.parse(text)
-    if value is None:
-        raise InputError(f"{option} {shorten(text)}: not a number")
-    return value
+    return converted(text, numbers, f"{option} {shorten(text)}", tensors=False)
 
 
 def _column(cells: list[str], lines: list[int], name: str, path: str, numbers):
     from ..numbers.tensor import from_nested
 
-    column = from_nested(cells, numbers)
+    try:
+        column = from_nested(cells, numbers)
+    except (ZeroDivisionError, TooLarge):
+        column = None  # the cell by cell reading below says which cell
     if column is None:
         for row, (line, cell) in enumerate(zip(lines, cells), start=1):
-            value = numbers.parse(cell)
-            if value is None or not numbers.is_finite(value):
-                raise InputError(f"--data {shorten(path)}: {place(row, line)}, column {name}: "
-                                 f"{shorten(cell)!r} is not a number")
+            converted(cell, numbers, f"--data {shorten(path)}: {place(row, line)}, column {name}: {shorten(cell)!r}",
+                      tensors=False)
     return column
 
 

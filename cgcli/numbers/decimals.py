@@ -1,10 +1,11 @@
 """A rational number with N significant decimal digits, rounded down, up or to nearest, in integer
 arithmetic only: no str() of huge numerators, no gcd of huge Fractions, so printing a value costs
-about as much as its size in --max-digits."""
+in proportion to the size of the value, which --max-digits bounds."""
 from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 from .limits import LOG10_2
 
@@ -16,7 +17,7 @@ def significant(value: Fraction, digits: int, rounding) -> tuple[int, int]:
     numerator, denominator = value.numerator, value.denominator
     exponent = _decimal_exponent(abs(numerator), denominator)
     mantissa = _scaled(numerator, denominator, digits - 1 - exponent, rounding)
-    if abs(mantissa) >= 10 ** digits:  # rounding carried into a new digit: 9.99… → 10.0
+    if abs(mantissa) >= _power_of_ten(digits):  # rounding carried into a new digit: 9.99… → 10.0
         exponent += 1
         mantissa = _scaled(numerator, denominator, digits - 1 - exponent, rounding)
     return mantissa, exponent
@@ -35,17 +36,24 @@ def _decimal_exponent(numerator: int, denominator: int) -> int:
 
 def _at_least(numerator: int, denominator: int, exponent: int) -> bool:
     """numerator / denominator ≥ 10^exponent."""
-    return numerator * 10 ** max(-exponent, 0) >= denominator * 10 ** max(exponent, 0)
+    return numerator * _power_of_ten(max(-exponent, 0)) >= denominator * _power_of_ten(max(exponent, 0))
 
 
 def _scaled(numerator: int, denominator: int, shift: int, rounding) -> int:
     """numerator / denominator · 10^shift, rounded to an integer by `rounding`."""
     if shift >= 0:
-        numerator *= 10 ** shift
+        numerator *= _power_of_ten(shift)
     else:
-        denominator *= 10 ** -shift
+        denominator *= _power_of_ten(-shift)
     quotient, remainder = divmod(numerator, denominator)
     return rounding(quotient, remainder, denominator)
+
+
+@lru_cache(maxsize=16)
+def _power_of_ten(exponent: int) -> int:
+    """10^exponent, kept: printing one value needs the same few powers several times, and the trace
+    prints values of one magnitude over and over (10^300000 takes 50 ms to compute)."""
+    return 10 ** exponent
 
 
 def FLOOR(quotient: int, remainder: int, divisor: int) -> int:

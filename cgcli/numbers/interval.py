@@ -127,7 +127,7 @@ class IntervalNumbers:
         self.max_digits = max_digits
         self.zero, self.one = Interval(context.mpf(0)), Interval(context.mpf(1))
         self.pi, self.e = Interval(+context.pi), Interval(+context.e)
-        for name in ("log", "log1p", "sqrt", "sin", "cos", "tan"):
+        for name in ("log", "log1p", "sqrt"):
             setattr(self, name, _lifted(getattr(context, name)))
 
     def literal(self, text: str) -> Interval:
@@ -151,18 +151,48 @@ class IntervalNumbers:
         return Interval(self.context.mpf([low.iv.a, high.iv.b]))
 
     def tanh(self, x: Interval) -> Interval:
-        """tanh is increasing: the enclosure of tanh at each end."""
+        """tanh is increasing: the enclosure of tanh at each end, from exp of a negative number only
+        (tanh(-t) = -tanh(t)), which cannot grow past --max-digits."""
         def at(end):
-            z = self.context.exp(-2 * end)
+            if end < 0:
+                return -at(-end)
+            z = self.exp(Interval(-2 * end)).iv
             return (1 - z) / (1 + z)
         return Interval(self.context.mpf([at(x.iv.a).a, at(x.iv.b).b]))
 
+    # Over an enclosure wider than a period the range is known without reducing a huge argument
+    # modulo π, which needs π to as many bits as the argument has (seconds for 1e99999).
+    def sin(self, x: Interval) -> Interval:
+        return self._periodic(self.context.sin, x, 7, [-1, 1])
+
+    def cos(self, x: Interval) -> Interval:
+        return self._periodic(self.context.cos, x, 7, [-1, 1])
+
+    def tan(self, x: Interval) -> Interval:
+        return self._periodic(self.context.tan, x, 4, ["-inf", "inf"])
+
+    def _periodic(self, function, x: Interval, beyond_period: int, whole_range: list) -> Interval:
+        from mpmath import libmp
+
+        low, high = x.iv._mpi_
+        if libmp.mpf_gt(libmp.mpf_sub(high, low, 30, libmp.round_ceiling), libmp.from_int(beyond_period)):
+            return Interval(self.context.mpf(whole_range))
+        return Interval(function(x.iv))
+
     # exp and pow are estimated before mpmath computes them: exp(1e10) would be cheap as an mpf, but
-    # its 4.3e9 digits are not. Results that small are left to is_finite, since they may vanish
-    # inside a larger sum (softplus(1e6) adds exp(-1e6) to 1e6).
+    # its 4.3e9 digits are not.
     def exp(self, x: Interval) -> Interval:
+        """exp, refused past --max-digits. Where it is below 10^-max_digits it is enclosed in [0, that]
+        without being computed, as a float's exp underflows to 0: it may vanish in a sum (softplus(1e6)
+        adds exp(-1e6) to 1e6), and mpmath would need ln 2 to as many bits as the argument has."""
         self._refuse_beyond(_exp_log10(x.iv))
-        return Interval(self.context.exp(x.iv))
+        context = self.context
+        underflow = -(self.max_digits - 1) * context.ln10  # exp of less is below 10^-(max_digits - 1)
+        if x < underflow:
+            return Interval(context.mpf([0, (context.mpf(10) ** (1 - self.max_digits)).b]))
+        if x >= underflow:
+            return Interval(context.exp(x.iv))
+        return Interval(context.mpf([0, context.exp(x.iv.b).b]))
 
     def pow(self, base: Interval, exponent: Interval) -> Interval:
         self._refuse_beyond(_pow_log10(_raw(base), _raw(exponent)))
@@ -251,7 +281,7 @@ def _size(iv) -> float:
             if bits:  # ±inf or nan (zero is all zeros)
                 return math.inf
             continue
-        size = max(size, abs(exponent + bits) * LOG10_2)
+        size = max(size, min(abs(exponent + bits), 1 << 1000) * LOG10_2)  # 2^(2^1000) is huge enough
     return size
 
 
