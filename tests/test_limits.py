@@ -365,3 +365,27 @@ def test_bad_data_cells_are_bad_input(tmp_path):
 def test_math_on_good_values_is_still_a_math_error():
     first = error_line(*cgrad("eval", "1/(x-2)", "--at", "x=2", "--exact"), MATH)
     assert "division by zero" in first
+
+
+def test_significant_digits_match_fraction_rounding():
+    # cgrad's integer-only rounding against Fraction's floor, ceil and round (ties to even)
+    import random
+
+    from cgcli.numbers.decimals import round_down, round_to_nearest, round_up, significant
+
+    generator = random.Random(9)
+    for _ in range(2000):
+        value = Fraction(generator.randint(-10 ** 30, 10 ** 30) or 1, generator.randint(1, 10 ** 25))
+        value *= Fraction(10) ** generator.randint(-400, 400)
+        digits = generator.randint(1, 25)
+        exponent = math.floor(math.log10(abs(value.numerator))) - math.floor(math.log10(value.denominator))
+        while abs(value) < Fraction(10) ** exponent:
+            exponent -= 1
+        while abs(value) >= Fraction(10) ** (exponent + 1):
+            exponent += 1
+        for rounding, reference in ((round_down, math.floor), (round_up, math.ceil), (round_to_nearest, round)):
+            mantissa = reference(value / Fraction(10) ** (exponent - digits + 1))
+            expected = (mantissa, exponent)
+            if abs(mantissa) == 10 ** digits:  # 9.99… rounded up to 10.0: one more digit before the point
+                expected = (reference(value / Fraction(10) ** (exponent - digits + 2)), exponent + 1)
+            assert significant(value, digits, rounding) == expected, (value, digits, rounding.__name__)

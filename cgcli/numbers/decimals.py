@@ -12,8 +12,7 @@ from .limits import LOG10_2
 
 def significant(value: Fraction, digits: int, rounding) -> tuple[int, int]:
     """(mantissa, exponent) with value ≈ mantissa · 10^(exponent − digits + 1), the mantissa having
-    `digits` digits, rounded by `rounding` (FLOOR, CEILING or NEAREST). value ≠ 0. Integer
-    arithmetic only: no str() of huge numerators, no gcd of huge Fractions."""
+    `digits` digits, rounded by `rounding` (round_down, round_up or round_to_nearest). value ≠ 0."""
     numerator, denominator = value.numerator, value.denominator
     exponent = _decimal_exponent(abs(numerator), denominator)
     mantissa = _scaled(numerator, denominator, digits - 1 - exponent, rounding)
@@ -56,15 +55,16 @@ def _power_of_ten(exponent: int) -> int:
     return 10 ** exponent
 
 
-def FLOOR(quotient: int, remainder: int, divisor: int) -> int:
+# Roundings of a quotient q + r/d (0 ≤ r < d) to an integer.
+def round_down(quotient: int, remainder: int, divisor: int) -> int:
     return quotient
 
 
-def CEILING(quotient: int, remainder: int, divisor: int) -> int:
+def round_up(quotient: int, remainder: int, divisor: int) -> int:
     return quotient + (remainder != 0)
 
 
-def NEAREST(quotient: int, remainder: int, divisor: int) -> int:
+def round_to_nearest(quotient: int, remainder: int, divisor: int) -> int:
     """To nearest, ties to even (as round() does)."""
     twice = 2 * remainder
     return quotient + (twice > divisor or (twice == divisor and quotient % 2 == 1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .decimals import NEAREST, significant
+from .decimals import round_to_nearest, significant
 from .interval import Interval, IntervalNumbers
 from .limits import DEFAULT_MAX_DIGITS
 from .text import int_text
@@ -77,7 +77,7 @@ def _nearest(value: Fraction, digits: int) -> str:
     nstr layout: fixed point for moderate exponents, else d.ddd…e±k)."""
     if value == 0:
         return "0.0"
-    mantissa, exponent = significant(value, digits, NEAREST)
+    mantissa, exponent = significant(value, digits, round_to_nearest)
     sign, text = ("-" if mantissa < 0 else ""), int_text(abs(mantissa))
     if -5 <= exponent < digits:
         if exponent < 0:

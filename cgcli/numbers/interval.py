@@ -10,7 +10,7 @@ import math
 from fractions import Fraction
 
 from ..errors import TooLarge, shorten
-from .decimals import CEILING, FLOOR, significant
+from .decimals import round_down, round_up, significant
 from .limits import DEFAULT_MAX_DIGITS, LOG10_2, too_many_digits
 from .text import decimal_parts, int_text, parse_number, written_digits
 
@@ -261,7 +261,7 @@ class IntervalNumbers:
 
     def to_json(self, x: Interval) -> list[str]:
         low, high = x.bounds()
-        return [_decimal(low, self.digits, FLOOR), _decimal(high, self.digits, CEILING)]
+        return [_decimal(low, self.digits, round_down), _decimal(high, self.digits, round_up)]
 
 
 def _lifted(function):
@@ -276,7 +276,7 @@ def _size(iv) -> float:
     from mpmath import libmp
 
     size = 0.0
-    for sign, mantissa, exponent, bits in iv._mpi_:
+    for _, mantissa, exponent, bits in iv._mpi_:
         if not mantissa:
             if bits:  # ±inf or nan (zero is all zeros)
                 return math.inf
