@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import InputError, MathError, shorten
+from .errors import InputError, TooLarge, shorten
 from .graph import Program
 from .numbers import Number
+from .numbers.limits import refusal
 from .ops import CONSTANTS
 
 NAME = re.compile(r"[^\W\d]\w*")
@@ -37,7 +38,8 @@ def _from_json_file(path: str) -> list[tuple[str, str | list]]:
     try:
         with open(path, encoding="utf-8") as handle:
             # numbers stay text, so 0.1 is read by the number system (1/10 in --exact), not as a float
-            document = json.load(handle, parse_float=str, parse_int=str)
+            document = json.load(handle, parse_float=str, parse_int=str,
+                                 object_pairs_hook=lambda pairs: _without_repeats(pairs, path))
     except OSError as failure:
         raise InputError(f"--at @{shorten(path)}: cannot read it: {failure.strerror or failure}") from None
     except ValueError as failure:
@@ -52,6 +54,16 @@ def _from_json_file(path: str) -> list[tuple[str, str | list]]:
                              "a name with a number, a numeric string or a nested list")
         pairs.append((name, value))
     return pairs
+
+
+def _without_repeats(pairs: list[tuple[str, object]], path: str) -> dict:
+    """A JSON object as a dict, refusing a name given twice (json.load would keep the last silently)."""
+    seen = set()
+    for name, _ in pairs:
+        if name in seen:
+            raise InputError(f"--at @{shorten(path)}: {shorten(name)!r} is given twice")
+        seen.add(name)
+    return dict(pairs)
 
 
 def _top_level_split(text: str) -> list[str]:
@@ -83,25 +95,38 @@ def bind(program: Program, pairs: list[tuple[str, str | list]], numbers, option:
         if name not in program.variables:
             known = ", ".join(program.variables) or "none"
             raise InputError(f"{shown}: the expression has no variable of that name (its variables: {shorten(known, 200)})")
-        tensor = isinstance(text, list) or text.lstrip().startswith("[")
-        shown += "=" + shorten(text if isinstance(text, str) else str(text))
-        try:
-            value = _value(text, numbers, tensor)
-        except ZeroDivisionError:
-            raise MathError(f"{shown}: division by zero") from None
-        if value is None:
-            if tensor:
-                reason = "expected a rectangular nested list of numbers, e.g. [[1, 2], [3, 4]]"
-            elif ".." in text:
-                reason = ("a range is LOW..HIGH with LOW ≤ HIGH, e.g. 0.99..1.01" if numbers.name == "interval"
-                          else "a range of values needs --interval")
-            else:
-                reason = "not a number (write e.g. 2, -1.5, 3e-4 or 1/3)"
-            raise InputError(f"{shown}: {reason}")
-        if not all(map(numbers.is_finite, value.flat if tensor else (value,))):
-            raise MathError(f"{shown}: too large for {numbers.description}")
-        values[name] = value
+        values[name] = converted(text, numbers, f"{shown}={shorten(text if isinstance(text, str) else str(text))}")
     return values
+
+
+def converted(text: str | list, numbers, shown: str, tensors: bool = True) -> Number:
+    """One value given by the user (a scalar's text, or with `tensors` a nested list or its text) in
+    the number system. Every bad value is an InputError (exit 2) that starts with `shown`, the option
+    and the value as given: not a number, p/0, too large for the system or for --max-digits."""
+    tensor = tensors and (isinstance(text, list) or text.lstrip().startswith("["))
+    try:
+        value = _value(text, numbers, tensor)
+    except ZeroDivisionError:
+        raise InputError(f"{shown}: division by zero") from None
+    except TooLarge as failure:
+        raise InputError(f"{shown}: {failure}") from None
+    if value is None:
+        raise InputError(f"{shown}: {_not_a_value(text, numbers, tensor)}")
+    for element in value.flat if tensor else (value,):
+        if not numbers.is_finite(element):  # 1e300/1e-300 in float, (10^60000)/(10^-60000) in --exact
+            failure = refusal(numbers, element)
+            raise InputError(f"{shown}: {failure}" if isinstance(failure, TooLarge)
+                             else f"{shown}: too large for {numbers.description}")
+    return value
+
+
+def _not_a_value(text: str | list, numbers, tensor: bool) -> str:
+    if tensor:
+        return "expected a rectangular nested list of numbers, e.g. [[1, 2], [3, 4]]"
+    if ".." in text:
+        return ("a range is LOW..HIGH with LOW ≤ HIGH, e.g. 0.99..1.01" if numbers.name == "interval"
+                else "a range of values needs --interval")
+    return "not a number (write e.g. 2, -1.5, 3e-4 or 1/3)"
 
 
 def _value(text: str | list, numbers, tensor: bool):

@@ -9,6 +9,7 @@ from .errors import MathError
 from .graph import Graph, Node
 from .ops import OPS
 from .passes import check_bound, evaluate, forward_values
+from .timeout import TimedOut, note_place
 from .trace import Trace
 
 
@@ -23,7 +24,7 @@ def evaluate_checked(graph: Graph, pairs: list[tuple[str, str]], program, number
         trace = evaluate(graph, values, numbers, wrt, record)
         if not certifies:
             return trace
-        doubtful = [x for x in _printed(trace) if not numbers.certified(x)]
+        doubtful = _uncertified(trace, numbers)
         if not doubtful:
             return trace
         if attempt < rounds - 1:
@@ -37,6 +38,15 @@ def evaluate_checked(graph: Graph, pairs: list[tuple[str, str]], program, number
     trace.conventions.append(f"values printed as 0.0 are below {numbers.magnitude(bound)} in magnitude; "
                              "an exact 0 cannot be certified digit by digit")
     return trace
+
+
+def _uncertified(trace: Trace, numbers) -> list:
+    """The printed numbers whose digits the enclosures do not pin down yet."""
+    try:
+        return [x for x in _printed(trace) if not numbers.certified(x)]
+    except TimedOut as stop:
+        note_place(stop, f"certifying {numbers.digits} digits at a working precision of {numbers.precision} digits")
+        raise
 
 
 def _printed(trace: Trace) -> list:

@@ -11,6 +11,7 @@ import click
 from .errors import InputError, shorten
 from .output import HelpThroughOutput
 from .numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
+from .timeout import within
 
 _LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?")
 _MATH = re.compile(r"[-+*/^()\s·×−]")  # "-f^2" is an expression, "-fprogram.txt" is -f program.txt
@@ -93,7 +94,8 @@ def _decode(data: bytes, origin: str) -> str:
 
 
 def number_options(function):
-    """--exact, --digits N, --interval, --max-digits, --relu0; the command receives `numbers`."""
+    """--exact, --digits N, --interval, --max-digits, --timeout, --relu0; the command receives `numbers`
+    and runs within --timeout."""
     options = [
         click.option("--exact", is_flag=True, help="Exact rational arithmetic: 0.1 is 1/10, results print as fractions."),
         click.option("--digits", type=click.IntRange(min=1), metavar="N",
@@ -101,16 +103,21 @@ def number_options(function):
         click.option("--interval", is_flag=True, help="Interval arithmetic: every value is a rigorous enclosure "
                                                       "[lo, hi]; --at x=0.99..1.01 takes ranges."),
         click.option("--max-digits", type=click.IntRange(min=1), default=DEFAULT_MAX_DIGITS, show_default=True,
-                     help="Refuse --digits above this, and exact results with more digits than this."),
+                     help="Refuse, before computing it, any number that would take more digits than this written "
+                          "out in full (2^(10^6), 10^-200000), in every mode; and --digits above this."),
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                     help="Give up (exit 1) after this many seconds, naming the node being computed "
+                          "[default: no limit]."),
         click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
                      help="The value taken for relu'(0)."),
     ]
 
-    def with_numbers(*args, exact, digits, interval, max_digits, relu0, **kwargs):
+    def with_numbers(*args, exact, digits, interval, max_digits, timeout, relu0, **kwargs):
         if exact and (digits or interval):
             raise InputError("--exact cannot be combined with --digits or --interval")
         mode = "exact" if exact else "interval" if interval else "digits" if digits else "float"
-        return function(*args, numbers=number_system(mode, digits, max_digits, relu0), **kwargs)
+        numbers = number_system(mode, digits, max_digits, relu0)
+        return within(timeout, lambda: function(*args, numbers=numbers, **kwargs))
 
     import functools
 

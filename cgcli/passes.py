@@ -4,7 +4,9 @@ from __future__ import annotations
 from .errors import DomainError, InputError, MathError, excerpt, shorten
 from .graph import CONSTANT, VARIABLE, Graph
 from .numbers import Number
+from .numbers.limits import refusal
 from .ops import OPS
+from .timeout import TimedOut, note_place
 from .trace import BackwardRow, ForwardRow, Term, Trace
 
 _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)
@@ -34,30 +36,35 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
     conventions = []
     if active[output]:
         adjoints[output] = _seed(values[output], numbers, conventions)
-    for index in reversed(order):
-        node, upstream = nodes[index], adjoints[index]
-        if upstream is None or not node.inputs:
-            continue
-        op = OPS[node.op]
-        operands = [values[i] for i in node.inputs]
-        for position, operand in enumerate(node.inputs):
-            if not active[operand] or (op.vjps and op.vjps[position] is None):
+    index = output
+    try:
+        for index in reversed(order):
+            node, upstream = nodes[index], adjoints[index]
+            if upstream is None or not node.inputs:
                 continue
-            try:
-                if op.vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
-                    local, contribution = None, op.vjps[position](numbers, upstream, values[index], *operands)
-                else:
-                    local = op.partials[position](numbers, values[index], *operands)
-                    contribution = upstream * local
-            except _ARITHMETIC_FAILURES as failure:
-                raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
-            if not is_finite(contribution):
-                raise _failure(graph, index, values, numbers, OverflowError(), derivative_of=operand)
-            previous = adjoints[operand]
-            adjoints[operand] = contribution if previous is None else previous + contribution
-            if record:
-                terms[operand].append(Term(names[index], node.op, operand_names[index], position, upstream, local,
-                                           contribution))
+            op = OPS[node.op]
+            operands = [values[i] for i in node.inputs]
+            for position, operand in enumerate(node.inputs):
+                if not active[operand] or (op.vjps and op.vjps[position] is None):
+                    continue
+                try:
+                    if op.vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
+                        local, contribution = None, op.vjps[position](numbers, upstream, values[index], *operands)
+                    else:
+                        local = op.partials[position](numbers, values[index], *operands)
+                        contribution = upstream * local
+                except _ARITHMETIC_FAILURES as failure:
+                    raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
+                if not is_finite(contribution):
+                    raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
+                previous = adjoints[operand]
+                adjoints[operand] = contribution if previous is None else previous + contribution
+                if record:
+                    terms[operand].append(Term(names[index], node.op, operand_names[index], position, upstream, local,
+                                               contribution))
+    except TimedOut as stop:
+        note_place(stop, _place(graph, index))
+        raise
 
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints[i] is not None] if record else []
@@ -94,20 +101,25 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
     nodes = graph.nodes
     is_finite = numbers.is_finite
     values: list[Number] = [None] * len(nodes)
-    for index in graph.order:
-        node = nodes[index]
-        if node.op == VARIABLE:
-            value = bindings[node.name]
-        elif node.op == CONSTANT:
-            value = _constant(graph, index, numbers)
-        else:
-            try:
-                value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
-            except _ARITHMETIC_FAILURES as failure:
-                raise _failure(graph, index, values, numbers, failure) from None
-            if not is_finite(value):
-                raise _failure(graph, index, values, numbers, OverflowError())
-        values[index] = value
+    index = graph.output
+    try:
+        for index in graph.order:
+            node = nodes[index]
+            if node.op == VARIABLE:
+                value = bindings[node.name]
+            elif node.op == CONSTANT:
+                value = _constant(graph, index, numbers)
+            else:
+                try:
+                    value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
+                except _ARITHMETIC_FAILURES as failure:
+                    raise _failure(graph, index, values, numbers, failure) from None
+                if not is_finite(value):
+                    raise _failure(graph, index, values, numbers, refusal(numbers, value))
+            values[index] = value
+    except TimedOut as stop:
+        note_place(stop, _place(graph, index))
+        raise
     return values
 
 
@@ -172,6 +184,13 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
     else:
         message += f"the derivative with respect to {_describe(graph, derivative_of)} is undefined ({reason})"
     return MathError(message + (f", where {operands}" if operands else ""), graph.source, node.start)
+
+
+def _place(graph: Graph, index: int) -> str:
+    """Where a pass was when --timeout ran out: `at node t3 = sin(t2)`."""
+    node, name = graph.nodes[index], graph.names[index]
+    text = excerpt(graph.source, node.start, node.end)
+    return f"at node {name} = {text}" if name is not None and name != text else f"at node {text}"
 
 
 def _describe(graph: Graph, index: int) -> str:

@@ -842,7 +842,7 @@ def test_tensor_overflow_is_a_math_error():
     code, first = cli_error("eval", "sum(exp(X))", "--at", "X=[[1,2],[800,4]]")
     assert code == MATH and "exp(X)" in first and "overflow" in first
     code, first = cli_error("eval", "sum(X)", "--at", "X=[[1e400,2]]")
-    assert code == MATH and "too large" in first
+    assert code == INPUT and "too large" in first  # a value typed by the user: bad input
 
 
 def test_non_integer_class_label_message():

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import click
 
 from .. import output
-from ..bindings import bind, split_bindings
+from ..bindings import bind, converted, split_bindings
 from ..data import place, read_columns
 from ..descent import OPTIMIZERS, Settings, check_names, descend
-from ..errors import InputError, shorten
+from ..errors import InputError, TooLarge, shorten
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from ..syntax import parse
 
@@ -140,14 +140,7 @@ def _option_value(option: str, text: str, numbers):
     """The value of a numeric option, refused (exit 2) unless it is a finite number in its domain."""
     meaning, domain, why = _OPTION_DOMAINS[option]
     shown = f"{option} {shorten(text)}"
-    try:
-        value = numbers.parse(text)
-    except ZeroDivisionError:
-        raise InputError(f"{shown}: division by zero") from None
-    if value is None:
-        raise InputError(f"{shown}: not a number (write e.g. 0.05, 1e-3 or 1/20)")
-    if not numbers.is_finite(value):
-        raise InputError(f"{shown}: {meaning} is not a finite number in {numbers.description}")
+    value = converted(text, numbers, shown, tensors=False)
     if not domain.holds(value, numbers):
         raise InputError(f"{shown}: {meaning} {domain.rule}" + (f" ({why})" if why else ""))
     return value
@@ -165,33 +158,13 @@ def _column(cells: list[str], lines: list[int], name: str, path: str, numbers):
 
     try:
         column = from_nested(cells, numbers)
-    except ZeroDivisionError:
-        column = None
-    if column is not None and (_all_finite(column) if column.dtype != object
-                               else all(map(numbers.is_finite, column))):
-        return column
-    for row, (line, cell) in enumerate(zip(lines, cells), start=1):
-        reason = _cell_problem(cell, numbers)
-        if reason:
-            raise InputError(f"--data {shorten(path)}: {place(row, line)}, column {name}: {shorten(cell)!r} {reason}")
-    raise InputError(f"--data {shorten(path)}: column {name} cannot be read as numbers")
-
-
-def _all_finite(array) -> bool:
-    import numpy as np
-
-    return bool(np.isfinite(array).all())
-
-
-def _cell_problem(cell: str, numbers) -> str | None:
-    """Why one data cell is not a usable number, or None if it is one."""
-    try:
-        value = numbers.parse(cell)
-    except ZeroDivisionError:
-        return "divides by zero"
-    if value is None:
-        return "is not a number"
-    return None if numbers.is_finite(value) else f"is too large for {numbers.description}"
+    except (ZeroDivisionError, TooLarge):
+        column = None  # the cell by cell reading below says which cell
+    if column is None:
+        for row, (line, cell) in enumerate(zip(lines, cells), start=1):
+            converted(cell, numbers, f"--data {shorten(path)}: {place(row, line)}, column {name}: {shorten(cell)!r}",
+                      tensors=False)
+    return column
 
 
 class _progress:

@@ -10,10 +10,10 @@ from typing import Any
 
 from ..errors import MathError
 from .floats import FloatNumbers
+from .limits import DEFAULT_MAX_DIGITS
 
 Number = Any  # a value of the active number system: float, Fraction, mpf or Interval
 
-DEFAULT_MAX_DIGITS = 100_000
 RELU0_CHOICES = ("0", "0.5", "1")
 
 
@@ -30,16 +30,16 @@ def number_system(mode: str = "float", digits: int | None = None, max_digits: in
     elif mode == "digits":
         from .digits import DigitsNumbers
 
-        numbers = DigitsNumbers(digits)
+        numbers = DigitsNumbers(digits, max_digits=max_digits)
         if relu0 != "0":
             numbers.relu0, numbers.relu0_text = numbers.parse(relu0), relu0
         return numbers
     elif mode == "interval":
         from .interval import IntervalNumbers
 
-        return IntervalNumbers(digits)
+        return IntervalNumbers(digits, max_digits)
     else:
-        numbers = FloatNumbers()
+        numbers = FloatNumbers(max_digits)
     if relu0 != "0":
         numbers.relu0, numbers.relu0_text = numbers.parse(relu0), relu0
     return numbers

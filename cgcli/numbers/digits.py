@@ -8,10 +8,12 @@ This catches what comparing two floating-point runs misses: inputs longer than t
 precision, and cancellations that give the same wrong digits at every precision."""
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 
-from .interval import Interval, IntervalNumbers, significant
+from .decimals import round_to_nearest, significant
+from .interval import Interval, IntervalNumbers
+from .limits import DEFAULT_MAX_DIGITS
+from .text import int_text
 
 
 class DigitsNumbers(IntervalNumbers):
@@ -19,18 +21,17 @@ class DigitsNumbers(IntervalNumbers):
     kink_note = None  # a point input has a point at the kink: the --relu0 convention applies
     relu0_text = "0"
 
-    def __init__(self, digits: int, precision: int | None = None, relu0=None, relu0_text: str = "0") -> None:
-        if hasattr(sys, "set_int_max_str_digits"):
-            sys.set_int_max_str_digits(0)  # 10 000-digit values pass through int ↔ str conversions
+    def __init__(self, digits: int, precision: int | None = None, relu0=None, relu0_text: str = "0",
+                 max_digits: int = DEFAULT_MAX_DIGITS) -> None:
         self.precision = precision or digits + 10 + digits // 10
-        super().__init__(self.precision)
+        super().__init__(self.precision, max_digits)
         self.digits = digits
         self.description = f"{digits} significant digits (mpmath, certified)"
         self.relu0, self.relu0_text = relu0, relu0_text
         self._kink_width = Fraction(1, 10 ** (self.precision // 2))
 
     def finer(self) -> DigitsNumbers:
-        return DigitsNumbers(self.digits, 2 * self.precision, self.relu0, self.relu0_text)
+        return DigitsNumbers(self.digits, 2 * self.precision, self.relu0, self.relu0_text, self.max_digits)
 
     def _at_kink(self, x: Interval) -> bool:
         """Branches (relu, abs, max, min) are decided at the working precision, as floats decide
@@ -76,8 +77,8 @@ def _nearest(value: Fraction, digits: int) -> str:
     nstr layout: fixed point for moderate exponents, else d.ddd…e±k)."""
     if value == 0:
         return "0.0"
-    mantissa, exponent = significant(value, digits, round)
-    sign, text = ("-" if mantissa < 0 else ""), str(abs(mantissa))
+    mantissa, exponent = significant(value, digits, round_to_nearest)
+    sign, text = ("-" if mantissa < 0 else ""), int_text(abs(mantissa))
     if -5 <= exponent < digits:
         if exponent < 0:
             return f"{sign}0.{'0' * (-exponent - 1)}{text}"

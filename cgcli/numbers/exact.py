@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import math
-import sys
 from fractions import Fraction
 
-from ..errors import DomainError, TooLarge
+from ..errors import DomainError, TooLarge, shorten
+from .limits import LOG2_10, LOG10_2, too_many_digits
 from .scalar import ScalarNumbers
-from .text import parse_number
+from .text import decimal_parts, int_text, parse_number, written_digits
 
 
 class Irrational(DomainError):
@@ -22,10 +22,8 @@ class ExactNumbers(ScalarNumbers):
     one = Fraction(1)
 
     def __init__(self, max_digits: int) -> None:
-        if hasattr(sys, "set_int_max_str_digits"):
-            sys.set_int_max_str_digits(0)  # exact results may have up to --max-digits digits
         self.max_digits = max_digits  # the largest numerator or denominator, in decimal digits
-        self._max_bits = int(max_digits * 3.3219280948873626) + 1
+        self._max_bits = int(max_digits * LOG2_10) + 1
 
     @property
     def pi(self):
@@ -36,7 +34,12 @@ class ExactNumbers(ScalarNumbers):
         raise Irrational("e is irrational, which --exact cannot represent; use --digits N")
 
     def literal(self, text: str) -> Fraction:
-        return Fraction(text)
+        """The decimal text exactly; its size is checked on the text, before 1e10000000 is computed."""
+        size = written_digits(text)
+        if size > self.max_digits:
+            raise too_many_digits(size, self.max_digits, f"the number {shorten(text)} has")
+        mantissa, scale = decimal_parts(text)
+        return Fraction(mantissa * 10 ** scale) if scale >= 0 else Fraction(mantissa, 10 ** -scale)
 
     def parse(self, text: str) -> Fraction | None:
         return parse_number(text, self.literal)
@@ -48,6 +51,13 @@ class ExactNumbers(ScalarNumbers):
     @property
     def overflow(self) -> str:
         return f"the result has more digits than --max-digits {self.max_digits} allows"
+
+    def too_large(self, x: Fraction) -> TooLarge | None:
+        """The refusal of a value beyond --max-digits, with its size; None within it."""
+        bits = max(x.numerator.bit_length(), x.denominator.bit_length())
+        if bits <= self._max_bits:
+            return None
+        return too_many_digits(bits * LOG10_2, self.max_digits, "the result has")
 
     def is_integer(self, x: Fraction) -> bool:
         return x.denominator == 1
@@ -94,9 +104,7 @@ class ExactNumbers(ScalarNumbers):
         numerator, denominator = exponent.numerator, exponent.denominator
         size = max(base.numerator.bit_length(), base.denominator.bit_length())
         if size > 1 and abs(numerator) // denominator * (size - 1) > self._max_bits:
-            digits = float(abs(exponent) * (size - 1)) / 3.3219280948873626
-            raise TooLarge(f"the result would have about {digits:.3g} digits, more than --max-digits "
-                           f"{self.max_digits} allows")
+            raise too_many_digits(float(abs(exponent) * (size - 1)) * LOG10_2, self.max_digits)
         if denominator == 1:
             return base ** numerator
         root = _exact_root(base, denominator)
@@ -105,12 +113,13 @@ class ExactNumbers(ScalarNumbers):
         return root ** numerator
 
     def format(self, x: Fraction) -> str:
-        return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+        numerator = int_text(x.numerator)
+        return numerator if x.denominator == 1 else f"{numerator}/{int_text(x.denominator)}"
 
     def format_reading(self, x: Fraction) -> str:
         """19/21 ≈ 0.9047619: the fraction, and a decimal to read it by."""
         if x.denominator == 1:
-            return str(x.numerator)
+            return self.format(x)
         return f"{self.format(x)} ≈ {float(x):.7g}" if abs(x) < 1e300 else self.format(x)
 
     def to_json(self, x: Fraction) -> str:
@@ -129,17 +138,30 @@ def _exact_root(x: Fraction, degree: int) -> Fraction | None:
 
 
 def _integer_root(n: int, degree: int) -> int | None:
+    if n >= 2 and degree >= n.bit_length():
+        return None  # 2^degree > n: only 0 and 1 are perfect powers of so high a degree
     root = math.isqrt(n) if degree == 2 else _newton_root(n, degree)
     return root if root ** degree == n else None
 
 
 def _newton_root(n: int, degree: int) -> int:
-    """floor(n ** (1/degree)) in integers: Newton's method from above."""
+    """floor(n ** (1/degree)) in integers: Newton's method from just above, where floats put it."""
     if n < 2:
         return n
-    guess = 1 << -(-n.bit_length() // degree)
+    guess = _root_from_above(n, degree)
     while True:
         better = ((degree - 1) * guess + n // guess ** (degree - 1)) // degree
         if better >= guess:
             return guess
         guess = better
+
+
+def _root_from_above(n: int, degree: int) -> int:
+    """An integer at least floor(n ** (1/degree)) and within a relative 1e-8 of it, from the float
+    logarithm; from 2^ceil(bits/degree) instead, Newton would creep down one step in `degree` at a time."""
+    shift = max(n.bit_length() - 64, 0)
+    log2_root = (math.log2(n >> shift) + shift) / degree
+    whole = math.floor(log2_root)
+    if whole < 60:
+        return math.floor(2 ** log2_root * (1 + 1e-8)) + 1
+    return (math.floor(2 ** (log2_root - whole + 52) * (1 + 1e-8)) + 1) << (whole - 52)

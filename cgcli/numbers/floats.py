@@ -3,22 +3,32 @@ from __future__ import annotations
 
 import math
 
+from ..errors import TooLarge, shorten
+from .limits import DEFAULT_MAX_DIGITS, about
 from .scalar import ScalarNumbers
-from .text import parse_number
+from .text import parse_number, written_digits
 
 
 class FloatNumbers(ScalarNumbers):
     name = "float"
     description = "float (IEEE double)"
-    overflow = "the result overflows float (IEEE double); --digits N has no such limit"
 
     zero = 0.0
     one = 1.0
     pi = math.pi
     e = math.e
 
+    overflow = "the result overflows float (IEEE double); --digits N goes further"
+
+    def __init__(self, max_digits: int = DEFAULT_MAX_DIGITS) -> None:
+        self.max_digits = max_digits  # how far the --digits N that an overflow suggests can go
+
     def literal(self, text: str) -> float:
-        return float(text)
+        value = float(text)
+        if math.isinf(value):
+            raise self._beyond_float(f"the number {shorten(text)} is too large for float (IEEE double)",
+                                    written_digits(text))
+        return value
 
     def parse(self, text: str) -> float | None:
         return parse_number(text, self.literal)
@@ -28,7 +38,12 @@ class FloatNumbers(ScalarNumbers):
     def is_integer(self, x: float) -> bool:
         return x.is_integer()
 
-    exp = staticmethod(math.exp)
+    def exp(self, x: float) -> float:
+        try:
+            return math.exp(x)
+        except OverflowError:
+            raise self._beyond_float("the result overflows float (IEEE double)", x / math.log(10)) from None
+
     log = staticmethod(math.log)
     log1p = staticmethod(math.log1p)
     sqrt = staticmethod(math.sqrt)
@@ -38,7 +53,18 @@ class FloatNumbers(ScalarNumbers):
     tanh = staticmethod(math.tanh)
 
     def pow(self, base: float, exponent: float) -> float:
-        return base ** exponent
+        try:
+            return base ** exponent
+        except OverflowError:
+            digits = abs(exponent * math.log10(abs(base)))
+            raise self._beyond_float("the result overflows float (IEEE double)", digits) from None
+
+    def _beyond_float(self, reason: str, digits: float) -> TooLarge:
+        """Float overflow, with the way out: --digits N, or when even that is too little, --max-digits."""
+        if digits <= self.max_digits:
+            return TooLarge(f"{reason}; --digits N can represent it")
+        return TooLarge(f"{reason}, and its {about(digits)} digits are more than --max-digits "
+                        f"{self.max_digits} allows with --digits N (raise --max-digits to go further)")
 
     def format(self, x: float) -> str:
         """The shortest text that reads back as the same double; integers without a decimal point."""

@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .text import parse_number
+from ..errors import TooLarge, shorten
+from .decimals import round_down, round_up, significant
+from .limits import DEFAULT_MAX_DIGITS, LOG10_2, too_many_digits
+from .text import decimal_parts, int_text, parse_number, written_digits
 
 
 def _binary(operation):
@@ -105,7 +108,7 @@ class IntervalNumbers:
     relu0 = relu0_text = None  # at a kink an interval's derivative is the whole subgradient
     kink_note = "at a kink inside an interval the derivative is the whole subgradient: relu' ∈ [0, 1], abs' ∈ [-1, 1]"
 
-    def __init__(self, digits: int | None = None) -> None:
+    def __init__(self, digits: int | None = None, max_digits: int = DEFAULT_MAX_DIGITS) -> None:
         global _context
         if _context is None:  # one context: building one costs more than a whole small evaluation
             from mpmath.ctx_iv import MPIntervalContext
@@ -121,13 +124,21 @@ class IntervalNumbers:
             self.digits = digits
             self.description = f"interval ({digits} significant digits, outward rounding)"
         self.context = context
+        self.max_digits = max_digits
         self.zero, self.one = Interval(context.mpf(0)), Interval(context.mpf(1))
         self.pi, self.e = Interval(+context.pi), Interval(+context.e)
-        for name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tan"):
+        for name in ("log", "log1p", "sqrt"):
             setattr(self, name, _lifted(getattr(context, name)))
 
     def literal(self, text: str) -> Interval:
-        return Interval(self.context.mpf(text))  # the enclosure of the decimal, not of a float
+        """The enclosure of the decimal, not of a float: its digits times a power of ten, each step
+        rounded outward (mpmath's own reading of `1e-500` is not always an enclosure)."""
+        size = written_digits(text)
+        if size > self.max_digits:
+            raise too_many_digits(size, self.max_digits, f"the number {shorten(text)} has")
+        mantissa, scale = decimal_parts(text)
+        digits, ten = Interval(self.context.mpf(mantissa)), Interval(self.context.mpf(10))
+        return digits * ten ** scale if scale >= 0 else digits / ten ** -scale
 
     def parse(self, text: str) -> Interval | None:
         """A point (`0.1`, `1/3`) or a range `lo..hi` (brackets are kept for tensors)."""
@@ -140,20 +151,66 @@ class IntervalNumbers:
         return Interval(self.context.mpf([low.iv.a, high.iv.b]))
 
     def tanh(self, x: Interval) -> Interval:
-        """tanh is increasing: the enclosure of tanh at each end."""
+        """tanh is increasing: the enclosure of tanh at each end, from exp of a negative number only
+        (tanh(-t) = -tanh(t)), which cannot grow past --max-digits."""
         def at(end):
-            z = self.context.exp(-2 * end)
+            if end < 0:
+                return -at(-end)
+            z = self.exp(Interval(-2 * end)).iv
             return (1 - z) / (1 + z)
         return Interval(self.context.mpf([at(x.iv.a).a, at(x.iv.b).b]))
 
-    def pow(self, base: Interval, exponent: Interval) -> Interval:
-        return base ** exponent
+    # Over an enclosure wider than a period the range is known without reducing a huge argument
+    # modulo π, which needs π to as many bits as the argument has (seconds for 1e99999).
+    def sin(self, x: Interval) -> Interval:
+        return self._periodic(self.context.sin, x, 7, [-1, 1])
 
-    def is_finite(self, x: Interval) -> bool:
-        low, high = x.iv._mpi_
+    def cos(self, x: Interval) -> Interval:
+        return self._periodic(self.context.cos, x, 7, [-1, 1])
+
+    def tan(self, x: Interval) -> Interval:
+        return self._periodic(self.context.tan, x, 4, ["-inf", "inf"])
+
+    def _periodic(self, function, x: Interval, beyond_period: int, whole_range: list) -> Interval:
         from mpmath import libmp
 
-        return all(end not in (libmp.finf, libmp.fninf, libmp.fnan) for end in (low, high))
+        low, high = x.iv._mpi_
+        if libmp.mpf_gt(libmp.mpf_sub(high, low, 30, libmp.round_ceiling), libmp.from_int(beyond_period)):
+            return Interval(self.context.mpf(whole_range))
+        return Interval(function(x.iv))
+
+    # exp and pow are estimated before mpmath computes them: exp(1e10) would be cheap as an mpf, but
+    # its 4.3e9 digits are not.
+    def exp(self, x: Interval) -> Interval:
+        """exp, refused past --max-digits. Where it is below 10^-max_digits it is enclosed in [0, that]
+        without being computed, as a float's exp underflows to 0: it may vanish in a sum (softplus(1e6)
+        adds exp(-1e6) to 1e6), and mpmath would need ln 2 to as many bits as the argument has."""
+        self._refuse_beyond(_exp_log10(x.iv))
+        context = self.context
+        underflow = -(self.max_digits - 1) * context.ln10  # exp of less is below 10^-(max_digits - 1)
+        if x < underflow:
+            return Interval(context.mpf([0, (context.mpf(10) ** (1 - self.max_digits)).b]))
+        if x >= underflow:
+            return Interval(context.exp(x.iv))
+        return Interval(context.mpf([0, context.exp(x.iv.b).b]))
+
+    def pow(self, base: Interval, exponent: Interval) -> Interval:
+        self._refuse_beyond(_pow_log10(_raw(base), _raw(exponent)))
+        return base ** exponent
+
+    def _refuse_beyond(self, digits: float) -> None:
+        if digits > self.max_digits:
+            raise too_many_digits(digits, self.max_digits)
+
+    def is_finite(self, x: Interval) -> bool:
+        """Bounded, and within --max-digits (both ends' magnitudes within 10^±max_digits)."""
+        return _size(x.iv) <= self.max_digits
+
+    def too_large(self, x: Interval) -> TooLarge | None:
+        size = _size(x.iv)
+        if size == math.inf or size <= self.max_digits:
+            return None  # an unbounded enclosure is the `overflow` message's case
+        return too_many_digits(size, self.max_digits, "the result has")
 
     def is_integer(self, x: Interval) -> bool:
         low, high = x.bounds()
@@ -204,7 +261,7 @@ class IntervalNumbers:
 
     def to_json(self, x: Interval) -> list[str]:
         low, high = x.bounds()
-        return [_decimal(low, self.digits, math.floor), _decimal(high, self.digits, math.ceil)]
+        return [_decimal(low, self.digits, round_down), _decimal(high, self.digits, round_up)]
 
 
 def _lifted(function):
@@ -213,17 +270,42 @@ def _lifted(function):
     return lifted
 
 
-def significant(value: Fraction, digits: int, rounding) -> tuple[int, int]:
-    """(mantissa, exponent) with value ≈ mantissa · 10^(exponent − digits + 1), the mantissa having
-    `digits` digits, rounded by `rounding` (math.floor, math.ceil or round). value ≠ 0."""
-    exponent = len(str(abs(value.numerator))) - len(str(value.denominator))
-    if abs(value) < Fraction(10) ** exponent:
-        exponent -= 1  # now 10^exponent ≤ |value| < 10^(exponent + 1)
-    mantissa = rounding(value * Fraction(10) ** (digits - 1 - exponent))
-    if abs(mantissa) >= 10 ** digits:  # rounding carried into a new digit: 9.99… → 10.0
-        exponent += 1
-        mantissa = rounding(value * Fraction(10) ** (digits - 1 - exponent))
-    return mantissa, exponent
+def _size(iv) -> float:
+    """How many decimal digits the larger magnitude of an enclosure's ends takes, as 10^-k and 10^k
+    both take about k, from the binary exponents alone; inf for an unbounded enclosure."""
+    from mpmath import libmp
+
+    size = 0.0
+    for _, mantissa, exponent, bits in iv._mpi_:
+        if not mantissa:
+            if bits:  # ±inf or nan (zero is all zeros)
+                return math.inf
+            continue
+        size = max(size, min(abs(exponent + bits), 1 << 1000) * LOG10_2)  # 2^(2^1000) is huge enough
+    return size
+
+
+def _exp_log10(x) -> float:
+    """The largest log10 of exp over the enclosure x, from its upper end, at a low precision (the
+    estimate only decides whether to compute at all)."""
+    from mpmath import libmp
+
+    return libmp.to_float(libmp.mpf_div(x._mpi_[1], libmp.mpf_ln10(30), 30))
+
+
+def _pow_log10(base, exponent) -> float:
+    """The largest log10 of |b|^e over the ends b, e of the two enclosures (the product e·log|b|
+    is largest at a corner)."""
+    from mpmath import libmp
+
+    largest = -math.inf
+    for end in base._mpi_:
+        if not end[1]:
+            largest = max(largest, 0.0)  # 0 to a positive power is 0; to a negative one the op refuses it first
+            continue
+        log10_end = libmp.mpf_div(libmp.mpf_log(libmp.mpf_abs(end), 30), libmp.mpf_ln10(30), 30)
+        largest = max(largest, *(libmp.to_float(libmp.mpf_mul(power, log10_end, 30)) for power in exponent._mpi_))
+    return largest
 
 
 def _decimal(value: Fraction, digits: int, rounding) -> str:
@@ -231,7 +313,7 @@ def _decimal(value: Fraction, digits: int, rounding) -> str:
     if value == 0:
         return "0"
     mantissa, exponent = significant(value, digits, rounding)
-    sign, text = ("-" if mantissa < 0 else ""), str(abs(mantissa))
+    sign, text = ("-" if mantissa < 0 else ""), int_text(abs(mantissa))
     point = exponent + 1  # digits before the decimal point
     if -6 < exponent < digits:
         if point <= 0:

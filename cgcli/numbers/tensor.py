@@ -122,6 +122,13 @@ class TensorNumbers:
             return self.scalar.is_finite(x)
         return bool(np.isfinite(x).all()) if x.dtype != object else all(map(self.scalar.is_finite, x.flat))
 
+    def too_large(self, x):
+        """The scalar system's refusal of the first element beyond --max-digits; None if none is."""
+        too_large = getattr(self.scalar, "too_large", None)
+        if too_large is None:
+            return None
+        return next(filter(None, map(too_large, x.flat if is_tensor(x) else (x,))), None)
+
     def is_integer(self, x) -> bool:
         return all(map(self.scalar.is_integer, x.flat)) if is_tensor(x) else self.scalar.is_integer(x)
 
