@@ -177,7 +177,9 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
         reason = str(failure) or type(failure).__name__
     node = graph.nodes[index]
     shown = dict.fromkeys(i for i in node.inputs if graph.nodes[i].op != CONSTANT)  # x*x: x once
-    operands = ", ".join(f"{_describe(graph, i)} = {shorten(numbers.format(values[i]), 60)}" for i in shown)
+    described = ((_describe(graph, i), shorten(numbers.format(values[i]), 60)) for i in shown)
+    # an operand written as its own value (1/3 in exact mode) says nothing new
+    operands = ", ".join(f"{text} = {value}" for text, value in described if text != value)
     message = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}: "
     if derivative_of is None:
         message += reason
