@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, run_cgrad_process
+from conftest import REPO, run_cgrad_inprocess
 
 SEED_001 = "u = b*c; v = a + u; J = 3v"
 SEED_001_AT = "a=1,b=2,c=3"
@@ -74,7 +74,7 @@ class Mermaid:
 
 
 def diagram(*args: str, expect: int = 0, env: dict | None = None) -> str:
-    code, out, err = run_cgrad_process("diagram", *args, env=env)
+    code, out, err = run_cgrad_inprocess("diagram", *args, env=env)
     assert code == expect, f"exit {code}; stderr:\n{err}"
     assert "Traceback" not in err
     return out if expect == 0 else err
@@ -312,13 +312,13 @@ def test_svg_and_png_through_graphviz(tmp_path, fmt, magic):
 
 def test_large_graph_note_on_stderr():
     source = " + ".join(f"x{i}*y{i}" for i in range(200))  # 200 products (400 edges), 199 sums (398)
-    code, out, err = run_cgrad_process("diagram", source)
+    code, out, err = run_cgrad_inprocess("diagram", source)
     assert code == 0 and out.startswith("%%{init")
     assert err.startswith("note: this graph has 798 edges, more than the 500 Mermaid draws by default")
 
 
 def test_help_examples_run(tmp_path):
-    code, out, _ = run_cgrad_process("diagram", "--help")
+    code, out, _ = run_cgrad_inprocess("diagram", "--help")
     assert code == 0
     import shlex
 
@@ -328,7 +328,7 @@ def test_help_examples_run(tmp_path):
         if "--format svg" in example and shutil.which("dot") is None:
             continue
         words = shlex.split(example)[1:]
-        code, _, err = run_cgrad_process(*words, cwd=str(tmp_path))
+        code, _, err = run_cgrad_inprocess(*words, cwd=str(tmp_path))
         assert code == 0, (example, err)
 
 

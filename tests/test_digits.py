@@ -19,7 +19,7 @@ from fractions import Fraction
 import pytest
 
 import test_interval as kit
-from conftest import run_cgrad_process, run_json_process
+from conftest import run_cgrad_inprocess, run_json_inprocess
 
 mpmath = pytest.importorskip("mpmath")
 
@@ -56,7 +56,7 @@ def check_digits(text, true, n: int, label: str = "") -> None:
 
 
 def digits_json(n: int, *args: str) -> dict:
-    document = run_json_process("eval", *args, "--digits", str(n), "--no-trace")
+    document = run_json_inprocess("eval", *args, "--digits", str(n), "--no-trace")
     assert document["numbers"] == "digits"
     assert document["digits"] == n
     return document
@@ -193,7 +193,7 @@ def test_sympy_cross_check_1000_digits():
 # --------------------------------------------------------------------------------------------
 
 def test_literal_0_1_is_exact():
-    document = run_json_process("eval", "0.1*x", "--at", "x=3", "--digits", "40")
+    document = run_json_inprocess("eval", "0.1*x", "--at", "x=3", "--digits", "40")
     assert document["value"] == "0." + "3" + "0" * 39
     assert document["gradient"] == {"x": "0." + "1" + "0" * 39}
     rows = {row["name"]: row for row in document["forward"]}
@@ -215,7 +215,7 @@ def test_at_values_rounded_once(at, true):
 
 
 def test_json_keys():
-    document = run_json_process("eval", "x", "--at", "x=2", "--digits", "25")
+    document = run_json_inprocess("eval", "x", "--at", "x=2", "--digits", "25")
     assert document["numbers"] == "digits" and document["digits"] == 25
     assert isinstance(document["value"], str) and isinstance(document["gradient"]["x"], str)
 
@@ -302,7 +302,7 @@ def test_exact_zero_prints_as_zero():
 
 def test_ten_million_digits_refused_fast():
     start = time.perf_counter()
-    code, out, err = run_cgrad_process("eval", "x", "--at", "x=1", "--digits", "10000000", timeout=60)
+    code, out, err = run_cgrad_inprocess("eval", "x", "--at", "x=1", "--digits", "10000000", timeout=60)
     seconds = time.perf_counter() - start
     assert code == 1, (code, err)
     assert err.startswith("error:") and "Traceback" not in err
@@ -311,15 +311,15 @@ def test_ten_million_digits_refused_fast():
 
 
 def test_max_digits_raises_and_lowers_the_limit():
-    code, out, err = run_cgrad_process("eval", "x", "--at", "x=1/7", "--digits", "60", "--max-digits", "50")
+    code, out, err = run_cgrad_inprocess("eval", "x", "--at", "x=1/7", "--digits", "60", "--max-digits", "50")
     assert code == 1 and "--max-digits" in err and "Traceback" not in err, err
-    document = run_json_process("eval", "x", "--at", "x=1/7", "--digits", "60", "--max-digits", "100")
+    document = run_json_inprocess("eval", "x", "--at", "x=1/7", "--digits", "60", "--max-digits", "100")
     check_digits(document["value"], Fraction(1, 7), 60, "1/7")
 
 
 @pytest.mark.parametrize("relu0, slope", [("0", 0), ("0.5", Fraction(1, 2)), ("1", 1)])
 def test_relu0_digits(relu0, slope):
-    document = run_json_process("eval", "2*relu(x - 1)", "--at", "x=1", "--digits", "30", "--relu0", relu0)
+    document = run_json_inprocess("eval", "2*relu(x - 1)", "--at", "x=1", "--digits", "30", "--relu0", relu0)
     check_digits(document["gradient"]["x"], 2 * Fraction(slope), 30, "d/dx")
     assert f"relu'(0) = {relu0}" in document["conventions"]
 
@@ -332,7 +332,7 @@ def test_relu0_digits(relu0, slope):
     ("tan(x)", "x=0.1", None),  # fine, a control: no error
 ])
 def test_math_errors_in_digits_mode(source, at, words):
-    code, out, err = run_cgrad_process("eval", source, *(["--at", at] if at else []), "--digits", "30")
+    code, out, err = run_cgrad_inprocess("eval", source, *(["--at", at] if at else []), "--digits", "30")
     if words is None:
         assert code == 0, err
         return
@@ -343,7 +343,7 @@ def test_math_errors_in_digits_mode(source, at, words):
 
 
 def test_table_title_names_mode_and_precision():
-    code, out, err = run_cgrad_process("eval", "sin(x)", "--at", "x=1", "--digits", "30")
+    code, out, err = run_cgrad_inprocess("eval", "sin(x)", "--at", "x=1", "--digits", "30")
     assert code == 0, err
     titles = [line for line in out.splitlines() if line.startswith(("Forward", "Backward", "Gradient"))]
     assert titles and all("30" in line for line in titles), titles

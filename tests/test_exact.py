@@ -14,13 +14,13 @@ from fractions import Fraction
 import pytest
 
 import test_interval as reference_kit
-from conftest import backward_rows, forward_rows, run_cgrad_process, run_json_process
+from conftest import backward_rows, forward_rows, run_cgrad_inprocess, run_json_inprocess
 
 F = Fraction
 
 
 def exact_json(*args: str) -> dict:
-    document = run_json_process("eval", *args, "--exact")
+    document = run_json_inprocess("eval", *args, "--exact")
     assert document["numbers"] == "exact"
     return document
 
@@ -253,14 +253,14 @@ def test_rational_roots_of_large_perfect_powers(base, degree, root):
     ("y = x + 1; z = 3*sqrt(y)", "x=1", "sqrt(y)"),
 ])
 def test_irrational_results_are_refused_with_a_hint(source, at, named):
-    code, out, err = run_cgrad_process("eval", source, "--at", at, "--exact", "--format", "json")
+    code, out, err = run_cgrad_inprocess("eval", source, "--at", at, "--exact", "--format", "json")
     err = assert_clean_math_error(code, out, err)
     assert named in err, err
     assert "--digits" in err, err
 
 
 def test_constant_e_is_refused():
-    code, out, err = run_cgrad_process("eval", "x + e", "--at", "x=1", "--exact")
+    code, out, err = run_cgrad_inprocess("eval", "x + e", "--at", "x=1", "--exact")
     err = assert_clean_math_error(code, out, err)
     assert "--digits" in err
 
@@ -275,7 +275,7 @@ def test_constant_e_is_refused():
     ("(-8)^(1/3)", None, ["(-8)^(1/3)"]),      # as in float mode: negative base, fractional power
 ])
 def test_math_errors_as_in_float_mode(source, at, words):
-    code, out, err = run_cgrad_process("eval", source, *(["--at", at] if at else []), "--exact")
+    code, out, err = run_cgrad_inprocess("eval", source, *(["--at", at] if at else []), "--exact")
     err = assert_clean_math_error(code, out, err)
     for word in words:
         assert word in err, err
@@ -287,7 +287,7 @@ def test_math_errors_as_in_float_mode(source, at, words):
 
 def _timed(*args: str) -> tuple[int, str, str, float]:
     start = time.perf_counter()
-    code, out, err = run_cgrad_process(*args, timeout=60)
+    code, out, err = run_cgrad_inprocess(*args, timeout=60)
     return code, out, err, time.perf_counter() - start
 
 
@@ -319,7 +319,7 @@ def test_raising_max_digits_allows_more():
     # 3^300000 has 143 137 digits: refused under the default 100 000, allowed with 200 000
     code, out, err, _ = _timed("eval", "x^300000", "--at", "x=3", "--exact", "--no-trace", "--format", "json")
     assert_clean_math_error(code, out, err)
-    document = run_json_process("eval", "x^300000", "--at", "x=3", "--exact", "--no-trace", "--max-digits", "200000")
+    document = run_json_inprocess("eval", "x^300000", "--at", "x=3", "--exact", "--no-trace", "--max-digits", "200000")
     with reference_kit.unlimited_int_digits():
         assert document["value"] == str(3 ** 300000)
 
@@ -344,7 +344,7 @@ def test_relu0_exact(relu0, slope):
 
 @pytest.mark.parametrize("relu0, slope", [("0", 0), ("0.5", 0.5), ("1", 1)])
 def test_relu0_float(relu0, slope):
-    document = run_json_process("eval", "relu(x)", "--at", "x=0", "--relu0", relu0)
+    document = run_json_inprocess("eval", "relu(x)", "--at", "x=0", "--relu0", relu0)
     assert document["gradient"] == {"x": slope}
     assert f"relu'(0) = {relu0}" in document["conventions"]
 
@@ -355,19 +355,19 @@ def test_relu0_away_from_zero_changes_nothing():
 
 
 def test_relu0_in_the_table():
-    code, out, err = run_cgrad_process("eval", "relu(x)", "--at", "x=0", "--exact", "--relu0", "0.5")
+    code, out, err = run_cgrad_inprocess("eval", "relu(x)", "--at", "x=0", "--exact", "--relu0", "0.5")
     assert code == 0, err
     assert "relu'(0) = 0.5" in out
 
 
 @pytest.mark.parametrize("bad", ["2", "-1", "half", "0.25"])
 def test_relu0_bad_values(bad):
-    code, out, err = run_cgrad_process("eval", "relu(x)", "--at", "x=0", "--relu0", bad)
+    code, out, err = run_cgrad_inprocess("eval", "relu(x)", "--at", "x=0", "--relu0", bad)
     assert code == 2 and err.startswith("error:") and "Traceback" not in err, (code, err)
 
 
 def test_table_shows_fractions_with_decimals_and_the_mode():
-    code, out, err = run_cgrad_process("eval", "x/3 + y^2/7", "--at", "x=1,y=2", "--exact")
+    code, out, err = run_cgrad_inprocess("eval", "x/3 + y^2/7", "--at", "x=1,y=2", "--exact")
     assert code == 0, err
     assert "19/21" in out and "1/3" in out and "4/7" in out
     assert re.search(r"0\.90[45]", out), out          # 19/21 = 0.904761...
@@ -377,7 +377,7 @@ def test_table_shows_fractions_with_decimals_and_the_mode():
 
 
 def test_table_integers_stay_integers():
-    code, out, err = run_cgrad_process("eval", "u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3", "--exact")
+    code, out, err = run_cgrad_inprocess("eval", "u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3", "--exact")
     assert code == 0, err
     gradient = out[out.index("Gradient"):]
     rows = {line.split()[0]: line.split() for line in gradient.splitlines()[1:] if line.split()}

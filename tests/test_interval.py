@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import run_cgrad_process, run_json_process
+from conftest import run_cgrad_inprocess, run_json_inprocess
 
 mpmath = pytest.importorskip("mpmath")
 from mpmath.ctx_mp import MPContext  # noqa: E402
@@ -490,7 +490,7 @@ def test_random_rational_interval_inputs_cli(index):
     at = ",".join(f"{n}={lo.numerator}/{lo.denominator}..{hi.numerator}/{hi.denominator}"
                   if (lo * 100).denominator != 1 else f"{n}={decimal_text(lo)}..{decimal_text(hi)}"
                   for n, (lo, hi) in box.items())
-    document = run_json_process("eval", source(tree), "--at", at, "--interval", "--no-trace")
+    document = run_json_inprocess("eval", source(tree), "--at", at, "--interval", "--no-trace")
     for point in _samples(box, random.Random(index)):
         ref_value, ref_gradient, _ = reference(tree, point)
         assert contains(document["value"], ref_value, True), (source(tree), at, point)
@@ -502,7 +502,7 @@ def test_random_rational_interval_inputs_cli(index):
 def test_random_interval_with_digits_50(index):
     # --interval --digits 50: still enclosures, now of width <= 1e-45·max(1, M).
     tree, point = REAL_CASES[index]
-    document = run_json_process("eval", source(tree), "--at", at_text(point), "--interval", "--digits", "50",
+    document = run_json_inprocess("eval", source(tree), "--at", at_text(point), "--interval", "--digits", "50",
                                 "--no-trace")
     ref_value, ref_gradient, ref = reference(tree, point, REF)
     pairs = [("value", document["value"], ref_value)]
@@ -518,7 +518,7 @@ def test_random_interval_with_digits_50(index):
 # --------------------------------------------------------------------------------------------
 
 def interval_json(*args: str) -> dict:
-    return run_json_process("eval", *args, "--interval")
+    return run_json_inprocess("eval", *args, "--interval")
 
 
 def test_json_shape_and_point_inputs_are_enclosed():
@@ -650,7 +650,7 @@ def test_relu_at_exactly_zero_point_contains_the_convention():
     ("1/x", "x=0"),
 ])
 def test_division_by_an_interval_containing_zero_fails(source_text, at):
-    code, out, err = run_cgrad_process("eval", source_text, "--at", at, "--interval")
+    code, out, err = run_cgrad_inprocess("eval", source_text, "--at", at, "--interval")
     assert code == 1, (code, out, err)
     assert err.startswith("error:") and "Traceback" not in err
     assert "division" in err.lower() or "zero" in err.lower(), err
@@ -662,7 +662,7 @@ def test_division_by_an_interval_containing_zero_fails(source_text, at):
     ("sqrt(x)", "x=-2..-1"),
 ])
 def test_domain_errors_on_intervals(source_text, at):
-    code, out, err = run_cgrad_process("eval", source_text, "--at", at, "--interval")
+    code, out, err = run_cgrad_inprocess("eval", source_text, "--at", at, "--interval")
     assert code == 1, (code, out, err)
     assert err.startswith("error:") and "Traceback" not in err
     assert source_text.split("(")[0] in err
@@ -670,20 +670,20 @@ def test_domain_errors_on_intervals(source_text, at):
 
 @pytest.mark.parametrize("at", ["x=2..1", "x=1..", "x=..1", "x=a..b"])
 def test_bad_ranges_are_input_errors(at):
-    code, out, err = run_cgrad_process("eval", "x", "--at", at, "--interval")
+    code, out, err = run_cgrad_inprocess("eval", "x", "--at", at, "--interval")
     assert code == 2, (code, out, err)
     assert err.startswith("error:") and "Traceback" not in err
 
 
 @pytest.mark.parametrize("mode", [[], ["--exact"], ["--digits", "20"]])
 def test_ranges_need_interval_mode(mode):
-    code, out, err = run_cgrad_process("eval", "x", "--at", "x=0.99..1.01", *mode)
+    code, out, err = run_cgrad_inprocess("eval", "x", "--at", "x=0.99..1.01", *mode)
     assert code == 2, (code, out, err)
     assert err.startswith("error:") and "--interval" in err and "Traceback" not in err
 
 
 def test_table_title_names_the_mode():
-    code, out, err = run_cgrad_process("eval", "sin(x)", "--at", "x=0.99..1.01", "--interval")
+    code, out, err = run_cgrad_inprocess("eval", "sin(x)", "--at", "x=0.99..1.01", "--interval")
     assert code == 0, err
     assert "interval" in out.lower()
     assert re.search(r"\[\s*0\.8[34]", out), out  # sin(0.99) = 0.836..., the lower end is shown

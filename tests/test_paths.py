@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import api, central_difference, close, run_cgrad_process
+from conftest import api, central_difference, close, run_cgrad_inprocess
 
 SHARED = "t = w1*x1; a1 = relu(t); a2 = sigmoid(t); o = a1 + a2"  # one node w1·x1 used by both activations
 SEPARATE = "a1 = relu(w1*x1); a2 = sigmoid(w1*x1); o = a1 + a2"  # w1·x1 written twice: two nodes
@@ -25,7 +25,7 @@ def seed_004(point: dict) -> float:
 
 
 def run_paths(*args: str, expect: int = 0):
-    code, out, err = run_cgrad_process("paths", *args)
+    code, out, err = run_cgrad_inprocess("paths", *args)
     assert code == expect, f"exit {code}; stderr:\n{err}"
     return out if expect == 0 else err
 
@@ -172,10 +172,10 @@ def test_tensor_paths_name_their_vector_jacobian_products():
 def test_help_examples_run():
     import shlex
 
-    code, out, _ = run_cgrad_process("paths", "--help")
+    code, out, _ = run_cgrad_inprocess("paths", "--help")
     assert code == 0 and "--max-paths" in out
     examples = [line.strip() for line in out.splitlines() if line.strip().startswith("cgrad paths ")]
     assert len(examples) == 4
     for example in examples:
-        code, _, err = run_cgrad_process(*shlex.split(example)[1:])
+        code, _, err = run_cgrad_inprocess(*shlex.split(example)[1:])
         assert code == 0, (example, err)

@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from conftest import api, run_json_process
+from conftest import api, run_json_inprocess
 
 NAMES = ["x", "y", "w1", "b_2", "θ"]
 CONSTANTS = [("0.5", "0.5"), ("1.5", "1.5"), ("2", "2"), ("3", "3"), ("0.25", "0.25"), ("pi", "math.pi")]
@@ -176,5 +176,5 @@ def test_random_gradient_api(index):
 def test_random_gradient_cli(index):
     source, python, point = CASES[index]
     at = ",".join(f"{name}={value!r}" for name, value in point.items())
-    document = run_json_process("eval", source, "--at", at, "--no-trace")
+    document = run_json_inprocess("eval", source, "--at", at, "--no-trace")
     _check(source, python, point, document["value"], document["gradient"])

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import run_cgrad_process
+from conftest import run_cgrad_inprocess
 
 CASES = {  # name → (cgrad diagram arguments, nodes, edges), counted by hand
     "seed001": (["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3", "--highlight", "b", "--products"], 7, 6),
@@ -38,7 +38,7 @@ def dot():
 @pytest.mark.parametrize("name", list(CASES))
 def test_dot_renders(dot, name):
     args, nodes, edges = CASES[name]
-    code, source, err = run_cgrad_process("diagram", *args, "--format", "dot")
+    code, source, err = run_cgrad_inprocess("diagram", *args, "--format", "dot")
     assert code == 0, err
     done = subprocess.run([dot, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=120)
     assert done.returncode == 0 and not done.stderr, done.stderr.decode()
@@ -48,7 +48,7 @@ def test_dot_renders(dot, name):
 
 
 def test_labels_survive_graphviz(dot):
-    code, source, err = run_cgrad_process("diagram", 'θ*w_1 + hat_y - (-3)', "--at", "θ=-1/3,w_1=2,hat_y=3",
+    code, source, err = run_cgrad_inprocess("diagram", 'θ*w_1 + hat_y - (-3)', "--at", "θ=-1/3,w_1=2,hat_y=3",
                                           "--exact", "--format", "dot")
     assert code == 0, err
     svg = subprocess.run([dot, "-Tsvg"], input=source.encode("utf-8"), capture_output=True).stdout.decode("utf-8")

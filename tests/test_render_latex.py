@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from conftest import run_cgrad_process
+from conftest import run_cgrad_inprocess
 from cgcli.render import latex
 
 SEED_001 = ["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3"]
@@ -54,7 +54,7 @@ def test_notation_of_the_op_table():
 
 
 def run_latex(*args: str) -> str:
-    code, out, err = run_cgrad_process("eval", *args, "--format", "latex")
+    code, out, err = run_cgrad_inprocess("eval", *args, "--format", "latex")
     assert code == 0, err
     return out
 

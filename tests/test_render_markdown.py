@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import run_cgrad_process
+from conftest import run_cgrad_inprocess
 
 SEED_001 = ["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3"]
 SEED_001_B = (r"$$\frac{\partial J}{\partial b} = \frac{\partial J}{\partial u}\frac{\partial u}{\partial b} "
@@ -15,7 +15,7 @@ SEED_001_B = (r"$$\frac{\partial J}{\partial b} = \frac{\partial J}{\partial u}\
 
 
 def run_eval(*args: str, expect: int = 0) -> str:
-    code, out, err = run_cgrad_process("eval", *args)
+    code, out, err = run_cgrad_inprocess("eval", *args)
     assert code == expect, f"exit {code}; stderr:\n{err}"
     return out if expect == 0 else err
 

@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, run_cgrad_process
+from conftest import REPO, run_cgrad_inprocess
 
 HERE = os.path.join(REPO, "tests", "mermaid")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -79,7 +79,7 @@ def rendered(tmp_path_factory):
     os.makedirs(folder, exist_ok=True)
     pairs, names = [], {}
     for name, (args, *_rest) in CASES.items():
-        code, out, err = run_cgrad_process("diagram", *args)
+        code, out, err = run_cgrad_inprocess("diagram", *args)
         assert code == 0, (name, err)
         source = os.path.join(folder, f"{name}.mmd")
         with open(source, "w", encoding="utf-8") as handle:

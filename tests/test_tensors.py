@@ -26,7 +26,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from conftest import run_cgrad_process, run_json_process
+from conftest import run_cgrad_inprocess, run_json_inprocess
 
 INPUT, MATH = 2, 1
 RNG_SEED = 20240403
@@ -183,7 +183,7 @@ def leaves(nested):
 
 def cli_error(*args: str) -> tuple[int, str]:
     """Run a failing command: (exit code, first stderr line); no traceback, no internal error."""
-    code, out, err = run_cgrad_process(*args)
+    code, out, err = run_cgrad_inprocess(*args)
     assert code != 0, f"expected a failure, got exit 0:\n{out}"
     assert err.startswith("error:"), err
     assert "Traceback" not in err and "internal error" not in err, err
@@ -864,7 +864,7 @@ def test_integer_argument_given_as_a_variable(source, value, gradient):
     # (Fails at the time of writing: "internal error … 'NoneType' object has no attribute 'is_integer'":
     # the variable's adjoint stays None because the op has no rule for that operand.)
     name = "i" if "[i]" in source else "k"
-    code, out, err = run_cgrad_process("eval", source, "--at", "X=[[1,2],[3,4]]", "--at", f"{name}=1",
+    code, out, err = run_cgrad_inprocess("eval", source, "--at", "X=[[1,2],[3,4]]", "--at", f"{name}=1",
                                        "--format", "json", "--no-trace")
     assert "internal error" not in err and "Traceback" not in err, err
     if code == 0:
@@ -882,7 +882,7 @@ def test_reductions_of_a_scalar(source, value, derivative):
     # sum, mean, logsumexp and softmax of a plain number: either the obvious answer or a clean error.
     # (Fails at the time of writing for sum, logsumexp and softmax: internal errors,
     # "'float' object has no attribute 'sum'" and "'numpy.ndarray' object has no attribute 'is_integer'".)
-    code, out, err = run_cgrad_process("eval", source, "--at", "x=2.5", "--format", "json", "--no-trace")
+    code, out, err = run_cgrad_inprocess("eval", source, "--at", "x=2.5", "--format", "json", "--no-trace")
     assert "internal error" not in err and "Traceback" not in err, err
     if code == 0:
         document = json.loads(out)
@@ -1024,14 +1024,14 @@ def test_digits_30_softmax_and_logsumexp(xs):
         ws_dot = mpmath.fsum(a * b for a, b in zip(w, s))
         # d/dx_i Σ_j w_j s_j = s_i (w_i - Σ_j w_j s_j); d/dw_i = s_i; d logsumexp/dx_i = s_i
 
-        document = run_json_process("eval", "logsumexp(x)", "--at", f"x=[{','.join(xs)}]", "--digits", str(n),
+        document = run_json_inprocess("eval", "logsumexp(x)", "--at", f"x=[{','.join(xs)}]", "--digits", str(n),
                                     "--no-trace")
         assert document["numbers"] == "digits" and document["digits"] == n
         _assert_digits(document["value"], lse, n, "logsumexp")
         for i, text in enumerate(document["gradient"]["x"]):
             _assert_digits(text, s[i], n, f"∂logsumexp/∂x{i}")
 
-        document = run_json_process("eval", "sum(w * softmax(x))", "--at", f"x=[{','.join(xs)}]",
+        document = run_json_inprocess("eval", "sum(w * softmax(x))", "--at", f"x=[{','.join(xs)}]",
                                     "--at", f"w=[{','.join(ws)}]", "--digits", str(n), "--no-trace")
         _assert_digits(document["value"], ws_dot, n, "Σ w·softmax(x)")
         for i, text in enumerate(document["gradient"]["x"]):
@@ -1039,7 +1039,7 @@ def test_digits_30_softmax_and_logsumexp(xs):
         for i, text in enumerate(document["gradient"]["w"]):
             _assert_digits(text, s[i], n, f"∂/∂w{i}")
 
-        document = run_json_process("eval", "softmax(x)", "--at", f"x=[{','.join(xs)}]", "--digits", str(n),
+        document = run_json_inprocess("eval", "softmax(x)", "--at", f"x=[{','.join(xs)}]", "--digits", str(n),
                                     "--no-trace")
         for i, text in enumerate(document["value"]):
             _assert_digits(text, s[i], n, f"softmax_{i}")
@@ -1112,7 +1112,7 @@ def test_interval_layer_encloses_exact_and_float_results():
     # mse(P, P + 1/3) = 1/9 whatever P is, and its gradient with respect to X and W is 0
     exact = {"value": layer["L"] + Fraction(1, 9), "X": layer["X"], "W": layer["W"], "b": layer["b"]}
 
-    code, out, err = run_cgrad_process("eval", source, "--at", f"X={list_text(texts['X'])}",
+    code, out, err = run_cgrad_inprocess("eval", source, "--at", f"X={list_text(texts['X'])}",
                                        "--at", f"W={list_text(texts['W'])}", "--at", f"b={list_text(texts['b'])}",
                                        "--interval", "--format", "json", "--no-trace")
     assert code == 0, err
@@ -1129,7 +1129,7 @@ def test_interval_softmax_and_logsumexp_enclose_mpmath():
     mpmath = pytest.importorskip("mpmath")
     xs, ws = ["0.1", "-1.3", "2.25", "1/3"], ["1", "-2", "0.5", "3"]
     source = "sum(w * softmax(x)) + logsumexp(x)"
-    code, out, err = run_cgrad_process("eval", source, "--at", f"x=[{','.join(xs)}]", "--at", f"w=[{','.join(ws)}]",
+    code, out, err = run_cgrad_inprocess("eval", source, "--at", f"x=[{','.join(xs)}]", "--at", f"w=[{','.join(ws)}]",
                                        "--interval", "--format", "json", "--no-trace")
     assert code == 0, err
     document = json.loads(out)
