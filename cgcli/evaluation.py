@@ -9,7 +9,8 @@ from .errors import MathError
 from .graph import Graph, Node
 from .ops import OPS
 from .passes import check_bound, evaluate, forward_values
-from .timeout import TimedOut, note_place
+from .errors import TimedOut
+from .timeout import note_place
 from .trace import Trace
 
 

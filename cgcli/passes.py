@@ -1,12 +1,14 @@
 """Forward and backward passes over a graph's topological order, producing a Trace."""
 from __future__ import annotations
 
-from .errors import DomainError, InputError, MathError, excerpt, shorten
+from .errors import DomainError, InputError, MathError
+from .text import excerpt, shorten
 from .graph import CONSTANT, VARIABLE, Graph
 from .numbers import Number
 from .numbers.limits import refusal
 from .ops import OPS
-from .timeout import TimedOut, note_place
+from .errors import TimedOut
+from .timeout import note_place
 from .trace import BackwardRow, ForwardRow, Term, Trace
 
 _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)

@@ -8,16 +8,10 @@ import unicodedata
 
 import click
 
-from ..errors import CgradError, ExitStatus, InputError
+from ..errors import InputError, MissingProgram
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from .shared import (emit, evaluate, out_option, worksheet_options,
                      worksheet_title)
-
-
-class MissingProgram(CgradError):
-    """A program cgrad runs (Graphviz's dot) is missing or failed: the input is fine, the machine is not."""
-
-    status = ExitStatus.MATH
 
 
 @click.command("diagram", cls=ExpressionCommand)

@@ -7,7 +7,8 @@ import unicodedata
 import click
 
 from .. import output
-from ..errors import InputError, shorten
+from ..errors import InputError
+from ..text import shorten
 from ..render.derivation import BLANK_CHOICES
 
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ..errors import DomainError, TooLarge, shorten
+from ..errors import Irrational, TooLarge
+from ..text import shorten
 from .limits import LOG2_10, LOG10_2, too_many_digits
 from .scalar import ScalarNumbers
 from .text import decimal_parts, int_text, parse_number, written_digits
-
-
-class Irrational(DomainError):
-    """The exact result is not a rational number."""
 
 
 class ExactNumbers(ScalarNumbers):

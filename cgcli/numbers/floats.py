@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 
-from ..errors import TooLarge, shorten
+from ..errors import TooLarge
+from ..text import shorten
 from .limits import DEFAULT_MAX_DIGITS, about
 from .scalar import ScalarNumbers
 from .text import parse_number, written_digits

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ..errors import TooLarge, shorten
+from ..errors import TooLarge
+from ..text import shorten
 from .decimals import round_down, round_up, significant
 from .limits import DEFAULT_MAX_DIGITS, LOG10_2, too_many_digits
 from .text import decimal_parts, int_text, parse_number, written_digits
@@ -43,11 +44,6 @@ class Interval:
     def __neg__(self): return Interval(-self.iv)
     def __pos__(self): return self
     def __abs__(self): return Interval(abs(self.iv))
-
-    def is_zero(self) -> bool:
-        from mpmath import libmp
-
-        return self.iv._mpi_ == (libmp.fzero, libmp.fzero)
 
     def bounds(self) -> tuple[Fraction, Fraction]:
         from mpmath import libmp
