@@ -6,7 +6,7 @@ from .text import excerpt, shorten
 from .graph import CONSTANT, VARIABLE, Graph
 from .numbers import Number
 from .numbers.limits import refusal
-from .ops import OPS
+from .ops import CONSTANTS, OPS
 from .errors import TimedOut
 from .timeout import note_place
 from .trace import BackwardRow, ForwardRow, Term, Trace
@@ -147,7 +147,7 @@ def _seed(value, numbers, conventions: list[str]):
 def _constant(graph: Graph, index: int, numbers) -> Number:
     node = graph.nodes[index]
     try:
-        value = getattr(numbers, node.literal) if node.literal in ("pi", "e") else numbers.literal(node.literal)
+        value = getattr(numbers, CONSTANTS[node.literal]) if node.literal in CONSTANTS else numbers.literal(node.literal)
     except DomainError as failure:
         raise MathError(str(failure), graph.source, node.start) from None
     if not numbers.is_finite(value):

@@ -233,9 +233,8 @@ def definition(row, operands: list[str] | None = None) -> str:
 
 
 def _operand(text: str) -> str:
-    """An operand as the trace names it: a node's name, or a constant's literal text."""
-    if text in ("pi", "e"):
-        return r"\pi" if text == "pi" else "e"
+    """An operand as the trace names it: a node's name, or a constant's literal text (pi and π are
+    \\pi as names: Greek letters)."""
     if text[:1].isdigit() or text[:1] in "-.":
         return number(text)
     return name(text)
