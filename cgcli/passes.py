@@ -14,8 +14,8 @@ from .trace import BackwardRow, ForwardRow, Term, Trace
 _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)
 
 
-def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None,
-             record: bool = True) -> Trace:
+def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None,
+                  record: bool = True) -> Trace:
     """Value and gradient of the graph's output at `bindings`, with the trace of both passes
     (without `record`, the trace keeps only the variables' rows)."""
     nodes, names, order = graph.nodes, graph.names, graph.order

@@ -127,11 +127,11 @@ def run_json():
 def api(source: str, output: str | None = None, wrt: list[str] | None = None, **values: float):
     """Evaluate `source` at `values` through the Python API; the Trace."""
     from cgcli.numbers import FloatNumbers
-    from cgcli.passes import evaluate
+    from cgcli.passes import differentiate
     from cgcli.syntax import parse
 
     graph = parse(source).graph(output)
-    return evaluate(graph, {name: float(v) for name, v in values.items()}, FloatNumbers(), wrt)
+    return differentiate(graph, {name: float(v) for name, v in values.items()}, FloatNumbers(), wrt)
 
 
 def central_difference(f: Callable[[dict], float], point: dict, name: str, h: float = 1e-6) -> float:

@@ -100,6 +100,7 @@ def _raw_interval(value) -> Interval:
 
 class IntervalNumbers:
     name = "interval"
+    certifies = False
     overflow = "the enclosure is not finite"
     relu0 = relu0_text = None  # at a kink an interval's derivative is the whole subgradient
     kink_note = "at a kink inside an interval the derivative is the whole subgradient: relu' ∈ [0, 1], abs' ∈ [-1, 1]"

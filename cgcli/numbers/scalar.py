@@ -7,6 +7,7 @@ class ScalarNumbers:
     that an interval (which may have several signs) and a tensor (many values) answer them too."""
 
     relu0 = None  # relu'(0) from --relu0; None is 0
+    certifies = False
     relu0_text = "0"
 
     @staticmethod
