@@ -15,7 +15,7 @@ def until_certified(compute: Callable[[object], Trace], numbers, rounds: int = 6
     if not numbers.certifies:
         return trace
     for attempt in range(rounds):
-        doubtful = _uncertified(trace, trace.numbers)
+        doubtful = _uncertified(trace, numbers)
         if not doubtful:
             return trace
         if attempt < rounds - 1:
@@ -32,7 +32,7 @@ def until_certified(compute: Callable[[object], Trace], numbers, rounds: int = 6
 
 
 def _uncertified(trace: Trace, numbers) -> list:
-    """The printed numbers whose digits the enclosures do not pin down yet."""
+    """The printed numbers whose digits the enclosures do not pin down yet (tensors element by element)."""
     try:
         return [x for x in _printed(trace) if not numbers.certified(x)]
     except TimedOut as stop:

@@ -1,13 +1,12 @@
 """Forward and backward passes over a graph's topological order, producing a Trace."""
 from __future__ import annotations
 
-from .errors import DomainError, InputError, MathError
-from .text import excerpt, shorten
+from .errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge
 from .graph import CONSTANT, VARIABLE, Graph
 from .numbers import Number
 from .numbers.limits import refusal
 from .ops import CONSTANTS, OPS
-from .errors import TimedOut
+from .text import excerpt, shorten
 from .timeout import note_place
 from .trace import BackwardRow, ForwardRow, Term, Trace
 
@@ -71,12 +70,17 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints[i] is not None] if record else []
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
-    used = {nodes[i].op for i in order}
-    conventions += [op.convention.format(relu0=numbers.relu0_text) for name, op in OPS.items()
-                    if name in used and op.convention]
-    if conventions and getattr(numbers, "kink_note", None):
-        conventions = [numbers.kink_note]
+    conventions += _conventions({nodes[i].op for i in order}, numbers)
     return Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+
+
+def _conventions(used: set[str], numbers) -> list[str]:
+    """The choices made where a derivative does not exist, for the ops used. An interval states once
+    that a kink gets the whole subgradient, instead of the point choices of relu, abs, max and min."""
+    chosen = [op for name, op in OPS.items() if name in used and op.convention]
+    subgradient = numbers.kink_note if any(op.kink for op in chosen) else None
+    return [subgradient] * bool(subgradient) + [op.convention.format(relu0=numbers.relu0_text) for op in chosen
+                                                if not (subgradient and op.kink)]
 
 
 def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
@@ -183,6 +187,8 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
     message = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}: "
     if derivative_of is None:
         message += reason
+    elif isinstance(failure, (Irrational, TooLarge)):  # it exists, but --exact or --max-digits cannot hold it
+        message += f"the derivative with respect to {_describe(graph, derivative_of)}: {reason}"
     else:
         message += f"the derivative with respect to {_describe(graph, derivative_of)} is undefined ({reason})"
     return MathError(message + (f", where {operands}" if operands else ""), graph.source, node.start)

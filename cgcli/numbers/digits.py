@@ -11,7 +11,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .decimals import round_to_nearest, significant
-from .interval import Interval, IntervalNumbers
+from .enclosure import Interval
+from .interval import IntervalNumbers
 from .limits import DEFAULT_MAX_DIGITS
 from .text import int_text
 

@@ -25,6 +25,7 @@ class Op:
     partial_notations: tuple[str, ...]  # the local derivatives (or VJPs) written out, per operand
     function: str | None = None  # the name users call it by, if it is a function
     convention: str | None = None  # the choice made where the derivative does not exist
+    kink: bool = False  # its derivative there comes from ns.step or ns.sign: an interval's is the whole subgradient
     vjps: tuple[Rule | None, ...] = ()  # tensor ops: one VJP per operand; None: not differentiable
 
     @property
@@ -44,12 +45,12 @@ class Op:
 
 def elementwise(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
                 partial_notations: tuple[str, ...], *, function: str | None = None,
-                convention: str | None = None) -> Op:
+                convention: str | None = None, kink: bool = False) -> Op:
     """An op applied element by element, with one local derivative per operand. A notation that
     starts with `name(` makes it a function users call by that name, unless `function` says otherwise."""
     if function is None and notation.startswith(name + "("):
         function = name
-    return Op(name, forward, partials, notation, partial_notations, function, convention)
+    return Op(name, forward, partials, notation, partial_notations, function, convention, kink)
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,
