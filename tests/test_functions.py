@@ -86,7 +86,7 @@ DOMAIN_ERRORS = [
     ("atanh(x)", "x=-1", "atanh of a number outside (-1, 1)"),
     ("atan2(y, x)", "y=0,x=0", "atan2(0, 0) is undefined"),
     ("log(x, b)", "x=2,b=1", "a log to the base 1"),
-    ("log(x, b)", "x=2,b=-2", "a log to the base of a non-positive number"),
+    ("log(x, b)", "x=2,b=-2", "a log to a non-positive base"),
     ("log2(x)", "x=0", "log of a non-positive number"),
     ("ln(x)", "x=-1", "log of a non-positive number"),
     ("asin(x)", "x=1", "the derivative with respect to x is undefined (asin has an infinite slope at ±1)"),

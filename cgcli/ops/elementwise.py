@@ -46,19 +46,19 @@ def _square(x):
     return abs(x) * abs(x)
 
 
-def _positive(ns, x, what: str) -> None:
+def _positive(ns, x, refusal: str = "log of a non-positive number") -> None:
     if ns.signs(x) & {-1, 0}:
-        raise DomainError(f"{what} of a non-positive number")
+        raise DomainError(refusal)
 
 
 def _log(ns, x):
-    _positive(ns, x, "log")
+    _positive(ns, x)
     return ns.log(x)
 
 
 def _log_base(ns, x, base):
-    _positive(ns, x, "log")
-    _positive(ns, base, "a log to the base")
+    _positive(ns, x)
+    _positive(ns, base, "a log to a non-positive base")
     at_one = ns.signs(base - ns.one)
     if 0 in at_one:
         raise DomainError("a log to the base 1" if at_one == {0} else "a log to a base interval that contains 1")
