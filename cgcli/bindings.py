@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import InputError, TooLarge, shorten
+from .errors import InputError, TooLarge
+from .text import shorten
 from .graph import Program
 from .numbers import Number
 from .numbers.limits import refusal

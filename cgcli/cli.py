@@ -11,7 +11,8 @@ import unicodedata
 import click
 
 from . import __version__, output
-from .errors import CgradError, ExitStatus, position
+from .errors import CgradError, ExitStatus
+from .text import position
 from .output import HelpThroughOutput
 
 COMMANDS = {  # name → (module, command object): each imported only when it runs or --help lists it

@@ -5,7 +5,8 @@ import csv
 import json
 from collections import Counter
 
-from .errors import InputError, shorten
+from .errors import InputError
+from .text import shorten
 
 
 def read_columns(path: str) -> tuple[dict[str, list[str]], list[int]]:

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import DomainError, InputError, MathError
-from .evaluation import with_tensors
+from .broadcasting import with_tensors
 from .graph import Graph
 from .numbers import Number
 from .ops import OPS
-from .passes import evaluate
+from .passes import differentiate
 
 DIVERGENCE_FACTOR = 10 ** 8  # a loss this many times its start (or 1, if larger) has diverged
 
@@ -144,7 +144,7 @@ def descend(graph: Graph, start: dict[str, Number], fixed: dict[str, Number], da
             cache[key] = with_tensors(graph, bindings, numbers)
         tensor_numbers, shaped_graph = cache[key]
         try:
-            trace = evaluate(shaped_graph, bindings, tensor_numbers, names, record=False)
+            trace = differentiate(shaped_graph, bindings, tensor_numbers, names, record=False)
         except MathError as failure:
             raise MathError(f"diverged at step {step}: {failure.message}") if step else failure from None
         return tensor_numbers, _total(trace.value), trace.gradient

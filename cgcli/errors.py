@@ -46,38 +46,39 @@ class OutputClosed(CgradError):
     status = ExitStatus.BROKEN_PIPE
 
 
+class OutputFailed(CgradError):
+    """The result cannot be written: a full disk, a closed stdout, an -o FILE the system refuses."""
+
+    status = ExitStatus.OUTPUT
+
+
+class MissingProgram(CgradError):
+    """A program cgrad runs (Graphviz's dot) is missing or failed: the input is fine, the machine is not."""
+
+    status = ExitStatus.MATH
+
+
 class DomainError(ArithmeticError):
-    """Raised by an op rule; the passes add which node and which operands."""
+    """Raised by an op rule or a number system; the passes add which node and which operands."""
 
 
 class TooLarge(DomainError):
     """A result would exceed --max-digits."""
 
 
-def position(source: str, offset: int) -> str:
-    """'column 7', or 'line 2, column 3' in a program of several lines."""
-    line = source.count("\n", 0, offset) + 1
-    column = offset - (source.rfind("\n", 0, offset) + 1) + 1
-    return f"line {line}, column {column}" if "\n" in source.rstrip("\n") else f"column {column}"
+class Irrational(DomainError):
+    """--exact: the result is not a rational number (the message says to use --digits N)."""
 
 
-def excerpt(source: str, start: int, end: int, limit: int = 60) -> str:
-    """source[start:end] on one line, elided in the middle when long. Reads O(limit) characters, so
-    quoting every node of a 10⁵-deep expression stays linear."""
-    if end - start <= 4 * limit:
-        text = " ".join(source[start:end].split())
-        if len(text) <= limit:
-            return text
-        head, tail = text, text
-    else:
-        head = " ".join(source[start:start + 2 * limit].split())
-        tail = " ".join(source[end - 2 * limit:end].split())
-    half = (limit - 1) // 2
-    return head[:half] + "…" + tail[-half:]
+class TimedOut(BaseException):
+    """--timeout passed. A BaseException, like KeyboardInterrupt, so that no `except Exception`
+    between the timer and `timeout.within` swallows it."""
 
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+        self.place: str | None = None  # the innermost place that knows where the work was says so
 
-def shorten(text: str, limit: int = 40) -> str:
-    """A name or number quoted in a message, elided in the middle past `limit` characters."""
-    if len(text) <= limit:
-        return text
-    return text[: limit // 2] + "…" + text[-(limit // 2 - 1):]
+    def error(self) -> MathError:
+        where = f" {self.place}" if self.place else ""
+        return MathError(f"gave up after {self.seconds:g} s{where} (raise --timeout to allow more)")

@@ -59,15 +59,8 @@ class Graph:
     def output(self) -> int:
         return self.order[-1]
 
-    def text(self, index: int) -> str:
-        node = self.nodes[index]
-        return self.source[node.start:node.end]
-
     def variables(self) -> list[int]:
         return [index for index in self.order if self.nodes[index].op == VARIABLE]
-
-    def named_by_user(self, index: int) -> bool:
-        return self.nodes[index].name is not None
 
     @classmethod
     def from_program(cls, program: Program, root: int) -> Graph:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import InputError, shorten
+from .errors import InputError
+from .text import shorten
 
 # A number glued to e or E: the letter, an optional sign, and the name or digits after it.
 _GLUED_E = re.compile(r"([eE])([+\-−]?)(\w*)")

@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from .errors import InputError, shorten
+from .errors import InputError
+from .text import shorten
 from .output import HelpThroughOutput
 from .numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 from .timeout import within

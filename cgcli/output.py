@@ -6,15 +6,10 @@ import os
 import sys
 import unicodedata
 
-from .errors import CgradError, ExitStatus, OutputClosed, shorten
+from .errors import OutputClosed, OutputFailed
+from .text import shorten
 
 STDOUT = "standard output"
-
-
-class OutputFailed(CgradError):
-    """The result cannot be written: a full disk, a closed stdout, an -o FILE the system refuses."""
-
-    status = ExitStatus.OUTPUT
 
 
 def write(text: str) -> None:

@@ -1,19 +1,20 @@
 """Forward and backward passes over a graph's topological order, producing a Trace."""
 from __future__ import annotations
 
-from .errors import DomainError, InputError, MathError, excerpt, shorten
+from .errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge
 from .graph import CONSTANT, VARIABLE, Graph
 from .numbers import Number
 from .numbers.limits import refusal
-from .ops import OPS
-from .timeout import TimedOut, note_place
+from .ops import CONSTANTS, OPS
+from .text import excerpt, shorten
+from .timeout import note_place
 from .trace import BackwardRow, ForwardRow, Term, Trace
 
 _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)
 
 
-def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None,
-             record: bool = True) -> Trace:
+def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None,
+                  record: bool = True) -> Trace:
     """Value and gradient of the graph's output at `bindings`, with the trace of both passes
     (without `record`, the trace keeps only the variables' rows)."""
     nodes, names, order = graph.nodes, graph.names, graph.order
@@ -69,12 +70,17 @@ def evaluate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] 
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints[i] is not None] if record else []
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
-    used = {nodes[i].op for i in order}
-    conventions += [op.convention.format(relu0=numbers.relu0_text) for name, op in OPS.items()
-                    if name in used and op.convention]
-    if conventions and getattr(numbers, "kink_note", None):
-        conventions = [numbers.kink_note]
+    conventions += _conventions({nodes[i].op for i in order}, numbers)
     return Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+
+
+def _conventions(used: set[str], numbers) -> list[str]:
+    """The choices made where a derivative does not exist, for the ops used. An interval states once
+    that a kink gets the whole subgradient, instead of the point choices of relu, abs, max and min."""
+    chosen = [op for name, op in OPS.items() if name in used and op.convention]
+    subgradient = numbers.kink_note if any(op.kink for op in chosen) else None
+    return [subgradient] * bool(subgradient) + [op.convention.format(relu0=numbers.relu0_text) for op in chosen
+                                                if not (subgradient and op.kink)]
 
 
 def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
@@ -145,7 +151,7 @@ def _seed(value, numbers, conventions: list[str]):
 def _constant(graph: Graph, index: int, numbers) -> Number:
     node = graph.nodes[index]
     try:
-        value = getattr(numbers, node.literal) if node.literal in ("pi", "e") else numbers.literal(node.literal)
+        value = getattr(numbers, CONSTANTS[node.literal]) if node.literal in CONSTANTS else numbers.literal(node.literal)
     except DomainError as failure:
         raise MathError(str(failure), graph.source, node.start) from None
     if not numbers.is_finite(value):
@@ -183,6 +189,8 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
     message = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}: "
     if derivative_of is None:
         message += reason
+    elif isinstance(failure, (Irrational, TooLarge)):  # it exists, but --exact or --max-digits cannot hold it
+        message += f"the derivative with respect to {_describe(graph, derivative_of)}: {reason}"
     else:
         message += f"the derivative with respect to {_describe(graph, derivative_of)} is undefined ({reason})"
     return MathError(message + (f", where {operands}" if operands else ""), graph.source, node.start)

@@ -10,7 +10,8 @@ from typing import NamedTuple
 import lark
 from lark.lexer import Lexer
 
-from .errors import InputError, position, shorten
+from .errors import InputError
+from .text import position, shorten
 from .graph import CONSTANT, VARIABLE, Node, Program
 from .misreadings import check_glued_e, check_name
 from .ops import CONSTANTS, FUNCTIONS

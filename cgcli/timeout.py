@@ -11,23 +11,9 @@ import threading
 import time
 from typing import Callable, TypeVar
 
-from .errors import MathError
+from .errors import TimedOut
 
 Result = TypeVar("Result")
-
-
-class TimedOut(BaseException):
-    """The time limit passed. A BaseException, like KeyboardInterrupt, so that no `except Exception`
-    between the timer and `within` swallows it."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds
-        self.place: str | None = None  # the innermost place that knows where the work was says so
-
-    def error(self) -> MathError:
-        where = f" {self.place}" if self.place else ""
-        return MathError(f"gave up after {self.seconds:g} s{where} (raise --timeout to allow more)")
 
 
 def note_place(stop: TimedOut, place: str) -> None:

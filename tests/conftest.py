@@ -129,11 +129,11 @@ def api(source: str, output: str | None = None, wrt: list[str] | None = None, re
     """Evaluate `source` at `values` through the Python API; the Trace (without `record`, only
     the value, the gradient and the variables' rows)."""
     from cgcli.numbers import FloatNumbers
-    from cgcli.passes import evaluate
+    from cgcli.passes import differentiate
     from cgcli.syntax import parse
 
     graph = parse(source).graph(output)
-    return evaluate(graph, {name: float(v) for name, v in values.items()}, FloatNumbers(), wrt, record)
+    return differentiate(graph, {name: float(v) for name, v in values.items()}, FloatNumbers(), wrt, record)
 
 
 def central_difference(f: Callable[[dict], float], point: dict, name: str, h: float = 1e-6) -> float:

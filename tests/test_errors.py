@@ -463,7 +463,7 @@ def test_random_junk_through_the_api_raises_only_cgrad_errors():
     # parsing and evaluating either works or raises a CgradError, never anything else.
     from cgcli.errors import CgradError
     from cgcli.numbers import FloatNumbers
-    from cgcli.passes import evaluate
+    from cgcli.passes import differentiate
     from cgcli.syntax import parse
 
     rng = random.Random(1234)
@@ -482,7 +482,7 @@ def test_random_junk_through_the_api_raises_only_cgrad_errors():
         try:
             program = parse(source)
             values = {name: 0.5 for name in program.variables}
-            evaluate(program.graph(), values, FloatNumbers())
+            differentiate(program.graph(), values, FloatNumbers())
         except CgradError:
             pass
 

@@ -24,7 +24,8 @@ from conftest import REPO, _environment, run_cgrad_inprocess
 
 import cgcli.output
 from cgcli.cli import COMMANDS
-from cgcli.errors import ExitStatus, OutputClosed, shorten
+from cgcli.errors import ExitStatus, OutputClosed
+from cgcli.text import shorten
 
 SEED_001 = ("u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3")
 

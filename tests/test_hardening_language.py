@@ -237,6 +237,23 @@ def _ge(p, q) -> int:
     return 1 if p >= q else 0
 
 
+def _hypot(a, b):
+    """sqrt(a² + b²), a Fraction where it is rational; Irrational for the other Fractions."""
+    square = a * a + b * b
+    if not isinstance(square, Fraction):
+        return math.sqrt(square)
+    top, bottom = math.isqrt(square.numerator), math.isqrt(square.denominator)
+    if Fraction(top, bottom) ** 2 != square:
+        raise Irrational
+    return Fraction(top, bottom)
+
+
+def _atan2(a, b):
+    if isinstance(a, Fraction) and not (a == 0 and b > 0):
+        raise Irrational  # π/2, π, or the arctangent of a rational other than 0
+    return math.atan2(a, b)
+
+
 HAND_RULES = {  # op: (syntax, value, ∂/∂left, ∂/∂right), with L the log of the number system
     "add": ("{0} + {1}", lambda a, b, L: a + b, lambda a, b, L: 1, lambda a, b, L: 1),
     "sub": ("{0} - {1}", lambda a, b, L: a - b, lambda a, b, L: 1, lambda a, b, L: -1),
@@ -246,6 +263,13 @@ HAND_RULES = {  # op: (syntax, value, ∂/∂left, ∂/∂right), with L the log
     # ties (a = b) send the gradient to the left operand
     "max": ("max({0}, {1})", lambda a, b, L: max(a, b), lambda a, b, L: _ge(a, b), lambda a, b, L: 1 - _ge(a, b)),
     "min": ("min({0}, {1})", lambda a, b, L: min(a, b), lambda a, b, L: _ge(b, a), lambda a, b, L: 1 - _ge(b, a)),
+    "hypot": ("hypot({0}, {1})", lambda a, b, L: _hypot(a, b), lambda a, b, L: a / _hypot(a, b),
+              lambda a, b, L: b / _hypot(a, b)),
+    "atan2": ("atan2({0}, {1})", lambda a, b, L: _atan2(a, b), lambda a, b, L: b / (a * a + b * b),
+              lambda a, b, L: -a / (a * a + b * b)),
+    # the base is 1 + the right operand: the operands include 1, which is no base
+    "log_base": ("log({0}, 1 + {1})", lambda a, b, L: L(a) / L(1 + b), lambda a, b, L: 1 / (a * L(1 + b)),
+                 lambda a, b, L: -L(a) / ((1 + b) * L(1 + b) ** 2)),
 }
 
 
@@ -346,7 +370,7 @@ def test_broadcasting_values_and_gradients(op, left, right, mode):
     bindings = {operand[1]: json.dumps(operand[2]) for operand in map(_operand, (left, right)) if operand[1]}
     try:
         value, gradient = _reference(op, left, right, exact=mode == "exact")
-    except Irrational:  # --exact needs log 2 for the derivative along an exponent
+    except Irrational:  # --exact needs log 2 for the derivative along an exponent, sqrt 5 for hypot(2, 1), …
         code, out, err = run(source, bindings, mode)
         first = first_error_line(code, err, MATH)
         assert "irrational" in first and "--digits" in first, first

@@ -373,12 +373,12 @@ def api_eval(src: str, at: str, mode: str, digits: int | None = None):
     """(value, gradient) as cgrad's JSON renders them, through the Python API (no process start)."""
     from cgcli.bindings import split_bindings
     from cgcli.numbers import number_system
-    from cgcli.evaluation import evaluate_checked
+    from cgcli.evaluation import evaluate as evaluate_text
     from cgcli.syntax import parse
 
     ns = number_system(mode, digits=digits)
     program = parse(src)
-    trace = evaluate_checked(program.graph(), split_bindings((at,)), program, ns, None, record=False)
+    trace = evaluate_text(program.graph(), split_bindings((at,)), program, ns, None, record=False)
     return trace.numbers.to_json(trace.value), {k: trace.numbers.to_json(g) for k, g in trace.gradient.items()}
 
 

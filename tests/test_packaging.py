@@ -62,7 +62,8 @@ def test_wheel_contents_and_metadata(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         for module in ("cgcli/__init__.py", "cgcli/__main__.py", "cgcli/cli.py", "cgcli/syntax.py",
-                       "cgcli/ops.py", "cgcli/passes.py", "cgcli/render/json.py", "cgcli/render/table.py"):
+                       "cgcli/ops/__init__.py", "cgcli/ops/elementwise.py", "cgcli/numbers/system.py",
+                       "cgcli/passes.py", "cgcli/render/json.py", "cgcli/render/table.py"):
             assert module in names, module
         assert not any(name.startswith(("tests/", "bench/", ".venv/")) for name in names)
         metadata_name = next(name for name in names if name.endswith(".dist-info/METADATA"))

@@ -51,15 +51,15 @@ def as_text(value):
 def evaluate(source: str, values: dict, mode: str = "float", digits: int | None = None,
              wrt: list[str] | None = None, record: bool = True, relu0: str = "0"):
     """The Trace that `cgrad eval SOURCE --at ...` computes, through the Python API, the way the
-    eval command does it: parse, bind the values from text, evaluate_checked."""
-    from cgcli.evaluation import evaluate_checked
+    eval command does it: parse, bind the values from text, cgcli.evaluation.evaluate."""
+    from cgcli.evaluation import evaluate as evaluate_text
     from cgcli.numbers import number_system
     from cgcli.syntax import parse
 
     program = parse(source)
     graph = program.graph(None)
     pairs = [(name, as_text(value)) for name, value in values.items()]
-    return evaluate_checked(graph, pairs, program, number_system(mode, digits, relu0=relu0), wrt, record)
+    return evaluate_text(graph, pairs, program, number_system(mode, digits, relu0=relu0), wrt, record)
 
 
 def at_args(values: dict) -> list[str]:

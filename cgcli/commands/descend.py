@@ -10,7 +10,8 @@ from .. import output
 from ..bindings import bind, converted, split_bindings
 from ..data import place, read_columns
 from ..descent import OPTIMIZERS, Settings, check_names, descend
-from ..errors import InputError, TooLarge, shorten
+from ..errors import InputError, TooLarge
+from ..text import shorten
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from ..syntax import parse
 

@@ -8,16 +8,9 @@ import unicodedata
 
 import click
 
-from ..errors import CgradError, ExitStatus, InputError
+from ..errors import InputError, MissingProgram
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
-from .shared import (emit, evaluate, out_option, worksheet_options,
-                     worksheet_title)
-
-
-class MissingProgram(CgradError):
-    """A program cgrad runs (Graphviz's dot) is missing or failed: the input is fine, the machine is not."""
-
-    status = ExitStatus.MATH
+from .shared import emit, out_option, worksheet_options, worksheet_title
 
 
 @click.command("diagram", cls=ExpressionCommand)
@@ -62,9 +55,11 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     highlight = highlight and unicodedata.normalize("NFC", highlight.strip())
     title = worksheet_title(blank, answers)
     if at:
+        from ..bindings import split_bindings
+        from ..evaluation import evaluate
         from ..render.derivation import derive
 
-        derivation = derive(evaluate(graph, at, program, numbers), None if answers else blank)
+        derivation = derive(evaluate(graph, split_bindings(at), program, numbers), None if answers else blank)
         rows, output = derivation.forward, derivation.output
     else:
         derivation, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]

@@ -8,7 +8,7 @@ import click
 from ..bindings import split_bindings
 from ..errors import InputError
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
-from ..evaluation import evaluate_checked
+from ..evaluation import evaluate
 from ..syntax import parse
 from .shared import eval_output, names_option, out_option, worksheet_options
 
@@ -54,5 +54,5 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
                                               **{name: i for i, name in enumerate(graph.names) if name}})
         if not wanted:
             raise InputError("--wrt: give the name of a variable or node")
-    trace = evaluate_checked(graph, pairs, program, numbers, wanted, record=not no_trace)
+    trace = evaluate(graph, pairs, program, numbers, wanted, record=not no_trace)
     eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)

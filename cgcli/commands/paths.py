@@ -8,7 +8,7 @@ import click
 from .. import output
 from ..errors import InputError
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
-from .shared import emit, evaluate, names_option, out_option, titled, worksheet_options, worksheet_title
+from .shared import emit, names_option, out_option, titled, worksheet_options, worksheet_title
 
 
 @click.command("paths", cls=ExpressionCommand)
@@ -36,7 +36,9 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
       cgrad paths "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --wrt b,u --format markdown
       cgrad paths "a = x; b = a + a; c = b + b" --at x=1 --wrt x --blank grads
     """
+    from ..bindings import split_bindings
     from ..chain_paths import paths
+    from ..evaluation import evaluate
     from ..syntax import parse
 
     if (blank or answers) and output_format == "json":
@@ -48,7 +50,7 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
     if not targets:
         raise InputError("--wrt: give the name of a variable or node")
     # only the derivatives asked for: the backward pass then skips every node that cannot lead there
-    trace = evaluate(graph, at, program, numbers, targets)
+    trace = evaluate(graph, split_bindings(at), program, numbers, targets)
     reports = [paths(trace, target, max_paths) for target in targets]
     if output_format == "json":
         from ..render.paths import render_json

@@ -1,5 +1,4 @@
-"""What the diagram, paths and eval commands share beyond options.py: evaluating at --at,
-worksheets (--blank, --answers) and writing to -o FILE."""
+"""What the diagram, paths and eval commands share beyond options.py: worksheets (--blank, --answers) and writing to -o FILE."""
 from __future__ import annotations
 
 import unicodedata
@@ -7,7 +6,8 @@ import unicodedata
 import click
 
 from .. import output
-from ..errors import InputError, shorten
+from ..errors import InputError
+from ..text import shorten
 from ..render.derivation import BLANK_CHOICES
 
 
@@ -60,14 +60,6 @@ def names_option(text: str, option: str, known) -> list[str]:
         raise InputError(f"{option} {shorten(text)}: no node named {', '.join(map(shorten, strangers))} "
                          f"(known: {listing})")
     return names
-
-
-def evaluate(graph, at: tuple[str, ...], program, numbers, wrt: list[str] | None = None):
-    """The checked trace of `graph` at the --at values."""
-    from ..bindings import split_bindings
-    from ..evaluation import evaluate_checked
-
-    return evaluate_checked(graph, split_bindings(at), program, numbers, wrt)
 
 
 def eval_output(trace, output_format: str, out_file: str | None, blank: str | None, answers: bool, max_rows: int,

@@ -3,7 +3,7 @@ when each enclosure pins down all N significant digits.
 
 An enclosure [lo, hi] whose ends round to the same N-digit decimal certifies that decimal as the
 correctly rounded value. When some printed number is not certified yet, `finer()` gives the same
-system at twice the working precision, and the caller computes again (see evaluation.evaluate_checked).
+system at twice the working precision, and the caller computes again (see certification.py).
 This catches what comparing two floating-point runs misses: inputs longer than the working
 precision, and cancellations that give the same wrong digits at every precision."""
 from __future__ import annotations
@@ -11,13 +11,15 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .decimals import round_to_nearest, significant
-from .interval import Interval, IntervalNumbers
+from .enclosure import Interval
+from .interval import IntervalNumbers
 from .limits import DEFAULT_MAX_DIGITS
 from .text import int_text
 
 
 class DigitsNumbers(IntervalNumbers):
     name = "digits"
+    certifies = True  # certified(x) says whether x prints all its digits correctly; finer() does better
     kink_note = None  # a point input has a point at the kink: the --relu0 convention applies
     relu0_text = "0"
 
@@ -60,7 +62,7 @@ class DigitsNumbers(IntervalNumbers):
         if text == _nearest(high, self.digits):
             return text
         if low <= 0 <= high:
-            return "0.0"  # an uncertain zero; evaluate_checked tells the reader how small
+            return "0.0"  # an uncertain zero; certification.until_certified tells the reader how small
         return text + "?"
 
     format_reading = format

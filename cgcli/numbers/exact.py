@@ -4,14 +4,11 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ..errors import DomainError, TooLarge, shorten
+from ..errors import Irrational, TooLarge
+from ..text import shorten
 from .limits import LOG2_10, LOG10_2, too_many_digits
 from .scalar import ScalarNumbers
 from .text import decimal_parts, int_text, parse_number, written_digits
-
-
-class Irrational(DomainError):
-    """The exact result is not a rational number."""
 
 
 class ExactNumbers(ScalarNumbers):
@@ -63,42 +60,64 @@ class ExactNumbers(ScalarNumbers):
         return x.denominator == 1
 
     # Transcendental functions are exact only at the points where their value is rational.
-    def _irrational(self, call: str) -> Irrational:
-        return Irrational(f"{call} is irrational, which --exact cannot represent; use --digits N")
+    def _irrational(self, call: str, known: bool = True) -> Irrational:
+        what = "is irrational" if known else "is not known to be rational"
+        return Irrational(f"{call} {what}, which --exact cannot represent; use --digits N")
 
-    def exp(self, x: Fraction) -> Fraction:
-        if x == 0:
-            return self.one
-        raise self._irrational(f"exp({self.format(x)})")
-
-    def log(self, x: Fraction) -> Fraction:
-        if x == 1:
-            return self.zero
-        raise self._irrational(f"log({self.format(x)})")
-
-    def log1p(self, x: Fraction) -> Fraction:
-        if x == 0:
-            return self.zero
-        raise self._irrational(f"log(1 + {self.format(x)})")
-
-    def sqrt(self, x: Fraction) -> Fraction:
-        root = _exact_root(x, 2)
-        if root is None:
-            raise self._irrational(f"sqrt({self.format(x)})")
-        return root
-
-    def _zero_only(name: str, value_at_zero: int):
+    def _rational_only_at(name: str, point: int, value: int, call: str = "{name}({x})", known: bool = True):
+        """A function whose value at a rational argument is rational only at `point` (for exp, sin,
+        tanh, …, Lindemann–Weierstrass: e^q and sin q are irrational at every other rational q; the
+        inverses follow; for erf nothing better is known)."""
         def function(self, x: Fraction) -> Fraction:
-            if x == 0:
-                return Fraction(value_at_zero)
-            raise self._irrational(f"{name}({self.format(x)})")
+            if x == point:
+                return Fraction(value)
+            raise self._irrational(call.format(name=name, x=self.format(x)), known)
+        function.__name__ = name
         return function
 
-    sin = _zero_only("sin", 0)
-    cos = _zero_only("cos", 1)
-    tan = _zero_only("tan", 0)
-    tanh = _zero_only("tanh", 0)
-    del _zero_only
+    exp = _rational_only_at("exp", 0, 1)
+    log = _rational_only_at("log", 1, 0)
+    log1p = _rational_only_at("log1p", 0, 0, "log(1 + {x})")
+    sin = _rational_only_at("sin", 0, 0)
+    cos = _rational_only_at("cos", 0, 1)
+    tan = _rational_only_at("tan", 0, 0)
+    asin = _rational_only_at("asin", 0, 0)
+    acos = _rational_only_at("acos", 1, 0)
+    atan = _rational_only_at("atan", 0, 0)
+    sinh = _rational_only_at("sinh", 0, 0)
+    cosh = _rational_only_at("cosh", 0, 1)
+    tanh = _rational_only_at("tanh", 0, 0)
+    asinh = _rational_only_at("asinh", 0, 0)
+    acosh = _rational_only_at("acosh", 1, 0)
+    atanh = _rational_only_at("atanh", 0, 0)
+    erf = _rational_only_at("erf", 0, 0, known=False)
+    del _rational_only_at
+
+    def atan2(self, y: Fraction, x: Fraction) -> Fraction:
+        if y == 0 and x > 0:
+            return self.zero
+        raise self._irrational(f"atan2({self.format(y)}, {self.format(x)})")  # ±π/2, π, or atan(q) (+ π)
+
+    def log_base(self, x: Fraction, base: Fraction) -> Fraction:
+        exponent = _rational_log(x, base)
+        if exponent is None:
+            raise self._irrational(f"log({self.format(x)}, {self.format(base)})")
+        return exponent
+
+    def sqrt(self, x: Fraction) -> Fraction:
+        return self._root(x, 2, "sqrt({x})")
+
+    def cbrt(self, x: Fraction) -> Fraction:
+        return self._root(x, 3, "cbrt({x})")
+
+    def hypot(self, x: Fraction, y: Fraction) -> Fraction:
+        return self._root(x * x + y * y, 2, f"hypot({self.format(x)}, {self.format(y)})")
+
+    def _root(self, x: Fraction, degree: int, call: str) -> Fraction:
+        root = _exact_root(x, degree)
+        if root is None:
+            raise self._irrational(call.format(x=self.format(x)))
+        return root
 
     def pow(self, base: Fraction, exponent: Fraction) -> Fraction:
         numerator, denominator = exponent.numerator, exponent.denominator
@@ -124,6 +143,35 @@ class ExactNumbers(ScalarNumbers):
 
     def to_json(self, x: Fraction) -> str:
         return self.format(x)
+
+
+def _rational_log(x: Fraction, base: Fraction) -> Fraction | None:
+    """log_base(x) when it is rational (x, base > 0, base ≠ 1), else None. If base = r^m for a
+    rational r that is no perfect power, a rational log is k/m' with m' dividing m, which is below
+    the bit length of base: the float estimate pins the only candidate, and an exact power checks it."""
+    if x == 1:
+        return Fraction(0)
+    bits = max(base.numerator.bit_length(), base.denominator.bit_length())
+    candidate = Fraction(_ln(x) / _ln(base)).limit_denominator(max(bits, 1))
+    if candidate == 0:
+        return None
+    root = _exact_root(base, candidate.denominator)  # base^(1/q), then ^p
+    if root is None:
+        return None
+    root_bits = max(root.numerator.bit_length(), root.denominator.bit_length())
+    x_bits = max(x.numerator.bit_length(), x.denominator.bit_length())
+    if (root_bits - 1) * abs(candidate.numerator) > x_bits + 1:
+        return None  # root^p would be far larger than x: no need to compute it
+    return candidate if root ** candidate.numerator == x else None
+
+
+def _ln(q: Fraction) -> float:
+    """The natural log of a positive rational as a float, accurate near 1 (where log(n) - log(d)
+    cancels) and beyond the float range (where q - 1 overflows, or q underflows to 0)."""
+    try:
+        return math.log1p(float(q - 1))
+    except (OverflowError, ValueError):
+        return math.log(q.numerator) - math.log(q.denominator)
 
 
 def _exact_root(x: Fraction, degree: int) -> Fraction | None:

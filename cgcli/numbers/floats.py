@@ -3,10 +3,20 @@ from __future__ import annotations
 
 import math
 
-from ..errors import TooLarge, shorten
+from ..errors import TooLarge
+from ..text import shorten
 from .limits import DEFAULT_MAX_DIGITS, about
 from .scalar import ScalarNumbers
 from .text import parse_number, written_digits
+
+
+def _cbrt(x: float) -> float:
+    """The real cube root where math.cbrt is missing: the power, then one Newton step (27 ** (1/3) is
+    3.0000000000000004)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    root = math.copysign(abs(x) ** (1 / 3), x)
+    return root - (root * root * root - x) / (3 * root * root)
 
 
 class FloatNumbers(ScalarNumbers):
@@ -38,19 +48,53 @@ class FloatNumbers(ScalarNumbers):
     def is_integer(self, x: float) -> bool:
         return x.is_integer()
 
+    def too_large(self, x: float) -> None:
+        return None  # a double's range is its own limit: `overflow` says so
+
     def exp(self, x: float) -> float:
-        try:
-            return math.exp(x)
-        except OverflowError:
-            raise self._beyond_float("the result overflows float (IEEE double)", x / math.log(10)) from None
+        return self._exponential(math.exp, x)
 
     log = staticmethod(math.log)
     log1p = staticmethod(math.log1p)
+
+    @staticmethod
+    def log_base(x: float, base: float) -> float:
+        # log2 and log10 are exact at powers of their base (log(1000)/log(10) is 2.9999999999999996)
+        if base == 2:
+            return math.log2(x)
+        if base == 10:
+            return math.log10(x)
+        return math.log(x) / math.log(base)
+
     sqrt = staticmethod(math.sqrt)
+    cbrt = staticmethod(getattr(math, "cbrt", None) or _cbrt)  # math.cbrt is Python 3.11+
+    hypot = staticmethod(math.hypot)
     sin = staticmethod(math.sin)
     cos = staticmethod(math.cos)
     tan = staticmethod(math.tan)
+    asin = staticmethod(math.asin)
+    acos = staticmethod(math.acos)
+    atan = staticmethod(math.atan)
+    atan2 = staticmethod(math.atan2)
+
+    def sinh(self, x: float) -> float:
+        return self._exponential(math.sinh, x)
+
+    def cosh(self, x: float) -> float:
+        return self._exponential(math.cosh, x)
+
     tanh = staticmethod(math.tanh)
+    asinh = staticmethod(math.asinh)
+    acosh = staticmethod(math.acosh)
+    atanh = staticmethod(math.atanh)
+    erf = staticmethod(math.erf)
+
+    def _exponential(self, function, x: float) -> float:
+        """exp, sinh or cosh: past the float range, the error says how many digits the result has."""
+        try:
+            return function(x)
+        except OverflowError:
+            raise self._beyond_float("the result overflows float (IEEE double)", abs(x) / math.log(10)) from None
 
     def pow(self, base: float, exponent: float) -> float:
         try:

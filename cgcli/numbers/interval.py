@@ -1,120 +1,37 @@
 """Interval arithmetic (--interval): every value is an enclosure [lo, hi], rounded outward.
 
-Arithmetic and the elementary functions are mpmath's interval context. Comparisons are
-three-valued: True or False when every point of the intervals agrees, None when some do and
-some do not. The op table asks `signs`, `maximum` and `step`, so a kink inside an interval gives
+Each system owns an mpmath interval context at its own precision (an interval system and a live
+--digits system do not share one). Arithmetic and exp, log, sqrt, sin, cos, tan, atan2 are that
+context's; the other functions are monotone on each piece of their domain and are enclosed from
+their two ends. The op table asks `signs`, `maximum` and `step`, so a kink inside an interval gives
 the whole subgradient instead of a silent pick."""
 from __future__ import annotations
 
 import math
 from fractions import Fraction
 
-from ..errors import TooLarge, shorten
+from ..errors import TooLarge
+from ..text import shorten
 from .decimals import round_down, round_up, significant
-from .limits import DEFAULT_MAX_DIGITS, LOG10_2, too_many_digits
+from .enclosure import Interval, as_interval, exp_log10, pow_log10, raw, size_digits
+from .limits import DEFAULT_MAX_DIGITS, too_many_digits
+from .system import NumberSystem
 from .text import decimal_parts, int_text, parse_number, written_digits
 
-
-def _binary(operation):
-    def method(self, other):
-        if hasattr(other, "__array_ufunc__"):
-            return NotImplemented
-        return Interval(operation(self.iv, _raw(other)))
-    return method
+_GUARD_BITS = 30  # an end's value is computed this far beyond the precision, …
+_SLACK_BITS = 20  # … and widened by 2^-(precision + this), relative: 2^10 units in its last place
 
 
-class Interval:
-    __slots__ = ("iv",)
-
-    def __init__(self, iv) -> None:
-        self.iv = iv  # an mpmath ivmpf
-
-    # An array operand gets NotImplemented, so NumPy applies the op element by element.
-    __add__ = _binary(lambda a, b: a + b)
-    __radd__ = _binary(lambda a, b: b + a)
-    __sub__ = _binary(lambda a, b: a - b)
-    __rsub__ = _binary(lambda a, b: b - a)
-    __mul__ = _binary(lambda a, b: a * b)
-    __rmul__ = _binary(lambda a, b: b * a)
-    __truediv__ = _binary(lambda a, b: a / b)
-    __rtruediv__ = _binary(lambda a, b: b / a)
-    __pow__ = _binary(lambda a, b: a ** b)
-
-    def __neg__(self): return Interval(-self.iv)
-    def __pos__(self): return self
-    def __abs__(self): return Interval(abs(self.iv))
-
-    def is_zero(self) -> bool:
-        from mpmath import libmp
-
-        return self.iv._mpi_ == (libmp.fzero, libmp.fzero)
-
-    def bounds(self) -> tuple[Fraction, Fraction]:
-        from mpmath import libmp
-
-        return tuple(Fraction(*libmp.to_rational(end)) for end in self.iv._mpi_)
-
-    def _compare(self, other, strictly: bool):
-        """Whether self > other (strictly) or self >= other, for all, no, or some points."""
-        from mpmath import libmp
-
-        (low, high), (other_low, other_high) = self.iv._mpi_, _raw(other)._mpi_
-        above = libmp.mpf_gt if strictly else libmp.mpf_ge
-        below = libmp.mpf_le if strictly else libmp.mpf_lt
-        if above(low, other_high):
-            return True
-        if below(high, other_low):
-            return False
-        return None
-
-    def __gt__(self, other): return self._compare(other, True)
-    def __ge__(self, other): return self._compare(other, False)
-    def __lt__(self, other): return _raw_interval(other)._compare(self, True)  # a < b is b > a
-    def __le__(self, other): return _raw_interval(other)._compare(self, False)
-
-    def __eq__(self, other):
-        (low, high), (other_low, other_high) = self.iv._mpi_, _raw(other)._mpi_
-        if low == high == other_low == other_high:
-            return True
-        from mpmath import libmp
-
-        return False if libmp.mpf_lt(high, other_low) or libmp.mpf_lt(other_high, low) else None
-
-    def __ne__(self, other):
-        equal = self.__eq__(other)
-        return None if equal is None else not equal
-
-    __hash__ = None
-
-
-_context = None
-
-
-def _raw(value):
-    if isinstance(value, Interval):
-        return value.iv
-    if isinstance(value, Fraction):
-        return _context.mpf(value.numerator) / value.denominator
-    return _context.convert(value)
-
-
-def _raw_interval(value) -> Interval:
-    return value if isinstance(value, Interval) else Interval(_raw(value))
-
-
-class IntervalNumbers:
+class IntervalNumbers(NumberSystem):
     name = "interval"
     overflow = "the enclosure is not finite"
     relu0 = relu0_text = None  # at a kink an interval's derivative is the whole subgradient
     kink_note = "at a kink inside an interval the derivative is the whole subgradient: relu' ∈ [0, 1], abs' ∈ [-1, 1]"
 
     def __init__(self, digits: int | None = None, max_digits: int = DEFAULT_MAX_DIGITS) -> None:
-        global _context
-        if _context is None:  # one context: building one costs more than a whole small evaluation
-            from mpmath.ctx_iv import MPIntervalContext
+        from mpmath.ctx_iv import MPIntervalContext
 
-            _context = MPIntervalContext()
-        context = _context
+        context = MPIntervalContext()  # its own: a context's precision is global to whoever shares it
         if digits is None:
             context.prec = 53
             self.digits = 17  # enough decimal digits to show a double's enclosure
@@ -126,9 +43,15 @@ class IntervalNumbers:
         self.context = context
         self.max_digits = max_digits
         self.zero, self.one = Interval(context.mpf(0)), Interval(context.mpf(1))
-        self.pi, self.e = Interval(+context.pi), Interval(+context.e)
-        for name in ("log", "log1p", "sqrt"):
-            setattr(self, name, _lifted(getattr(context, name)))
+        self._pi, self._e = Interval(+context.pi), Interval(+context.e)
+
+    @property
+    def pi(self) -> Interval:
+        return self._pi
+
+    @property
+    def e(self) -> Interval:
+        return self._e
 
     def literal(self, text: str) -> Interval:
         """The enclosure of the decimal, not of a float: its digits times a power of ten, each step
@@ -149,6 +72,64 @@ class IntervalNumbers:
         if low is None or high is None or low > high:
             return None
         return Interval(self.context.mpf([low.iv.a, high.iv.b]))
+
+    def log(self, x: Interval) -> Interval:
+        return Interval(self.context.log(x.iv))
+
+    def log1p(self, x: Interval) -> Interval:
+        return Interval(self.context.log1p(x.iv))
+
+    def log_base(self, x: Interval, base: Interval) -> Interval:
+        return Interval(self.context.log(x.iv) / self.context.log(base.iv))
+
+    def sqrt(self, x: Interval) -> Interval:
+        return Interval(self.context.sqrt(x.iv))
+
+    def cbrt(self, x: Interval) -> Interval:
+        return self._monotone(_odd_cbrt, x)
+
+    def hypot(self, x: Interval, y: Interval) -> Interval:
+        return Interval(self.context.sqrt(x.iv ** 2 + y.iv ** 2))  # ** 2, not x·x: [-1, 2]² is [0, 4]
+
+    def atan2(self, y: Interval, x: Interval) -> Interval:
+        return Interval(self.context.atan2(y.iv, x.iv))
+
+    def asin(self, x: Interval) -> Interval:
+        return self._monotone(_libmp("mpf_asin"), x)
+
+    def acos(self, x: Interval) -> Interval:
+        return self._monotone(_libmp("mpf_acos"), x, increasing=False)
+
+    def atan(self, x: Interval) -> Interval:
+        return self._monotone(_libmp("mpf_atan"), x)
+
+    def sinh(self, x: Interval) -> Interval:
+        self._refuse_beyond(exp_log10(abs(x).iv))
+        return self._monotone(_libmp("mpf_sinh"), x)
+
+    def cosh(self, x: Interval) -> Interval:
+        self._refuse_beyond(exp_log10(abs(x).iv))
+        return self._monotone(_libmp("mpf_cosh"), abs(x))  # cosh(x) = cosh(|x|), increasing in |x|
+
+    def asinh(self, x: Interval) -> Interval:
+        return self._monotone(_libmp("mpf_asinh"), x)
+
+    def acosh(self, x: Interval) -> Interval:
+        return self._monotone(_libmp("mpf_acosh"), x)
+
+    def atanh(self, x: Interval) -> Interval:
+        return self._monotone(_libmp("mpf_atanh"), x)
+
+    def erf(self, x: Interval) -> Interval:
+        return self._monotone(_libmp("mpf_erf"), x)
+
+    def _monotone(self, function, x: Interval, increasing: bool = True) -> Interval:
+        """function over x, for a libmp function monotone on x: from below at one end, from above at
+        the other."""
+        low, high = x.iv._mpi_ if increasing else reversed(x.iv._mpi_)
+        precision = self.context.prec
+        return Interval(self.context.make_mpf((_end_enclosure(function, low, precision)[0],
+                                               _end_enclosure(function, high, precision)[1])))
 
     def tanh(self, x: Interval) -> Interval:
         """tanh is increasing: the enclosure of tanh at each end, from exp of a negative number only
@@ -185,7 +166,7 @@ class IntervalNumbers:
         """exp, refused past --max-digits. Where it is below 10^-max_digits it is enclosed in [0, that]
         without being computed, as a float's exp underflows to 0: it may vanish in a sum (softplus(1e6)
         adds exp(-1e6) to 1e6), and mpmath would need ln 2 to as many bits as the argument has."""
-        self._refuse_beyond(_exp_log10(x.iv))
+        self._refuse_beyond(exp_log10(x.iv))
         context = self.context
         underflow = -(self.max_digits - 1) * context.ln10  # exp of less is below 10^-(max_digits - 1)
         if x < underflow:
@@ -195,7 +176,7 @@ class IntervalNumbers:
         return Interval(context.mpf([0, context.exp(x.iv.b).b]))
 
     def pow(self, base: Interval, exponent: Interval) -> Interval:
-        self._refuse_beyond(_pow_log10(_raw(base), _raw(exponent)))
+        self._refuse_beyond(pow_log10(raw(base, self.context), raw(exponent, self.context)))
         return base ** exponent
 
     def _refuse_beyond(self, digits: float) -> None:
@@ -204,10 +185,10 @@ class IntervalNumbers:
 
     def is_finite(self, x: Interval) -> bool:
         """Bounded, and within --max-digits (both ends' magnitudes within 10^±max_digits)."""
-        return _size(x.iv) <= self.max_digits
+        return size_digits(x.iv) <= self.max_digits
 
     def too_large(self, x: Interval) -> TooLarge | None:
-        size = _size(x.iv)
+        size = size_digits(x.iv)
         if size == math.inf or size <= self.max_digits:
             return None  # an unbounded enclosure is the `overflow` message's case
         return too_many_digits(size, self.max_digits, "the result has")
@@ -232,7 +213,7 @@ class IntervalNumbers:
 
     def _extreme(self, a, b, larger: bool) -> Interval:
         """max or min of every pair of points: [max(a.lo, b.lo), max(a.hi, b.hi)] for max."""
-        a, b = _raw_interval(a).iv, _raw_interval(b).iv
+        a, b = as_interval(a, self.context).iv, as_interval(b, self.context).iv
         pick = (lambda p, q: p if p >= q else q) if larger else (lambda p, q: p if p <= q else q)
         return Interval(self.context.mpf([pick(a.a, b.a), pick(a.b, b.b)]))
 
@@ -249,9 +230,9 @@ class IntervalNumbers:
         return self.zero if x < 0 else Interval(self.context.mpf([0, 1]))
 
     def sign(self, x: Interval) -> Interval:
-        if x > 0:
-            return self.one
-        return -self.one if x < 0 else Interval(self.context.mpf([-1, 1]))
+        """The signs x has, as an enclosure: [0, 1] for [0, 2], [-1, 1] for [-1, 2]."""
+        signs = self.signs(x)
+        return Interval(self.context.mpf([min(signs), max(signs)]))
 
     def format(self, x: Interval) -> str:
         low, high = self.to_json(x)
@@ -264,48 +245,34 @@ class IntervalNumbers:
         return [_decimal(low, self.digits, round_down), _decimal(high, self.digits, round_up)]
 
 
-def _lifted(function):
-    def lifted(x: Interval) -> Interval:
-        return Interval(function(x.iv))
-    return lifted
+def _libmp(name: str):
+    """A function of mpmath's libmp, (value, precision, rounding) → value, looked up when used."""
+    def function(value, precision, rounding):
+        from mpmath import libmp
+
+        return getattr(libmp, name)(value, precision, rounding)
+    return function
 
 
-def _size(iv) -> float:
-    """How many decimal digits the larger magnitude of an enclosure's ends takes, as 10^-k and 10^k
-    both take about k, from the binary exponents alone; inf for an unbounded enclosure."""
+def _odd_cbrt(value, precision, rounding):
+    """libmp's cube root takes no negative numbers: cbrt(-x) = -cbrt(x)."""
     from mpmath import libmp
 
-    size = 0.0
-    for _, mantissa, exponent, bits in iv._mpi_:
-        if not mantissa:
-            if bits:  # ±inf or nan (zero is all zeros)
-                return math.inf
-            continue
-        size = max(size, min(abs(exponent + bits), 1 << 1000) * LOG10_2)  # 2^(2^1000) is huge enough
-    return size
+    if value[0]:  # the sign bit
+        return libmp.mpf_neg(libmp.mpf_cbrt(libmp.mpf_neg(value), precision, rounding))
+    return libmp.mpf_cbrt(value, precision, rounding)
 
 
-def _exp_log10(x) -> float:
-    """The largest log10 of exp over the enclosure x, from its upper end, at a low precision (the
-    estimate only decides whether to compute at all)."""
+def _end_enclosure(function, end, precision: int) -> tuple:
+    """(lo, hi) around function(end), rounded outward to `precision` bits. libmp rounds the last step
+    of a function in the direction asked but not the steps before it (asin is an atan of a quotient
+    computed first), so the value is computed with guard bits and widened by far more than their error."""
     from mpmath import libmp
 
-    return libmp.to_float(libmp.mpf_div(x._mpi_[1], libmp.mpf_ln10(30), 30))
-
-
-def _pow_log10(base, exponent) -> float:
-    """The largest log10 of |b|^e over the ends b, e of the two enclosures (the product e·log|b|
-    is largest at a corner)."""
-    from mpmath import libmp
-
-    largest = -math.inf
-    for end in base._mpi_:
-        if not end[1]:
-            largest = max(largest, 0.0)  # 0 to a positive power is 0; to a negative one the op refuses it first
-            continue
-        log10_end = libmp.mpf_div(libmp.mpf_log(libmp.mpf_abs(end), 30), libmp.mpf_ln10(30), 30)
-        largest = max(largest, *(libmp.to_float(libmp.mpf_mul(power, log10_end, 30)) for power in exponent._mpi_))
-    return largest
+    value = function(end, precision + _GUARD_BITS, libmp.round_nearest)
+    slack = libmp.mpf_shift(libmp.mpf_abs(value), -(precision + _SLACK_BITS))
+    return (libmp.mpf_sub(value, slack, precision, libmp.round_floor),
+            libmp.mpf_add(value, slack, precision, libmp.round_ceiling))
 
 
 def _decimal(value: Fraction, digits: int, rounding) -> str:

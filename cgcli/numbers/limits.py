@@ -31,5 +31,4 @@ def about(digits: float) -> str:
 def refusal(numbers, value) -> ArithmeticError:
     """Why `numbers.is_finite(value)` said no: a TooLarge naming --max-digits when the number system
     knows the value's size, else an OverflowError (the number system's own range, float's)."""
-    too_large = getattr(numbers, "too_large", None)
-    return (too_large(value) if too_large is not None else None) or OverflowError()
+    return numbers.too_large(value) or OverflowError()

@@ -3,15 +3,16 @@
 Float tensors are float64 arrays and use NumPy's own functions. Exact, digits and interval
 tensors are object arrays whose elements go through the scalar system one by one, so they stay
 exact or certified. `TensorNumbers` wraps a scalar system and answers for scalars and arrays
-alike; everything it does not override (zero, pi, name, relu0, …) is the scalar system's."""
+alike: it declares each primitive it lifts element by element, and each attribute it takes from the
+scalar system as it is (zero, pi, name, relu0, …)."""
 from __future__ import annotations
 
 import numpy as np
 
+from .system import NumberSystem
+
 SUMMARY_SIZE = 12  # tensors with more elements print as a shape and a few values (JSON has them all)
 
-_UFUNCS = {"exp": np.exp, "log": np.log, "log1p": np.log1p, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
-           "tan": np.tan, "tanh": np.tanh}
 
 
 def is_tensor(x) -> bool:
@@ -77,37 +78,91 @@ def _quote_numbers(text: str) -> str:
     return re.sub(r"[^\[\],\s]+", lambda m: '"' + m.group(0) + '"', text)
 
 
-class TensorNumbers:
-    def __init__(self, scalar) -> None:
+class _FromScalar:
+    """An attribute or method a tensor system takes from its scalar system as it is (constants,
+    names, reading a literal): declared one by one, not forwarded wholesale."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else getattr(instance.scalar, self.name)
+
+
+def _unary(name: str, ufunc=None):
+    """A primitive of one argument lifted element by element: NumPy's `ufunc` on float arrays where
+    there is one, else the scalar system's function on each element."""
+    def lifted(self, x):
+        function = getattr(self.scalar, name)
+        if not is_tensor(x):
+            return function(x)
+        if x.dtype != object:
+            if ufunc is None:
+                return _map(function, x).astype(float)
+            with np.errstate(all="ignore"):  # overflow shows as inf, which is_finite reports
+                return ufunc(x)
+        return _map(function, x)
+    lifted.__name__ = name
+    return lifted
+
+
+def _binary(name: str, ufunc=None):
+    """A primitive of two arguments lifted element by element, with NumPy's broadcasting."""
+    def lifted(self, a, b):
+        function = getattr(self.scalar, name)
+        if not (is_tensor(a) or is_tensor(b)):
+            # the scalar system's own value: NumPy would give np.float64, whose comparisons give
+            # np.bool_, which the op table's sign arithmetic cannot subtract
+            return function(a, b)
+        if _floats(a, b):
+            if ufunc is None:
+                return np.asarray(_map(function, a, b)).astype(float)
+            with np.errstate(all="ignore"):
+                return ufunc(a, b)
+        return _map(function, a, b)
+    lifted.__name__ = name
+    return lifted
+
+
+class TensorNumbers(NumberSystem):
+    """A scalar system's numbers and NumPy arrays of them, behind the same interface."""
+
+    def __init__(self, scalar: NumberSystem) -> None:
         self.scalar = scalar
 
-    def __getattr__(self, name):
-        return getattr(self.scalar, name)
+    # taken from the scalar system as they are
+    name, description, overflow, max_digits = _FromScalar(), _FromScalar(), _FromScalar(), _FromScalar()
+    zero, one, pi, e = _FromScalar(), _FromScalar(), _FromScalar(), _FromScalar()
+    relu0, relu0_text, kink_note = _FromScalar(), _FromScalar(), _FromScalar()
+    digits, precision, certifies = _FromScalar(), _FromScalar(), _FromScalar()
+    literal, parse, index, magnitude = _FromScalar(), _FromScalar(), _FromScalar(), _FromScalar()
 
-    def _elementwise(self, name: str, x):
-        if not is_tensor(x):
-            return getattr(self.scalar, name)(x)
-        if x.dtype != object and name in _UFUNCS:
-            with np.errstate(all="ignore"):  # overflow shows as inf, which is_finite reports
-                return _UFUNCS[name](x)
-        return _map(getattr(self.scalar, name), x)
+    # lifted element by element
 
-    def exp(self, x): return self._elementwise("exp", x)
-    def log(self, x): return self._elementwise("log", x)
-    def log1p(self, x): return self._elementwise("log1p", x)
-    def sqrt(self, x): return self._elementwise("sqrt", x)
-    def sin(self, x): return self._elementwise("sin", x)
-    def cos(self, x): return self._elementwise("cos", x)
-    def tan(self, x): return self._elementwise("tan", x)
-    def tanh(self, x): return self._elementwise("tanh", x)
-
-    def pow(self, base, exponent):
-        if not (is_tensor(base) or is_tensor(exponent)):
-            return self.scalar.pow(base, exponent)
-        if _floats(base, exponent):
-            with np.errstate(all="ignore"):
-                return np.power(base, exponent)
-        return _map(self.scalar.pow, base, exponent)
+    exp = _unary("exp", np.exp)
+    log = _unary("log", np.log)
+    log1p = _unary("log1p", np.log1p)
+    sqrt = _unary("sqrt", np.sqrt)
+    cbrt = _unary("cbrt", np.cbrt)
+    sin = _unary("sin", np.sin)
+    cos = _unary("cos", np.cos)
+    tan = _unary("tan", np.tan)
+    asin = _unary("asin", np.arcsin)
+    acos = _unary("acos", np.arccos)
+    atan = _unary("atan", np.arctan)
+    sinh = _unary("sinh", np.sinh)
+    cosh = _unary("cosh", np.cosh)
+    tanh = _unary("tanh", np.tanh)
+    asinh = _unary("asinh", np.arcsinh)
+    acosh = _unary("acosh", np.arccosh)
+    atanh = _unary("atanh", np.arctanh)
+    erf = _unary("erf")  # NumPy has none: math.erf element by element
+    pow = _binary("pow", np.power)
+    log_base = _binary("log_base")  # exact log2 and log10 at powers of their base, as the scalar system
+    hypot = _binary("hypot", np.hypot)
+    atan2 = _binary("atan2", np.arctan2)
+    maximum = _binary("maximum", np.maximum)
+    minimum = _binary("minimum", np.minimum)
 
     def signs(self, x) -> set[int]:
         if not is_tensor(x):
@@ -124,26 +179,10 @@ class TensorNumbers:
 
     def too_large(self, x):
         """The scalar system's refusal of the first element beyond --max-digits; None if none is."""
-        too_large = getattr(self.scalar, "too_large", None)
-        if too_large is None:
-            return None
-        return next(filter(None, map(too_large, x.flat if is_tensor(x) else (x,))), None)
+        return next(filter(None, map(self.scalar.too_large, x.flat if is_tensor(x) else (x,))), None)
 
     def is_integer(self, x) -> bool:
         return all(map(self.scalar.is_integer, x.flat)) if is_tensor(x) else self.scalar.is_integer(x)
-
-    def maximum(self, a, b):
-        return self._pairwise("maximum", np.maximum, a, b)
-
-    def minimum(self, a, b):
-        return self._pairwise("minimum", np.minimum, a, b)
-
-    def _pairwise(self, name: str, ufunc, a, b):
-        if not (is_tensor(a) or is_tensor(b)):
-            # the scalar system's own value: NumPy would give np.float64, whose comparisons give
-            # np.bool_, which the op table's sign arithmetic cannot subtract
-            return getattr(self.scalar, name)(a, b)
-        return ufunc(a, b) if _floats(a, b) else _map(getattr(self.scalar, name), a, b)
 
     def step(self, x, at_zero=None):
         if not is_tensor(x):

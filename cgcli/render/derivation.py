@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..errors import excerpt
+from ..text import excerpt
 from ..graph import CONSTANT, VARIABLE
 from ..trace import BackwardRow, ForwardRow, Term, Trace
 from .notation import definition, local_rule, rule_names, shape_of, shown

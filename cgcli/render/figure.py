@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..errors import InputError, shorten
+from ..errors import InputError
+from ..text import shorten
 from ..graph import CONSTANT, VARIABLE
 from ..trace import ForwardRow
 from .derivation import Derivation, ForwardLine, NumberText, Partial, TermLine

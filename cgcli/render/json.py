@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..errors import excerpt
+from ..text import excerpt
 from ..trace import Trace
 
 

@@ -16,8 +16,10 @@ GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "et
          "Phi", "Psi", "Omega"}
 ACCENTS = {"hat": r"\hat", "bar": r"\bar", "tilde": r"\tilde", "vec": r"\vec", "dot": r"\dot"}
 FUNCTIONS = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "max", "min", "det", "arg"}
+INVERSES = {"asin": r"\arcsin", "acos": r"\arccos", "atan": r"\arctan"}  # LaTeX's names for cgrad's
+ROOTS = {"sqrt": r"\sqrt{", "cbrt": r"\sqrt[3]{"}
 SYMBOLS = {"·": r" \cdot ", "×": r" \times ", "≥": r" \geq ", "≤": r" \leq ", "≠": r" \neq ", "−": "-",
-           "ᵀ": r"^{\top}", "@": " ", "∂": r"\partial ", "Σ": r"\sum ", "…": r"\ldots ", "→": r"\to "}
+           "ᵀ": r"^{\top}", "@": " ", "∂": r"\partial ", "Σ": r"\sum ", "…": r"\ldots ", "→": r"\to ", "π": r"\pi "}
 BLANK = r"\underline{\qquad}"
 _TRAILING_DIGITS = re.compile(r"(.*?[^\W\d_])([0-9]+)")
 _SCIENTIFIC = re.compile(r"(-?[\d.]+(?:…)?)e([+-]?)0*(\d+)")
@@ -195,18 +197,20 @@ def notation(template: str, operands: list[str], function_call: bool, ans: str =
 
 
 def _calls(text: str) -> str:
-    """f(…) → \\f(…) for LaTeX's own functions, \\sqrt{…}, \\operatorname{f}(…) for the rest;
-    ^(…) → ^{…}. Parentheses are matched by a loop (templates are a few characters long)."""
+    """f(…) → \\f(…) for LaTeX's own functions (\\arcsin for asin), \\sqrt{…} and \\sqrt[3]{…},
+    \\operatorname{f}(…) for the rest; ^(…) → ^{…}. Parentheses are matched by a loop (templates are a
+    few characters long)."""
     out, closers, i = [], [], 0
     while i < len(text):
         match = re.match(r"([A-Za-z][A-Za-z0-9]*)\(", text[i:])
         if match and (i == 0 or not text[i - 1].isalnum()):
             word = match.group(1)
-            if word == "sqrt":
-                out.append(r"\sqrt{")
+            if word in ROOTS:
+                out.append(ROOTS[word])
                 closers.append("}")
             else:
-                out.append(("\\" + word if word in FUNCTIONS else rf"\operatorname{{{word}}}") + "(")
+                command = "\\" + word if word in FUNCTIONS else INVERSES.get(word, rf"\operatorname{{{word}}}")
+                out.append(command + "(")
                 closers.append(")")
             i += match.end()
             continue
@@ -233,9 +237,8 @@ def definition(row, operands: list[str] | None = None) -> str:
 
 
 def _operand(text: str) -> str:
-    """An operand as the trace names it: a node's name, or a constant's literal text."""
-    if text in ("pi", "e"):
-        return r"\pi" if text == "pi" else "e"
+    """An operand as the trace names it: a node's name, or a constant's literal text (pi and π are
+    \\pi as names: Greek letters)."""
     if text[:1].isdigit() or text[:1] in "-.":
         return number(text)
     return name(text)

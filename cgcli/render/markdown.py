@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import excerpt
+from ..text import excerpt
 from . import figure as figures
 from . import latex
 from .derivation import BackwardLine, Derivation, Partial, laid_out

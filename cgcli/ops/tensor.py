@@ -6,8 +6,8 @@ input, a Repeat node sums it back (∂L/∂b of X·W + b sums over the batch), a
 ∂L/∂X = ∂L/∂Y · Wᵀ and ∂L/∂W = Xᵀ · ∂L/∂Y."""
 from __future__ import annotations
 
-from .errors import DomainError
-from .ops import _define_vjp
+from ..errors import DomainError
+from .declaration import Op, tensor
 
 
 class _LazyNumpy:
@@ -21,6 +21,7 @@ class _LazyNumpy:
 
 
 np = _LazyNumpy()
+_ops: list[Op] = []
 
 
 def _shape(x) -> tuple[int, ...]:
@@ -102,8 +103,8 @@ def _matmul_right(ns, g, ans, a, b):
     return a.T @ g
 
 
-_define_vjp("matmul", None, _matmul, (_matmul_left, _matmul_right), "{0} @ {1}",
-            ("{g} @ {1}ᵀ", "{0}ᵀ @ {g}"))
+_ops.append(tensor("matmul", None, _matmul, (_matmul_left, _matmul_right), "{0} @ {1}",
+                   ("{g} @ {1}ᵀ", "{0}ᵀ @ {g}")))
 
 
 # sum and mean, of everything or along an axis
@@ -116,22 +117,22 @@ def _spread(g, x, axis=None):
     return np.array(np.broadcast_to(g, _shape(x)), dtype=x.dtype)
 
 
-_define_vjp("sum", "sum", lambda ns, x: _plain(np.sum(x)), (lambda ns, g, ans, x: _spread(g, x),),
-            "sum({0})", ("{g} copied to every element",))
-_define_vjp("sum_axis", "sum", lambda ns, x, axis: _plain(np.sum(x, axis=_axis(ns, x, axis))),
-            (lambda ns, g, ans, x, axis: _spread(g, x, _axis(ns, x, axis)), None),
-            "sum({0}, axis {1})", ("{g} copied along axis {1}", ""))
-_define_vjp("mean", "mean", lambda ns, x: _plain(np.sum(x) / _size(x)),
-            (lambda ns, g, ans, x: _spread(g / _size(x), x),), "mean({0})", ("{g} / n copied to every element",))
-_define_vjp("mean_axis", "mean",
-            lambda ns, x, axis: _plain(np.sum(x, axis=_axis(ns, x, axis)) / _size(x, _axis(ns, x, axis))),
-            (lambda ns, g, ans, x, axis: _spread(g / _size(x, _axis(ns, x, axis)), x, _axis(ns, x, axis)), None),
-            "mean({0}, axis {1})", ("{g} / n copied along axis {1}", ""))
+_ops.append(tensor("sum", "sum", lambda ns, x: _plain(np.sum(x)), (lambda ns, g, ans, x: _spread(g, x),),
+                   "sum({0})", ("{g} copied to every element",)))
+_ops.append(tensor("sum_axis", "sum", lambda ns, x, axis: _plain(np.sum(x, axis=_axis(ns, x, axis))),
+                   (lambda ns, g, ans, x, axis: _spread(g, x, _axis(ns, x, axis)), None),
+                   "sum({0}, axis {1})", ("{g} copied along axis {1}", "")))
+_ops.append(tensor("mean", "mean", lambda ns, x: _plain(np.sum(x) / _size(x)),
+                   (lambda ns, g, ans, x: _spread(g / _size(x), x),), "mean({0})", ("{g} / n copied to every element",)))
+_ops.append(tensor("mean_axis", "mean",
+                   lambda ns, x, axis: _plain(np.sum(x, axis=_axis(ns, x, axis)) / _size(x, _axis(ns, x, axis))),
+                   (lambda ns, g, ans, x, axis: _spread(g / _size(x, _axis(ns, x, axis)), x, _axis(ns, x, axis)), None),
+                   "mean({0}, axis {1})", ("{g} / n copied along axis {1}", "")))
 
 
 # transpose and repeat (broadcasting made explicit)
-_define_vjp("transpose", "transpose", lambda ns, x: x.T if isinstance(x, np.ndarray) else x,
-            (lambda ns, g, ans, x: g.T if isinstance(g, np.ndarray) else g,), "{0}ᵀ", ("{g}ᵀ",))
+_ops.append(tensor("transpose", "transpose", lambda ns, x: x.T if isinstance(x, np.ndarray) else x,
+                   (lambda ns, g, ans, x: g.T if isinstance(g, np.ndarray) else g,), "{0}ᵀ", ("{g}ᵀ",)))
 
 
 def _repeat(ns, x, like):
@@ -155,8 +156,8 @@ def _unrepeat(ns, g, ans, x, like):
     return _plain(g) if not shape else g
 
 
-_define_vjp("repeat", None, _repeat, (_unrepeat, None), "{0} repeated to broadcast with {1}",
-            ("sum of {g} over the repeated axes", ""))
+_ops.append(tensor("repeat", None, _repeat, (_unrepeat, None), "{0} repeated to broadcast with {1}",
+                   ("sum of {g} over the repeated axes", "")))
 
 
 # indexing: X[i], X[i, j]
@@ -184,12 +185,12 @@ def _scatter(ns, g, x, position):
     return zeros
 
 
-_define_vjp("index", None, lambda ns, x, i: _plain(x[_position(ns, x, (i,))]),
-            (lambda ns, g, ans, x, i: _scatter(ns, g, x, _position(ns, x, (i,))), None),
-            "{0}[{1}]", ("{g} placed at [{1}], zeros elsewhere", ""))
-_define_vjp("index2", None, lambda ns, x, i, j: _plain(x[_position(ns, x, (i, j))]),
-            (lambda ns, g, ans, x, i, j: _scatter(ns, g, x, _position(ns, x, (i, j))), None, None),
-            "{0}[{1}, {2}]", ("{g} placed at [{1}, {2}], zeros elsewhere", "", ""))
+_ops.append(tensor("index", None, lambda ns, x, i: _plain(x[_position(ns, x, (i,))]),
+                   (lambda ns, g, ans, x, i: _scatter(ns, g, x, _position(ns, x, (i,))), None),
+                   "{0}[{1}]", ("{g} placed at [{1}], zeros elsewhere", "")))
+_ops.append(tensor("index2", None, lambda ns, x, i, j: _plain(x[_position(ns, x, (i, j))]),
+                   (lambda ns, g, ans, x, i, j: _scatter(ns, g, x, _position(ns, x, (i, j))), None, None),
+                   "{0}[{1}, {2}]", ("{g} placed at [{1}, {2}], zeros elsewhere", "", "")))
 
 
 # softmax and logsumexp along the last axis
@@ -222,13 +223,13 @@ def _logsumexp(ns, x):
     return _plain(total + largest[..., 0] if isinstance(largest, np.ndarray) else total)
 
 
-_define_vjp("softmax", "softmax", _softmax,
-            (lambda ns, g, ans, x: ans * (g - (g * ans).sum(axis=-1, keepdims=True)) if _shape(x) else ns.zero,),
-            "softmax({0})", ("{ans} ⊙ ({g} - Σ {g} ⊙ {ans})",))
-_define_vjp("logsumexp", "logsumexp", _logsumexp,
-            (lambda ns, g, ans, x: np.expand_dims(g, -1) * _softmax(ns, x) if isinstance(g, np.ndarray)
-             else g * _softmax(ns, x),),
-            "logsumexp({0})", ("{g} · softmax({0})",))
+_ops.append(tensor("softmax", "softmax", _softmax,
+                   (lambda ns, g, ans, x: ans * (g - (g * ans).sum(axis=-1, keepdims=True)) if _shape(x) else ns.zero,),
+                   "softmax({0})", ("{ans} ⊙ ({g} - Σ {g} ⊙ {ans})",)))
+_ops.append(tensor("logsumexp", "logsumexp", _logsumexp,
+                   (lambda ns, g, ans, x: np.expand_dims(g, -1) * _softmax(ns, x) if isinstance(g, np.ndarray)
+                    else g * _softmax(ns, x),),
+                   "logsumexp({0})", ("{g} · softmax({0})",)))
 
 
 # losses: mse(ŷ, y) and cross_entropy(logits, labels)
@@ -238,10 +239,10 @@ def _mse_difference(ns, yhat, y):
     return yhat - y
 
 
-_define_vjp("mse", "mse", lambda ns, yhat, y: _plain(np.sum((d := _mse_difference(ns, yhat, y)) * d) / _size(d)),
-            (lambda ns, g, ans, yhat, y: 2 * (yhat - y) / _size(yhat) * g,
-             lambda ns, g, ans, yhat, y: -2 * (yhat - y) / _size(yhat) * g),
-            "mse({0}, {1})", ("2({0} - {1})/n · {g}", "-2({0} - {1})/n · {g}"))
+_ops.append(tensor("mse", "mse", lambda ns, yhat, y: _plain(np.sum((d := _mse_difference(ns, yhat, y)) * d) / _size(d)),
+                   (lambda ns, g, ans, yhat, y: 2 * (yhat - y) / _size(yhat) * g,
+                    lambda ns, g, ans, yhat, y: -2 * (yhat - y) / _size(yhat) * g),
+                   "mse({0}, {1})", ("2({0} - {1})/n · {g}", "-2({0} - {1})/n · {g}")))
 
 
 def _targets(ns, logits, labels):
@@ -272,11 +273,13 @@ def _batch(logits) -> int:
     return max(1, _size(logits) // _shape(logits)[-1]) if _shape(logits) else 1
 
 
-_define_vjp("cross_entropy", "cross_entropy",
-            lambda ns, logits, labels: _plain(-(_targets(ns, logits, labels) * _log_softmax(ns, logits)).sum()
-                                              / _batch(logits)),
-            (lambda ns, g, ans, logits, labels: (_softmax(ns, logits) - _targets(ns, logits, labels))
-             / _batch(logits) * g,
-             lambda ns, g, ans, logits, labels: (-_log_softmax(ns, logits) / _batch(logits) * g
-                                                 if _shape(labels) == _shape(logits) else _like(labels, ns.zero))),
-            "cross_entropy({0}, {1})", ("(softmax({0}) - {1})/n · {g}", "-log softmax({0})/n · {g}"))
+_ops.append(tensor("cross_entropy", "cross_entropy",
+                   lambda ns, logits, labels: _plain(-(_targets(ns, logits, labels) * _log_softmax(ns, logits)).sum()
+                                                     / _batch(logits)),
+                   (lambda ns, g, ans, logits, labels: (_softmax(ns, logits) - _targets(ns, logits, labels))
+                    / _batch(logits) * g,
+                    lambda ns, g, ans, logits, labels: (-_log_softmax(ns, logits) / _batch(logits) * g
+                                                        if _shape(labels) == _shape(logits) else _like(labels, ns.zero))),
+                   "cross_entropy({0}, {1})", ("(softmax({0}) - {1})/n · {g}", "-log softmax({0})/n · {g}")))
+
+TENSOR: tuple[Op, ...] = tuple(_ops)

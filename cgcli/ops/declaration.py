@@ -1,0 +1,59 @@
+"""What an op of the op table declares: its forward rule, its derivative rules, and how both print.
+
+Rules receive the number system `ns` first, so one rule serves every number mode and tensors
+of them. An elementwise op gives a local derivative per operand, `(ns, ans, *operands)` where
+`ans` is the op's output (micrograd's and HIPS autograd's convention, so `exp` reuses its
+output); the backward pass multiplies it by the upstream derivative. A tensor op gives a
+vector-Jacobian product per operand instead, `(ns, g, ans, *operands)` with `g` the upstream
+derivative: JAX's and autograd's `defvjp`. In the notations `{0}`, `{1}` stand for the operands'
+names, `{ans}` for the node's own name and `{g}` for the upstream derivative.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+Rule = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    forward: Rule
+    partials: tuple[Rule, ...]  # elementwise ops: one local derivative rule per operand
+    notation: str  # how a node's definition prints, e.g. "{0} + {1}" or "sin({0})"
+    partial_notations: tuple[str, ...]  # the local derivatives (or VJPs) written out, per operand
+    function: str | None = None  # the name users call it by, if it is a function
+    convention: str | None = None  # the choice made where the derivative does not exist
+    kink: bool = False  # its derivative there comes from ns.step or ns.sign: an interval's is the whole subgradient
+    vjps: tuple[Rule | None, ...] = ()  # tensor ops: one VJP per operand; None: not differentiable
+
+    @property
+    def arity(self) -> int:
+        return len(self.partials) or len(self.vjps)
+
+    @property
+    def callable(self) -> bool:
+        return self.function is not None
+
+    @property
+    def broadcasts(self) -> bool:
+        """An elementwise op of several operands, whose shapes may differ as NumPy broadcasts them:
+        the evaluator makes each broadcast an explicit repeat node, whose backward pass sums."""
+        return len(self.partials) > 1
+
+
+def elementwise(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
+                partial_notations: tuple[str, ...], *, function: str | None = None,
+                convention: str | None = None, kink: bool = False) -> Op:
+    """An op applied element by element, with one local derivative per operand. A notation that
+    starts with `name(` makes it a function users call by that name, unless `function` says otherwise."""
+    if function is None and notation.startswith(name + "("):
+        function = name
+    return Op(name, forward, partials, notation, partial_notations, function, convention, kink)
+
+
+def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,
+           vjp_notations: tuple[str, ...]) -> Op:
+    """An op on whole tensors, with one vector-Jacobian product per operand (None: not differentiable)."""
+    return Op(name, forward, (), notation, vjp_notations, function, vjps=vjps)
