@@ -39,13 +39,10 @@ def test_nested_100000_deep(nested_source):
 
 @pytest.mark.slow
 def test_sum_of_100000_terms(sum_source):
-    trace = api(sum_source, x=0.5)
+    trace = api(sum_source, record=False, x=0.5)  # the terms of a wide fan-out: test_wide_fan_out_…
     total = N * (N + 1) // 2                   # 5 000 050 000
     assert trace.value == total * 0.5          # every partial sum is exact in doubles
     assert trace.gradient == {"x": total}
-    [row] = [row for row in trace.backward if row.name == "x"]
-    assert len(row.terms) == N                 # one contribution per use of x
-    assert sorted(term.local for term in row.terms)[:3] == [1, 2, 3]
 
 
 def test_nested_shallow_cases_match_closed_form():
