@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 import unicodedata
 from pathlib import Path
 from typing import NamedTuple
@@ -91,7 +92,11 @@ class GraphBuilder:
     """Lark callbacks, one per grammar rule; children arrive before parents, so nodes are born in
     topological order and nothing is walked recursively."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str = "") -> None:
+        self.start(source)
+
+    def start(self, source: str) -> None:
+        """Fresh state for parsing `source`; a Program built before keeps its own."""
         self.source = source
         self.nodes: list[Node] = []
         self.assigned: dict[str, int] = {}
@@ -271,9 +276,28 @@ def parse(source: str) -> Program:
     source = unicodedata.normalize("NFC", source)
     if not source.strip():
         raise InputError("empty expression: there is nothing to evaluate")
-    builder = GraphBuilder(source)
-    parser = lark.Lark(grammar_text(), parser="lalr", lexer=_Lexer, start="program",
-                      transformer=builder, maybe_placeholders=True, cache=True)
+    with _PARSING:
+        parser, builder = _parser()
+        builder.start(source)
+        return _parse(parser, source)
+
+
+_PARSING = threading.Lock()  # one builder serves the one parser: one parse at a time
+_PARSER: tuple | None = None
+
+
+def _parser() -> tuple:
+    """The LALR parser with its builder, made once per process: building it (even from Lark's
+    cache) costs more than parsing a small formula, and a batch parses many."""
+    global _PARSER
+    if _PARSER is None:
+        builder = GraphBuilder()
+        _PARSER = lark.Lark(grammar_text(), parser="lalr", lexer=_Lexer, start="program", transformer=builder,
+                            maybe_placeholders=True, cache=True), builder
+    return _PARSER
+
+
+def _parse(parser, source: str) -> Program:
     try:
         return parser.parse(source)
     except lark.UnexpectedToken as error:
