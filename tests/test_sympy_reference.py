@@ -105,27 +105,28 @@ def _rational_expression(rng: random.Random, names: list[str], depth: int) -> tu
         return f"({p}/{q})", f"sympy.Rational({p}, {q})"
     a = _rational_expression(rng, names, depth - 1)
     b = _rational_expression(rng, names, depth - 1)
-    kind = rng.choice(["add", "sub", "mul", "div", "pow", "neg", "abs", "relu", "max", "min"])
-    if kind == "add":
-        return f"({a[0]} + {b[0]})", f"({a[1]} + {b[1]})"
-    if kind == "sub":
-        return f"({a[0]} - {b[0]})", f"({a[1]} - {b[1]})"
-    if kind == "mul":
-        return f"({a[0]} * {b[0]})", f"({a[1]} * {b[1]})"
-    if kind == "div":  # never by zero: 1 + B^2 ≥ 1
-        return f"({a[0]} / (1 + ({b[0]})^2))", f"({a[1]} / (1 + ({b[1]})**2))"
+    kind = rng.choice(list(RATIONAL_RULES) + ["pow"])
     if kind == "pow":
         k = rng.choice([2, 3, -1, -2])
-        if k < 0:  # a negative power only of something ≥ 1
-            return f"((1 + ({a[0]})^2)^({k}))", f"((1 + ({a[1]})**2)**({k}))"
-        return f"(({a[0]})^{k})", f"(({a[1]})**{k})"
-    if kind == "neg":
-        return f"(-{a[0]})", f"(-{a[1]})"
-    if kind == "abs":
-        return f"abs({a[0]})", f"abs({a[1]})"
-    if kind == "relu":
-        return f"relu({a[0]})", f"max({a[1]}, 0)"
-    return f"{kind}({a[0]}, {b[0]})", f"{kind}({a[1]}, {b[1]})"
+        base = "1 + ({})^2" if k < 0 else "{}"  # a negative power only of something ≥ 1
+        cgrad_base, sympy_base = base.format(a[0]), base.format(a[1]).replace("^", "**")
+        return f"(({cgrad_base})^({k}))", f"(({sympy_base})**({k}))"
+    cgrad_template, sympy_template = RATIONAL_RULES[kind]
+    return cgrad_template.format(a=a[0], b=b[0]), sympy_template.format(a=a[1], b=b[1])
+
+
+# kind → (cgrad template, Python-over-sympy template); division only by 1 + B^2 ≥ 1
+RATIONAL_RULES = {
+    "add": ("({a} + {b})", "({a} + {b})"),
+    "sub": ("({a} - {b})", "({a} - {b})"),
+    "mul": ("({a} * {b})", "({a} * {b})"),
+    "div": ("({a} / (1 + ({b})^2))", "({a} / (1 + ({b})**2))"),
+    "neg": ("(-{a})", "(-{a})"),
+    "abs": ("abs({a})", "abs({a})"),
+    "relu": ("relu({a})", "max({a}, 0)"),
+    "max": ("max({a}, {b})", "max({a}, {b})"),
+    "min": ("min({a}, {b})", "min({a}, {b})"),
+}
 
 
 def _rational_cases(count: int = 60, seed: int = 4321) -> list[tuple[str, str, dict[str, str]]]:
