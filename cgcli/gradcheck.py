@@ -16,7 +16,7 @@ from .text import excerpt
 EPSILON = sys.float_info.epsilon
 RICHARDSON_STEP = EPSILON ** (1 / 5)  # balances Richardson's O(h⁴) error against round-off eps·|f|/h
 ONE_SIDED_STEP = EPSILON ** (1 / 3)  # balances a second-order one-sided difference's O(h²) against round-off
-SHRINKS = 6  # tenfold smaller steps tried before a kink (or a domain edge) is declared too close
+SHRINKS = 8  # tenfold smaller steps tried before a kink (or a domain edge) is declared too close
 DEFAULT_RTOL, DEFAULT_ATOL = 1e-6, 1e-8
 
 
@@ -54,7 +54,8 @@ class KinkReport:
     @property
     def inside(self) -> bool:
         low, high = self.subgradient
-        return not self.jump and low <= self.convention <= high
+        slack = 1e-8 * max(1.0, abs(self.convention))  # the slopes' rounding: a few ulps over the step
+        return not self.jump and low - slack <= self.convention <= high + slack
 
 
 @dataclass
@@ -121,16 +122,19 @@ def _check_variable(function: _Function, name: str, gradient: float, rtol: float
     step = RICHARDSON_STEP * scale
     for _ in range(SHRINKS):
         try:
-            samples, on, crossed = function.near(name, (-2 * step, -step, step, 2 * step))
+            samples, on, crossed = function.near(name, (-2 * step, -step, -step / 2, step / 2, step, 2 * step))
         except MathError:  # a step left the domain (log of x near 0): a smaller one may not
             step /= 10
             continue
         if on:
             return _at_kink(function, name, gradient, on, rtol, atol)
         if not crossed:
-            return _judged(name, gradient, _richardson(samples, step), _round_off(samples, step), rtol, atol,
-                           f"step {step:.3g}" + (" (shrunk below the distance to a kink)" if step < RICHARDSON_STEP
-                                                 * scale else ""))
+            # a step sweep: R(h/2) is the estimate, and how far R(h) is from it bounds its truncation error
+            estimate = _richardson(samples, step / 2)
+            truncation = abs(_richardson(samples, step) - estimate)
+            shrunk = " (shrunk below the distance to a kink or a domain's edge)" if step < RICHARDSON_STEP * scale else ""
+            return _judged(name, gradient, estimate, truncation + _round_off(samples, step / 2), rtol, atol,
+                           f"step {step / 2:.3g}{shrunk}")
         step /= 10
     graph = function.graph
     if crossed:

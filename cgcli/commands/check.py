@@ -96,8 +96,10 @@ def _enclosure(graph, program, pairs) -> dict[str, tuple[float, float]]:
 
 
 def _outward(bounds) -> tuple[float, float]:
+    """Exact ends (Fractions) as floats, each moved one ulp outward unless the float is exact."""
     low, high = bounds
-    return math.nextafter(float(low), -math.inf), math.nextafter(float(high), math.inf)
+    return (float(low) if float(low) == low else math.nextafter(float(low), -math.inf),
+            float(high) if float(high) == high else math.nextafter(float(high), math.inf))
 
 
 def _their_gradient(source: str, numbers) -> dict[str, float]:
@@ -162,7 +164,7 @@ def _table(result: CheckResult) -> str:
 def _kink_text(kink) -> str:
     sides = f"one-sided slopes {kink.left:.6g} (left), {kink.right:.6g} (right)"
     if kink.jump:
-        return f"{sides}: a jump, no derivative; the convention takes {kink.convention:g}"
+        return f"{sides} (they grow as 1/step): a jump, no derivative; the convention takes {kink.convention:g}"
     low, high = kink.subgradient
     where = "inside" if kink.inside else "OUTSIDE"
     return f"{sides}: subgradient [{low:.6g}, {high:.6g}]; the convention's {kink.convention:g} is {where}"
