@@ -140,7 +140,8 @@ def _check_variable(function: _Function, name: str, gradient: float, rtol: float
     if crossed:
         names = ", ".join(_describe(graph, i) for i in crossed)
         return VariableCheck(name, gradient, verdict="near kink",
-                             note=f"within {step * 10:.3g} of a kink of {names}: the differences straddle it")
+                             note=f"closer than the smallest step tried ({step * 10:.3g}) to the kink of {names}: "
+                                  "the differences straddle it")
     raise MathError(f"finite differences along {name}: every step down to {step * 10:.3g} leaves the domain")
 
 
@@ -244,8 +245,17 @@ def against_check(graph: Graph, bindings: dict[str, float], theirs: dict[str, fl
 
 
 def failures(result: CheckResult) -> str:
-    """The failed variables, for the one-line report of exit status 1."""
-    return ", ".join(check.name for check in result.variables if not check.passed)
+    """The failed variables and their numbers, for the one-line report of exit status 1."""
+    return "; ".join(f"{check.name} (gradient {check.gradient:.12g}, {_reference_text(result, check)})"
+                     for check in result.variables if not check.passed)
+
+
+def _reference_text(result: CheckResult, check: VariableCheck) -> str:
+    if check.one_sided is not None:
+        return "one-sided differences {:.6g} and {:.6g}".format(*check.one_sided)
+    if check.enclosure is not None:
+        return "enclosure [{:.12g}, {:.12g}]".format(*check.enclosure)
+    return f"{result.reference.replace('_', ' ')} {check.reference:.12g}"
 
 
 def _jumps(near: float, far: float, ratio: float) -> bool:

@@ -157,7 +157,8 @@ def _table(result: CheckResult) -> str:
     if result.kinks:
         lines += ["", "kinks at this point:"]
         lines += [f"  {kink.node} = {kink.source}: {_kink_text(kink)}" for kink in result.kinks]
-    lines += ["", "passed" if result.passed else f"FAILED: {failures(result)}"]
+    lines += ["", "passed" if result.passed else "FAILED: " + ", ".join(
+        check.name for check in result.variables if not check.passed)]
     return "\n".join(lines) + "\n"
 
 
