@@ -168,3 +168,16 @@ def test_bad_input_is_exit_2(args, input, named):
 def test_tensor_values_are_refused_as_input():
     code, _, err = run_cgrad_inprocess("check", "sum(X)", "--at", "X=[1,2]")
     assert code == 2 and err.startswith("error:") and "X" in err
+
+
+@pytest.mark.parametrize("source, point, expected", [
+    ("log(x)", "x=1e-5", 1e5),  # x ± 2h would leave log's domain: the step shrinks to fit
+    ("exp(x)", "x=700", math.exp(700)),  # a step scaled to |x| is too long for exp: the sweep shrinks it
+    ("sqrt(x)", "x=0.0001", 50),
+])
+def test_steps_shrink_at_domain_edges_and_steep_functions(source, point, expected):
+    code, document, _ = check_json(source, "--at", point)
+    assert code == 0
+    entry = document["variables"]["x"]
+    assert entry["gradient"] == pytest.approx(expected, rel=1e-12)
+    assert entry["finite_difference"] == pytest.approx(expected, rel=1e-6) and entry["rel_error"] < 1e-6
