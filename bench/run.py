@@ -11,7 +11,8 @@ timed runs; the table shows the median.
 Jobs are plain entries in jobs() below.  A "vs" job times cgrad and a peer on the
 same input, checks they print the same value and gradient (1e-9 relative; long
 decimal strings from --digits N in all but their last two digits) and
-compares the time ratio cgrad/peer with its target.  A "linearity" job times
+compares the time ratio cgrad/peer with its target.  A "time" job times cgrad
+alone against a target in seconds (`cgrad check`, which has no peer).  A "linearity" job times
 cgrad on a small and a 10x larger input and checks that the time per input
 character, after subtracting cgrad's start-up time, does not grow by more than
 1.5x.
@@ -55,15 +56,20 @@ class Run:
 @dataclass
 class Job:
     name: str
-    kind: str  # "vs" or "linearity"
+    kind: str  # "vs", "time" or "linearity"
     cgrad: Run  # linearity: the large input
-    other: Run  # vs: the peer tool; linearity: cgrad on the small input
-    target: float  # vs: max cgrad/peer time; linearity: max growth of time per char
+    other: Run | None  # vs: the peer tool; linearity: cgrad on the small input; time: None
+    target: float  # vs: max cgrad/peer time; time: max seconds; linearity: max growth of time per char
 
 
 def cgrad_eval(tool: str, args: list[str], repeats: int = SHORT, chars: int = 0) -> Run:
     """A `cgrad eval ARGS --format json` run."""
     return Run(tool, [CGRAD, "eval", *args, "--format", "json"], repeats, chars)
+
+
+def cgrad_check(tool: str, args: list[str]) -> Run:
+    """A `cgrad check ARGS --format json` run (exit 0: the check passed)."""
+    return Run(tool, [CGRAD, "check", *args, "--format", "json"])
 
 
 def peer(tool: str, script: str, args: list[str], repeats: int = SHORT) -> Run:
@@ -144,6 +150,12 @@ def jobs(data: Path) -> list[Job]:
             cgrad_eval("cgrad (full trace)", [LAYER, "--at", f"@{small}"]),
             peer("micrograd", "micrograd_layer.py", [small], LONG),
             target=0.5),
+        Job("(g) check seed 001: 3*(a+b*c)", "time",
+            cgrad_check("cgrad check", ["3*(a+b*c)", "--at", "a=1,b=2,c=3"]), None, target=0.2),
+        Job("(g') check seed 002: p = x + y; g = p*z", "time",
+            cgrad_check("cgrad check", ["p = x + y; g = p*z", "--at", "x=1,y=3,z=-3"]), None, target=0.2),
+        Job("(g'') check seed 004 on relu's kink: relu(w*x + b)", "time",
+            cgrad_check("cgrad check", ["relu(w*x + b)", "--at", "w=2,x=1,b=-2"]), None, target=0.2),
     ]
 
 
@@ -241,6 +253,11 @@ def report_vs(job: Job, cg: Result, peer: Result) -> list[str]:
     return rows
 
 
+def report_time(job: Job, cg: Result) -> list[str]:
+    status = "not run" if cg.seconds is None else "ok" if cg.seconds <= job.target else "SLOWER THAN TARGET"
+    return [f"| {job.name} | {job.cgrad.tool} | {fmt(cg.seconds)} | | ≤ {job.target:.3g} s | {status} |"]
+
+
 def report_linearity(job: Job, big: Result, small: Result, startup: Result) -> list[str]:
     """Time per input character, net of start-up, for the small and the large input."""
     rows = [f"| {job.name} | cgrad start-up (`eval x`) | {fmt(startup.seconds)} | | | |"]
@@ -292,10 +309,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         startup = None
         for job in jobs(Path(tmp)):
-            first, second = measure(job.cgrad, cgrad, args.repeats), measure(job.other, cgrad, args.repeats)
+            first = measure(job.cgrad, cgrad, args.repeats)
+            second = measure(job.other, cgrad, args.repeats) if job.other else Result(None, None)
             errors += [f"{job.name} / {run.tool}: {res.error}"
-                       for run, res in ((job.cgrad, first), (job.other, second)) if res.error]
-            if job.kind == "vs":
+                       for run, res in ((job.cgrad, first), (job.other, second)) if run and res.error]
+            if job.kind == "time":
+                rows += report_time(job, first)
+            elif job.kind == "vs":
                 rows += report_vs(job, first, second)
             else:
                 if startup is None:

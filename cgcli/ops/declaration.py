@@ -27,6 +27,9 @@ class Op:
     convention: str | None = None  # the choice made where the derivative does not exist
     kink: bool = False  # its derivative there comes from ns.step or ns.sign: an interval's is the whole subgradient
     vjps: tuple[Rule | None, ...] = ()  # tensor ops: one VJP per operand; None: not differentiable
+    # `(ns, *operands) -> d`: where the op has a kink or a jump, d = 0 (relu, abs, sign: the operand;
+    # max, min: a - b); its sign tells the sides apart. `cgrad check` finds kinks with it.
+    kink_at: Rule | None = None
 
     @property
     def arity(self) -> int:
@@ -45,12 +48,12 @@ class Op:
 
 def elementwise(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
                 partial_notations: tuple[str, ...], *, function: str | None = None,
-                convention: str | None = None, kink: bool = False) -> Op:
+                convention: str | None = None, kink: bool = False, kink_at: Rule | None = None) -> Op:
     """An op applied element by element, with one local derivative per operand. A notation that
     starts with `name(` makes it a function users call by that name, unless `function` says otherwise."""
     if function is None and notation.startswith(name + "("):
         function = name
-    return Op(name, forward, partials, notation, partial_notations, function, convention, kink)
+    return Op(name, forward, partials, notation, partial_notations, function, convention, kink, kink_at=kink_at)
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,

@@ -162,6 +162,16 @@ def _abs_d(ns, ans, x):
     return ns.step(x) - ns.step(-x)
 
 
+def _operand(ns, x):
+    """Where relu, abs and sign bend or jump: their operand is 0."""
+    return x
+
+
+def _difference(ns, a, b):
+    """Where max and min switch operands: a - b = 0."""
+    return a - b
+
+
 def _sigmoid(ns, x):
     # the same function twice: for x < 0 the second form keeps exp from overflowing
     return ns.piecewise(x, lambda v: ns.one / (ns.one + ns.exp(-v)), lambda v: ns.exp(v) / (ns.one + ns.exp(v)))
@@ -224,18 +234,21 @@ ELEMENTWISE: tuple[Op, ...] = (
                 ("{ans}·(1 - {ans})",)),
     elementwise("softplus", _softplus, (lambda ns, ans, x: _sigmoid(ns, x),), "softplus({0})", ("sigmoid({0})",)),
     elementwise("relu", lambda ns, x: ns.maximum(x, ns.zero), (lambda ns, ans, x: ns.step(x, ns.relu0),),
-                "relu({0})", ("[{0} > 0]",), convention="relu'(0) = {relu0}", kink=True),
+                "relu({0})", ("[{0} > 0]",), convention="relu'(0) = {relu0}", kink=True,
+                kink_at=_operand),
     # kinks and branches
     elementwise("abs", lambda ns, x: abs(x), (_abs_d,), "abs({0})", ("sign({0})",),
-                convention="abs'(0) = 0", kink=True),
+                convention="abs'(0) = 0", kink=True, kink_at=_operand),
     elementwise("sign", lambda ns, x: ns.sign(x), (lambda ns, ans, x: ns.zero,), "sign({0})", ("0",),
-                convention="sign'(0) = 0 (sign jumps there)"),
+                convention="sign'(0) = 0 (sign jumps there)", kink_at=_operand),
     elementwise("max", lambda ns, a, b: ns.maximum(a, b),
                 (lambda ns, ans, a, b: ns.step(a - b, ns.one), lambda ns, ans, a, b: ns.step(b - a, ns.zero)),
                 "max({0}, {1})", ("[{0} ≥ {1}]", "[{0} < {1}]"),
-                convention="max(a, b) with a = b sends the gradient to a", kink=True),
+                convention="max(a, b) with a = b sends the gradient to a", kink=True,
+                kink_at=_difference),
     elementwise("min", lambda ns, a, b: ns.minimum(a, b),
                 (lambda ns, ans, a, b: ns.step(b - a, ns.one), lambda ns, ans, a, b: ns.step(a - b, ns.zero)),
                 "min({0}, {1})", ("[{0} ≤ {1}]", "[{0} > {1}]"),
-                convention="min(a, b) with a = b sends the gradient to a", kink=True),
+                convention="min(a, b) with a = b sends the gradient to a", kink=True,
+                kink_at=_difference),
 )
