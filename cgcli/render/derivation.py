@@ -46,8 +46,8 @@ class NumberText:
 
     @property
     def negative(self) -> bool:
-        """Whether, as a factor of a product, the number needs parentheses: 3 × (-2)."""
-        return self.text.startswith("-")
+        """Whether, as a factor of a product, the number needs parentheses: 3 × (-2), 2 × (1 + 3ε)."""
+        return self.text.startswith("-") or "ε" in self.text
 
     @property
     def factor(self) -> str:

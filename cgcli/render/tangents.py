@@ -113,3 +113,18 @@ def hessian_cells(result) -> tuple[list[str], list[tuple]]:
 HESSIAN_NOTE = ("second pass: the backward pass run in dual numbers a + bε (forward-over-reverse); the ε part of "
                 "each adjoint ∂f/∂node is its derivative along the seed, so the ε parts of the gradient are the "
                 "Hessian's rows (H·v with --hvp)")
+
+
+def hessian_table(title: str, headers: list[str], rows: list[tuple], terminal: bool) -> str:
+    console = text_console(terminal)
+    print_table(console, title, headers, rows, frozenset(range(1, len(headers))))
+    return text_of(console)
+
+
+def hessian_markdown(title: str, headers: list[str], rows: list[tuple]) -> str:
+    from .markdown import cell, code
+
+    out = [f"## {cell(title)}", "", "| " + " | ".join(cell(h) for h in headers) + " |",
+           "|---|" + "---:|" * (len(headers) - 1)]
+    out += ["| " + " | ".join([code(row[0]), *map(cell, row[1:])]) + " |" for row in rows]
+    return "\n".join(out) + "\n"
