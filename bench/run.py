@@ -55,15 +55,30 @@ class Run:
 @dataclass
 class Job:
     name: str
-    kind: str  # "vs" or "linearity"
+    kind: str  # "vs", "linearity" or "seconds" (the whole process within `target` seconds; no other run)
     cgrad: Run  # linearity: the large input
-    other: Run  # vs: the peer tool; linearity: cgrad on the small input
+    other: Run | None  # vs: the peer tool; linearity: cgrad on the small input; seconds: None
     target: float  # vs: max cgrad/peer time; linearity: max growth of time per char
 
 
 def cgrad_eval(tool: str, args: list[str], repeats: int = SHORT, chars: int = 0) -> Run:
     """A `cgrad eval ARGS --format json` run."""
     return Run(tool, [CGRAD, "eval", *args, "--format", "json"], repeats, chars)
+
+
+def cgrad_command(tool: str, args: list[str], repeats: int = SHORT) -> Run:
+    """A `cgrad ARGS --format json` run of any command."""
+    return Run(tool, [CGRAD, *args, "--format", "json"], repeats)
+
+
+def write_rosenbrock_json(n: int, directory: Path) -> tuple[str, str]:
+    """The Rosenbrock point and an all-ones direction as @FILE.json files (20 000 names are past
+    the argument-list limit on the command line)."""
+    point = gen_rosenbrock.point(n)
+    at, direction = directory / f"rosenbrock-{n}.json", directory / f"direction-{n}.json"
+    at.write_text(json.dumps(point))
+    direction.write_text(json.dumps({name: 1 for name in point}))
+    return str(at), str(direction)
 
 
 def peer(tool: str, script: str, args: list[str], repeats: int = SHORT) -> Run:
@@ -104,6 +119,8 @@ def jobs(data: Path) -> list[Job]:
     # seed 003's layer, 64×256 @ 256×128, against NumPy. micrograd, a scalar engine, builds one
     # Value per product (2.1 million) and needs minutes and gigabytes for that size, so it is
     # compared on a 16×64 @ 64×32 layer (1/64 of the products).
+    hvp_expr, _ = gen_rosenbrock.write_files(20000, data)
+    hvp_at, hvp_direction = write_rosenbrock_json(20000, data)
     big = write_layer_values(64, 256, 128, data)
     small = write_layer_values(16, 64, 32, data)
     return [
@@ -144,6 +161,14 @@ def jobs(data: Path) -> list[Job]:
             cgrad_eval("cgrad (full trace)", [LAYER, "--at", f"@{small}"]),
             peer("micrograd", "micrograd_layer.py", [small], LONG),
             target=0.5),
+        # issue 11: the Hessian by the backward pass in dual numbers (forward-over-reverse)
+        Job("(g) hessian of Rosenbrock n=200 (200×200), whole process", "seconds",
+            cgrad_command("cgrad hessian", ["hessian", "-f", rb[200][0], "--at", rb[200][1]]), None, target=1.0),
+        Job("(h) hessian --hvp on Rosenbrock n=20000 vs one gradient", "vs",
+            cgrad_command("cgrad hessian --hvp", ["hessian", "-f", str(hvp_expr), "--at", f"@{hvp_at}",
+                                                  "--hvp", f"@{hvp_direction}"], LONG),
+            cgrad_eval("cgrad eval --no-trace", ["-f", str(hvp_expr), "--at", f"@{hvp_at}", "--no-trace"], LONG),
+            target=3),
     ]
 
 
@@ -241,6 +266,11 @@ def report_vs(job: Job, cg: Result, peer: Result) -> list[str]:
     return rows
 
 
+def report_seconds(job: Job, result: Result) -> list[str]:
+    status = "not run" if result.seconds is None else "ok" if result.seconds <= job.target else "SLOWER THAN TARGET"
+    return [f"| {job.name} | {job.cgrad.tool} | {fmt(result.seconds)} | - | ≤ {job.target:.3g} s | {status} |"]
+
+
 def report_linearity(job: Job, big: Result, small: Result, startup: Result) -> list[str]:
     """Time per input character, net of start-up, for the small and the large input."""
     rows = [f"| {job.name} | cgrad start-up (`eval x`) | {fmt(startup.seconds)} | | | |"]
@@ -292,10 +322,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         startup = None
         for job in jobs(Path(tmp)):
-            first, second = measure(job.cgrad, cgrad, args.repeats), measure(job.other, cgrad, args.repeats)
+            first = measure(job.cgrad, cgrad, args.repeats)
+            second = measure(job.other, cgrad, args.repeats) if job.other else Result(None, None)
             errors += [f"{job.name} / {run.tool}: {res.error}"
-                       for run, res in ((job.cgrad, first), (job.other, second)) if res.error]
-            if job.kind == "vs":
+                       for run, res in ((job.cgrad, first), (job.other, second)) if run and res.error]
+            if job.kind == "seconds":
+                rows += report_seconds(job, first)
+            elif job.kind == "vs":
                 rows += report_vs(job, first, second)
             else:
                 if startup is None:

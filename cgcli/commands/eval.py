@@ -49,7 +49,7 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format markdown
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --blank grads
       cgrad eval "x*y + sin(x)" --at x=1,y=2 --mode forward --tangent x=1,y=0
-      cgrad eval "x*y + sin(x)" --at x=1,y=2 --mode both --exact
+      cgrad eval "x*y + x^3/y" --at x=1,y=2 --mode both --exact
     """
     program = parse(read_program(expression, program_file))
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
