@@ -11,8 +11,8 @@ timed runs; the table shows the median.
 Jobs are plain entries in jobs() below.  A "vs" job times cgrad and a peer on the
 same input, checks they print the same value and gradient (1e-9 relative; long
 decimal strings from --digits N in all but their last two digits) and
-compares the time ratio cgrad/peer with its target.  A "time" job times cgrad
-alone against a target in seconds (`cgrad check`, which has no peer).  A "linearity" job times
+compares the time ratio cgrad/peer with its target.  A "seconds" job times cgrad
+alone against a target in seconds (`check`, `hessian`: no peer does that job).  A "linearity" job times
 cgrad on a small and a 10x larger input and checks that the time per input
 character, after subtracting cgrad's start-up time, does not grow by more than
 1.5x.
@@ -56,10 +56,10 @@ class Run:
 @dataclass
 class Job:
     name: str
-    kind: str  # "vs", "time" or "linearity"
+    kind: str  # "vs", "linearity" or "seconds" (the whole process within `target` seconds; no other run)
     cgrad: Run  # linearity: the large input
-    other: Run | None  # vs: the peer tool; linearity: cgrad on the small input; time: None
-    target: float  # vs: max cgrad/peer time; time: max seconds; linearity: max growth of time per char
+    other: Run | None  # vs: the peer tool; linearity: cgrad on the small input; seconds: None
+    target: float  # vs: max cgrad/peer time; linearity: max growth of time per char
 
 
 def cgrad_eval(tool: str, args: list[str], repeats: int = SHORT, chars: int = 0) -> Run:
@@ -67,9 +67,19 @@ def cgrad_eval(tool: str, args: list[str], repeats: int = SHORT, chars: int = 0)
     return Run(tool, [CGRAD, "eval", *args, "--format", "json"], repeats, chars)
 
 
-def cgrad_check(tool: str, args: list[str]) -> Run:
-    """A `cgrad check ARGS --format json` run (exit 0: the check passed)."""
-    return Run(tool, [CGRAD, "check", *args, "--format", "json"])
+def cgrad_command(tool: str, args: list[str], repeats: int = SHORT) -> Run:
+    """A `cgrad ARGS --format json` run of any command."""
+    return Run(tool, [CGRAD, *args, "--format", "json"], repeats)
+
+
+def write_rosenbrock_json(n: int, directory: Path) -> tuple[str, str]:
+    """The Rosenbrock point and an all-ones direction as @FILE.json files (20 000 names are past
+    the argument-list limit on the command line)."""
+    point = gen_rosenbrock.point(n)
+    at, direction = directory / f"rosenbrock-{n}.json", directory / f"direction-{n}.json"
+    at.write_text(json.dumps(point))
+    direction.write_text(json.dumps({name: 1 for name in point}))
+    return str(at), str(direction)
 
 
 def peer(tool: str, script: str, args: list[str], repeats: int = SHORT) -> Run:
@@ -110,6 +120,8 @@ def jobs(data: Path) -> list[Job]:
     # seed 003's layer, 64×256 @ 256×128, against NumPy. micrograd, a scalar engine, builds one
     # Value per product (2.1 million) and needs minutes and gigabytes for that size, so it is
     # compared on a 16×64 @ 64×32 layer (1/64 of the products).
+    hvp_expr, _ = gen_rosenbrock.write_files(20000, data)
+    hvp_at, hvp_direction = write_rosenbrock_json(20000, data)
     big = write_layer_values(64, 256, 128, data)
     small = write_layer_values(16, 64, 32, data)
     return [
@@ -150,12 +162,20 @@ def jobs(data: Path) -> list[Job]:
             cgrad_eval("cgrad (full trace)", [LAYER, "--at", f"@{small}"]),
             peer("micrograd", "micrograd_layer.py", [small], LONG),
             target=0.5),
-        Job("(g) check seed 001: 3*(a+b*c)", "time",
-            cgrad_check("cgrad check", ["3*(a+b*c)", "--at", "a=1,b=2,c=3"]), None, target=0.2),
-        Job("(g') check seed 002: p = x + y; g = p*z", "time",
-            cgrad_check("cgrad check", ["p = x + y; g = p*z", "--at", "x=1,y=3,z=-3"]), None, target=0.2),
-        Job("(g'') check seed 004 on relu's kink: relu(w*x + b)", "time",
-            cgrad_check("cgrad check", ["relu(w*x + b)", "--at", "w=2,x=1,b=-2"]), None, target=0.2),
+        # issue 11: the Hessian by the backward pass in dual numbers (forward-over-reverse)
+        Job("(g) hessian of Rosenbrock n=200 (200×200), whole process", "seconds",
+            cgrad_command("cgrad hessian", ["hessian", "-f", rb[200][0], "--at", rb[200][1]]), None, target=1.0),
+        Job("(h) hessian --hvp on Rosenbrock n=20000 vs one gradient", "vs",
+            cgrad_command("cgrad hessian --hvp", ["hessian", "-f", str(hvp_expr), "--at", f"@{hvp_at}",
+                                                  "--hvp", f"@{hvp_direction}"], LONG),
+            cgrad_eval("cgrad eval --no-trace", ["-f", str(hvp_expr), "--at", f"@{hvp_at}", "--no-trace"], LONG),
+            target=3),
+        Job("(i) check seed 001: 3*(a+b*c)", "seconds",
+            cgrad_command("cgrad check", ["check", "3*(a+b*c)", "--at", "a=1,b=2,c=3"]), None, target=0.2),
+        Job("(i') check seed 002: p = x + y; g = p*z", "seconds",
+            cgrad_command("cgrad check", ["check", "p = x + y; g = p*z", "--at", "x=1,y=3,z=-3"]), None, target=0.2),
+        Job("(i'') check seed 004 on relu's kink: relu(w*x + b)", "seconds",
+            cgrad_command("cgrad check", ["check", "relu(w*x + b)", "--at", "w=2,x=1,b=-2"]), None, target=0.2),
     ]
 
 
@@ -253,9 +273,9 @@ def report_vs(job: Job, cg: Result, peer: Result) -> list[str]:
     return rows
 
 
-def report_time(job: Job, cg: Result) -> list[str]:
-    status = "not run" if cg.seconds is None else "ok" if cg.seconds <= job.target else "SLOWER THAN TARGET"
-    return [f"| {job.name} | {job.cgrad.tool} | {fmt(cg.seconds)} | | ≤ {job.target:.3g} s | {status} |"]
+def report_seconds(job: Job, result: Result) -> list[str]:
+    status = "not run" if result.seconds is None else "ok" if result.seconds <= job.target else "SLOWER THAN TARGET"
+    return [f"| {job.name} | {job.cgrad.tool} | {fmt(result.seconds)} | - | ≤ {job.target:.3g} s | {status} |"]
 
 
 def report_linearity(job: Job, big: Result, small: Result, startup: Result) -> list[str]:
@@ -313,8 +333,8 @@ def main() -> int:
             second = measure(job.other, cgrad, args.repeats) if job.other else Result(None, None)
             errors += [f"{job.name} / {run.tool}: {res.error}"
                        for run, res in ((job.cgrad, first), (job.other, second)) if run and res.error]
-            if job.kind == "time":
-                rows += report_time(job, first)
+            if job.kind == "seconds":
+                rows += report_seconds(job, first)
             elif job.kind == "vs":
                 rows += report_vs(job, first, second)
             else:

@@ -8,14 +8,16 @@ from .timeout import note_place
 from .trace import Trace
 
 
-def until_certified(compute: Callable[[object], Trace], numbers, rounds: int = 6) -> Trace:
+def until_certified(compute: Callable[[object], Trace], numbers, rounds: int = 6,
+                    printed: Callable[[object], list] | None = None) -> Trace:
     """compute(numbers), and for a number system that certifies its digits (--digits), compute again
-    at twice the precision until every printed number is certified, `rounds` times at most."""
+    at twice the precision until every printed number is certified, `rounds` times at most. `printed`
+    lists the numbers a result prints (default: a Trace's; forward mode and Hessians give theirs)."""
     trace = compute(numbers)
     if not numbers.certifies:
         return trace
     for attempt in range(rounds):
-        doubtful = _uncertified(trace, numbers)
+        doubtful = _uncertified(trace, numbers, printed or _printed)
         if not doubtful:
             return trace
         if attempt < rounds - 1:
@@ -31,10 +33,10 @@ def until_certified(compute: Callable[[object], Trace], numbers, rounds: int = 6
     return trace
 
 
-def _uncertified(trace: Trace, numbers) -> list:
+def _uncertified(trace: Trace, numbers, printed) -> list:
     """The printed numbers whose digits the enclosures do not pin down yet (tensors element by element)."""
     try:
-        return [x for x in _printed(trace) if not numbers.certified(x)]
+        return [x for x in _elements(printed(trace)) if not numbers.certified(x)]
     except TimedOut as stop:
         note_place(stop, f"certifying {numbers.digits} digits at a working precision of {numbers.precision} digits")
         raise
@@ -46,6 +48,11 @@ def _printed(trace: Trace) -> list:
     for row in trace.backward:
         printed.append(row.adjoint)
         printed += [number for term in row.terms for number in (term.upstream, term.local, term.contribution)]
+    return printed
+
+
+def _elements(printed: list) -> list:
+    """The numbers, tensors taken element by element."""
     elements = []
     for value in printed:
         if hasattr(value, "flat"):

@@ -21,6 +21,7 @@ COMMANDS = {  # name → (module, command object): each imported only when it ru
     "paths": ("cgcli.commands.paths", "paths_command"),
     "descend": ("cgcli.commands.descend", "descend_command"),
     "check": ("cgcli.commands.check", "check_command"),
+    "hessian": ("cgcli.commands.hessian", "hessian_command"),
 }
 
 

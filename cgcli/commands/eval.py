@@ -28,10 +28,15 @@ from .shared import eval_output, names_option, out_option, worksheet_options
 @number_options
 @click.option("--no-trace", is_flag=True,
               help="Only the value and the gradient: no forward and backward records (faster on large graphs).")
+@click.option("--mode", type=click.Choice(["reverse", "forward", "both"]), default="reverse", show_default=True,
+              help="reverse: the backward pass; forward: dual numbers push tangents from the inputs to the output "
+                   "(one tangent column per variable, or --tangent); both: the two, and whether they agree.")
+@click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
+              help="With --mode forward|both: the direction v (variables not named: 0); prints the JVP ∇f·v.")
 @click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
               help="Longest table before its middle rows are elided (0: no limit).")
 def eval_command(expression, program_file, at, wrt, output_name, output_format, out_file, blank, answers, numbers,
-                 no_trace, max_rows):
+                 no_trace, mode, tangent, max_rows):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.
 
     \b
@@ -43,6 +48,8 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
       echo "p = x + y; g = p*z" | cgrad eval - --at x=1,y=3,z=-3
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format markdown
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --blank grads
+      cgrad eval "x*y + sin(x)" --at x=1,y=2 --mode forward --tangent x=1,y=0
+      cgrad eval "x*y + x^3/y" --at x=1,y=2 --mode both --exact
     """
     program = parse(read_program(expression, program_file))
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
@@ -54,5 +61,15 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
                                               **{name: i for i, name in enumerate(graph.names) if name}})
         if not wanted:
             raise InputError("--wrt: give the name of a variable or node")
-    trace = evaluate(graph, pairs, program, numbers, wanted, record=not no_trace)
-    eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)
+    if tangent and mode == "reverse":
+        raise InputError("--tangent is a direction for forward mode: add --mode forward or --mode both")
+    if mode == "reverse":
+        trace = evaluate(graph, pairs, program, numbers, wanted, record=not no_trace)
+        eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)
+        return
+    if blank or answers or wanted is not None:
+        raise InputError(f"--mode {mode} does not take --blank, --answers or --wrt (forward mode gives every variable)")
+    from .forward import forward_output
+
+    forward_output(graph, program, pairs, numbers, split_bindings(tangent) if tangent else None, mode,
+                   output_format, out_file, max_rows, not no_trace)

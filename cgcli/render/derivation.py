@@ -46,8 +46,8 @@ class NumberText:
 
     @property
     def negative(self) -> bool:
-        """Whether, as a factor of a product, the number needs parentheses: 3 × (-2)."""
-        return self.text.startswith("-")
+        """Whether, as a factor of a product, the number needs parentheses: 3 × (-2), 2 × (1 + 3ε)."""
+        return self.text.startswith("-") or "ε" in self.text
 
     @property
     def factor(self) -> str:
@@ -294,3 +294,73 @@ def term_line(trace: Trace, nodes: set[str], node: str, term: Term, blank: bool 
     constant = not any(name in nodes for name in rule_names(term))
     return TermLine(term, upstream_partial, local_partial, None if constant else local_rule(term), None,
                     NumberText(numbers, term.local, blank), upstream, contribution)
+
+
+# ---- forward mode (dual numbers): rows of value, tangents and tangent contributions ----
+
+@dataclass(slots=True)
+class TangentTermLine:
+    """One operand's share of a node's tangent: local derivative × the operand's tangent = contribution."""
+
+    partial: Partial
+    operand: str
+    local: NumberText | None  # None for a tensor op, whose share is its JVP
+    tangents: list[NumberText]  # one per direction
+    contributions: list[NumberText]
+
+    @property
+    def line(self) -> str:
+        """`∂t1/∂x · ẋ = 2 · 1 = 2`, directions side by side as (…)."""
+        def joined(texts: list[NumberText]) -> str:
+            return texts[0].factor if len(texts) == 1 else "(" + ", ".join(t.text for t in texts) + ")"
+        dot = f"{self.operand}\u0307"  # ẋ: the operand's tangent
+        if self.local is None:
+            return f"JVP through {self.operand}: {dot} = {joined(self.tangents)} → {joined(self.contributions)}"
+        return f"{self.partial} · {dot} = {self.local.factor} · {joined(self.tangents)} = {joined(self.contributions)}"
+
+
+@dataclass(slots=True)
+class TangentLine:
+    name: str
+    definition: str
+    value: NumberText
+    tangents: list[NumberText]  # the node's tangent in each direction
+    terms: list[TangentTermLine]
+
+    @property
+    def term_lines(self) -> list[str]:
+        return [term.line for term in self.terms] or ["seed" if self.definition == "input" else "constant: 0"]
+
+
+@dataclass
+class ForwardModeDerivation:
+    description: str
+    output: str
+    value: NumberText
+    directions: list[str]
+    lines: list  # TangentLine and perhaps one Elided
+    gradient: list[tuple[str, NumberText]]
+    jvp: NumberText | None
+    conventions: list[str]
+    seed_note: str = ("forward mode pushes ∂/∂x from inputs to output (each node's tangent is the sum of local "
+                      "derivative × operand tangent); reverse mode pulls ∂f/∂ from output to inputs")
+
+
+def forward_mode_derivation(trace, max_rows: int = 0) -> ForwardModeDerivation:
+    """What every format shows of a forward-mode pass (dual_passes.ForwardModeTrace)."""
+    numbers = trace.numbers
+
+    def text(value) -> NumberText:
+        return NumberText(numbers, value)
+
+    def line(row) -> TangentLine:
+        terms = [TangentTermLine(Partial(row.name, term.operand), term.operand,
+                                 None if term.local is None else text(term.local),
+                                 [text(t) for t in term.operand_tangents], [text(c) for c in term.contributions])
+                 for term in row.terms]
+        return TangentLine(row.name, definition(row), text(row.value), [text(t) for t in row.tangents], terms)
+
+    lines = elide(_Lines(trace.rows, line), max_rows)
+    gradient = [(name, text(value)) for name, value in trace.gradient.items()]
+    return ForwardModeDerivation(numbers.description, trace.output, text(trace.value), trace.directions, lines,
+                                 gradient, None if trace.jvp is None else text(trace.jvp), trace.conventions)

@@ -1,0 +1,130 @@
+"""Forward mode and Hessians laid out: table, Markdown, LaTeX and JSON of the rows that the derivation
+model (derivation.py: forward_mode_derivation) decided, and the Hessian matrix."""
+from __future__ import annotations
+
+import json
+
+from .console import print_table, text_console, text_of
+from .derivation import ForwardModeDerivation, laid_out
+
+
+def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace: bool = True) -> str:
+    from rich.text import Text
+
+    console = text_console(terminal)
+    mode, directions = derivation.description, derivation.directions
+    if with_trace:
+        rows = laid_out(derivation.lines, lambda line: (
+            line.name, line.definition, line.value.reading, *[t.reading for t in line.tangents],
+            "\n".join(line.term_lines)), lambda elided: elided.text)
+        tangent_headers = [f"tangent {d}" for d in directions]
+        print_table(console, f"Forward mode (inputs to output, dual numbers) · {mode}",
+                    ["node", "definition", "value", *tangent_headers, "local derivative · operand tangent"], rows,
+                    frozenset(range(2, 3 + len(directions))))
+    print_table(console, f"Gradient by forward mode · {mode}", ["variable", f"∂{derivation.output}/∂variable"],
+                [(name, value.reading) for name, value in derivation.gradient], frozenset({1}))
+    notes = [f"{derivation.output} = {derivation.value.reading}"]
+    if derivation.jvp is not None:
+        notes.append(f"JVP (tangent of {derivation.output} along v) = {derivation.jvp.reading}")
+    notes += [f"numbers: {mode}", derivation.seed_note] + derivation.conventions
+    console.print(Text(" · ".join(notes), style="dim"))
+    return text_of(console)
+
+
+def forward_markdown(derivation: ForwardModeDerivation, source: str) -> str:
+    from .markdown import cell, code
+
+    out = ["# Forward mode", "", f"Expression: {code(source)}", "", cell(derivation.seed_note) + ".", ""]
+    headers = ["node", "definition", "value", *[f"tangent {cell(d)}" for d in derivation.directions],
+               "local derivative · operand tangent"]
+    out += ["| " + " | ".join(headers) + " |", "|" + "|".join(["---"] * len(headers)) + "|"]
+    rows = laid_out(derivation.lines, lambda line: [
+        code(line.name), code(line.definition), cell(line.value.reading), *[cell(t.reading) for t in line.tangents],
+        "<br>".join(cell(text) for text in line.term_lines)],
+        lambda elided: ["⋮", cell(elided.text)] + [""] * (len(headers) - 2))
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    out += ["", f"## Gradient by forward mode", "", "| variable | ∂" + cell(derivation.output) + "/∂variable |",
+            "|---|---:|"]
+    out += [f"| {code(name)} | {cell(value.reading)} |" for name, value in derivation.gradient]
+    if derivation.jvp is not None:
+        out += ["", f"JVP (the output's tangent along v): {cell(derivation.jvp.reading)}"]
+    out += [""] + [f"- {cell(note)}" for note in [f"numbers: {derivation.description}", *derivation.conventions]]
+    return "\n".join(out) + "\n"
+
+
+def forward_latex(derivation: ForwardModeDerivation) -> str:
+    """Each node's tangent as Σ ∂node/∂operand · (operand's tangent), one equation per direction."""
+    from . import latex
+
+    out = ["\\begin{align*}"]
+    for line in (line for line in derivation.lines if hasattr(line, "tangents")):
+        for k, tangent in enumerate(line.tangents):
+            sum_ = " + ".join(f"{latex.partial(term.partial.top, term.partial.bottom)} \\cdot "
+                              f"\\dot{{{latex.name(term.operand)}}}" for term in line.terms if term.local is not None)
+            middle = f"{sum_} &= " if sum_ else "&= "
+            out.append(f"\\dot{{{latex.name(line.name)}}}_{{{k + 1}}} = {middle}{latex.value(tangent)} \\\\")
+    out.append("\\end{align*}")
+    return "\n".join(out) + "\n"
+
+
+def forward_json(trace, with_trace: bool = True) -> str:
+    numbers = trace.numbers
+
+    def number(value):
+        return None if value is None else numbers.to_json(value)
+
+    document = {"output": trace.output, "mode": "forward", "value": number(trace.value),
+                "gradient": {name: number(value) for name, value in trace.gradient.items()},
+                "numbers": numbers.name, "directions": trace.directions, "conventions": trace.conventions}
+    if trace.jvp is not None:
+        document["jvp"] = number(trace.jvp)
+    if with_trace:
+        document["tangents"] = [
+            {"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
+             "tangent": [number(t) for t in row.tangents],
+             "terms": [{"operand": term.operand, "local": number(term.local),
+                        "contributions": [number(c) for c in term.contributions]} for term in row.terms]}
+            for row in trace.rows]
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+# ---- Hessians ----
+
+def hessian_json(result) -> str:
+    numbers = result.numbers
+    document = {"variables": [slot.name for slot in result.slots], "value": numbers.to_json(result.value),
+                "gradient": {name: numbers.to_json(v) for name, v in result.gradient.items()},
+                "numbers": numbers.name, "conventions": result.conventions}
+    if result.hessian is not None:
+        document["hessian"] = [[numbers.to_json(x) for x in row] for row in result.hessian]
+    if result.hvp is not None:
+        document["hvp"] = {name: numbers.to_json(x) for name, x in result.hvp.items()}
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def hessian_cells(result) -> tuple[list[str], list[tuple]]:
+    """The matrix (or H·v) as a table: headers and rows of texts."""
+    names, numbers = [slot.name for slot in result.slots], result.numbers
+    if result.hessian is None:
+        return ["variable", "(H·v)"], [(name, numbers.format(result.hvp[name])) for name in names]
+    return ["", *names], [(name, *map(numbers.format, row)) for name, row in zip(names, result.hessian)]
+
+
+HESSIAN_NOTE = ("second pass: the backward pass run in dual numbers a + bε (forward-over-reverse); the ε part of "
+                "each adjoint ∂f/∂node is its derivative along the seed, so the ε parts of the gradient are the "
+                "Hessian's rows (H·v with --hvp)")
+
+
+def hessian_table(title: str, headers: list[str], rows: list[tuple], terminal: bool) -> str:
+    console = text_console(terminal)
+    print_table(console, title, headers, rows, frozenset(range(1, len(headers))))
+    return text_of(console)
+
+
+def hessian_markdown(title: str, headers: list[str], rows: list[tuple]) -> str:
+    from .markdown import cell, code
+
+    out = [f"## {cell(title)}", "", "| " + " | ".join(cell(h) for h in headers) + " |",
+           "|---|" + "---:|" * (len(headers) - 1)]
+    out += ["| " + " | ".join([code(row[0]), *map(cell, row[1:])]) + " |" for row in rows]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,87 @@
+"""eval --mode forward|both: forward tangents equal gradient · tangent in every number system, the
+gradient by forward mode equals reverse mode's, and the worked solutions say what forward mode does."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from conftest import run_cgrad_inprocess, run_json_inprocess
+from test_hessian import FLOAT_CASES
+from test_sympy_reference import RATIONAL_CASES, _at
+
+DIRECTION = {"x": "1/2", "y": "-3", "z": "2"}
+
+
+def _tangent(point: dict) -> str:
+    return ",".join(f"{name}={DIRECTION[name]}" for name in point)
+
+
+@pytest.mark.parametrize("index", range(0, len(FLOAT_CASES), 2))
+def test_float_jvp_is_gradient_dot_tangent(index):
+    source, point = FLOAT_CASES[index]
+    reverse = run_json_inprocess("eval", source, "--at", _at(point), "--no-trace")
+    forward = run_json_inprocess("eval", source, "--at", _at(point), "--mode", "forward", "--tangent", _tangent(point))
+    expected = sum(reverse["gradient"][n] * float(Fraction(DIRECTION[n])) for n in point)
+    assert forward["jvp"] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    for name in point:
+        assert forward["gradient"][name] == pytest.approx(reverse["gradient"][name], rel=1e-12, abs=1e-12)
+    assert forward["value"] == reverse["value"] and forward["mode"] == "forward"
+
+
+@pytest.mark.parametrize("index", range(0, len(RATIONAL_CASES), 3))
+def test_exact_jvp_is_gradient_dot_tangent_exactly(index):
+    source, _, point = RATIONAL_CASES[index]
+    reverse = run_json_inprocess("eval", source, "--at", _at(point), "--exact", "--no-trace")
+    forward = run_json_inprocess("eval", source, "--at", _at(point), "--exact", "--mode", "both",
+                                 "--tangent", _tangent(point))
+    expected = sum(Fraction(reverse["gradient"][n]) * Fraction(DIRECTION[n]) for n in point)
+    assert Fraction(forward["jvp"]) == expected
+    assert forward["gradient"] == reverse["gradient"] and forward["agree"]
+
+
+def test_digits_and_interval_jvp():
+    # f = x·exp(y): ∇f·v = exp(y)·vx + x·exp(y)·vy at x = 1/3, y = 1/5, v = (2, -1)
+    import mpmath
+
+    mpmath.mp.dps = 50
+    expected = mpmath.exp(mpmath.mpf(1) / 5) * (2 - mpmath.mpf(1) / 3)
+    digits = run_json_inprocess("eval", "x*exp(y)", "--at", "x=1/3,y=1/5", "--digits", "25", "--mode", "forward",
+                                "--tangent", "x=2,y=-1")
+    assert abs(mpmath.mpf(digits["jvp"]) - expected) < mpmath.mpf(10) ** -24
+    interval = run_json_inprocess("eval", "x*exp(y)", "--at", "x=1/3,y=1/5", "--interval", "--mode", "forward",
+                                  "--tangent", "x=2,y=-1")
+    low, high = (mpmath.mpf(v) for v in interval["jvp"])
+    assert low <= expected <= high and high - low < 1e-12
+
+
+def test_tensor_forward_gradient_equals_reverse():
+    at = "X=[[1,2],[3,4],[5,7]],w=[1/2,-1],y=[1,2,3]"
+    reverse = run_json_inprocess("eval", "mse(X @ w, y)", "--at", at, "--exact", "--no-trace")
+    forward = run_json_inprocess("eval", "mse(X @ w, y)", "--at", at, "--exact", "--mode", "forward")
+    assert forward["gradient"] == reverse["gradient"]
+    jvp = run_json_inprocess("eval", "X @ w", "--at", at.rsplit(",y=", 1)[0], "--exact", "--mode", "forward", "--tangent", "w=[1,0]")
+    assert jvp["jvp"] == ["1", "3", "5"]  # d(Xw)/dw · e₀ = the first column of X
+
+
+def test_both_states_agreement_and_forward_rows():
+    code, out, err = run_cgrad_inprocess("eval", "3*(a+b*c)", "--at", "a=1,b=2,c=3", "--mode", "both", "--exact")
+    assert code == 0, err
+    assert "Forward mode" in out and "Backward pass" in out
+    assert "forward and reverse mode agree: every partial derivative, to the last digit printed" in out
+    assert "∂t1/∂b · b\u0307 = 3 · (0, 1, 0) = (0, 3, 0)" in out  # ḃ: b and a combining dot
+
+
+@pytest.mark.parametrize("fmt, words", [("markdown", "forward mode pushes ∂/∂x from inputs to output"),
+                                        ("latex", "\\dot{")])
+def test_worked_solutions(fmt, words):
+    code, out, err = run_cgrad_inprocess("eval", "p = x + y; g = p*z", "--at", "x=1,y=3,z=-3", "--mode", "forward",
+                                         "--format", fmt)
+    assert code == 0 and words in out, err
+
+
+@pytest.mark.parametrize("args", [["--tangent", "x=1"], ["--mode", "forward", "--tangent", "q=1"],
+                                  ["--mode", "forward", "--tangent", "x=[1,2]"], ["--mode", "sideways"]])
+def test_bad_options_are_exit_2(args):
+    code, _, err = run_cgrad_inprocess("eval", "x*y", "--at", "x=1,y=2", *args)
+    assert code == 2 and err.startswith("error:") and "Traceback" not in err
