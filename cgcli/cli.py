@@ -20,6 +20,7 @@ COMMANDS = {  # name → (module, command object): each imported only when it ru
     "diagram": ("cgcli.commands.diagram", "diagram_command"),
     "paths": ("cgcli.commands.paths", "paths_command"),
     "descend": ("cgcli.commands.descend", "descend_command"),
+    "derive": ("cgcli.commands.derive", "derive_command"),
 }
 
 
