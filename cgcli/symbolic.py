@@ -46,6 +46,7 @@ class FormulaBuilder:
         self.nodes: list[Node] = []
         self.rational: dict[int, Fraction] = {}
         self._known: dict[tuple, int] = {}
+        self._literals: dict[str, Formula] = {}
         self.zero, self.one = self.constant(0), self.constant(1)
         self.relu0 = self.constant(relu0)
         self.pi = self.literal("pi")
@@ -55,7 +56,10 @@ class FormulaBuilder:
         """A rational constant, from a number or a decimal text ("0.5", "-3", "1e-3")."""
         if isinstance(value, str):
             return self.literal(value)
-        value = Fraction(value)
+        if type(value) is not int:
+            value = Fraction(value)
+        if type(value) is Fraction and value.denominator == 1:
+            value = value.numerator  # ints compute and hash much faster than Fractions, and compare equal
         key = ("const", value)
         if key not in self._known:
             self._known[key] = self._append(Node(CONSTANT, (), 0, 0, literal=_rational_text(value)))
@@ -64,6 +68,12 @@ class FormulaBuilder:
 
     def literal(self, text: str) -> Formula:
         """A constant as the user wrote it: exact if it is a short decimal, else kept as text (pi)."""
+        known = self._literals.get(text)
+        if known is None:
+            known = self._literals[text] = self._read(text)
+        return known
+
+    def _read(self, text: str) -> Formula:
         if written_digits(text) and written_digits(text) <= _FOLDED_DIGITS:
             mantissa, scale = decimal_parts(text)
             return self.constant(Fraction(mantissa) * Fraction(10) ** scale)
@@ -93,7 +103,7 @@ class FormulaBuilder:
         is never shared: its name is the user's)."""
         if op not in OPS:
             raise KeyError(f"no op {op!r} in the op table")
-        inputs = tuple(operand.index for operand in operands)
+        inputs = tuple([operand.index for operand in operands])
         key = (op, inputs, name)
         if key not in self._known:
             self._known[key] = self._append(Node(op, inputs, 0, 0, name=name))
@@ -109,7 +119,7 @@ class FormulaBuilder:
     # ---- numeric factors: every node is c · rest, with rest None for a constant ----
     def factor(self, formula: Formula) -> tuple[Fraction, Formula | None]:
         """The numeric factor of a node and the rest: -(3·x) is (-3, x), 5 is (5, None)."""
-        coefficient, index = Fraction(1), formula.index
+        coefficient, index = 1, formula.index
         while True:  # through any chain of negations and constant factors, without recursion
             if index in self.rational:
                 return coefficient * self.rational[index], None
@@ -121,7 +131,7 @@ class FormulaBuilder:
             else:
                 return coefficient, Formula(self, index)
 
-    def scaled(self, coefficient: Fraction, rest: Formula | None) -> Formula:
+    def scaled(self, coefficient: Fraction | int, rest: Formula | None) -> Formula:
         """coefficient · rest, written -rest or c · rest."""
         if rest is None or coefficient == 0:
             return self.constant(coefficient)

@@ -47,7 +47,9 @@ def derive_command(expression, program_file, at, wrt, output_format, out_file, n
     text = "\n".join(statements(derived)) + "\n"
     values = _values(text, derived, graph, program, at, numbers) if at else None
     if len(wanted) > 1 and output_format == "text":
-        sys.stderr.write(f"note: one line per derivative at the end: {', '.join(_line_names(derived).values())}\n")
+        lines = list(_line_names(derived).values())
+        shown = ", ".join(lines) if len(lines) <= 6 else f"{', '.join(lines[:3])}, …, {lines[-1]}"
+        sys.stderr.write(f"note: the last {len(lines)} lines are the derivatives: {shown}\n")
     emit(_render(output_format, text, derived, values, numbers, at), out_file)
 
 

@@ -116,14 +116,14 @@ def _names(derivatives: Derivatives, uses: dict[int, int], roots: list[int], lin
         if uses[root] == 0 and node.name is None and node.op not in (VARIABLE, CONSTANT) and root not in root_named:
             root_named[root] = line
             names[root] = line
-    counters = {"t": 0, "g": 0}
+    counters, root_set = {"t": 0, "g": 0}, set(roots)
     for index in sorted(uses):
         node = nodes[index]
         if index in names or node.op == CONSTANT:
             continue
         if node.name is not None:
             names[index] = node.name
-        elif uses[index] > 1 or index in roots:
+        elif uses[index] > 1 or index in root_set:
             prefix = "t" if index < derivatives.first_adjoint else "g"
             while True:
                 counters[prefix] += 1
