@@ -63,5 +63,9 @@ def _copy(graph: Graph, builder: FormulaBuilder) -> dict[int, Formula]:
             value = builder.literal(node.literal)
             copies[index] = value if node.name is None else builder.raw("id", value, name=node.name)
         else:
-            copies[index] = builder.raw(node.op, *(copies[i] for i in node.inputs), name=node.name)
+            operands = [copies[i] for i in node.inputs]
+            constant = node.name is None and all(builder.value_of(operand) is not None for operand in operands)
+            # a constant subexpression (2^-2, 1/3) is folded; the rest stays as the user wrote it
+            copies[index] = builder.apply(node.op, *operands) if constant else builder.raw(node.op, *operands,
+                                                                                            name=node.name)
     return copies

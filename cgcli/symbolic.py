@@ -221,7 +221,7 @@ def _mul(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
 def _div(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
     divisor = b.value_of(right)
     if divisor and b.value_of(left) is not None:
-        return _folded(b, b.value_of(left) / divisor)
+        return _folded(b, Fraction(b.value_of(left)) / divisor)
     if divisor == 1:
         return left
     if b.value_of(left) == 0 and divisor != 0:
@@ -230,7 +230,7 @@ def _div(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
     if coefficient == 1:  # x/3 stays as written
         return None
     if divisor:  # (6·x)/3 → 2·x
-        return b.scaled(coefficient / divisor, rest)
+        return b.scaled(Fraction(coefficient) / divisor, rest)
     return b.scaled(coefficient, b.raw("div", rest, right))  # (-x)/y → -(x/y)
 
 
@@ -250,7 +250,7 @@ def _pow(b: FormulaBuilder, base: Formula, exponent: Formula) -> Formula | None:
     value = b.value_of(base)
     if (value is not None and power is not None and power.denominator == 1 and abs(power) <= _FOLDED_POWER
             and not (value == 0 and power < 0)):
-        return _folded(b, value ** int(power))
+        return _folded(b, Fraction(value) ** int(power))
     return None
 
 
