@@ -176,6 +176,11 @@ def _heaviside_dh(ns, ans, x, at_zero):
     return ns.step(x, ns.one) - ns.step(x, ns.zero)
 
 
+def _heaviside(ns, x, at_zero):
+    # the step at 0 comes from the primitive only as 0 or 1, so at_zero may be a tensor or an interval
+    return ns.step(x) + at_zero * _heaviside_dh(ns, None, x, at_zero)
+
+
 # The symbolic local derivatives (`symbolic=`) are the same rules as formulas over handles (symbolic.py):
 # `s.one / x` builds 1/x. Where the computed rule guards a domain, the formula's evaluation guards it.
 def _d_one(s, ans, *operands):
@@ -287,7 +292,7 @@ ELEMENTWISE: tuple[Op, ...] = (
                 convention="abs'(0) = 0", kink=True, symbolic=(_d_call("sign"),)),
     elementwise("sign", lambda ns, x: ns.sign(x), (lambda ns, ans, x: ns.zero,), "sign({0})", ("0",),
                 convention="sign'(0) = 0 (sign jumps there)", symbolic=(_d_zero,)),
-    elementwise("heaviside", lambda ns, x, at_zero: ns.step(x, at_zero),
+    elementwise("heaviside", _heaviside,
                 (lambda ns, ans, x, at_zero: ns.zero, _heaviside_dh), "heaviside({0}, {1})", ("0", "[{0} = 0]"),
                 convention="heaviside'(0) = 0 (it jumps there)",
                 symbolic=(_d_zero, lambda s, ans, x, at_zero: s.call("heaviside", x, s.one)
