@@ -21,6 +21,7 @@ class Derivatives:
     formulas: dict[str, Formula]
     first_adjoint: int
     taken: frozenset[str]  # names of the input program, which new names avoid
+    line_names: dict[str, str] | None = None  # ∂f/∂name's name in a printed program, chosen once by its printer
 
 
 def derivatives(graph: Graph, wrt: list[str], relu0: str = "0") -> Derivatives:

@@ -91,20 +91,29 @@ def _line_names(derived) -> dict[str, str]:
 
 
 def _values(text: str, derived, graph, program, at, numbers) -> dict:
-    """f's value (backward pass's forward) and each formula's value at --at, by evaluating the printed
-    program itself: what the user sees is what is checked."""
-    from ..bindings import split_bindings
+    """f's value and each formula's value at --at, by evaluating the printed program itself (what
+    the user sees is what is checked): one forward pass over all its statements, certified for --digits."""
+    from ..bindings import bind, split_bindings
+    from ..certification import until_certified
     from ..evaluation import evaluate
+    from ..graph import Graph
+    from ..passes import forward_values
     from ..syntax import parse
+    from ..trace import Trace
 
     pairs = split_bindings(at)
     value = evaluate(graph, pairs, program, numbers, wrt=[], record=False).value
     formulas = parse(text)
+    whole = Graph.build(formulas.source, formulas.nodes, list(range(len(formulas.nodes))), graph.taken)
     own = [(name, given) for name, given in pairs if name in formulas.variables]
-    gradient = {}
-    for name, line in _line_names(derived).items():
-        line_graph = formulas.graph(line)
-        gradient[name] = evaluate(line_graph, own, formulas, numbers, wrt=[], record=False).value
+    lines = {name: formulas.assigned[line] for name, line in _line_names(derived).items()}
+
+    def at_precision(numbers) -> Trace:
+        values = forward_values(whole, bind(formulas, own, numbers), numbers)
+        gradient = {name: values[index] for name, index in lines.items()}
+        return Trace(text, derived.output, value, gradient, [], [], numbers, [])
+
+    gradient = until_certified(at_precision, numbers).gradient
     return {"value": value, "gradient": gradient, "at": ",".join(at)}
 
 

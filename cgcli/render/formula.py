@@ -88,20 +88,23 @@ def statements(derivatives: Derivatives, wanted: list[str] | None = None, style:
 
 def derivative_names(derivatives: Derivatives) -> dict[str, str]:
     """∂f/∂x's name in the program: dJ_da (or dJ_da_1 where the input took that)."""
-    taken = set(derivatives.taken)
-    names = {}
-    for name in derivatives.formulas:
-        names[name] = _fresh(f"d{derivatives.output}_d{name}", taken)
-    return names
+    if derivatives.line_names is None:
+        taken = set(derivatives.taken)
+        derivatives.line_names = {name: _fresh(f"d{derivatives.output}_d{name}", taken)
+                                  for name in derivatives.formulas}
+    return derivatives.line_names
 
 
 def _uses(nodes, roots: list[int]) -> dict[int, int]:
     """The nodes the roots need, each with the number of edges from other needed nodes into it."""
     uses = dict.fromkeys(roots, 0)
-    for index in range(max(roots), -1, -1):
-        if index in uses:
-            for operand in nodes[index].inputs:
-                uses[operand] = uses.get(operand, 0) + 1
+    stack = list(uses)
+    while stack:  # each needed node is pushed once, when first reached
+        for operand in nodes[stack.pop()].inputs:
+            if operand not in uses:
+                uses[operand] = 0
+                stack.append(operand)
+            uses[operand] += 1
     return uses
 
 
