@@ -154,6 +154,12 @@ def jobs(data: Path) -> list[Job]:
             cgrad_eval("cgrad (full trace)", [LAYER, "--at", f"@{big}"]),
             local("NumPy, hand-written formulas", "numpy_layer.py", [big]),
             target=3),
+        # the derivative of Rosenbrock-2000 as formulas (target: at most 1 s whole process); sympy's
+        # diff + str for every variable takes minutes (about 4 at n=1000), so it runs once
+        Job("(g) derive Rosenbrock n=2000 (formulas, no --at)", "vs",
+            Run("cgrad derive", [CGRAD, "derive", "-f", rb[2000][0], "--format", "json"], LONG),
+            peer("sympy diff + str", "sympy_derive.py", [rb[2000][0]], 0),
+            target=1),
         Job("(f) layer 16×64 @ 64×32, --no-trace", "vs",
             cgrad_eval("cgrad --no-trace", [LAYER, "--at", f"@{small}", "--no-trace"]),
             peer("micrograd", "micrograd_layer.py", [small], LONG),
@@ -210,7 +216,9 @@ def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
     else:
         argv = run.argv
     times = []
-    for i in range(1 + (repeats or run.repeats)):
+    count = run.repeats if repeats is None else repeats
+    single = count == 0  # one run, timed and kept: for a peer that takes minutes
+    for i in range(1 + count):
         start = time.perf_counter()
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
@@ -222,7 +230,7 @@ def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
                 output = json.loads(proc.stdout)
             except json.JSONDecodeError:
                 return Result(None, None, f"not JSON: {proc.stdout[:80]!r}")
-        else:
+        if i > 0 or single:
             times.append(elapsed)
     return Result(statistics.median(times), output)
 
@@ -241,7 +249,10 @@ def agree(x, y) -> bool:
 
 
 def disagreement(a: dict, b: dict) -> str:
-    """'' if value and every gradient entry agree to REL_TOL, else a description."""
+    """'' if value and every gradient entry agree to REL_TOL, else a description (nothing to compare
+    where neither has a gradient: formulas, whose sizes the derive job prints)."""
+    if "gradient" not in a and "gradient" not in b:
+        return ""
     try:
         if set(a["gradient"]) != set(b["gradient"]):
             return "different gradient variables"
@@ -266,6 +277,9 @@ def report_vs(job: Job, cg: Result, peer: Result) -> list[str]:
         ratio, status = f"{r:.3f}", "ok" if r <= job.target else "SLOWER THAN TARGET"
     rows = [f"| {job.name} | {job.cgrad.tool} | {fmt(cg.seconds)} | {ratio} | ≤ {job.target:.3g} | {status} |",
             f"| | {job.other.tool} | {fmt(peer.seconds)} | | | |"]
+    if cg.output and "program" in cg.output:  # derive: the formulas' size states the growth
+        theirs = (peer.output or {}).get("output_chars", "-")
+        rows.append(f"| | output size | cgrad {len(cg.output['program'])} chars, {job.other.tool} {theirs} chars | | | |")
     if cg.output and peer.output:
         problem = disagreement(cg.output, peer.output)
         if problem:

@@ -22,6 +22,7 @@ COMMANDS = {  # name → (module, command object): each imported only when it ru
     "descend": ("cgcli.commands.descend", "descend_command"),
     "check": ("cgcli.commands.check", "check_command"),
     "hessian": ("cgcli.commands.hessian", "hessian_command"),
+    "derive": ("cgcli.commands.derive", "derive_command"),
 }
 
 

@@ -267,6 +267,8 @@ HAND_RULES = {  # op: (syntax, value, ∂/∂left, ∂/∂right), with L the log
               lambda a, b, L: b / _hypot(a, b)),
     "atan2": ("atan2({0}, {1})", lambda a, b, L: _atan2(a, b), lambda a, b, L: b / (a * a + b * b),
               lambda a, b, L: -a / (a * a + b * b)),
+    "heaviside": ("heaviside({0}, {1})", lambda a, b, L: 1 if a > 0 else b if a == 0 else 0, lambda a, b, L: 0,
+                  lambda a, b, L: 1 if a == 0 else 0),
     # the base is 1 + the right operand: the operands include 1, which is no base
     "log_base": ("log({0}, 1 + {1})", lambda a, b, L: L(a) / L(1 + b), lambda a, b, L: 1 / (a * L(1 + b)),
                  lambda a, b, L: -L(a) / ((1 + b) * L(1 + b) ** 2)),

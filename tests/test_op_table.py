@@ -87,6 +87,7 @@ ELEMENTWISE = {
     "relu": Reference(lambda x: max(x, 0), (("1/2",), ("-3",))),
     "abs": Reference(abs, (("1/2",), ("-3",))),
     "sign": Reference(mp.sign, (("-2",), ("1/2",))),
+    "heaviside": Reference(lambda x, h: 1 if x > 0 else h if x == 0 else 0, (("1/2", "1/4"), ("-3", "1/2"))),
     "max": Reference(max, (("1/2", "-3/4"), ("-2", "3"))),
     "min": Reference(min, (("1/2", "-3/4"), ("-2", "3"))),
 }

@@ -27,10 +27,13 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @click.option("--products", is_flag=True, help="With --at: each edge also shows upstream × local = contribution.")
 @click.option("--collapse", type=click.IntRange(min=0), metavar="DEPTH",
               help="Fold the nodes more than DEPTH edges below the output into one summary node per place.")
+@click.option("--derivative", is_flag=True,
+              help="Draw the graph of the derivative ∂f/∂x (the program `cgrad derive` prints) instead of f's.")
+@click.option("--wrt", metavar="NAME", help="With --derivative: the name x of ∂f/∂x [default: the only variable].")
 @number_options
 @worksheet_options
 def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
-                    products, collapse, numbers, blank, answers):
+                    products, collapse, derivative, wrt, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
 
@@ -41,6 +44,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
       cgrad diagram "t = w1*x1; a1 = relu(t); a2 = sigmoid(t); o = a1 + a2" --at w1=0.5,x1=2 --products
       cgrad diagram "3*(a+b*c)" --format dot
       cgrad diagram "3*(a+b*c)" --at a=1,b=2,c=3 --format svg -o graph.svg
+      cgrad diagram "x^2*sin(x)" --derivative --wrt x
     """
     from ..render import figure as figures
     from ..syntax import parse
@@ -51,6 +55,10 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     if output_format == "png" and out_file in (None, "-"):
         raise InputError("--format png is binary: give -o FILE.png")
     program = parse(read_program(expression, program_file))
+    if derivative:
+        program, output_name = _derivative(program, output_name, wrt, numbers)
+    elif wrt is not None:
+        raise InputError("--wrt draws a derivative: use it with --derivative")
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     highlight = highlight and unicodedata.normalize("NFC", highlight.strip())
     title = worksheet_title(blank, answers)
@@ -78,6 +86,21 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
 
     text = render(figure)
     emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
+
+
+def _derivative(program, output_name: str | None, wrt: str | None, numbers):
+    """The program of ∂f/∂wrt and the name of its derivative line, to draw in place of f's."""
+    from .derive import derivative_program
+    from ..syntax import parse
+
+    if output_name is not None:
+        raise InputError("--derivative draws the derivative of the last statement: --output does not apply")
+    if wrt is None and len(program.variables) != 1:
+        raise InputError("--derivative: say which derivative with --wrt NAME")
+    if wrt is not None and "," in wrt:
+        raise InputError(f"--wrt {wrt}: --derivative draws one derivative; give one name")
+    text, lines = derivative_program(program, wrt, numbers.relu0_text or "0")
+    return parse(text), lines[0]
 
 
 def run_dot(source: str, output_format: str) -> bytes | str:

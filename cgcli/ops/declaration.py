@@ -5,7 +5,9 @@ of them. An elementwise op gives a local derivative per operand, `(ns, ans, *ope
 `ans` is the op's output (micrograd's and HIPS autograd's convention, so `exp` reuses its
 output); the backward pass multiplies it by the upstream derivative. A tensor op gives a
 vector-Jacobian product per operand instead, `(ns, g, ans, *operands)` with `g` the upstream
-derivative: JAX's and autograd's `defvjp`. In the notations `{0}`, `{1}` stand for the operands'
+derivative: JAX's and autograd's `defvjp`. An elementwise op also gives its local derivatives
+symbolically, `(s, ans, *operands)` over formula handles (symbolic.py), the same rule written for
+`cgrad derive`: `s.one / x` builds the node 1/x instead of computing it. In the notations `{0}`, `{1}` stand for the operands'
 names, `{ans}` for the node's own name and `{g}` for the upstream derivative.
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Op:
     # `(ns, *operands) -> d`: where the op has a kink or a jump, d = 0 (relu, abs, sign: the operand;
     # max, min: a - b); its sign tells the sides apart. `cgrad check` finds kinks with it.
     kink_at: Rule | None = None
+    symbolic: tuple[Rule, ...] = ()  # elementwise ops: each local derivative as a formula builder
 
     @property
     def arity(self) -> int:
@@ -48,12 +51,15 @@ class Op:
 
 def elementwise(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
                 partial_notations: tuple[str, ...], *, function: str | None = None,
-                convention: str | None = None, kink: bool = False, kink_at: Rule | None = None) -> Op:
-    """An op applied element by element, with one local derivative per operand. A notation that
-    starts with `name(` makes it a function users call by that name, unless `function` says otherwise."""
+                convention: str | None = None, kink: bool = False, kink_at: Rule | None = None,
+                symbolic: tuple[Rule, ...] = ()) -> Op:
+    """An op applied element by element, with one local derivative per operand, computed (`partials`)
+    and as a formula (`symbolic`). A notation that starts with `name(` makes it a function users call
+    by that name, unless `function` says otherwise."""
     if function is None and notation.startswith(name + "("):
         function = name
-    return Op(name, forward, partials, notation, partial_notations, function, convention, kink, kink_at=kink_at)
+    return Op(name, forward, partials, notation, partial_notations, function, convention, kink, kink_at=kink_at,
+              symbolic=symbolic)
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,

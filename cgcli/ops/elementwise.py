@@ -181,74 +181,140 @@ def _softplus(ns, x):
     return ns.maximum(x, ns.zero) + ns.log1p(ns.exp(-abs(x)))
 
 
+def _heaviside_dh(ns, ans, x, at_zero):
+    """1 where x = 0, 0 elsewhere: the step's value at 0 matters only there."""
+    return ns.step(x, ns.one) - ns.step(x, ns.zero)
+
+
+def _heaviside(ns, x, at_zero):
+    # the step at 0 comes from the primitive only as 0 or 1, so at_zero may be a tensor or an interval
+    return ns.step(x) + at_zero * _heaviside_dh(ns, None, x, at_zero)
+
+
+# The symbolic local derivatives (`symbolic=`) are the same rules as formulas over handles (symbolic.py):
+# `s.one / x` builds 1/x. Where the computed rule guards a domain, the formula's evaluation guards it.
+def _d_one(s, ans, *operands):
+    return s.one
+
+
+def _d_minus_one(s, ans, *operands):
+    return -s.one
+
+
+def _d_zero(s, ans, *operands):
+    return s.zero
+
+
+def _d_call(function: str, sign: int = 1):
+    """The local derivative that is another function of the operands: cos for sin, -sin for cos."""
+    def rule(s, ans, *operands):
+        value = s.call(function, *operands)
+        return value if sign > 0 else -value
+    return rule
+
+
+def _d_step(positive: int, negative: int, at_zero: str):
+    """heaviside(operands[positive] - operands[negative], at_zero): max, min and their tie convention."""
+    def rule(s, ans, *operands):
+        return s.call("heaviside", operands[positive] - operands[negative], s.constant(at_zero))
+    return rule
+
+
 ELEMENTWISE: tuple[Op, ...] = (
     # arithmetic
-    elementwise("add", lambda ns, a, b: a + b, (_one, _one), "{0} + {1}", ("1", "1")),
-    elementwise("sub", lambda ns, a, b: a - b, (_one, _minus_one), "{0} - {1}", ("1", "-1")),
+    elementwise("add", lambda ns, a, b: a + b, (_one, _one), "{0} + {1}", ("1", "1"), symbolic=(_d_one, _d_one)),
+    elementwise("sub", lambda ns, a, b: a - b, (_one, _minus_one), "{0} - {1}", ("1", "-1"),
+                symbolic=(_d_one, _d_minus_one)),
     elementwise("mul", lambda ns, a, b: a * b, (lambda ns, ans, a, b: b, lambda ns, ans, a, b: a),
-                "{0} · {1}", ("{1}", "{0}")),
+                "{0} · {1}", ("{1}", "{0}"), symbolic=(lambda s, ans, a, b: b, lambda s, ans, a, b: a)),
     elementwise("div", _div, (lambda ns, ans, a, b: ns.one / b, lambda ns, ans, a, b: -ans / b),
-                "{0} / {1}", ("1/{1}", "-{0}/{1}^2")),
-    elementwise("pow", _pow, (_pow_dbase, _pow_dexponent), "{0} ^ {1}", ("{1}·{0}^({1} - 1)", "{ans}·log({0})")),
-    elementwise("neg", lambda ns, x: -x, (_minus_one,), "-{0}", ("-1",)),
-    elementwise("id", lambda ns, x: x, (_one,), "{0}", ("1",)),
+                "{0} / {1}", ("1/{1}", "-{0}/{1}^2"),
+                symbolic=(lambda s, ans, a, b: s.one / b, lambda s, ans, a, b: -ans / b)),
+    elementwise("pow", _pow, (_pow_dbase, _pow_dexponent), "{0} ^ {1}", ("{1}·{0}^({1} - 1)", "{ans}·log({0})"),
+                symbolic=(lambda s, ans, a, b: b * a ** (b - 1), lambda s, ans, a, b: ans * s.call("log", a))),
+    elementwise("neg", lambda ns, x: -x, (_minus_one,), "-{0}", ("-1",), symbolic=(_d_minus_one,)),
+    elementwise("id", lambda ns, x: x, (_one,), "{0}", ("1",), symbolic=(_d_one,)),
     # exponentials, logarithms and roots
-    elementwise("exp", lambda ns, x: ns.exp(x), (lambda ns, ans, x: ans,), "exp({0})", ("{ans}",)),
-    elementwise("log", _log, (lambda ns, ans, x: ns.one / x,), "log({0})", ("1/{0}",)),
-    elementwise("ln", _log, (lambda ns, ans, x: ns.one / x,), "ln({0})", ("1/{0}",)),
+    elementwise("exp", lambda ns, x: ns.exp(x), (lambda ns, ans, x: ans,), "exp({0})", ("{ans}",),
+                symbolic=(lambda s, ans, x: ans,)),
+    elementwise("log", _log, (lambda ns, ans, x: ns.one / x,), "log({0})", ("1/{0}",),
+                symbolic=(lambda s, ans, x: s.one / x,)),
+    elementwise("ln", _log, (lambda ns, ans, x: ns.one / x,), "ln({0})", ("1/{0}",),
+                symbolic=(lambda s, ans, x: s.one / x,)),
     elementwise("log_base", _log_base,
                 (lambda ns, ans, x, base: ns.one / (x * ns.log(base)),
                  lambda ns, ans, x, base: -ans / (base * ns.log(base))),
-                "log({0}, {1})", ("1/({0}·log({1}))", "-{ans}/({1}·log({1}))"), function="log"),
-    elementwise("log2", *_log_to("2"), "log2({0})", ("1/({0}·log(2))",)),
-    elementwise("log10", *_log_to("10"), "log10({0})", ("1/({0}·log(10))",)),
-    elementwise("sqrt", _sqrt, (_sqrt_d,), "sqrt({0})", ("1/(2·{ans})",)),
-    elementwise("cbrt", lambda ns, x: ns.cbrt(x), (_cbrt_d,), "cbrt({0})", ("1/(3·{ans}^2)",)),
+                "log({0}, {1})", ("1/({0}·log({1}))", "-{ans}/({1}·log({1}))"), function="log",
+                symbolic=(lambda s, ans, x, base: s.one / (x * s.call("log", base)),
+                          lambda s, ans, x, base: -ans / (base * s.call("log", base)))),
+    elementwise("log2", *_log_to("2"), "log2({0})", ("1/({0}·log(2))",),
+                symbolic=(lambda s, ans, x: s.one / (x * s.call("log", s.constant("2"))),)),
+    elementwise("log10", *_log_to("10"), "log10({0})", ("1/({0}·log(10))",),
+                symbolic=(lambda s, ans, x: s.one / (x * s.call("log", s.constant("10"))),)),
+    elementwise("sqrt", _sqrt, (_sqrt_d,), "sqrt({0})", ("1/(2·{ans})",), symbolic=(lambda s, ans, x: s.one / (2 * ans),)),
+    elementwise("cbrt", lambda ns, x: ns.cbrt(x), (_cbrt_d,), "cbrt({0})", ("1/(3·{ans}^2)",),
+                symbolic=(lambda s, ans, x: s.one / (3 * ans ** 2),)),
     elementwise("hypot", lambda ns, x, y: ns.hypot(x, y), (_hypot_d(0), _hypot_d(1)), "hypot({0}, {1})",
-                ("{0}/{ans}", "{1}/{ans}")),
+                ("{0}/{ans}", "{1}/{ans}"), symbolic=(lambda s, ans, x, y: x / ans, lambda s, ans, x, y: y / ans)),
     # trigonometric and hyperbolic, and their inverses (a literal operand stays inside a call in the
     # notations, where it needs no parentheses: atan2(-1, x))
-    elementwise("sin", lambda ns, x: ns.sin(x), (lambda ns, ans, x: ns.cos(x),), "sin({0})", ("cos({0})",)),
-    elementwise("cos", lambda ns, x: ns.cos(x), (lambda ns, ans, x: -ns.sin(x),), "cos({0})", ("-sin({0})",)),
+    elementwise("sin", lambda ns, x: ns.sin(x), (lambda ns, ans, x: ns.cos(x),), "sin({0})", ("cos({0})",),
+                symbolic=(_d_call("cos"),)),
+    elementwise("cos", lambda ns, x: ns.cos(x), (lambda ns, ans, x: -ns.sin(x),), "cos({0})", ("-sin({0})",),
+                symbolic=(_d_call("sin", -1),)),
     elementwise("tan", lambda ns, x: ns.tan(x), (lambda ns, ans, x: ns.one + ans * ans,), "tan({0})",
-                ("1 + {ans}^2",)),
-    elementwise("asin", _within_one("asin"), (_asin_d,), "asin({0})", ("1/sqrt(1 - {0}^2)",)),
-    elementwise("acos", _within_one("acos"), (_acos_d,), "acos({0})", ("-1/sqrt(1 - {0}^2)",)),
+                ("1 + {ans}^2",), symbolic=(lambda s, ans, x: 1 + ans ** 2,)),
+    elementwise("asin", _within_one("asin"), (_asin_d,), "asin({0})", ("1/sqrt(1 - {0}^2)",),
+                symbolic=(lambda s, ans, x: s.one / s.call("sqrt", 1 - x ** 2),)),
+    elementwise("acos", _within_one("acos"), (_acos_d,), "acos({0})", ("-1/sqrt(1 - {0}^2)",),
+                symbolic=(lambda s, ans, x: -s.one / s.call("sqrt", 1 - x ** 2),)),
     elementwise("atan", lambda ns, x: ns.atan(x), (lambda ns, ans, x: ns.one / (ns.one + _square(x)),),
-                "atan({0})", ("1/(1 + {0}^2)",)),
+                "atan({0})", ("1/(1 + {0}^2)",), symbolic=(lambda s, ans, x: s.one / (1 + x ** 2),)),
     elementwise("atan2", _atan2, (_atan2_dy, _atan2_dx), "atan2({0}, {1})",
-                ("cos({ans})/hypot({0}, {1})", "-sin({ans})/hypot({0}, {1})")),
-    elementwise("sinh", lambda ns, x: ns.sinh(x), (lambda ns, ans, x: ns.cosh(x),), "sinh({0})", ("cosh({0})",)),
-    elementwise("cosh", lambda ns, x: ns.cosh(x), (lambda ns, ans, x: ns.sinh(x),), "cosh({0})", ("sinh({0})",)),
+                ("cos({ans})/hypot({0}, {1})", "-sin({ans})/hypot({0}, {1})"),
+                symbolic=(lambda s, ans, y, x: x / (x ** 2 + y ** 2), lambda s, ans, y, x: -y / (x ** 2 + y ** 2))),
+    elementwise("sinh", lambda ns, x: ns.sinh(x), (lambda ns, ans, x: ns.cosh(x),), "sinh({0})", ("cosh({0})",),
+                symbolic=(_d_call("cosh"),)),
+    elementwise("cosh", lambda ns, x: ns.cosh(x), (lambda ns, ans, x: ns.sinh(x),), "cosh({0})", ("sinh({0})",),
+                symbolic=(_d_call("sinh"),)),
     elementwise("tanh", lambda ns, x: ns.tanh(x), (lambda ns, ans, x: ns.one - ans * ans,), "tanh({0})",
-                ("1 - {ans}^2",)),
+                ("1 - {ans}^2",), symbolic=(lambda s, ans, x: 1 - ans ** 2,)),
     elementwise("asinh", lambda ns, x: ns.asinh(x), (lambda ns, ans, x: ns.one / ns.sqrt(_square(x) + ns.one),),
-                "asinh({0})", ("1/sqrt({0}^2 + 1)",)),
-    elementwise("acosh", _acosh, (_acosh_d,), "acosh({0})", ("1/sqrt({0}^2 - 1)",)),
+                "asinh({0})", ("1/sqrt({0}^2 + 1)",), symbolic=(lambda s, ans, x: s.one / s.call("sqrt", x ** 2 + 1),)),
+    elementwise("acosh", _acosh, (_acosh_d,), "acosh({0})", ("1/sqrt({0}^2 - 1)",),
+                symbolic=(lambda s, ans, x: s.one / s.call("sqrt", x ** 2 - 1),)),
     elementwise("atanh", _within_one("atanh", "(-1, 1)"),
-                (lambda ns, ans, x: ns.one / ((ns.one - x) * (ns.one + x)),), "atanh({0})", ("1/(1 - {0}^2)",)),
+                (lambda ns, ans, x: ns.one / ((ns.one - x) * (ns.one + x)),), "atanh({0})", ("1/(1 - {0}^2)",),
+                symbolic=(lambda s, ans, x: s.one / (1 - x ** 2),)),
     # special functions
-    elementwise("erf", lambda ns, x: ns.erf(x), (_erf_d,), "erf({0})", ("2·exp(-{0}^2)/sqrt(π)",)),
+    elementwise("erf", lambda ns, x: ns.erf(x), (_erf_d,), "erf({0})", ("2·exp(-{0}^2)/sqrt(π)",),
+                symbolic=(lambda s, ans, x: 2 * s.call("exp", -x ** 2) / s.call("sqrt", s.pi),)),
     # activations
     elementwise("sigmoid", _sigmoid, (lambda ns, ans, x: ans * (ns.one - ans),), "sigmoid({0})",
-                ("{ans}·(1 - {ans})",)),
-    elementwise("softplus", _softplus, (lambda ns, ans, x: _sigmoid(ns, x),), "softplus({0})", ("sigmoid({0})",)),
+                ("{ans}·(1 - {ans})",), symbolic=(lambda s, ans, x: ans * (1 - ans),)),
+    elementwise("softplus", _softplus, (lambda ns, ans, x: _sigmoid(ns, x),), "softplus({0})", ("sigmoid({0})",),
+                symbolic=(_d_call("sigmoid"),)),
     elementwise("relu", lambda ns, x: ns.maximum(x, ns.zero), (lambda ns, ans, x: ns.step(x, ns.relu0),),
                 "relu({0})", ("[{0} > 0]",), convention="relu'(0) = {relu0}", kink=True,
-                kink_at=_operand),
+                kink_at=_operand, symbolic=(lambda s, ans, x: s.call("heaviside", x, s.relu0),)),
     # kinks and branches
     elementwise("abs", lambda ns, x: abs(x), (_abs_d,), "abs({0})", ("sign({0})",),
-                convention="abs'(0) = 0", kink=True, kink_at=_operand),
+                convention="abs'(0) = 0", kink=True, kink_at=_operand, symbolic=(_d_call("sign"),)),
     elementwise("sign", lambda ns, x: ns.sign(x), (lambda ns, ans, x: ns.zero,), "sign({0})", ("0",),
-                convention="sign'(0) = 0 (sign jumps there)", kink_at=_operand),
+                convention="sign'(0) = 0 (sign jumps there)", kink_at=_operand, symbolic=(_d_zero,)),
+    elementwise("heaviside", _heaviside,
+                (lambda ns, ans, x, at_zero: ns.zero, _heaviside_dh), "heaviside({0}, {1})", ("0", "[{0} = 0]"),
+                convention="heaviside'(0) = 0 (it jumps there)", kink_at=_operand,
+                symbolic=(_d_zero, lambda s, ans, x, at_zero: s.call("heaviside", x, s.one)
+                          - s.call("heaviside", x, s.zero))),
     elementwise("max", lambda ns, a, b: ns.maximum(a, b),
                 (lambda ns, ans, a, b: ns.step(a - b, ns.one), lambda ns, ans, a, b: ns.step(b - a, ns.zero)),
                 "max({0}, {1})", ("[{0} ≥ {1}]", "[{0} < {1}]"),
                 convention="max(a, b) with a = b sends the gradient to a", kink=True,
-                kink_at=_difference),
+                kink_at=_difference, symbolic=(_d_step(0, 1, "1"), _d_step(1, 0, "0"))),
     elementwise("min", lambda ns, a, b: ns.minimum(a, b),
                 (lambda ns, ans, a, b: ns.step(b - a, ns.one), lambda ns, ans, a, b: ns.step(a - b, ns.zero)),
                 "min({0}, {1})", ("[{0} ≤ {1}]", "[{0} > {1}]"),
                 convention="min(a, b) with a = b sends the gradient to a", kink=True,
-                kink_at=_difference),
+                kink_at=_difference, symbolic=(_d_step(1, 0, "1"), _d_step(0, 1, "0"))),
 )
