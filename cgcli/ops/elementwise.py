@@ -162,8 +162,8 @@ def _abs_d(ns, ans, x):
     return ns.step(x) - ns.step(-x)
 
 
-def _operand(ns, x):
-    """Where relu, abs and sign bend or jump: their operand is 0."""
+def _operand(ns, x, *others):
+    """Where relu, abs, sign and heaviside bend or jump: their (first) operand is 0."""
     return x
 
 
