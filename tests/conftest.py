@@ -36,6 +36,8 @@ def _environment(extra: dict | None = None) -> dict:
     env.pop("NO_COLOR", None)
     env.pop("FORCE_COLOR", None)
     env.pop("PYTHONIOENCODING", None)
+    # let the first child write cgcli's bytecode for the others (each would compile ~70 ms of source)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["COLUMNS"] = env.get("COLUMNS", "200")
     if extra:
         env.update(extra)

@@ -107,7 +107,7 @@ BIG_OUTPUTS = {
     "eval table": (["eval", "--at", "x=1", "--max-rows", "0"], 200, b"Forward pa"),
     "eval latex -o -": (["eval", "--at", "x=1", "--format", "latex", "--max-rows", "0", "-o", "-"], 1000, None),
     "diagram dot": (["diagram", "--format", "dot"], 1000, b"digraph cg"),
-    "paths": (["paths", "--at", "x=1", "--wrt", "x", "--max-paths", "300"], 300, b"Paths from"),
+    "paths": (["paths", "--at", "x=1", "--wrt", "x", "--max-paths", "250"], 250, b"Paths from"),
 }
 
 
