@@ -134,8 +134,16 @@ def api(source: str, output: str | None = None, wrt: list[str] | None = None, re
     from cgcli.passes import differentiate
     from cgcli.syntax import parse
 
-    graph = parse(source).graph(output)
-    return differentiate(graph, {name: float(v) for name, v in values.items()}, FloatNumbers(), wrt, record)
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # as cgrad's main does: the cyclic collector would rescan a large graph over and over
+    try:
+        graph = parse(source).graph(output)
+        return differentiate(graph, {name: float(v) for name, v in values.items()}, FloatNumbers(), wrt, record)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def central_difference(f: Callable[[dict], float], point: dict, name: str, h: float = 1e-6) -> float:
