@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import pytest
 
-import test_interval as kit
+import reference as kit
 from conftest import run_cgrad_inprocess, run_json_inprocess
 
 mpmath = pytest.importorskip("mpmath")

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 
-import test_interval as reference_kit
+import reference as reference_kit
 from conftest import backward_rows, forward_rows, run_cgrad_inprocess, run_json_inprocess
 
 F = Fraction

@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from conftest import api, run_json_inprocess
+from conftest import api, central_difference, run_json_inprocess
 
 NAMES = ["x", "y", "w1", "b_2", "θ"]
 CONSTANTS = [("0.5", "0.5"), ("1.5", "1.5"), ("2", "2"), ("3", "3"), ("0.25", "0.25"), ("pi", "math.pi")]
@@ -134,14 +134,6 @@ def _python_function(python: str):
     return lambda point: eval(code, PY_GLOBALS, dict(point))
 
 
-def _finite_difference(f, point: dict, name: str, h: float = 1e-6) -> float:
-    step = h * max(1.0, abs(point[name]))
-    up, down = dict(point), dict(point)
-    up[name] += step
-    down[name] -= step
-    return (f(up) - f(down)) / (up[name] - down[name])
-
-
 def _check(source: str, python: str, point: dict, value: float, gradient: dict) -> None:
     f = _python_function(python)
     expected = f(point)
@@ -149,7 +141,7 @@ def _check(source: str, python: str, point: dict, value: float, gradient: dict) 
     assert set(gradient) == set(point), source
     scale = max(1.0, abs(expected))
     for name in point:
-        fd = _finite_difference(f, point, name)
+        fd = central_difference(f, point, name)
         g = gradient[name]
         tolerance = 1e-5 * max(abs(g), abs(fd)) + 1e-6 * scale
         assert abs(g - fd) <= tolerance, (f"d/d{name} of {source} at {point}: cgrad {g}, "
