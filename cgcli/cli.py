@@ -23,6 +23,7 @@ COMMANDS = {  # name → (module, command object): each imported only when it ru
     "check": ("cgcli.commands.check", "check_command"),
     "hessian": ("cgcli.commands.hessian", "hessian_command"),
     "derive": ("cgcli.commands.derive", "derive_command"),
+    "codegen": ("cgcli.commands.codegen", "codegen_command"),
 }
 
 

@@ -33,6 +33,10 @@ class Op:
     # max, min: a - b); its sign tells the sides apart. `cgrad check` finds kinks with it.
     kink_at: Rule | None = None
     symbolic: tuple[Rule, ...] = ()  # elementwise ops: each local derivative as a formula builder
+    # `cgrad codegen`'s templates: (value, local derivative per operand) over {0}, {1}, {ans}, {relu0};
+    # a tuple serves every language (`@sin(` becomes math.sin, np.sin or sin: codegen.py), a dict
+    # gives one tuple per language ("python", "numpy", "c") where they differ
+    code: tuple[str, ...] | dict[str, tuple[str, ...]] = ()
 
     @property
     def arity(self) -> int:
@@ -52,14 +56,14 @@ class Op:
 def elementwise(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
                 partial_notations: tuple[str, ...], *, function: str | None = None,
                 convention: str | None = None, kink: bool = False, kink_at: Rule | None = None,
-                symbolic: tuple[Rule, ...] = ()) -> Op:
+                symbolic: tuple[Rule, ...] = (), code: tuple[str, ...] | dict[str, tuple[str, ...]] = ()) -> Op:
     """An op applied element by element, with one local derivative per operand, computed (`partials`)
     and as a formula (`symbolic`). A notation that starts with `name(` makes it a function users call
     by that name, unless `function` says otherwise."""
     if function is None and notation.startswith(name + "("):
         function = name
     return Op(name, forward, partials, notation, partial_notations, function, convention, kink, kink_at=kink_at,
-              symbolic=symbolic)
+              symbolic=symbolic, code=code)
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,
