@@ -84,17 +84,18 @@ def test_fresh_venv_install_runs_from_another_directory(wheel, tmp_path):
     environment = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False, clear=True).create(environment)
     python = str(environment / "bin" / "python")
-    # The dependencies come from this environment's site-packages, appended behind the fresh
-    # venv's own (a .pth line), so the wheel installed below is the cgcli that gets imported;
-    # the README's install command, which CI runs, is what resolves them from the index.
-    own_site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-    with open(os.path.join(own_site, "dependencies.pth"), "w", encoding="utf-8") as handle:
-        handle.write(sysconfig.get_paths()["purelib"] + "\n")
     install = subprocess.run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps",
                               "--disable-pip-version-check", "-q", wheel],
                              capture_output=True, text=True, env=_clean_env(), cwd=str(tmp_path), timeout=600)
     assert install.returncode == 0, install.stdout + install.stderr
+    # The dependencies come from this environment's site-packages, appended behind the fresh
+    # venv's own (a .pth line), so the wheel installed above is the cgcli that gets imported; the
+    # README's install command, which CI runs, is what resolves them from the index. (Written after
+    # the install: pip would otherwise see this environment's cgrad and install nothing.)
+    own_site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    with open(os.path.join(own_site, "dependencies.pth"), "w", encoding="utf-8") as handle:
+        handle.write(sysconfig.get_paths()["purelib"] + "\n")
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
