@@ -14,7 +14,7 @@ from .trace import Trace
 @dataclass(frozen=True)
 class Result:
     """What `evaluate` returns: numbers as the number system gives them (float, Fraction, mpf,
-    interval), `trace` as plain dicts (the forward pass's rows: name, op, operands, value)."""
+    interval; with "digits", the N correct digits as text), `trace` as plain dicts (the forward pass's rows: name, op, operands, value)."""
 
     output: str
     value: Any
@@ -47,8 +47,10 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
         raise InputError("numbers='digits' needs digits=N")
     pairs = [(name, value if isinstance(value, (str, list)) else repr(value)) for name, value in (at or {}).items()]
     trace = trace_of(program, pairs, number_system(mode, digits), wrt, output)
-    return Result(trace.output, trace.value, dict(trace.gradient),
-                  [{"name": row.name, "op": row.op, "operands": list(row.operands), "value": row.value}
+    # --digits values are certified enclosures: the API gives their N correct digits as text, as the CLI's JSON
+    plain = trace.numbers.to_json if mode == "digits" else (lambda value: value)
+    return Result(trace.output, plain(trace.value), {name: plain(value) for name, value in trace.gradient.items()},
+                  [{"name": row.name, "op": row.op, "operands": list(row.operands), "value": plain(row.value)}
                    for row in trace.forward], list(trace.conventions))
 
 

@@ -24,10 +24,10 @@ from .shared import eval_output, out_option, worksheet_options
               help="Each line of '-' or -f FILE is its own program: one result per line (JSON lines, or "
                    "--format csv), errors as records; exit 2 if a line's input was wrong, else 1 if a line's "
                    "math failed. --at names a line does not use are ignored.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex", "csv"]),
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex", "jsonl", "csv"]),
               default=None, help="[default: table; jsonl with --each] table: the forward pass, backward pass and gradient as tables; json: one "
               "object; markdown: a worked solution for notes (Mermaid graph, tables, chain rule in LaTeX); "
-              "latex: the derivation as an align* fragment; csv: only with --each.")
+              "latex: the derivation as an align* fragment; jsonl, csv: only with --each.")
 @out_option
 @worksheet_options
 @number_options
@@ -62,8 +62,8 @@ def eval_command(expression, program_file, at, each, wrt, output_name, output_fo
         from .each import run_each
 
         return run_each(text, split_bindings(at), numbers, wrt, output_name, output_format, out_file)
-    if output_format == "csv":
-        raise InputError("--format csv is the one-line-per-formula output of --each: add --each")
+    if output_format in ("jsonl", "csv"):
+        raise InputError(f"--format {output_format} is the one-line-per-formula output of --each: add --each")
     output_format = output_format or "table"
     program = parse(text)
     if expression == "-" or program_file is not None:
