@@ -415,7 +415,7 @@ def test_completion_script(shell_name, marker):
 
 @pytest.mark.parametrize("words, index, expected", [
     ("cgrad ev", 1, ["eval"]),
-    ("cgrad eval --format ", 3, ["table", "json", "markdown", "latex"]),
+    ("cgrad eval --format ", 3, ["table", "json", "markdown", "latex", "jsonl", "csv"]),
 ])
 def test_completion_answers(words, index, expected):
     code, out, err = run_cgrad_inprocess(env={"_CGRAD_COMPLETE": "bash_complete", "COMP_WORDS": words,

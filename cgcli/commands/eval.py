@@ -8,9 +8,10 @@ import click
 from ..bindings import split_bindings
 from ..errors import InputError
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
-from ..evaluation import evaluate
+from ..api import trace_of
 from ..syntax import parse
-from .shared import eval_output, names_option, out_option, worksheet_options
+from .each import note_discarded
+from .shared import eval_output, out_option, worksheet_options
 
 
 @click.command("eval", cls=ExpressionCommand)
@@ -19,10 +20,14 @@ from .shared import eval_output, names_option, out_option, worksheet_options
 @click.option("--wrt", metavar="NAME[,NAME...]",
               help="Only these partial derivatives, in this order: of variables or any named node (u = b*c, c = 3).")
 @click.option("--output", "output_name", metavar="NAME", help="Differentiate this assigned name instead of the last statement.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex"]), default="table",
-              show_default=True, help="table: the forward pass, backward pass and gradient as tables; json: one "
+@click.option("--each", is_flag=True,
+              help="Each line of '-' or -f FILE is its own program: one result per line (JSON lines, or "
+                   "--format csv), errors as records; exit 2 if a line's input was wrong, else 1 if a line's "
+                   "math failed. --at names a line does not use are ignored.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex", "jsonl", "csv"]),
+              default=None, help="[default: table; jsonl with --each] table: the forward pass, backward pass and gradient as tables; json: one "
               "object; markdown: a worked solution for notes (Mermaid graph, tables, chain rule in LaTeX); "
-              "latex: the derivation as an align* fragment.")
+              "latex: the derivation as an align* fragment; jsonl, csv: only with --each.")
 @out_option
 @worksheet_options
 @number_options
@@ -35,7 +40,7 @@ from .shared import eval_output, names_option, out_option, worksheet_options
               help="With --mode forward|both: the direction v (variables not named: 0); prints the JVP ∇f·v.")
 @click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
               help="Longest table before its middle rows are elided (0: no limit).")
-def eval_command(expression, program_file, at, wrt, output_name, output_format, out_file, blank, answers, numbers,
+def eval_command(expression, program_file, at, each, wrt, output_name, output_format, out_file, blank, answers, numbers,
                  no_trace, mode, tangent, max_rows):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.
 
@@ -50,26 +55,30 @@ def eval_command(expression, program_file, at, wrt, output_name, output_format, 
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --blank grads
       cgrad eval "x*y + sin(x)" --at x=1,y=2 --mode forward --tangent x=1,y=0
       cgrad eval "x*y + x^3/y" --at x=1,y=2 --mode both --exact
+      printf 'x^2\\nx*y\\n' | cgrad eval - --each --at x=2,y=3
     """
-    program = parse(read_program(expression, program_file))
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
+    text = read_program(expression, program_file)
+    if each:
+        from .each import run_each
+
+        return run_each(text, split_bindings(at), numbers, wrt, output_name, output_format, out_file)
+    if output_format in ("jsonl", "csv"):
+        raise InputError(f"--format {output_format} is the one-line-per-formula output of --each: add --each")
+    output_format = output_format or "table"
+    program = parse(text)
+    if expression == "-" or program_file is not None:
+        note_discarded(program)
     pairs = split_bindings(at)
-    # --wrt takes any named node: a variable, an assigned name (u = b*c, c = 3), or t1, t2, f
-    wanted = None
-    if wrt is not None:
-        wanted = names_option(wrt, "--wrt", {**program.variables, **program.assigned,
-                                              **{name: i for i, name in enumerate(graph.names) if name}})
-        if not wanted:
-            raise InputError("--wrt: give the name of a variable or node")
     if tangent and mode == "reverse":
         raise InputError("--tangent is a direction for forward mode: add --mode forward or --mode both")
     if mode == "reverse":
-        trace = evaluate(graph, pairs, program, numbers, wanted, record=not no_trace)
+        trace = trace_of(program, pairs, numbers, wrt and wrt.split(","), output_name, record=not no_trace)
         eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)
         return
-    if blank or answers or wanted is not None:
+    if blank or answers or wrt is not None:
         raise InputError(f"--mode {mode} does not take --blank, --answers or --wrt (forward mode gives every variable)")
     from .forward import forward_output
 
+    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     forward_output(graph, program, pairs, numbers, split_bindings(tangent) if tangent else None, mode,
                    output_format, out_file, max_rows, not no_trace)

@@ -1,0 +1,81 @@
+"""The Python API: parse a program once, evaluate it at a point in any number system, and get the
+value, gradient and trace as plain Python objects. The CLI's eval runs through `trace_of` too."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .errors import CgradError, InputError
+from .graph import Program
+from .text import position
+from .trace import Trace
+
+
+@dataclass(frozen=True)
+class Result:
+    """What `evaluate` returns: numbers as the number system gives them (float, Fraction, mpf,
+    interval; with "digits", the N correct digits as text), `trace` as plain dicts (the forward pass's rows: name, op, operands, value)."""
+
+    output: str
+    value: Any
+    gradient: dict[str, Any]
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    conventions: list[str] = field(default_factory=list)
+
+
+def parse(text: str) -> Program:
+    """The program of `text` (statements separated by ';' or new lines); InputError if it is wrong."""
+    from .syntax import parse as parse_text
+
+    return parse_text(text)
+
+
+def evaluate(program: Program | str, at: Mapping[str, object] | None = None, numbers: str = "float",
+             digits: int | None = None, wrt: list[str] | None = None, output: str | None = None) -> Result:
+    """Value and gradient of `program` (a Program or its text) at `at` ({name: value}; values as
+    numbers or their text, e.g. "1/3", which exact modes read exactly). `numbers` is "float",
+    "exact", "digits" (with `digits`) or "interval". Raises InputError or MathError, whose `str()`
+    is the message the CLI prints."""
+    from .numbers import number_system
+
+    if isinstance(program, str):
+        program = parse(program)
+    mode = "digits" if digits is not None and numbers == "float" else numbers
+    if mode not in ("float", "exact", "digits", "interval"):
+        raise InputError(f"numbers={mode!r}: expected 'float', 'exact', 'digits' or 'interval'")
+    if mode == "digits" and digits is None:
+        raise InputError("numbers='digits' needs digits=N")
+    pairs = [(name, value if isinstance(value, (str, list)) else repr(value)) for name, value in (at or {}).items()]
+    trace = trace_of(program, pairs, number_system(mode, digits), wrt, output)
+    # --digits values are certified enclosures: the API gives their N correct digits as text, as the CLI's JSON
+    plain = trace.numbers.to_json if mode == "digits" else (lambda value: value)
+    return Result(trace.output, plain(trace.value), {name: plain(value) for name, value in trace.gradient.items()},
+                  [{"name": row.name, "op": row.op, "operands": list(row.operands), "value": plain(row.value)}
+                   for row in trace.forward], list(trace.conventions))
+
+
+def trace_of(program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[str] | None = None,
+             output: str | None = None, record: bool = True) -> Trace:
+    """The trace of both passes of `program`'s output (the last statement, or the assigned `output`)
+    at the values given as text, differentiated with respect to `wrt` (any named node) or every variable."""
+    import unicodedata
+
+    from .commands.shared import names_option
+    from .evaluation import evaluate as evaluate_graph
+
+    graph = program.graph(output and unicodedata.normalize("NFC", output))
+    wanted = None
+    if wrt is not None:
+        # --wrt takes any named node: a variable, an assigned name (u = b*c, c = 3), or t1, t2, f
+        known = {**program.variables, **program.assigned, **{name: i for i, name in enumerate(graph.names) if name}}
+        wanted = names_option(",".join(wrt), "--wrt", known)
+        if not wanted:
+            raise InputError("--wrt: give the name of a variable or node")
+    return evaluate_graph(graph, pairs, program, numbers, wanted, record)
+
+
+def message(error: CgradError) -> str:
+    """The error's one line as the CLI prints it after `error: `, with its place in the source."""
+    if error.source is not None and error.offset is not None:
+        return f"{error.message} ({position(error.source, error.offset)})"
+    return error.message
