@@ -59,6 +59,9 @@ def cli() -> None:
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format markdown
       cgrad diagram "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --highlight b
       cgrad paths "t = w1*x1; o = relu(t) + sigmoid(t)" --at w1=0.5,x1=2 --wrt w1
+      cgrad derive "x^2*sin(x)" --wrt x
+      cgrad hessian "x^3*y - y^2/x" --at x=1/2,y=3 --exact
+      cgrad check "relu(w*x + b)" --at w=2,x=1,b=-2
     """
 
 
