@@ -18,7 +18,7 @@ from .errors import InputError
 from .graph import Graph, Program
 from .numbers.dual import Dual, DualNumbers, component, tangent_of, unit_vectors, value_of
 from .ops import OPS
-from .passes import differentiate, forward_values, _operand_names
+from .passes import check_bound, differentiate, forward_values, _operand_names
 from .trace import Trace
 
 
@@ -82,6 +82,7 @@ def _setup(graph: Graph, program: Program, pairs, numbers):
     """The bound base values, the graph with explicit repeats, and the number systems: the base one
     (tensors of it, where needed) and its dual one."""
     values = bind(program, pairs, numbers)
+    check_bound(graph, values)
     base, shaped = with_tensors(graph, values, numbers)
     duals = DualNumbers(numbers)
     if base is not numbers:

@@ -58,6 +58,14 @@ class MissingProgram(CgradError):
     status = ExitStatus.MATH
 
 
+class EachFailed(CgradError):
+    """Some lines of `eval --each` failed (their records say why): the worst of their statuses."""
+
+    def __init__(self, message: str, status: ExitStatus) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class DomainError(ArithmeticError):
     """Raised by an op rule or a number system; the passes add which node and which operands."""
 

@@ -24,7 +24,7 @@ def test_mixed_lines_answered_in_order_with_line_numbers():
     assert got[2]["value"] == -8 and got[2]["gradient"] == {"b": 12}  # a is unused here: no error
     assert got[3]["error"].startswith("syntax error")
     assert got[4]["value"] == 2 and got[4]["gradient"] == {"a": 0.25}
-    assert code == 2 and err == ""
+    assert code == 2 and err == "error: 2 of 5 lines failed (lines 4, 6); their records say why\n"
 
 
 def test_error_record_is_the_cli_message():

@@ -181,6 +181,23 @@ def test_descend_never_fails_internally(loss, params, mode, options):
     _check(["descend", loss, "--params", params, "--steps", "20", *mode, *options])
 
 
+@FUZZ
+@given(data=st.data(), program=st.one_of(programs(), mangled()), mode=MODES,
+       command=st.sampled_from([["derive"], ["derive", "--wrt", "x"], ["derive", "--format", "latex"],
+                                ["hessian"], ["hessian", "--hvp", "x=1,y=0"], ["check"],
+                                ["codegen", "--lang", "python"], ["codegen", "--lang", "c"],
+                                ["eval", "--mode", "forward"], ["eval", "--mode", "both"],
+                                ["eval", "--tangent", "x=1"]]))
+def test_derivative_commands_never_fail_internally(data, program, mode, command):
+    _check([command[0], program, *data.draw(at_options(program)), *mode, *command[1:]])
+
+
+@FUZZ
+@given(lines=st.lists(st.one_of(programs(), mangled()), min_size=1, max_size=4), mode=MODES)
+def test_each_never_fails_internally(lines, mode):
+    _check(["eval", "-", "--each", "--at", "x=1,y=2,z=3,w1=0.5,θ=1/3", *mode], input="\n".join(lines))
+
+
 @pytest.mark.parametrize("args", [
     ["eval"], ["eval", ""], ["eval", "x", "--at"], ["eval", "x", "--at", "x"], ["diagram"], ["paths", "x"],
     ["descend", "x"], ["eval", "x", "--at", "x=1", "--format"], ["nope"], ["eval", "\x00"],

@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..api import message, trace_of
-from ..errors import CgradError, ExitStatus, InputError, MathError
+from ..errors import CgradError, EachFailed, ExitStatus, InputError, MathError
 from ..graph import Program
 from ..syntax import parse
 from .shared import emit
@@ -36,7 +36,12 @@ def run_each(text: str, pairs: list[tuple[str, object]], numbers, wrt: str | Non
         records.append(record)
     render = _csv if output_format == "csv" else _json_lines
     emit(render(records), out_file)
-    return int(worst)
+    failed = [record["line"] for record in records if "error" in record]
+    if failed:  # the records carry the messages; stderr says that the run as a whole failed
+        lines = ", ".join(map(str, failed[:10])) + (", …" if len(failed) > 10 else "")
+        raise EachFailed(f"{len(failed)} of {len(records)} lines failed (line{'s' * (len(failed) > 1)} {lines}); "
+                         "their records say why", worst)
+    return int(ExitStatus.OK)
 
 
 def _severity(error: CgradError) -> ExitStatus:
