@@ -125,7 +125,7 @@ EVAL_OPTIONS = st.lists(st.sampled_from([["--format", "json"], ["--format", "mar
                         max_size=3).map(lambda groups: [word for group in groups for word in group])
 
 
-def _check(args: list[str], input: str | None = None) -> None:
+def _check(args: list[str], input: str | None = None, output_required: bool = True) -> None:
     started = time.monotonic()
     code, out, err = run_cgrad_inprocess(*args, input=input)
     elapsed = time.monotonic() - started
@@ -134,7 +134,7 @@ def _check(args: list[str], input: str | None = None) -> None:
     assert code in (0, 1, 2), f"exit {code}: cgrad {shown}\n{err}"
     if code:
         assert err.startswith("error: "), f"cgrad {shown}\n{err}"
-    else:
+    elif output_required:
         assert out, f"no output: cgrad {shown}"
     assert elapsed < SECONDS_PER_INPUT, f"{elapsed:.1f} s: cgrad {shown}"
 
@@ -195,7 +195,9 @@ def test_derivative_commands_never_fail_internally(data, program, mode, command)
 @FUZZ
 @given(lines=st.lists(st.one_of(programs(), mangled()), min_size=1, max_size=4), mode=MODES)
 def test_each_never_fails_internally(lines, mode):
-    _check(["eval", "-", "--each", "--at", "x=1,y=2,z=3,w1=0.5,θ=1/3", *mode], input="\n".join(lines))
+    # blank lines are skipped: an input of only those has an empty answer
+    _check(["eval", "-", "--each", "--at", "x=1,y=2,z=3,w1=0.5,θ=1/3", *mode], input="\n".join(lines),
+           output_required=False)
 
 
 @pytest.mark.parametrize("args", [

@@ -103,6 +103,10 @@ def _values(text: str, derived, graph, program, at, numbers) -> dict:
 
     pairs = split_bindings(at)
     value = evaluate(graph, pairs, program, numbers, wrt=[], record=False).value
+    tensors = [name for name, given in pairs if isinstance(given, list) or given.lstrip().startswith("[")]
+    if tensors:
+        raise InputError(f"--at {', '.join(tensors)}: derive writes scalar formulas; it does not evaluate "
+                         "them at tensor values yet (cgrad eval does)")
     formulas = parse(text)
     whole = Graph.build(formulas.source, formulas.nodes, list(range(len(formulas.nodes))), graph.taken)
     own = [(name, given) for name, given in pairs if name in formulas.variables]
