@@ -51,6 +51,7 @@ def derive_command(expression, program_file, at, wrt, output_format, out_file, n
         shown = ", ".join(lines) if len(lines) <= 6 else f"{', '.join(lines[:3])}, …, {lines[-1]}"
         sys.stderr.write(f"note: the last {len(lines)} lines are the derivatives: {shown}\n")
     emit(_render(output_format, text, derived, values, numbers, at), out_file)
+    _note_absent(wanted, graph)
 
 
 def _wrt_names(wrt: str | None, program, graph) -> list[str]:
@@ -67,10 +68,15 @@ def _wrt_names(wrt: str | None, program, graph) -> list[str]:
         raise InputError("--wrt: give the name of a variable or node")
     if len(set(names)) != len(names):
         raise InputError(f"--wrt {wrt}: a name is given twice")
+    return names
+
+
+def _note_absent(names: list[str], graph) -> None:
+    """Said after the work succeeded, so that a failure's stderr is its one error line."""
+    known = set(graph.names) - {None}
     absent = [name for name in names if name not in known]
     if absent:
         sys.stderr.write(f"note: {', '.join(absent)} does not occur in the expression: its derivative is 0\n")
-    return names
 
 
 def derivative_program(program, wrt: str | None, relu0: str = "0") -> tuple[str, list[str]]:
