@@ -224,7 +224,9 @@ def _d_step(positive: int, negative: int, at_zero: str):
 _SIGN = {"python": "(1.0 if {0} > 0 else -1.0 if {0} < 0 else 0.0)", "numpy": "np.sign({0})",
          "c": "({0} > 0 ? 1.0 : {0} < 0 ? -1.0 : 0.0)"}
 # the same function twice, as _sigmoid: exp never overflows
-_SIGMOID = {'python': '(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({0}) / (1.0 + math.exp({0})))', 'numpy': 'np.where({0} >= 0, 1.0, np.exp({0})) / (1.0 + np.exp(-np.abs({0})))', 'c': '({0} >= 0 ? 1.0 / (1.0 + exp(-{0})) : exp({0}) / (1.0 + exp({0})))'}
+_SIGMOID = {"python": "(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({0}) / (1.0 + math.exp({0})))",
+            "numpy": "np.where({0} >= 0, 1.0, np.exp({0})) / (1.0 + np.exp(-np.abs({0})))",
+            "c": "({0} >= 0 ? 1.0 / (1.0 + exp(-{0})) : exp({0}) / (1.0 + exp({0})))"}
 _SOFTPLUS = {"python": "max({0}, 0.0) + math.log1p(math.exp(-abs({0})))",
              "numpy": "np.maximum({0}, 0.0) + np.log1p(np.exp(-np.abs({0})))",
              "c": "fmax({0}, 0.0) + log1p(exp(-fabs({0})))"}
@@ -349,11 +351,14 @@ ELEMENTWISE: tuple[Op, ...] = (
     elementwise("relu", lambda ns, x: ns.maximum(x, ns.zero), (lambda ns, ans, x: ns.step(x, ns.relu0),),
                 "relu({0})", ("[{0} > 0]",), convention="relu'(0) = {relu0}", kink=True,
                 kink_at=_operand, symbolic=(lambda s, ans, x: s.call("heaviside", x, s.relu0),),
-                code={"python": ("max({0}, 0.0)", "(1.0 if {0} > 0 else {relu0} if {0} == 0 else 0.0)"), "numpy": ("np.maximum({0}, 0.0)", "np.heaviside({0}, {relu0})"), "c": ("fmax({0}, 0.0)", "({0} > 0 ? 1.0 : {0} == 0 ? {relu0} : 0.0)")}),
+                code={"python": ("max({0}, 0.0)", "(1.0 if {0} > 0 else {relu0} if {0} == 0 else 0.0)"),
+                      "numpy": ("np.maximum({0}, 0.0)", "np.heaviside({0}, {relu0})"),
+                      "c": ("fmax({0}, 0.0)", "({0} > 0 ? 1.0 : {0} == 0 ? {relu0} : 0.0)")}),
     # kinks and branches
     elementwise("abs", lambda ns, x: abs(x), (_abs_d,), "abs({0})", ("sign({0})",),
                 convention="abs'(0) = 0", kink=True, kink_at=_operand, symbolic=(_d_call("sign"),),
-                code={"python": ("abs({0})", _SIGN["python"]), "numpy": ("np.abs({0})", _SIGN["numpy"]), "c": ("fabs({0})", _SIGN["c"])}),
+                code={"python": ("abs({0})", _SIGN["python"]), "numpy": ("np.abs({0})", _SIGN["numpy"]),
+                      "c": ("fabs({0})", _SIGN["c"])}),
     elementwise("sign", lambda ns, x: ns.sign(x), (lambda ns, ans, x: ns.zero,), "sign({0})", ("0",),
                 convention="sign'(0) = 0 (sign jumps there)", kink_at=_operand, symbolic=(_d_zero,),
                 code={language: (sign, "0.0") for language, sign in _SIGN.items()}),
@@ -362,7 +367,9 @@ ELEMENTWISE: tuple[Op, ...] = (
                 convention="heaviside'(0) = 0 (it jumps there)", kink_at=_operand,
                 symbolic=(_d_zero, lambda s, ans, x, at_zero: s.call("heaviside", x, s.one)
                           - s.call("heaviside", x, s.zero)),
-                code={"python": ("(1.0 if {0} > 0 else {1} if {0} == 0 else 0.0)", "0.0", "(1.0 if {0} == 0 else 0.0)"), "numpy": ("np.heaviside({0}, {1})", "0.0", "np.where({0} == 0, 1.0, 0.0)"), "c": ("({0} > 0 ? 1.0 : {0} == 0 ? {1} : 0.0)", "0.0", "({0} == 0 ? 1.0 : 0.0)")}),
+                code={"python": ("(1.0 if {0} > 0 else {1} if {0} == 0 else 0.0)", "0.0", "(1.0 if {0} == 0 else 0.0)"),
+                      "numpy": ("np.heaviside({0}, {1})", "0.0", "np.where({0} == 0, 1.0, 0.0)"),
+                      "c": ("({0} > 0 ? 1.0 : {0} == 0 ? {1} : 0.0)", "0.0", "({0} == 0 ? 1.0 : 0.0)")}),
     elementwise("max", lambda ns, a, b: ns.maximum(a, b),
                 (lambda ns, ans, a, b: ns.step(a - b, ns.one), lambda ns, ans, a, b: ns.step(b - a, ns.zero)),
                 "max({0}, {1})", ("[{0} ≥ {1}]", "[{0} < {1}]"),
