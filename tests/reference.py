@@ -14,31 +14,18 @@ from __future__ import annotations
 
 import random
 import re
-import sys
-from contextlib import contextmanager
 from fractions import Fraction
 
 import mpmath  # noqa: F401 - the references compute in private mpmath contexts
 from mpmath.ctx_mp import MPContext
 
+from cgcli.numbers.text import long_int_text
 from conftest import run_cgrad_inprocess, run_json_inprocess  # noqa: F401
 
 # ============================================================================================
 
-@contextmanager
-def unlimited_int_digits():
-    """Python 3.11+ refuses int<->str conversions past 4300 digits; the tests parse 10 000-digit
-    strings in *this* process (never in cgrad's), so lift the limit just around that parsing."""
-    getter = getattr(sys, "get_int_max_str_digits", None)
-    if getter is None:
-        yield
-        return
-    old = getter()
-    sys.set_int_max_str_digits(0)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(old)
+# the tests parse 10 000-digit strings in *this* process: lift Python's int↔str limit just there
+unlimited_int_digits = long_int_text
 
 
 def context(dps: int) -> MPContext:

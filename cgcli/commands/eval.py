@@ -10,7 +10,6 @@ from ..errors import InputError
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from ..api import trace_of
 from ..syntax import parse
-from .each import note_discarded
 from .shared import eval_output, out_option, worksheet_options
 
 
@@ -67,6 +66,8 @@ def eval_command(expression, program_file, at, each, wrt, output_name, output_fo
     output_format = output_format or "table"
     program = parse(text)
     if expression == "-" or program_file is not None:
+        from .each import note_discarded
+
         note_discarded(program)
     pairs = split_bindings(at)
     if tangent and mode == "reverse":

@@ -8,7 +8,7 @@ import click
 from .. import output
 from ..errors import InputError
 from ..text import shorten
-from ..render.derivation import BLANK_CHOICES
+from ..render import BLANK_CHOICES  # the choice alone: the derivation model loads when a format needs it
 
 
 def worksheet_options(function):

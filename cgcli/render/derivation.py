@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..text import excerpt
+from . import BLANK_CHOICES
 from ..graph import CONSTANT, VARIABLE
 from ..trace import BackwardRow, ForwardRow, Term, Trace
 from .notation import definition, local_rule, rule_names, shape_of, shown
 
 BLANK_TEXT = "____"  # a number the student fills in
-BLANK_CHOICES = ("grads", "all")  # --blank: the backward pass's numbers; those and the computed values
 
 
 class NumberText:
