@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/fuzz.py [EXAMPLES]   # default 2000 examples per property
 
-CI runs the same properties with a fixed seed and 70 examples each; this run draws new inputs
+CI runs the same properties with a fixed seed and 50 examples each; this run draws new inputs
 every time, so it finds what the fixed sample does not.
 """
 import os

@@ -4,7 +4,7 @@
 Hypothesis generates grammar-aware expressions and programs (every function of the op table,
 with right and wrong numbers of arguments), mangled texts, tensors and hostile `--at` values,
 and option sets with bad values, for every command, run in-process. CI runs a fixed
-derandomised sample (CGRAD_FUZZ_EXAMPLES, default 70 per property); `bench/fuzz.py` runs a long
+derandomised sample (CGRAD_FUZZ_EXAMPLES, default 50 per property); `bench/fuzz.py` runs a long
 random one.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from cgcli.ops import FUNCTIONS
 from conftest import run_cgrad_inprocess
 
-EXAMPLES = int(os.environ.get("CGRAD_FUZZ_EXAMPLES", "70"))
+EXAMPLES = int(os.environ.get("CGRAD_FUZZ_EXAMPLES", "50"))
 RANDOM = bool(os.environ.get("CGRAD_FUZZ_RANDOM"))
 SECONDS_PER_INPUT = 20.0  # far above any refusal; a hang or a runaway computation fails it
 FUZZ = settings(max_examples=EXAMPLES, derandomize=not RANDOM, deadline=None, database=None,

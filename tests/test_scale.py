@@ -5,7 +5,7 @@ RecursionError, and agree with closed forms:
 * nested:  sin(sin(…sin(x)…)) 10^5 deep, against the same chain run by a plain Python loop; and at
   small depths s_0 = x, s_k = sqrt(1 + s_{k-1}^2)  ⇒  s_n = sqrt(n + x^2), ds_n/dx = x / sqrt(n + x^2)
   (induction: s_k^2 = 1 + s_{k-1}^2 = k + x^2; differentiate s_n^2 = n + x^2: 2 s_n s_n' = 2x)
-* sum:     1·x + 2·x + … + n·x = n(n+1)/2 · x, derivative n(n+1)/2 (exact in doubles at x = 0.5)
+* sum:     x + x + … + x (n terms) = n·x, derivative n (exact in doubles at x = 0.5)
 * doubling: a_0 = x, a_k = a_{k-1} + a_{k-1}  ⇒  a_k = 2^k·x, derivative 2^k (exact)
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ def nested_source() -> str:
 
 @pytest.fixture(scope="module")
 def sum_source() -> str:
-    return " + ".join(f"{i}*x" for i in range(1, N + 1))
+    return " + ".join(["x"] * N)
 
 
 @pytest.mark.slow
@@ -43,9 +43,8 @@ def test_nested_100000_deep(nested_source):
 @pytest.mark.slow
 def test_sum_of_100000_terms(sum_source):
     trace = api(sum_source, record=False, x=0.5)  # the terms of a wide fan-out: test_wide_fan_out_…
-    total = N * (N + 1) // 2                   # 5 000 050 000
-    assert trace.value == total * 0.5          # every partial sum is exact in doubles
-    assert trace.gradient == {"x": total}
+    assert trace.value == N * 0.5              # every partial sum is exact in doubles
+    assert trace.gradient == {"x": N}          # 10^5 uses of x, each contributing 1
 
 
 def test_nested_shallow_cases_match_closed_form():
