@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .errors import CgradError, InputError
-from .graph import Program
+from .graph import Graph, Program
 from .text import position
 from .trace import Trace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .vectorised import Compiled
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,7 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
         raise InputError(f"numbers={mode!r}: expected 'float', 'exact', 'digits' or 'interval'")
     if mode == "digits" and digits is None:
         raise InputError("numbers='digits' needs digits=N")
-    pairs = [(name, value if isinstance(value, (str, list)) else repr(value)) for name, value in (at or {}).items()]
-    trace = trace_of(program, pairs, number_system(mode, digits), wrt, output)
+    trace = trace_of(program, _pairs(at), number_system(mode, digits), wrt, output)
     # --digits values are certified enclosures: the API gives their N correct digits as text, as the CLI's JSON
     plain = trace.numbers.to_json if mode == "digits" else (lambda value: value)
     return Result(trace.output, plain(trace.value), {name: plain(value) for name, value in trace.gradient.items()},
@@ -54,24 +57,54 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
                    for row in trace.forward], list(trace.conventions))
 
 
+def compile(program: Program | str, at: Mapping[str, object] | None = None, wrt: list[str] | None = None,
+            output: str | None = None, relu0: str = "0") -> Compiled:
+    """`program` compiled once into a function of NumPy arrays: `f = compile("x*y + sin(x)")`, then
+    `value, gradient = f(x=xs, y=ys)` gives arrays (gradient: name → array) at every point, in
+    IEEE doubles, with `cgrad eval`'s results and errors. `at` fixes some variables (parameters);
+    `f.inputs` lists the others in the order of positional arguments."""
+    from .numbers import number_system
+    from .vectorised import Compiled
+
+    if isinstance(program, str):
+        program = parse(program)
+    return Compiled(program, _pairs(at), number_system("float", relu0=relu0), wrt, output)
+
+
+def _pairs(at: Mapping[str, object] | None) -> list[tuple[str, Any]]:
+    """{name: value} as the (name, text) pairs of --at: numbers by their repr, text and lists as given."""
+    return [(name, value if isinstance(value, (str, list)) else repr(value)) for name, value in (at or {}).items()]
+
+
 def trace_of(program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[str] | None = None,
              output: str | None = None, record: bool = True) -> Trace:
     """The trace of both passes of `program`'s output (the last statement, or the assigned `output`)
     at the values given as text, differentiated with respect to `wrt` (any named node) or every variable."""
-    import unicodedata
-
-    from .commands.shared import names_option
     from .evaluation import evaluate as evaluate_graph
 
-    graph = program.graph(output and unicodedata.normalize("NFC", output))
-    wanted = None
-    if wrt is not None:
-        # --wrt takes any named node: a variable, an assigned name (u = b*c, c = 3), or t1, t2, f
-        known = {**program.variables, **program.assigned, **{name: i for i, name in enumerate(graph.names) if name}}
-        wanted = names_option(",".join(wrt), "--wrt", known)
-        if not wanted:
-            raise InputError("--wrt: give the name of a variable or node")
-    return evaluate_graph(graph, pairs, program, numbers, wanted, record)
+    graph = output_graph(program, output)
+    return evaluate_graph(graph, pairs, program, numbers, wanted_names(program, graph, wrt), record)
+
+
+def output_graph(program: Program, output: str | None) -> Graph:
+    """The graph of the program's last statement, or of the assigned name `output`."""
+    import unicodedata
+
+    return program.graph(output and unicodedata.normalize("NFC", output))
+
+
+def wanted_names(program: Program, graph: Graph, wrt: list[str] | None) -> list[str] | None:
+    """The names `wrt` checked: any named node (a variable, an assigned name such as u = b*c or
+    c = 3, or t1, t2, f); None (every variable) without `wrt`."""
+    from .commands.shared import names_option
+
+    if wrt is None:
+        return None
+    known = {**program.variables, **program.assigned, **{name: i for i, name in enumerate(graph.names) if name}}
+    wanted = names_option(",".join(wrt), "--wrt", known)
+    if not wanted:
+        raise InputError("--wrt: give the name of a variable or node")
+    return wanted
 
 
 def message(error: CgradError) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
+from dataclasses import dataclass
 
 from .errors import InputError
 from .graph import CONSTANT, VARIABLE, Graph
@@ -34,18 +35,39 @@ def templates(op_name: str, language: str) -> tuple[str, ...]:
     return tuple(re.sub(r"@(\w+)\(", lambda m: f"{prefix}{renamed.get(m[1], m[1])}(", text) for text in code)
 
 
-def generate(graph: Graph, variables: list[str], language: str, relu0: str, source: str) -> str:
-    """The whole file (Python, NumPy) or function (C) for `graph`, inputs `variables` in that order."""
-    names = _identifiers(graph)
+@dataclass
+class StraightLine:
+    """The two passes of a graph as assignments in one language: `forward` (name, expression) per
+    computed or named node, `backward` (adjoint, term, first) per contribution, the output's seed first."""
+
+    names: list[str | None]  # per node: its identifier in the code (None: a literal, written inline)
+    adjoint: dict[int, str]  # per node the backward pass reaches: the identifier of ∂output/∂node
+    forward: list[tuple[str, str]]
+    backward: list[tuple[str, str, bool]]
+    value: str  # the output: its identifier, or its literal
+
+
+def straight_line(graph: Graph, language: str, relu0: str, active: list[bool] | None = None,
+                  names: list[str | None] | None = None) -> StraightLine:
+    """The passes of `graph`, the backward one over the `active` nodes (default: those depending on a
+    variable), nodes called by `names` (default: the program's names, made safe in the language)."""
+    active = graph.active if active is None else active
+    names = _identifiers(graph) if names is None else names
     forward = [_forward_line(graph, index, names, language, relu0) for index in graph.order
                if graph.nodes[index].op != VARIABLE and names[index] is not None]
-    adjoint = _adjoint_names(graph, names)
-    backward = _backward_lines(graph, names, adjoint, language, relu0)
+    adjoint = _adjoint_names(graph, names, active)
+    return StraightLine(names, adjoint, forward, _backward_lines(graph, names, adjoint, active, language, relu0),
+                        names[graph.output] or _operand(graph, graph.output, names))
+
+
+def generate(graph: Graph, variables: list[str], language: str, relu0: str, source: str) -> str:
+    """The whole file (Python, NumPy) or function (C) for `graph`, inputs `variables` in that order."""
+    code = straight_line(graph, language, relu0)
     by_name = {graph.names[i]: i for i in graph.variables()}
-    inputs = [names[by_name[name]] for name in variables]
-    gradient = [adjoint[by_name[name]] for name in variables]
-    return _assemble(language, _header(language, source, graph, relu0), inputs, forward, backward, gradient,
-                     names[graph.output])
+    inputs = [code.names[by_name[name]] for name in variables]
+    gradient = [code.adjoint[by_name[name]] for name in variables]
+    return _assemble(language, _header(language, source, graph, relu0), inputs, code.forward, code.backward,
+                     gradient, code.value)
 
 
 def _float(text: str) -> str:
@@ -83,12 +105,12 @@ def _forward_line(graph: Graph, index: int, names, language: str, relu0: str) ->
     return names[index], templates(node.op, language)[0].format(*operands, ans=names[index], relu0=_float(relu0))
 
 
-def _adjoint_names(graph: Graph, names) -> dict[int, str]:
+def _adjoint_names(graph: Graph, names, active: list[bool]) -> dict[int, str]:
     """g_x for x, unless the program has a g_x of its own."""
     adjoint = {}
     taken = set(filter(None, names))
     for index in graph.order:
-        if graph.active[index]:
+        if active[index]:
             name = "g_" + names[index]
             while name in taken:
                 name = "g" + name
@@ -97,21 +119,22 @@ def _adjoint_names(graph: Graph, names) -> dict[int, str]:
     return adjoint
 
 
-def _backward_lines(graph: Graph, names, adjoint, language: str, relu0: str) -> list[tuple[str, str, bool]]:
+def _backward_lines(graph: Graph, names, adjoint, active: list[bool], language: str,
+                    relu0: str) -> list[tuple[str, str, bool]]:
     """(adjoint, term, first) per contribution, the output's adjoint first (1): fan-out sums."""
     output = graph.output
-    if not graph.active[output]:
+    if not active[output]:
         return []
     lines = [(adjoint[output], "1.0", True)]
     seen = {output}
     for index in reversed(graph.order):
         node = graph.nodes[index]
-        if not graph.active[index] or node.op in (VARIABLE, CONSTANT):
+        if not active[index] or node.op in (VARIABLE, CONSTANT):
             continue
         operands = [_operand(graph, i, names) for i in node.inputs]
         partials = templates(node.op, language)[1:]
         for position, operand in enumerate(node.inputs):
-            if not graph.active[operand]:
+            if not active[operand]:
                 continue
             partial = partials[position].format(*operands, ans=names[index], relu0=_float(relu0))
             lines.append((adjoint[operand], _term(adjoint[index], partial), operand not in seen))

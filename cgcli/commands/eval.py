@@ -23,10 +23,18 @@ from .shared import eval_output, out_option, worksheet_options
               help="Each line of '-' or -f FILE is its own program: one result per line (JSON lines, or "
                    "--format csv), errors as records; exit 2 if a line's input was wrong, else 1 if a line's "
                    "math failed. --at names a line does not use are ignored.")
+@click.option("--points", "points", metavar="FILE|-",
+              help="Every row of a CSV file (header row: the variables' names) or of JSON lines, one record per row "
+                   "in order: the value and the partial derivatives (csv or jsonl, as the input); --at values are "
+                   "shared by every row. Streams: rows are answered as they arrive.")
+@click.option("--on-error", type=click.Choice(["stop", "skip", "null"]), default="stop", show_default=True,
+              help="With --points, a row that fails: stop there (exit 1 or 2, the rows before it written), skip it, "
+                   "or write it empty; skip and null report on stderr.")
+@click.option("--no-header", is_flag=True, help="With --points and CSV output: no header row (to join outputs).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex", "jsonl", "csv"]),
-              default=None, help="[default: table; jsonl with --each] table: the forward pass, backward pass and gradient as tables; json: one "
+              default=None, help="[default: table; jsonl with --each; with --points, as the input] table: the forward pass, backward pass and gradient as tables; json: one "
               "object; markdown: a worked solution for notes (Mermaid graph, tables, chain rule in LaTeX); "
-              "latex: the derivation as an align* fragment; jsonl, csv: only with --each.")
+              "latex: the derivation as an align* fragment; jsonl, csv: with --each or --points.")
 @out_option
 @worksheet_options
 @number_options
@@ -39,8 +47,8 @@ from .shared import eval_output, out_option, worksheet_options
               help="With --mode forward|both: the direction v (variables not named: 0); prints the JVP ∇f·v.")
 @click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
               help="Longest table before its middle rows are elided (0: no limit).")
-def eval_command(expression, program_file, at, each, wrt, output_name, output_format, out_file, blank, answers, numbers,
-                 no_trace, mode, tangent, max_rows):
+def eval_command(expression, program_file, at, each, wrt, output_name, points, on_error, no_header, output_format,
+                 out_file, blank, answers, numbers, no_trace, mode, tangent, max_rows):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.
 
     \b
@@ -55,7 +63,13 @@ def eval_command(expression, program_file, at, each, wrt, output_name, output_fo
       cgrad eval "x*y + sin(x)" --at x=1,y=2 --mode forward --tangent x=1,y=0
       cgrad eval "x*y + x^3/y" --at x=1,y=2 --mode both --exact
       printf 'x^2\\nx*y\\n' | cgrad eval - --each --at x=2,y=3
+      cgrad eval "sin(x*y) + x^2/(1 + y^2)" --points examples/points.csv
     """
+    if points is not None:
+        return _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format,
+                       out_file, blank, answers, numbers, mode, tangent)
+    if on_error != "stop" or no_header:
+        raise InputError(f"{'--on-error' if on_error != 'stop' else '--no-header'} is for --points: add --points FILE")
     text = read_program(expression, program_file)
     if each:
         from .each import run_each
@@ -83,3 +97,19 @@ def eval_command(expression, program_file, at, each, wrt, output_name, output_fo
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
     forward_output(graph, program, pairs, numbers, split_bindings(tangent) if tangent else None, mode,
                    output_format, out_file, max_rows, not no_trace)
+
+
+def _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format, out_file,
+            blank, answers, numbers, mode, tangent) -> None:
+    if points == "-" and (expression == "-" or program_file == "-"):
+        raise InputError("--points - reads the points from standard input, so the program cannot come from it too: "
+                         "give EXPR or -f FILE")
+    refused = [name for name, given in (("--each", each), ("--blank", blank), ("--answers", answers),
+                                        ("--mode " + mode, mode != "reverse"), ("--tangent", tangent)) if given]
+    if refused:
+        raise InputError(f"--points answers each row with the value and gradient; it does not take {refused[0]}")
+    from .points import run_points
+
+    program = parse(read_program(expression, program_file))
+    run_points(points, program, split_bindings(at), numbers, wrt and wrt.split(","), output_name, output_format,
+               out_file, on_error, header=not no_header)
