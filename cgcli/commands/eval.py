@@ -76,7 +76,7 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
 
         return run_each(text, split_bindings(at), numbers, wrt, output_name, output_format, out_file)
     if output_format in ("jsonl", "csv"):
-        raise InputError(f"--format {output_format} is the one-line-per-formula output of --each: add --each")
+        raise InputError(f"--format {output_format} writes one record per formula or per point: add --each or --points FILE")
     output_format = output_format or "table"
     program = parse(text)
     if expression == "-" or program_file is not None:

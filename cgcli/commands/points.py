@@ -86,7 +86,7 @@ class PointsRun:
         import numpy as np
 
         point = lambda row: self._point(block, row, kind, columns)[0]  # noqa: E731
-        arrays = _loaded(block, [columns.index(name) for name in self.inputs]) if kind == "csv" else None
+        arrays = _loaded(block, [columns.index(name) for name in self.inputs], len(columns)) if kind == "csv" else None
         failures: dict[int, CgradError] = {}
         rows = np.arange(len(block.lines))
         if arrays is None:  # something loadtxt does not read (1/3, a missing cell, a bad row): cell by cell
@@ -140,11 +140,14 @@ def _compiled(program: Program, pairs, numbers, wrt, output_name):
         return None
 
 
-def _loaded(block: Block, usecols: list[int]):
-    """The block's input columns as float arrays, read by NumPy's fast CSV reader; None if it refuses
-    a cell (the cell-by-cell path then says which) or reads one as inf or nan (cgrad refuses those)."""
+def _loaded(block: Block, usecols: list[int], width: int):
+    """The block's input columns as float arrays, read by NumPy's fast CSV reader; None if some row
+    may not have `width` cells, or NumPy refuses a cell or reads one as inf or nan (cgrad refuses
+    those): the cell-by-cell path then says which row."""
     import numpy as np
 
+    if "\n".join(block.lines).count(",") != (width - 1) * len(block.lines):  # or a quoted comma: look closer
+        return None
     try:
         table = np.loadtxt(block.lines, delimiter=",", quotechar='"', comments=None, ndmin=2,
                            usecols=usecols or None, dtype=float)
