@@ -55,9 +55,10 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
 
 
 def trace_of(program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[str] | None = None,
-             output: str | None = None, record: bool = True) -> Trace:
+             output: str | None = None, record: bool = True, naive: bool = False) -> Trace:
     """The trace of both passes of `program`'s output (the last statement, or the assigned `output`)
-    at the values given as text, differentiated with respect to `wrt` (any named node) or every variable."""
+    at the values given as text, differentiated with respect to `wrt` (any named node) or every variable;
+    with `naive`, also by the backward pass that assigns instead of accumulating (trace.naive)."""
     import unicodedata
 
     from .commands.shared import names_option
@@ -71,7 +72,7 @@ def trace_of(program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[
         wanted = names_option(",".join(wrt), "--wrt", known)
         if not wanted:
             raise InputError("--wrt: give the name of a variable or node")
-    return evaluate_graph(graph, pairs, program, numbers, wanted, record)
+    return evaluate_graph(graph, pairs, program, numbers, wanted, record, naive)
 
 
 def message(error: CgradError) -> str:
