@@ -62,10 +62,10 @@ def render(derivation: Derivation, with_trace: bool = True, title: str | None = 
         out += _passes(derivation)
     top, naive = derivation.output, derivation.naive is not None
     out += ["", "### Gradient", ""]
-    out += _table(["variable", "value", cell(str(Partial(top, "variable")))] + [cell(NAIVE_HEADER)] * naive, {1, 2, 3},
-                  derivation.gradient_shown,
+    out += _table(["variable", "value", cell(str(Partial(top, "variable")))] + [cell(NAIVE_HEADER)] * naive,
+                  {1, 2, 3}, derivation.gradient_shown,
                   lambda line: [cell(line.name), cell(line.value.reading) if line.value else "",
-                                cell(line.gradient.reading)] + [cell(line.naive_cell)] * naive)
+                                cell(line.gradient.reading)] + ([cell(line.naive_cell)] if naive else []))
     if naive:
         out += ["", f"**{cell(NAIVE_TITLE)}.** {cell(derivation.naive.line)}"]
     return "\n".join(out) + "\n"

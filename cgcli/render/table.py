@@ -24,7 +24,8 @@ def render(derivation: Derivation, terminal: bool, with_trace: bool = True, widt
         line.adjoint.reading), note)
     naive = derivation.naive is not None
     gradient = laid_out(derivation.gradient_shown, lambda line: (
-        line.name, line.value.reading if line.value else "", line.gradient.reading, *[line.naive_cell] * naive), note)
+        line.name, line.value.reading if line.value else "", line.gradient.reading,
+        *([line.naive_cell] if naive else [])), note)
     if with_trace:
         print_table(console, f"Forward pass (inputs to output) · {mode}",
                     ["node", "definition", "source"] + ["shape"] * shaped + ["value"], forward, frozenset({3 + shaped}))
