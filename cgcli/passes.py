@@ -72,7 +72,9 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
                 continue
             op = OPS[node.op]
             operands = [values[i] for i in node.inputs]
-            for position, operand in _differentiable_uses(graph, index, active):
+            for position, operand in enumerate(node.inputs):
+                if not active[operand] or (op.vjps and op.vjps[position] is None):
+                    continue  # no derivative is asked of the operand, or none flows through an index or an axis
                 try:
                     if op.vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
                         local, contribution = None, op.vjps[position](numbers, upstream, values[index], *operands)
@@ -92,15 +94,6 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     return adjoints
 
 
-def _differentiable_uses(graph: Graph, index: int, active: list[bool]):
-    """(position, operand) for each operand of node `index` that a derivative flows to: one that
-    depends on a variable, through a differentiable argument (not an index or an axis)."""
-    vjps = OPS[graph.nodes[index].op].vjps
-    for position, operand in enumerate(graph.nodes[index].inputs):
-        if active[operand] and not (vjps and vjps[position] is None):
-            yield position, operand
-
-
 def _accumulate(previous, contribution):
     """The multivariable chain rule: a node's derivative is the sum over its uses (`grad += …`)."""
     return contribution if previous is None else previous + contribution
@@ -115,13 +108,13 @@ def naive_pass(graph: Graph, values: list, numbers, active: list[bool], wrt: lis
                gradient: dict[str, Number]) -> NaiveGradient:
     """The backward pass again with assignment in place of accumulation, the nodes used more than
     once (where it loses contributions) and the partial derivatives where it is wrong."""
-    adjoints = backward_pass(graph, values, numbers, active, [], _assign)
-    naive = _gradient(graph, wrt, adjoints, values, numbers)
     uses = [0] * len(graph.nodes)
-    for index in graph.order:
-        if adjoints[index] is not None and graph.nodes[index].inputs:
-            for _, operand in _differentiable_uses(graph, index, active):
-                uses[operand] += 1
+
+    def count_use(consumer: int, operand: int, *_) -> None:
+        uses[operand] += 1
+
+    adjoints = backward_pass(graph, values, numbers, active, [], _assign, count_use)
+    naive = _gradient(graph, wrt, adjoints, values, numbers)
     fan_out = {graph.names[i]: uses[i] for i in graph.order if uses[i] > 1}
     wrong = tuple(name for name, value in gradient.items() if not agree(numbers, value, naive[name]))
     return NaiveGradient(naive, fan_out, wrong)
