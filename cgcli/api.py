@@ -77,13 +77,14 @@ def _pairs(at: Mapping[str, object] | None) -> list[tuple[str, Any]]:
 
 
 def trace_of(program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[str] | None = None,
-             output: str | None = None, record: bool = True) -> Trace:
+             output: str | None = None, record: bool = True, naive: bool = False) -> Trace:
     """The trace of both passes of `program`'s output (the last statement, or the assigned `output`)
-    at the values given as text, differentiated with respect to `wrt` (any named node) or every variable."""
+    at the values given as text, differentiated with respect to `wrt` (any named node) or every variable;
+    with `naive`, also by the backward pass that assigns instead of accumulating (trace.naive)."""
     from .evaluation import evaluate as evaluate_graph
 
     graph = output_graph(program, output)
-    return evaluate_graph(graph, pairs, program, numbers, wanted_names(program, graph, wrt), record)
+    return evaluate_graph(graph, pairs, program, numbers, wanted_names(program, graph, wrt), record, naive)
 
 
 def output_graph(program: Program, output: str | None) -> Graph:

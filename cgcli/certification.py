@@ -45,6 +45,8 @@ def _uncertified(trace: Trace, numbers, printed) -> list:
 def _printed(trace: Trace) -> list:
     """Every number a renderer may print, tensors taken element by element."""
     printed = [trace.value, *trace.gradient.values()] + [row.value for row in trace.forward]
+    if trace.naive is not None:
+        printed += trace.naive.gradient.values()
     for row in trace.backward:
         printed.append(row.adjoint)
         printed += [number for term in row.terms for number in (term.upstream, term.local, term.contribution)]

@@ -11,12 +11,13 @@ from .trace import Trace
 
 
 def evaluate(graph: Graph, pairs: list[tuple[str, str]], program: Program, numbers, wrt: list[str] | None = None,
-             record: bool = True) -> Trace:
+             record: bool = True, naive: bool = False) -> Trace:
     """Value and gradient of the graph's output at the values given as text (`pairs` of name and
-    value), with the trace of both passes (without `record`, only the variables' rows)."""
+    value), with the trace of both passes (without `record`, only the variables' rows) and, with
+    `naive`, the gradient of the pass that assigns instead of accumulating."""
     def at(numbers) -> Trace:
         values = bind(program, pairs, numbers)  # again at each precision: --at texts longer than it
         numbers, shaped = with_tensors(graph, values, numbers)
-        return differentiate(shaped, values, numbers, wrt, record)
+        return differentiate(shaped, values, numbers, wrt, record, naive)
 
     return until_certified(at, numbers)

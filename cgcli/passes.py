@@ -1,27 +1,30 @@
 """Forward and backward passes over a graph's topological order, producing a Trace."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge
 from .graph import CONSTANT, VARIABLE, Graph
 from .numbers import Number
+from .numbers.agreement import agree
 from .numbers.limits import refusal
 from .ops import CONSTANTS, OPS
 from .text import excerpt, shorten
 from .timeout import note_place
-from .trace import BackwardRow, ForwardRow, Term, Trace
+from .trace import BackwardRow, ForwardRow, NaiveGradient, Term, Trace
 
 _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)
 
 
 def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None,
-                  record: bool = True) -> Trace:
+                  record: bool = True, naive: bool = False) -> Trace:
     """Value and gradient of the graph's output at `bindings`, with the trace of both passes
-    (without `record`, the trace keeps only the variables' rows)."""
+    (without `record`, the trace keeps only the variables' rows); with `naive`, also what the
+    backward pass gives that assigns where it should accumulate (trace.naive)."""
     nodes, names, order = graph.nodes, graph.names, graph.order
     active = graph.active if wrt is None else graph.depends_on(set(wrt))  # skip derivatives nobody asked for
     check_bound(graph, bindings)
     values = forward_values(graph, bindings, numbers)
-    is_finite = numbers.is_finite
     operand_names: list[tuple[str, ...] | None] = [None] * len(nodes)
     forward: list[ForwardRow] = []
     for index in order:
@@ -31,10 +34,34 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
             forward.append(ForwardRow(names[index], node.op, operand_names[index], (node.start, node.end),
                                       values[index]))
 
-    adjoints: list[Number] = [None] * len(nodes)
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index] and record}
+
+    def note_term(index: int, operand: int, position: int, upstream, local, contribution) -> None:
+        terms[operand].append(Term(names[index], nodes[index].op, operand_names[index], position, upstream, local,
+                                   contribution))
+
+    conventions: list[str] = []
     output = graph.output
-    conventions = []
+    adjoints = backward_pass(graph, values, numbers, active, conventions, _accumulate, note_term if record else None)
+    backward = [BackwardRow(names[i], adjoints[i], terms[i])
+                for i in reversed(order) if adjoints[i] is not None] if record else []
+    gradient = _gradient(graph, wrt, adjoints, values, numbers)
+    conventions += _conventions({nodes[i].op for i in order}, numbers)
+    trace = Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+    if naive:
+        trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient)
+    return trace
+
+
+def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
+                  combine: Callable, note_term: Callable | None = None) -> list[Number]:
+    """∂output/∂node for every node, from the output down the reverse topological order: each
+    node's upstream × its local derivative (a tensor op: its vector-Jacobian product) goes to the
+    operand as combine(the operand's adjoint so far or None, contribution), operands in order.
+    `note_term(consumer, operand, position, upstream, local, contribution)` sees every use."""
+    nodes, order, output = graph.nodes, graph.order, graph.output
+    adjoints: list[Number] = [None] * len(nodes)
+    is_finite = numbers.is_finite
     if active[output]:
         adjoints[output] = _seed(values[output], numbers, conventions)
     index = output
@@ -47,7 +74,7 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
             operands = [values[i] for i in node.inputs]
             for position, operand in enumerate(node.inputs):
                 if not active[operand] or (op.vjps and op.vjps[position] is None):
-                    continue
+                    continue  # no derivative is asked of the operand, or none flows through an index or an axis
                 try:
                     if op.vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
                         local, contribution = None, op.vjps[position](numbers, upstream, values[index], *operands)
@@ -58,20 +85,39 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
                 if not is_finite(contribution):
                     raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
-                previous = adjoints[operand]
-                adjoints[operand] = contribution if previous is None else previous + contribution
-                if record:
-                    terms[operand].append(Term(names[index], node.op, operand_names[index], position, upstream, local,
-                                               contribution))
+                adjoints[operand] = combine(adjoints[operand], contribution)
+                if note_term is not None:
+                    note_term(index, operand, position, upstream, local, contribution)
     except TimedOut as stop:
         note_place(stop, _place(graph, index))
         raise
+    return adjoints
 
-    backward = [BackwardRow(names[i], adjoints[i], terms[i])
-                for i in reversed(order) if adjoints[i] is not None] if record else []
-    gradient = _gradient(graph, wrt, adjoints, values, numbers)
-    conventions += _conventions({nodes[i].op for i in order}, numbers)
-    return Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+
+def _accumulate(previous, contribution):
+    """The multivariable chain rule: a node's derivative is the sum over its uses (`grad += …`)."""
+    return contribution if previous is None else previous + contribution
+
+
+def _assign(previous, contribution):
+    """The classic mistake (`grad = …`): each node keeps only the last contribution it receives."""
+    return contribution
+
+
+def naive_pass(graph: Graph, values: list, numbers, active: list[bool], wrt: list[str] | None,
+               gradient: dict[str, Number]) -> NaiveGradient:
+    """The backward pass again with assignment in place of accumulation, the nodes used more than
+    once (where it loses contributions) and the partial derivatives where it is wrong."""
+    uses = [0] * len(graph.nodes)
+
+    def count_use(consumer: int, operand: int, *_) -> None:
+        uses[operand] += 1
+
+    adjoints = backward_pass(graph, values, numbers, active, [], _assign, count_use)
+    naive = _gradient(graph, wrt, adjoints, values, numbers)
+    fan_out = {graph.names[i]: uses[i] for i in graph.order if uses[i] > 1}
+    wrong = tuple(name for name, value in gradient.items() if not agree(numbers, value, naive[name]))
+    return NaiveGradient(naive, fan_out, wrong)
 
 
 def _conventions(used: set[str], numbers) -> list[str]:

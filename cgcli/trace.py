@@ -36,6 +36,16 @@ class BackwardRow:
 
 
 @dataclass
+class NaiveGradient:
+    """What a backward pass gives that assigns each node's derivative where it should add to it
+    (`grad = …` for `grad += …`): each node keeps only the last contribution it receives."""
+
+    gradient: dict[str, Number]  # the same names as the real gradient
+    fan_out: dict[str, int]  # the nodes with more than one use, in topological order: how many
+    wrong: tuple[str, ...]  # the names whose naive derivative differs from the real one
+
+
+@dataclass
 class Trace:
     source: str
     output: str
@@ -45,3 +55,4 @@ class Trace:
     backward: list[BackwardRow]  # reverse topological order, nodes that depend on a variable
     numbers: object  # the number system, which knows how its values print
     conventions: list[str]  # the derivative conventions of the ops that occur
+    naive: NaiveGradient | None = None  # with --naive

@@ -45,10 +45,13 @@ from .shared import eval_output, out_option, worksheet_options
                    "(one tangent column per variable, or --tangent); both: the two, and whether they agree.")
 @click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
               help="With --mode forward|both: the direction v (variables not named: 0); prints the JVP ∇f·v.")
+@click.option("--naive", is_flag=True,
+              help="Also the classic mistake: a backward pass that assigns each node's derivative (grad = …) "
+                   "instead of adding to it (grad += …); its wrong partial derivatives marked, and why.")
 @click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
               help="Longest table before its middle rows are elided (0: no limit).")
 def eval_command(expression, program_file, at, each, wrt, output_name, points, on_error, no_header, output_format,
-                 out_file, blank, answers, numbers, no_trace, mode, tangent, max_rows):
+                 out_file, blank, answers, numbers, no_trace, mode, tangent, naive, max_rows):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.
 
     \b
@@ -62,15 +65,18 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --blank grads
       cgrad eval "x*y + sin(x)" --at x=1,y=2 --mode forward --tangent x=1,y=0
       cgrad eval "x*y + x^3/y" --at x=1,y=2 --mode both --exact
+      cgrad eval "a = x; b = a + a; c = b + b" --at x=1 --naive
       printf 'x^2\\nx*y\\n' | cgrad eval - --each --at x=2,y=3
       cgrad eval "sin(x*y) + x^2/(1 + y^2)" --points examples/points.csv
     """
     if points is not None:
         return _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format,
-                       out_file, blank, answers, numbers, mode, tangent)
+                       out_file, blank, answers, numbers, mode, tangent, naive)
     if on_error != "stop" or no_header:
         raise InputError(f"{'--on-error' if on_error != 'stop' else '--no-header'} is for --points: add --points FILE")
     text = read_program(expression, program_file)
+    if naive:
+        _check_naive(each, mode, blank, answers)
     if each:
         from .each import run_each
 
@@ -87,7 +93,8 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
     if tangent and mode == "reverse":
         raise InputError("--tangent is a direction for forward mode: add --mode forward or --mode both")
     if mode == "reverse":
-        trace = trace_of(program, pairs, numbers, wrt and wrt.split(","), output_name, record=not no_trace)
+        trace = trace_of(program, pairs, numbers, wrt and wrt.split(","), output_name, record=not no_trace,
+                         naive=naive)
         eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)
         return
     if blank or answers or wrt is not None:
@@ -100,11 +107,11 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
 
 
 def _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format, out_file,
-            blank, answers, numbers, mode, tangent) -> None:
+            blank, answers, numbers, mode, tangent, naive) -> None:
     if points == "-" and (expression == "-" or program_file == "-"):
         raise InputError("--points - reads the points from standard input, so the program cannot come from it too: "
                          "give EXPR or -f FILE")
-    refused = [name for name, given in (("--each", each), ("--blank", blank), ("--answers", answers),
+    refused = [name for name, given in (("--each", each), ("--naive", naive), ("--blank", blank), ("--answers", answers),
                                         ("--mode " + mode, mode != "reverse"), ("--tangent", tangent)) if given]
     if refused:
         raise InputError(f"--points answers each row with the value and gradient; it does not take {refused[0]}")
@@ -113,3 +120,13 @@ def _points(expression, program_file, points, at, each, wrt, output_name, on_err
     program = parse(read_program(expression, program_file))
     run_points(points, program, split_bindings(at), numbers, wrt and wrt.split(","), output_name, output_format,
                out_file, on_error, header=not no_header)
+
+
+def _check_naive(each: bool, mode: str, blank: str | None, answers: bool) -> None:
+    """--naive sets one wrong backward pass beside the right one: there must be exactly one right one."""
+    if each:
+        raise InputError("--naive shows the classic mistake beside one backward pass: not with --each")
+    if mode != "reverse":
+        raise InputError(f"--naive is a mistake of the backward pass: not with --mode {mode}")
+    if blank or answers:
+        raise InputError("--naive gives the answers away: not with the worksheets --blank and --answers")

@@ -5,6 +5,7 @@ import json
 
 from ..errors import CgradError, ExitStatus
 from ..evaluation import evaluate
+from ..numbers.agreement import agree
 from .shared import emit, eval_output
 
 
@@ -56,9 +57,7 @@ def _agreement(forward, reverse) -> str:
     numbers = reverse.numbers
     for name, value in reverse.gradient.items():
         other = forward.gradient[name]
-        if numbers.format(value) == numbers.format(other):
-            continue
-        if numbers.name == "float" and _close(value, other) or _overlap(value, other):
+        if agree(numbers, value, other):
             continue
         raise ModesDisagree(f"forward and reverse mode disagree on ∂{reverse.output}/∂{name}: "
                             f"{numbers.format(other)} against {numbers.format(value)}; this is a bug in cgrad, "
@@ -68,18 +67,3 @@ def _agreement(forward, reverse) -> str:
     if numbers.name == "interval":
         return "every partial derivative's enclosures overlap (both are rigorous)"
     return "every partial derivative, to the last digit printed"
-
-
-def _overlap(a, b) -> bool:
-    """Two enclosures (intervals, certified digits) that share a point: both can be right."""
-    pairs = zip(getattr(a, "flat", [a]), getattr(b, "flat", [b]))
-    try:
-        return all(x.bounds()[0] <= y.bounds()[1] and y.bounds()[0] <= x.bounds()[1] for x, y in pairs)
-    except AttributeError:
-        return False
-
-
-def _close(a, b) -> bool:
-    import numpy as np
-
-    return bool(np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-12, atol=1e-300))

@@ -217,6 +217,58 @@ class GradientLine:
     name: str
     value: NumberText | None  # the variable's value (None for an intermediate node, or without a trace)
     gradient: NumberText
+    naive: NumberText | None = None  # with --naive: what the assigning backward pass gives
+    naive_wrong: bool = False
+
+    @property
+    def naive_cell(self) -> str:
+        """The naive derivative, `✗` before it when it is wrong (the numbers stay aligned on the right)."""
+        return f"{WRONG} {self.naive.reading}" if self.naive_wrong else self.naive.reading
+
+
+WRONG = "✗"
+NAIVE_HEADER = "naive (= not +=)"  # the column of the pass that assigns where it should add
+NAIVE_TITLE = "The classic mistake: grad = where grad += belongs"
+
+
+@dataclass(frozen=True)
+class NaiveSummary:
+    """Why the naive pass is wrong, or why it agrees, said once for every format."""
+
+    fan_out: dict[str, int]  # the nodes used more than once: how many times
+    agrees: bool
+
+    @property
+    def line(self) -> str:
+        """The one line under the gradient table: the reason, marked like the wrong numbers."""
+        return f"{WRONG} {self.reason()}" if not self.agrees else self.reason()
+
+    def reason(self, name: Callable[[str], str] = str) -> str:
+        """Why the naive pass goes wrong or agrees, the node names written by `name` (LaTeX: as math)."""
+        if not self.fan_out:
+            return ("The naive pass agrees: no node has more than one use, so each node receives one "
+                    "contribution, and assigning it is adding it.")
+        if self.agrees:
+            return (f"The naive pass agrees here by chance: {self._uses(name)}, but the contributions "
+                    "that assignment drops add up to 0 at this point.")
+        return (f"The naive pass is wrong: {self._uses(name)}; the multivariable chain rule sums "
+                "the contributions of every path (grad +=), assignment (grad =) keeps only the last one.")
+
+    def _uses(self, name: Callable[[str], str]) -> str:
+        """`x feeds 2 uses`, `a and b feed 2 uses each`, `x feeds 2 uses and u 3`, at most 4 names."""
+        items = list(self.fan_out.items())
+        shown, rest = items[:4], len(items) - 4
+        counts = {count for _, count in shown}
+        if len(shown) > 1 and len(counts) == 1:
+            text = f"{_and([name(node) for node, _ in shown])} feed {counts.pop()} uses each"
+        else:
+            first, *others = shown
+            text = _and([f"{name(first[0])} feeds {first[1]} uses"] + [f"{name(node)} {count}" for node, count in others])
+        return text + (f" (and {rest} more nodes used more than once)" if rest > 0 else "")
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 @dataclass(slots=True)
@@ -232,6 +284,7 @@ class Derivation:
     backward: Sequence[BackwardLine]
     gradient: list[GradientLine]
     max_rows: int = 0
+    naive: NaiveSummary | None = None  # with --naive
 
     @property
     def forward_shown(self) -> list:
@@ -271,9 +324,14 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
 
     gradient = [GradientLine(name, variables.get(name), NumberText(numbers, value, blank_grads))
                 for name, value in trace.gradient.items()]
+    naive = trace.naive
+    if naive is not None:
+        for line in gradient:
+            line.naive, line.naive_wrong = NumberText(numbers, naive.gradient[line.name]), line.name in naive.wrong
     return Derivation(trace.source, top, NumberText(numbers, trace.value, blank_values), numbers.description,
                       list(trace.conventions), at, any(shape_of(row.value) for row in trace.forward),
-                      _Lines(trace.forward, forward_line), _Lines(trace.backward, backward_line), gradient, max_rows)
+                      _Lines(trace.forward, forward_line), _Lines(trace.backward, backward_line), gradient, max_rows,
+                      None if naive is None else NaiveSummary(dict(naive.fan_out), not naive.wrong))
 
 
 def _computed(row: ForwardRow) -> bool:

@@ -19,6 +19,10 @@ def render(trace: Trace, with_trace: bool = True) -> str:
         **({"digits": trace.numbers.digits} if trace.numbers.name == "digits" else {}),
         "conventions": trace.conventions,
     }
+    if trace.naive is not None:
+        document["naive_gradient"] = {name: number(value) for name, value in trace.naive.gradient.items()}
+        document["naive_agrees"] = not trace.naive.wrong
+        document["fan_out"] = trace.naive.fan_out
     if with_trace:
         source = trace.source
         document["forward"] = [

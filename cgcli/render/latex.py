@@ -7,7 +7,8 @@ import unicodedata
 
 from ..graph import CONSTANT, VARIABLE
 from ..ops import OPS
-from .derivation import BLANK_TEXT, BackwardLine, Derivation, ForwardLine, NumberText, TermLine, laid_out
+from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine,
+                         NumberText, TermLine, laid_out)
 from .notation import PLACEHOLDER, needs_parentheses
 
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
@@ -306,6 +307,25 @@ def gradient_line(derivation: Derivation) -> str:
     return rf"\nabla {name(derivation.output)} = \left({partials}\right) &= \left({values}\right)"
 
 
+def naive_lines(derivation: Derivation) -> str:
+    """The classic mistake and why it goes wrong (or not), then what the assigning backward pass
+    gives for each partial derivative, a wrong one next to the right value (`1 \\neq 4`)."""
+    def line(gradient: GradientLine) -> str:
+        naive = value(gradient.naive)
+        shown = rf"{naive} \neq {value(gradient.gradient)}" if gradient.naive_wrong else naive
+        return rf"{partial(derivation.output, gradient.name)}\Big|_{{\text{{naive}}}} &= {shown}"
+
+    reason = derivation.naive.reason(lambda node: f"${name(node)}$")
+    return (r"\intertext{" + _plain_text(NAIVE_TITLE) + ". " + _prose(reason) + "}\n"
+            + " \\\\[3pt]\n".join(laid_out(derivation.gradient_shown, line, lambda _: r"&\vdots")))
+
+
+def _prose(text: str) -> str:
+    """A sentence for \\intertext: TeX's special characters escaped outside its $…$ math."""
+    pieces = text.split("$")
+    return "$".join(piece if index % 2 else _plain_text(piece) for index, piece in enumerate(pieces))
+
+
 def render(derivation: Derivation, title: str | None = None) -> str:
     """The derivation as a fragment: comments, then one align* with the forward pass, the chain rule
     for every node (output to inputs) and the gradient. Needs amsmath."""
@@ -324,5 +344,7 @@ def render(derivation: Derivation, title: str | None = None) -> str:
                      + "\n" + " \\\\[3pt]\n".join(backward))  # fractions need room
     if derivation.gradient:
         parts.append(r"\intertext{Gradient}" + "\n" + gradient_line(derivation))
+    if derivation.naive is not None:
+        parts.append(naive_lines(derivation))
     return ("\n".join(line for line in head if line) + "\n\\begin{align*}\n" + " \\\\\n".join(parts)
             + "\n\\end{align*}\n")

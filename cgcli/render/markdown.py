@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..text import excerpt
 from . import figure as figures
 from . import latex
-from .derivation import BackwardLine, Derivation, Partial, laid_out
+from .derivation import NAIVE_HEADER, NAIVE_TITLE, BackwardLine, Derivation, Partial, laid_out
 
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|$~#!"} | {"&": "&amp;", "\n": "<br>", "\r": ""})
 
@@ -60,11 +60,14 @@ def render(derivation: Derivation, with_trace: bool = True, title: str | None = 
         if graph:
             out += ["", *_mermaid(derivation)]
         out += _passes(derivation)
-    top = derivation.output
+    top, naive = derivation.output, derivation.naive is not None
     out += ["", "### Gradient", ""]
-    out += _table(["variable", "value", cell(str(Partial(top, "variable")))], {1, 2}, derivation.gradient_shown,
+    out += _table(["variable", "value", cell(str(Partial(top, "variable")))] + [cell(NAIVE_HEADER)] * naive,
+                  {1, 2, 3}, derivation.gradient_shown,
                   lambda line: [cell(line.name), cell(line.value.reading) if line.value else "",
-                                cell(line.gradient.reading)])
+                                cell(line.gradient.reading)] + ([cell(line.naive_cell)] if naive else []))
+    if naive:
+        out += ["", f"**{cell(NAIVE_TITLE)}.** {cell(derivation.naive.line)}"]
     return "\n".join(out) + "\n"
 
 

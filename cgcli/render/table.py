@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .console import print_table, text_console, text_of
-from .derivation import Derivation, Partial, laid_out
+from .derivation import NAIVE_HEADER, Derivation, Partial, laid_out
 
 
 def render(derivation: Derivation, terminal: bool, with_trace: bool = True, width: int | None = None) -> str:
@@ -22,16 +22,21 @@ def render(derivation: Derivation, terminal: bool, with_trace: bool = True, widt
     backward = laid_out(derivation.backward_shown, lambda line: (
         line.name, "\n".join(line.chain_lines), "\n".join(line.local_lines), "\n".join(line.product_lines),
         line.adjoint.reading), note)
+    naive = derivation.naive is not None
     gradient = laid_out(derivation.gradient_shown, lambda line: (
-        line.name, line.value.reading if line.value else "", line.gradient.reading), note)
+        line.name, line.value.reading if line.value else "", line.gradient.reading,
+        *([line.naive_cell] if naive else [])), note)
     if with_trace:
         print_table(console, f"Forward pass (inputs to output) · {mode}",
                     ["node", "definition", "source"] + ["shape"] * shaped + ["value"], forward, frozenset({3 + shaped}))
         print_table(console, f"Backward pass (output to inputs): {Partial(top, 'node')} · {mode}",
                     ["node", "chain rule", "local derivative", "upstream × local", str(Partial(top, "node"))],
                     backward, frozenset({4}))
-    print_table(console, f"Gradient · {mode}", ["variable", "value", str(Partial(top, "variable"))], gradient,
-                frozenset({1, 2}))
+    print_table(console, f"Gradient · {mode}", ["variable", "value", str(Partial(top, "variable"))]
+                + [NAIVE_HEADER] * naive, gradient, frozenset({1, 2, 3}))
+    if naive:
+        console.print(derivation.naive.line)
+        console.print()
     notes = [f"{top} = {derivation.value.reading}", f"numbers: {mode}"] + derivation.conventions
     console.print(Text(" · ".join(notes), style="dim"))
     return text_of(console)
