@@ -13,6 +13,11 @@ from .graph import Program
 from .kernel import Kernel
 
 
+def result_headers(output: str, wrt) -> list[str]:
+    """The value's name, then d<output>/d<name> for each partial derivative."""
+    return [output] + [f"d{output}/d{name}" for name in wrt]
+
+
 class NotVectorisable(InputError):
     """The program has no NumPy kernel (a tensor op, a tensor parameter)."""
 
@@ -57,6 +62,31 @@ class Compiled:
         self._parameters = {index_of[name]: value for name, value in parameters.items()}
         self._slots = [self._parameters.get(i) for i in variables]
         self._column_of = [None if i in self._parameters else self.inputs.index(graph.names[i]) for i in variables]
+
+    def __reduce__(self):
+        # the kernel is generated code: rebuilt from the program's text where it is unpickled (Dask workers)
+        return _rebuilt, (self.program.source, self.at, None if self._wanted is None else list(self._wanted),
+                          self._output_name, self.numbers.relu0_text or "0")
+
+    @property
+    def headers(self) -> list[str]:
+        """The names of the results, as `eval --points` writes them: f, df/dx, df/dy, ..."""
+        return result_headers(self.output, self.wrt)
+
+    def frame(self, data: Any, on_error: str = "raise") -> Any:
+        """A pandas DataFrame of the results (columns `headers`) at the rows of the DataFrame `data`,
+        whose columns include the inputs; its index is kept. For Dask:
+        `ddf.map_partitions(f.frame, meta=f.frame_meta())`."""
+        import pandas as pd
+
+        value, gradient = self(*(data[name].to_numpy(dtype=float) for name in self.inputs), on_error=on_error)
+        return pd.DataFrame(dict(zip(self.headers, [value, *gradient.values()])), index=data.index)
+
+    def frame_meta(self) -> Any:
+        """The empty DataFrame that describes `frame`'s result (Dask's `meta`)."""
+        import pandas as pd
+
+        return pd.DataFrame({name: pd.Series(dtype=float) for name in self.headers})
 
     @property
     def source(self) -> str:
@@ -130,3 +160,9 @@ class Compiled:
         pairs = list(self.at) + list(values.items())
         trace = trace_of(self.program, pairs, self.numbers, self._wanted, self._output_name, record=False)
         return [trace.value] + [trace.gradient[name] for name in self.wrt]
+
+
+def _rebuilt(source: str, at: list, wrt: list[str] | None, output: str | None, relu0: str) -> Compiled:
+    from .api import compile
+
+    return compile(source, dict(at), wrt, output, relu0)

@@ -14,6 +14,7 @@ from ..errors import CgradError, InputError, OutputFailed
 from ..graph import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, csv_cells, json_cells
 from ..text import shorten
+from ..vectorised import result_headers
 
 TABLE_ROWS = 20  # --format table shows this many rows
 REPORTED = 10  # --on-error skip|null: the failures reported one by one before the summary
@@ -30,8 +31,7 @@ class PointsRun:
         parameters = {name for name, _ in pairs}
         self.inputs = [graph.names[i] for i in graph.variables() if graph.names[i] not in parameters]
         self.wrt = [graph.names[i] for i in graph.variables()] if self.wanted is None else self.wanted
-        output_name = graph.names[graph.output]
-        self.headers = [output_name] + [f"d{output_name}/d{name}" for name in self.wrt]
+        self.headers = result_headers(graph.names[graph.output], self.wrt)
         self.on_error = on_error
         self.compiled = _compiled(program, pairs, numbers, wrt, self.output_name)
 
@@ -132,7 +132,7 @@ def _compiled(program: Program, pairs, numbers, wrt, output_name):
     """The vectorised kernel in float mode, when the program has one; else None: row by row."""
     if numbers.name != "float":
         return None
-    from ..vectorised import Compiled, NotVectorisable
+    from ..vectorised import Compiled, NotVectorisable  # the kernel's modules load only in float mode
 
     try:
         return Compiled(program, pairs, numbers, wrt, output_name)
