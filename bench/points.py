@@ -1,0 +1,131 @@
+"""Benchmark of issue 12's jobs: many points and many formulas, whole processes.
+
+    .venv/bin/python bench/points.py [--rows 1000000] [--large-rows 10000000] [--repeats 3]
+
+- `eval --points` over ROWS points of sin(x*y) + x^2/(1 + y^2), CSV in, CSV out, against the
+  best hand-written NumPy script (bench/peers/points_numpy.py) and a sympy lambdify script
+  (bench/peers/points_sympy.py), in the same run; the three outputs must agree (1e-12 relative).
+- peak memory (max RSS) of `eval --points` at ROWS and LARGE_ROWS rows: streaming keeps it flat.
+- `eval --each` over 1000 lines of small formulas, whole process.
+- `eval --points --exact` over 10^4 rows: rows per second.
+The peers run with this python (they need NumPy and sympy, which cgrad's test extras install).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from run import find_cgrad
+
+BENCH = Path(__file__).resolve().parent
+FORMULA = "sin(x*y) + x^2/(1 + y^2)"
+SMALL_FORMULAS = ["x^2 + y", "x*y", "sin(x)*y", "exp(x/y)", "log(1 + x^2)*y", "sqrt(x*x + y*y)", "tanh(x - y)",
+                  "relu(x*y - 1)", "x/(1 + y^2)", "atan2(y, x)", "u = x*y; u + sin(u)", "max(x, y)^3"]
+
+
+def write_points(path: Path, rows: int, seed: int = 1) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    with path.open("w") as handle:
+        handle.write("x,y\n")
+        for start in range(0, rows, 1_000_000):
+            size = min(1_000_000, rows - start)
+            xs, ys = rng.uniform(-3, 3, size).tolist(), rng.uniform(-3, 3, size).tolist()
+            handle.write("".join(f"{a!r},{b!r}\n" for a, b in zip(xs, ys)))
+
+
+def timed(argv: list[str], stdout_path: Path | None = None, stdin_path: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one whole process."""
+    with open(stdout_path or os.devnull, "w") as out, open(stdin_path or os.devnull) as inp:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stdin=inp, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+    error = child.stderr.read().decode()
+    if status != 0:
+        raise SystemExit(f"failed ({status}): {' '.join(argv)[:200]}\n{error[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median_time(argv: list[str], repeats: int, stdout_path: Path | None = None, stdin_path: Path | None = None):
+    runs = [timed(argv, stdout_path, stdin_path) for _ in range(repeats)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def agree(first: Path, second: Path) -> str:
+    with first.open() as a, second.open() as b:
+        for number, (row_a, row_b) in enumerate(zip(csv.reader(a), csv.reader(b))):
+            if number == 0:
+                continue
+            for cell_a, cell_b in zip(row_a, row_b):
+                if not math.isclose(float(cell_a), float(cell_b), rel_tol=1e-12, abs_tol=1e-12):  # values are O(1)
+                    return f"row {number}: {cell_a} vs {cell_b}"
+    return "agree"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--large-rows", type=int, default=10_000_000, help="0: leave out the memory job")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    cgrad = find_cgrad()
+    if cgrad is None:
+        print("error: cgrad not found", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        points = data / "points.csv"
+        write_points(points, args.rows)
+        outputs = {name: data / f"{name}.csv" for name in ("cgrad", "numpy", "sympy")}
+        commands = {"cgrad": cgrad + ["eval", FORMULA, "--points", str(points)],
+                    "numpy": [sys.executable, str(BENCH / "peers" / "points_numpy.py"), str(points)],
+                    "sympy": [sys.executable, str(BENCH / "peers" / "points_sympy.py"), FORMULA, str(points)]}
+        times = {name: [] for name in commands}
+        rss = {}
+        for _ in range(args.repeats):  # interleaved, so that the machine's load falls on all three alike
+            for name, argv in commands.items():
+                seconds, peak = timed(argv, outputs[name])
+                times[name].append(seconds)
+                rss[name] = max(rss.get(name, 0), peak)
+        median = {name: statistics.median(values) for name, values in times.items()}
+        print(f"| job | cgrad | peer | ratio |\n|---|---:|---:|---:|")
+        for name, label in (("numpy", "hand-written NumPy"), ("sympy", "sympy lambdify")):
+            print(f"| --points, {args.rows:,} rows, vs {label} ({agree(outputs['cgrad'], outputs[name])}) | "
+                  f"{median['cgrad']:.2f} s | {median[name]:.2f} s | {median['cgrad'] / median[name]:.2f} |")
+        print(f"| peak memory at {args.rows:,} rows | {rss['cgrad']:.0f} MB | NumPy {rss['numpy']:.0f} MB, "
+              f"sympy {rss['sympy']:.0f} MB | |")
+        if args.large_rows:
+            points.unlink()
+            large = data / "large.csv"
+            write_points(large, args.large_rows, seed=2)
+            seconds, peak = timed(cgrad + ["eval", FORMULA, "--points", str(large)], data / "large-out.csv")
+            print(f"| peak memory at {args.large_rows:,} rows ({seconds:.1f} s) | {peak:.0f} MB | | |")
+            large.unlink()
+        rng = random.Random(3)
+        formulas = data / "formulas.txt"
+        formulas.write_text("".join(rng.choice(SMALL_FORMULAS).replace("y", f"(y + {rng.randint(1, 9)})") + "\n"
+                                    for _ in range(1000)))
+        seconds, _ = median_time(cgrad + ["eval", "-f", str(formulas), "--each", "--at", "x=0.5,y=2"], args.repeats)
+        print(f"| --each, 1000 lines, whole process | {seconds:.2f} s | | target ≤ 2 s |")
+        exact_points = data / "exact.csv"
+        exact_points.write_text("x,y\n" + "".join(f"{rng.randint(-99, 99)}/{rng.randint(1, 99)},{rng.randint(1, 9)}.{rng.randint(0, 99)}\n"
+                                                 for _ in range(10_000)))
+        seconds, _ = median_time(cgrad + ["eval", "x^3*y - x/(1 + y^2)", "--points", str(exact_points), "--exact"],
+                                 args.repeats)
+        print(f"| --points --exact, 10,000 rows | {seconds:.2f} s | | {10_000 / seconds:,.0f} rows/s |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
