@@ -39,7 +39,9 @@ def write_frames(derivation, output_format: str, out_file: str | None, title: st
     from ..render.steps import walk as walk_of
 
     walk = walk_of(derivation, _drawn(derivation, options))
-    _announce(len(derivation.forward), len(walk.steps))
+    _announce(walk, options.get("collapse") is None)
+    if output_format == "mermaid":
+        _warn_if_too_large(derivation, options)
     if out_file is not None and is_folder(out_file):
         _write_folder(out_file, frames.frame_files(derivation, walk, output_format, title, **options))
     elif output_format == "dot":
@@ -71,10 +73,22 @@ def _drawn(derivation, options: dict) -> set[str] | None:
     return {node.name for node in picture.nodes if node.name is not None}
 
 
-def _announce(nodes: int, count: int) -> None:
+def _announce(walk, suggest_collapse: bool) -> None:
+    nodes = walk.forward_count
     if nodes > MANY_NODES:
-        sys.stderr.write(f"note: {nodes} nodes: writing {count} frames, one per step of the two passes "
-                         f"(--collapse DEPTH draws fewer)\n")
+        hint = " (--collapse DEPTH draws fewer)" if suggest_collapse else ""
+        sys.stderr.write(f"note: {nodes} nodes: writing {len(walk.steps)} frames, one per step of the two passes{hint}\n")
+
+
+def _warn_if_too_large(derivation, options: dict) -> None:
+    """The note `cgrad diagram` gives when stock Mermaid would refuse the graph (every frame is as large)."""
+    from ..render import figure as figures
+    from ..render.mermaid import render, too_large
+
+    picture = figures.build(derivation.forward, derivation.output, derivation, products=True, **options)
+    problem = too_large(picture, render(picture))
+    if problem:
+        sys.stderr.write(f"note: each frame's graph has {problem}; --collapse DEPTH folds the deep nodes\n")
 
 
 def _write_folder(folder: str, files) -> None:
