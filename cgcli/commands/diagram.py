@@ -107,7 +107,7 @@ def _walk(derivation, output_format: str, out_file: str | None, title: str | Non
     from . import stepping
 
     if output_format == "html":
-        stepping.write_page(derivation, out_file, title, lambda source: run_dot(source, "svg"), **options)
+        stepping.write_page(derivation, out_file, title, lambda source: run_dot(source, "svg", "--format html"), **options)
     else:
         stepping.write_frames(derivation, output_format, out_file, title, **options)
 
@@ -127,11 +127,12 @@ def _derivative(program, output_name: str | None, wrt: str | None, numbers):
     return parse(text), lines[0]
 
 
-def run_dot(source: str, output_format: str) -> bytes | str:
-    """Graphviz's drawing of `source`: SVG text or PNG bytes."""
+def run_dot(source: str, output_format: str, asked: str | None = None) -> bytes | str:
+    """Graphviz's drawing of `source`: SVG text or PNG bytes; `asked`: the option that needs it
+    (--format OUTPUT_FORMAT when not given)."""
     program = shutil.which("dot")
     if program is None:
-        raise MissingProgram(f"--format {output_format} needs the 'dot' program of Graphviz, which is not installed "
+        raise MissingProgram(f"{asked or '--format ' + output_format} needs the 'dot' program of Graphviz, which is not installed "
                              "(Debian/Ubuntu: apt-get install graphviz); --format dot prints the source instead")
     try:
         done = subprocess.run([program, f"-T{output_format}"], input=source.encode("utf-8"), capture_output=True,
