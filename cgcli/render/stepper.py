@@ -90,7 +90,8 @@ def render(derivation: Derivation, walk: Walk, picture: Figure, svg: str, title:
            f"<style>{STYLE}</style></head><body>",
            f"<h1>{heading}Step by step: <code>{escape(' '.join(derivation.source.split()))}</code></h1>",
            f"<p>At {escape(derivation.at)}: <b>{escape(top)} = {escape(derivation.value.reading)}</b>. "
-           f"Numbers: {escape(derivation.description)}.</p>",
+           f"Numbers: {escape(derivation.description)}."
+           + "".join(f" {escape(note)}." for note in derivation.conventions) + "</p>",
            '<nav id="controls"><button id="first" title="Home">&#xAB; First</button>'
            '<button id="back" title="Left arrow">&#x25C0; Back</button><span id="counter"></span>'
            '<button id="next" title="Right arrow">Next &#x25B6;</button><button id="last" title="End">Last &#xBB;</button>'
