@@ -51,7 +51,6 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
       cgrad diagram "3*(a+b*c)" --at a=1,b=2,c=3 --format svg -o graph.svg
       cgrad diagram "x^2*sin(x)" --derivative --wrt x
       cgrad diagram "a = x; b = a + a; c = b + b" --at x=2 --steps -o frames/
-      cgrad diagram "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format html -o walk.html
     """
     from ..render import figure as figures
     from ..syntax import parse

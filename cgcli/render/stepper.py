@@ -23,6 +23,7 @@ h1{font-size:1.3em;margin:.2em 0}h2{font-size:1.05em;margin:1.4em 0 .4em}code{ba
 #counter{font-weight:600;margin:0 .6em}.hint{color:#64748b;font-size:.9em}
 #caption{font-family:ui-monospace,Menlo,Consolas,monospace;background:#fdf4ff;border-left:4px solid #c026d3;padding:.4em .7em;min-height:1.4em;overflow-x:auto;white-space:pre}
 #picture{overflow:auto;border:1px solid #e2e8f0;margin:.6em 0}#picture svg{max-width:100%;height:auto;display:block;margin:auto}
+@media (max-width:800px){#picture svg{max-width:none}}.scroll{overflow-x:auto}
 g.pending{opacity:.28}
 g.current polygon,g.current path,g.current ellipse{fill:#f9f;stroke:#333;stroke-width:4px}
 g.lit path{stroke:#c2185b;stroke-width:3.5px}g.lit polygon{fill:#c2185b;stroke:#c2185b}g.lit text{fill:#880e4f;font-weight:700}
@@ -135,11 +136,11 @@ def _lines(lines: list[str]) -> str:
 def _table(table_id: str, headers: list[str], kinds: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
     """A table; each row (id, cells as HTML); per column its kind: '' (always shown), 'later'
     (shown once its step is done) or 'num' (the same, right-aligned)."""
-    out = [f'<table id="{table_id}"><thead><tr>' + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"]
+    out = [f'<div class="scroll"><table id="{table_id}"><thead><tr>' + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"]
     for row_id, cells in rows:
         texts = [f'<td class="{kind}"><span>{c}</span></td>' if kind else f"<td>{c}</td>" for kind, c in zip(kinds, cells)]
         out.append(f'<tr id="{row_id}">' + "".join(texts) + "</tr>")
-    return out + ["</tbody></table>"]
+    return out + ["</tbody></table></div>"]
 
 
 def _forward_table(derivation: Derivation, row_ids: dict) -> list[str]:
