@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, run_cgrad_inprocess
+from conftest import run_cgrad_inprocess
 from test_render_mermaid import HERE, _missing
 
 SEED_001 = ("u = b*c; v = a + u; J = 3v", "a=1,b=2,c=3")

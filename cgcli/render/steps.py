@@ -103,8 +103,9 @@ def walk(derivation: Derivation, drawn: Collection[str] | None = None) -> Walk:
     steps = []
     for line in derivation.forward:
         if drawn is None or line.name in drawn:
-            edges = () if line.op == CONSTANT else tuple(
-                (operand, line.name, i) for i, operand in enumerate(line.operands) if line.operand_values[i] is not None)
+            edges = () if line.op == CONSTANT else tuple(  # a literal operand has no value of its own: no edge to light
+                (operand, line.name, i) for i, operand in enumerate(line.operands)
+                if line.operand_values[i] is not None)
             steps.append(Step(FORWARD, line, edges))
     backward_line = {}
     for line in derivation.backward:
