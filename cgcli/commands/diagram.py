@@ -17,8 +17,10 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @expression_input
 @at_option
 @click.option("--output", "output_name", metavar="NAME", help="Draw the graph of this assigned name.")
-@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png"]), default="mermaid",
-              show_default=True, help="mermaid or dot source; svg or png drawn by Graphviz's dot program.")
+@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png", "html"]),
+              default="mermaid", show_default=True,
+              help="mermaid or dot source; svg or png drawn by Graphviz's dot program; html: an offline page "
+                   "that steps through the passes (needs --at and dot).")
 @out_option
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR", show_default=True,
               help="LR: inputs on the left, output on the right; TB: inputs on top.")
@@ -27,13 +29,16 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @click.option("--products", is_flag=True, help="With --at: each edge also shows upstream × local = contribution.")
 @click.option("--collapse", type=click.IntRange(min=0), metavar="DEPTH",
               help="Fold the nodes more than DEPTH edges below the output into one summary node per place.")
+@click.option("--steps", is_flag=True,
+              help="With --at: one frame per step of the forward, then the backward pass (Markdown slides with "
+                   "Mermaid, or DOT); -o DIR/ writes numbered files.")
 @click.option("--derivative", is_flag=True,
               help="Draw the graph of the derivative ∂f/∂x (the program `cgrad derive` prints) instead of f's.")
 @click.option("--wrt", metavar="NAME", help="With --derivative: the name x of ∂f/∂x [default: the only variable].")
 @number_options
 @worksheet_options
 def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
-                    products, collapse, derivative, wrt, numbers, blank, answers):
+                    products, steps, collapse, derivative, wrt, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
 
@@ -45,6 +50,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
       cgrad diagram "3*(a+b*c)" --format dot
       cgrad diagram "3*(a+b*c)" --at a=1,b=2,c=3 --format svg -o graph.svg
       cgrad diagram "x^2*sin(x)" --derivative --wrt x
+      cgrad diagram "a = x; b = a + a; c = b + b" --at x=2 --steps -o frames/
     """
     from ..render import figure as figures
     from ..syntax import parse
@@ -52,6 +58,11 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     if not at and (products or blank or answers):
         option = "--products" if products else "--blank" if blank else "--answers"
         raise InputError(f"{option} needs values: give them with --at")
+    walking = steps or output_format == "html"
+    if walking:
+        from .stepping import check_options
+
+        check_options(steps, output_format, at, highlight, out_file)
     if output_format == "png" and out_file in (None, "-"):
         raise InputError("--format png is binary: give -o FILE.png")
     program = parse(read_program(expression, program_file))
@@ -69,6 +80,9 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
 
         derivation = derive(evaluate(graph, split_bindings(at), program, numbers), None if answers else blank)
         rows, output = derivation.forward, derivation.output
+        if walking:
+            _walk(derivation, output_format, out_file, title, collapse=collapse, direction=direction.upper())
+            return
     else:
         derivation, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
     figure = figures.build(rows, output, derivation, products=products, highlight=highlight, collapse=collapse,
@@ -88,6 +102,15 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
 
 
+def _walk(derivation, output_format: str, out_file: str | None, title: str | None, **options) -> None:
+    from . import stepping
+
+    if output_format == "html":
+        stepping.write_page(derivation, out_file, title, lambda source: run_dot(source, "svg", "--format html"), **options)
+    else:
+        stepping.write_frames(derivation, output_format, out_file, title, **options)
+
+
 def _derivative(program, output_name: str | None, wrt: str | None, numbers):
     """The program of ∂f/∂wrt and the name of its derivative line, to draw in place of f's."""
     from .derive import derivative_program
@@ -103,11 +126,12 @@ def _derivative(program, output_name: str | None, wrt: str | None, numbers):
     return parse(text), lines[0]
 
 
-def run_dot(source: str, output_format: str) -> bytes | str:
-    """Graphviz's drawing of `source`: SVG text or PNG bytes."""
+def run_dot(source: str, output_format: str, asked: str | None = None) -> bytes | str:
+    """Graphviz's drawing of `source`: SVG text or PNG bytes; `asked`: the option that needs it
+    (--format OUTPUT_FORMAT when not given)."""
     program = shutil.which("dot")
     if program is None:
-        raise MissingProgram(f"--format {output_format} needs the 'dot' program of Graphviz, which is not installed "
+        raise MissingProgram(f"{asked or '--format ' + output_format} needs the 'dot' program of Graphviz, which is not installed "
                              "(Debian/Ubuntu: apt-get install graphviz); --format dot prints the source instead")
     try:
         done = subprocess.run([program, f"-T{output_format}"], input=source.encode("utf-8"), capture_output=True,

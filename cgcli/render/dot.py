@@ -35,7 +35,9 @@ def label(lines: list[str]) -> str:
     return quote("\n".join(" ".join(line.split("\n")) for line in lines))
 
 
-def render(figure: Figure) -> str:
+def render(figure: Figure, ids: bool = False) -> str:
+    """The figure as DOT; with `ids`, nodes and edges carry `id` attributes (n0…, e0…) that
+    Graphviz's SVG keeps, for a page to find them."""
     out = ["digraph cgrad {",
            f'    graph [rankdir={"LR" if figure.direction == "LR" else "TB"}, fontname="{FONT}", '
            f'bgcolor="white", nodesep=0.35, ranksep=0.6{", label=" + quote(figure.title) + ", labelloc=t" if figure.title else ""}];',
@@ -43,9 +45,11 @@ def render(figure: Figure) -> str:
            f'    edge [fontname="{FONT}", fontsize=10, color="#475569", fontcolor="#334155", arrowsize=0.7];']
     for node in figure.nodes:
         style = {**STYLES[node.kind], **HIGHLIGHT} if node.highlight else STYLES[node.kind]
-        out.append(f"    {node.id} [{attributes({'label': label(node.lines), **style})}];")
-    for edge in figure.edges:
+        named = {"id": quote(node.id)} if ids else {}
+        out.append(f"    {node.id} [{attributes({'label': label(node.lines), **style, **named})}];")
+    for number, edge in enumerate(figure.edges):
         values = ({"label": label(edge.lines)} if edge.lines else {}) | (HIGHLIGHT_EDGE if edge.highlight else {})
+        values |= {"id": quote(f"e{number}")} if ids else {}
         out.append(f"    {edge.source} -> {edge.target}" + (f" [{attributes(values)}]" if values else "") + ";")
     out.append("}")
     return "\n".join(out) + "\n"

@@ -31,6 +31,7 @@ class Edge:
     target: str
     lines: list[str] = field(default_factory=list)
     highlight: bool = False
+    use: tuple[str, str, int] | None = None  # (operand, consumer, operand index); None from a literal or a summary
 
 
 @dataclass
@@ -63,14 +64,17 @@ def structure_rows(graph) -> list[ForwardLine]:
 
 def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = None, *, products: bool = False,
           highlight: str | None = None, collapse: int | None = None, direction: str = "LR",
-          title: str | None = None) -> Figure:
+          title: str | None = None, state=None) -> Figure:
     """The figure of `rows` (a derivation's forward lines, or `structure_rows`). With the derivation,
-    nodes show their value and ∂output/∂node, edges their local derivative (and upstream × local)."""
+    nodes show their value and ∂output/∂node, edges their local derivative (and upstream × local).
+    With a `state` (steps.State): the picture after that step of the passes, its node and edges lit."""
+    shown = state or _COMPLETE
     adjoints: dict[str, NumberText] = {}
     terms: dict[tuple[str, str, int], TermLine] = {}
     if derivation is not None:
         for line in derivation.backward:
-            adjoints[line.name] = line.adjoint
+            if shown.adjoint_shown(line.name):
+                adjoints[line.name] = line.adjoint
             for term in line.terms:
                 terms[(line.name, term.record.consumer, term.record.operand_index)] = term
 
@@ -94,8 +98,9 @@ def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = 
         literals = {} if row.op == CONSTANT else {  # each literal operand: a small node of its own, for this use
             index: new_node(CONSTANT_KIND, [operand]) for index, operand in enumerate(row.operands)
             if position.get(operand, i) >= i}
-        node_of[row.name] = target = new_node(_kind(row, output), _node_lines(row, adjoints, output),
-                                              row.name, reaches[i])
+        lines = _node_lines(row, adjoints, output, shown.value_shown(row.name), shown.received(row.name))
+        node_of[row.name] = target = new_node(_kind(row, output), lines, row.name,
+                                              reaches[i] or shown.current(row.name))
         if row.op == CONSTANT:
             continue
         folded_from = set()
@@ -104,8 +109,10 @@ def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = 
             if index in literals:
                 edges.append(Edge(literals[index].id, target.id))
             elif keep[j]:
-                edges.append(Edge(node_of[operand].id, target.id,
-                                  _edge_lines(terms.get((operand, row.name, index)), products), reaches[j]))
+                use = (operand, row.name, index)
+                term = terms.get(use) if shown.edge_done(use) else None
+                edges.append(Edge(node_of[operand].id, target.id, _edge_lines(term, products or state is not None),
+                                  reaches[j] or shown.lit(use), use))
             else:
                 summary = summaries.owner(j, row.name)
                 if summary.id not in folded_from:
@@ -120,15 +127,21 @@ def _kind(row: ForwardLine, output: str) -> str:
     return {VARIABLE: VARIABLE_KIND, CONSTANT: CONSTANT_KIND}.get(row.op, OP_KIND)
 
 
-def _node_lines(row: ForwardLine, adjoints: dict[str, NumberText], output: str) -> list[str]:
+def _node_lines(row: ForwardLine, adjoints: dict[str, NumberText], output: str, value_shown: bool = True,
+                received: tuple[list[NumberText], bool] | None = None) -> list[str]:
+    """The name and definition, the value once computed, ∂output/∂node once known (before that, at
+    fan-out, the contributions received so far)."""
     head = row.name if row.op == VARIABLE else f"{row.name} = {row.definition}"
     if row.value is None:
         return [head]
     if row.shape:  # a tensor: its shape first
         head = f"{row.name} : {row.shape}" if row.op == VARIABLE else f"{row.name} : {row.shape} = {row.definition}"
-    lines = [head if row.op == CONSTANT else f"{head} = {row.value.short}"]
+    lines = [head if row.op == CONSTANT or not value_shown else f"{head} = {row.value.short}"]
     if row.name in adjoints:
         lines.append(f"{Partial(output, row.name)} = {adjoints[row.name].short}")
+    elif received:
+        parts, more = received
+        lines.append(f"{Partial(output, row.name)} = {' + '.join(part.short for part in parts)}{' + …' * more}")
     return lines
 
 
@@ -142,6 +155,29 @@ def _edge_lines(term: TermLine | None, products: bool) -> list[str]:
     if products:
         lines.append(f"{term.upstream.short} × {term.local.short_factor} = {term.contribution.short}")
     return lines
+
+
+class _Complete:
+    """The state of a figure drawn whole: every value and adjoint known, nothing lit by a step."""
+
+    @staticmethod
+    def value_shown(name: str) -> bool:
+        return True
+
+    adjoint_shown = edge_done = value_shown
+
+    @staticmethod
+    def received(name: str) -> None:
+        return None
+
+    @staticmethod
+    def current(name: str) -> bool:
+        return False
+
+    lit = current
+
+
+_COMPLETE = _Complete()
 
 
 def _reaching(rows: list[ForwardLine], position: dict, highlight: str | None) -> list[bool]:

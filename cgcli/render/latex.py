@@ -257,10 +257,11 @@ def local_rule(term, upstream: str = "G") -> str:
 
 def forward_lines(derivation: Derivation) -> list[str]:
     """`u &= b \\cdot c = 2 \\cdot 3 = 6`: each node's definition, with its operands' values, and its value."""
-    return laid_out(derivation.forward_shown, _forward_line, lambda elided: r"&\vdots")
+    return laid_out(derivation.forward_shown, forward_equation, lambda elided: r"&\vdots")
 
 
-def _forward_line(line: ForwardLine) -> str:
+def forward_equation(line: ForwardLine) -> str:
+    """`u &= b \\cdot c = 2 \\cdot 3 = 6` (the first `=` aligned as `&=`)."""
     own = value(line.value)
     if line.op in (VARIABLE, CONSTANT):
         return f"{name(line.name)} &= {own}"

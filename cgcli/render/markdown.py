@@ -55,7 +55,7 @@ def worksheet_heading(title: str | None) -> list[str]:
 def render(derivation: Derivation, with_trace: bool = True, title: str | None = None, graph: bool = True) -> str:
     """The worked solution: the program, the point, the Mermaid graph, the passes' tables, the
     chain rule at each node as LaTeX and the gradient."""
-    out = worksheet_heading(title) + _program(derivation)
+    out = worksheet_heading(title) + program_heading(derivation)
     if with_trace:
         if graph:
             out += ["", *_mermaid(derivation)]
@@ -71,7 +71,7 @@ def render(derivation: Derivation, with_trace: bool = True, title: str | None = 
     return "\n".join(out) + "\n"
 
 
-def _program(derivation: Derivation) -> list[str]:
+def program_heading(derivation: Derivation) -> list[str]:
     """The program as a heading (or a block, when long), the point, the value and the conventions."""
     source = derivation.source.strip()
     if "\n" not in source and len(source) <= 100:

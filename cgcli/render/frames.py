@@ -1,0 +1,73 @@
+"""Frames of the walk (steps.py) for notes and slides: a Markdown deck with one Mermaid graph and
+one LaTeX line per step, `---` between the slides; DOT graphs; or one file per frame."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import dot, figure as figures, latex, mermaid
+from .derivation import Derivation
+from .markdown import cell, program_heading, worksheet_heading
+from .steps import FORWARD, Step, Walk
+
+SLIDE_BREAK = ["", "---", ""]  # Marp, reveal-md, Slidev and Obsidian Slides split decks here
+
+
+def frames(derivation: Derivation, walk: Walk, **options) -> Iterator[tuple[int, Step, figures.Figure]]:
+    """(number, step, figure of the state after it) for every step of the walk; `options` as figure.build's."""
+    for done, step in enumerate(walk.steps, 1):
+        yield done, step, figures.build(derivation.forward, derivation.output, derivation,
+                                        state=walk.state(done), **options)
+
+
+def markdown_deck(derivation: Derivation, walk: Walk, title: str | None, **options) -> str:
+    """The whole walk as one Markdown document: the program, then a slide per step."""
+    out = worksheet_heading(title) + program_heading(derivation) + ["", _overview(walk)]
+    for number, step, figure in frames(derivation, walk, **options):
+        out += SLIDE_BREAK + markdown_frame(derivation.output, number, len(walk.steps), step, figure)
+    return "\n".join(out) + "\n"
+
+
+def markdown_frame(output: str, number: int, count: int, step: Step, figure: figures.Figure) -> list[str]:
+    """A step's slide: the heading, the Mermaid graph, the step's equation in LaTeX."""
+    if step.phase == FORWARD:
+        equation = latex.forward_equation(step.line)
+    else:
+        equation = latex.chain_equation(output, step.line)
+    return [f"## Step {number} of {count} · {step.phase} pass: {cell(step.name)}", "",
+            "```mermaid", mermaid.render(figure).rstrip("\n"), "```", "", f"$${equation.replace('&=', '=', 1)}$$"]
+
+
+def dot_frame(number: int, count: int, step: Step, figure: figures.Figure) -> str:
+    """A step's DOT graph, after a comment naming the step."""
+    return f"// step {number} of {count}, {step.phase} pass: {step.name}\n" + dot.render(figure)
+
+
+def dot_frames(derivation: Derivation, walk: Walk, title: str | None, **options) -> str:
+    """Every step's DOT graph (the worksheet's title as each graph's label), one after another
+    (`dot -Tsvg -O` draws each)."""
+    count = len(walk.steps)
+    return "\n".join(dot_frame(number, count, step, figure)
+                     for number, step, figure in frames(derivation, walk, title=title, **options))
+
+
+def frame_files(derivation: Derivation, walk: Walk, output_format: str, title: str | None,
+                **options) -> Iterator[tuple[str, str]]:
+    """(file name, text) per step: frame-001.md or frame-001.dot, numbered to the width of the count."""
+    count = len(walk.steps)
+    width = max(3, len(str(count)))
+    if output_format == "dot":
+        options["title"] = title
+    for number, step, figure in frames(derivation, walk, **options):
+        if output_format == "dot":
+            yield f"frame-{number:0{width}d}.dot", dot_frame(number, count, step, figure)
+        else:
+            lines = worksheet_heading(title) + markdown_frame(derivation.output, number, count, step, figure)
+            yield f"frame-{number:0{width}d}.md", "\n".join(lines) + "\n"
+
+
+def _overview(walk: Walk) -> str:
+    forward = walk.forward_count
+    backward = len(walk.steps) - forward
+    return (f"{len(walk.steps)} steps: the forward pass computes one node per step, inputs to output ({forward} "
+            f"steps); the backward pass applies the chain rule at one node per step, output to inputs "
+            f"({backward} steps).")
