@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import json
 import time
 
 import pytest
@@ -149,6 +150,29 @@ def test_eval_never_fails_internally(data, program, mode, options):
 @given(data=st.data(), program=programs(), mode=MODES)
 def test_eval_from_stdin_never_fails_internally(data, program, mode):
     _check(["eval", "-", *data.draw(at_options(program)), *mode, "--format", "json"], input=program)
+
+
+CELLS = st.one_of(SCALARS, st.sampled_from(["", " ", "abc", '"1"', "[1, 2]", "true", "null", "1,2"]))
+
+
+@st.composite
+def point_inputs(draw) -> str:
+    """A CSV or JSON lines input for --points: the program's names, some missing or extra, hostile cells."""
+    names = draw(st.lists(st.sampled_from(NAMES + ["id", "u", ""]), min_size=1, max_size=4))
+    rows = draw(st.lists(st.lists(CELLS, min_size=len(names), max_size=len(names) + 1), max_size=5))
+    if draw(st.booleans()):
+        return ",".join(names) + "\n" + "".join(",".join(row) + "\n" for row in rows)
+    return "".join(json.dumps(dict(zip(names, row))) + "\n" for row in rows)
+
+
+@FUZZ
+@given(data=st.data(), program=programs(), mode=MODES, points=point_inputs(),
+       options=st.sampled_from([[], ["--on-error", "skip"], ["--on-error", "null"], ["--format", "table"],
+                                ["--format", "jsonl"], ["--wrt", "x"], ["--no-header"]]))
+def test_points_never_fail_internally(data, program, mode, points, options):
+    at = [option for option in data.draw(at_options(program)) if option != "--at"][:1]
+    _check(["eval", program, "--points", "-", *(["--at", at[0].split(",")[0]] if at else []), *mode, *options], input=points,
+           output_required=False)
 
 
 @FUZZ

@@ -245,3 +245,14 @@ def test_compile_with_parameters_errors_and_nan():
         f()
     with pytest.raises(cgcli.InputError, match="z: not an input"):
         f([1.0], z=[2.0])
+
+
+def test_json_lines_that_are_not_numbers_fail_alone_and_a_list_goes_row_by_row():
+    lines = '{"x": 1}\n[1]\n{"x": true}\n{"x": null}\n{"x": [1, 2]}\n{"x": "1/4"}\n'
+    code, out, err = _points("x*2", "--points", "-", "--on-error", "null", input=lines)
+    assert code == 0
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"f": 2, "df/dx": 2}, *[{"f": None, "df/dx": None}] * 3, {"f": [2, 4], "df/dx": [2, 2]}, {"f": 0.5, "df/dx": 2}]
+    assert err.splitlines()[:3] == ["warning: row 2 (line 2): expected a JSON object of name → value",
+                                    "warning: row 3 (line 3), key x = true: not a number",
+                                    "warning: row 4 (line 4), key x: no value"]

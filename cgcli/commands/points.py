@@ -14,7 +14,7 @@ from ..errors import CgradError, InputError, OutputFailed
 from ..graph import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, csv_cells, json_cells
 from ..text import shorten
-from ..vectorised import result_headers
+from ..vectorised import NotVectorisable, result_headers
 
 TABLE_ROWS = 20  # --format table shows this many rows
 REPORTED = 10  # --on-error skip|null: the failures reported one by one before the summary
@@ -51,7 +51,10 @@ class PointsRun:
     def rows(self, block: Block, kind: str, columns: list[str] | None) -> tuple[list[list[Any]], dict[int, CgradError]]:
         """Per output column, the JSON values of the block's rows; and the failed rows' errors."""
         if self.compiled is not None:
-            return self._vectorised(block, kind, columns)
+            try:
+                return self._vectorised(block, kind, columns)
+            except NotVectorisable:  # a JSON line gives a list (a tensor): this block goes row by row
+                pass
         results: list[list[Any]] = []
         failures: dict[int, CgradError] = {}
         for position in range(len(block.lines)):
@@ -69,11 +72,8 @@ class PointsRun:
         cells = csv_cells(block, position, columns) if kind == "csv" else json_cells(block, position)
         values = []
         for name in self.inputs:
-            text = cells.get(name)
-            shown = f"{block.place(position)}, {'column' if kind == 'csv' else 'key'} {name}"
-            if text is None or text == "":
-                raise InputError(f"{shown}: no value")
-            converted(text, self.numbers, f"{shown} = {shorten(text if isinstance(text, str) else json.dumps(text))}")
+            text, shown = _cell(block, position, kind, cells, name)
+            converted(text, self.numbers, shown)
             values.append((name, text))
         try:
             trace = trace_of(self.program, self.pairs + values, self.numbers, self.wanted, self.output_name,
@@ -110,6 +110,8 @@ class PointsRun:
             try:
                 cells = csv_cells(block, position, columns) if kind == "csv" else json_cells(block, position)
                 row = [self._float(block, position, kind, cells, name) for name in self.inputs]
+            except NotVectorisable:
+                raise
             except CgradError as error:
                 failures[position] = error
                 continue
@@ -119,20 +121,28 @@ class PointsRun:
         return [np.array(column, dtype=float) for column in values], np.array(rows, dtype=int), failures
 
     def _float(self, block: Block, position: int, kind: str, cells: dict, name: str) -> float:
-        text = cells.get(name)
-        shown = f"{block.place(position)}, {'column' if kind == 'csv' else 'key'} {name}"
-        if text is None or text == "":
-            raise InputError(f"{shown}: no value")
+        text, shown = _cell(block, position, kind, cells, name)
         if isinstance(text, list):
-            raise InputError(f"{shown}: a list; --points takes one number per cell")
-        return converted(text, self.numbers, f"{shown} = {shorten(text)}", tensors=False)
+            raise NotVectorisable(f"{shown}: a list")
+        return converted(text, self.numbers, shown, tensors=False)
+
+
+def _cell(block: Block, position: int, kind: str, cells: dict, name: str) -> tuple[str | list, str]:
+    """The value `name` has in a row (a number's text, or a JSON list), and how messages show it."""
+    place = f"{block.place(position)}, {'column' if kind == 'csv' else 'key'} {name}"
+    text = cells.get(name)
+    if text is None or text == "":
+        raise InputError(f"{place}: no value")
+    if not isinstance(text, (str, list)):  # JSON true, false, an object
+        raise InputError(f"{place} = {shorten(json.dumps(text))}: not a number")
+    return text, f"{place} = {shorten(text if isinstance(text, str) else json.dumps(text))}"
 
 
 def _compiled(program: Program, pairs, numbers, wrt, output_name):
     """The vectorised kernel in float mode, when the program has one; else None: row by row."""
     if numbers.name != "float":
         return None
-    from ..vectorised import Compiled, NotVectorisable  # the kernel's modules load only in float mode
+    from ..vectorised import Compiled
 
     try:
         return Compiled(program, pairs, numbers, wrt, output_name)
