@@ -8,7 +8,8 @@ import sys
 from typing import Any, Callable
 
 from .. import output
-from ..api import message, output_graph, trace_of, wanted_names
+from ..api import message, output_graph, wanted_names
+from ..evaluation import evaluate
 from ..bindings import converted
 from ..errors import CgradError, InputError, OutputFailed
 from ..graph import Program
@@ -26,14 +27,14 @@ class PointsRun:
     def __init__(self, program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[str] | None,
                  output_name: str | None, on_error: str) -> None:
         graph = output_graph(program, output_name)
-        self.program, self.pairs, self.numbers, self.output_name = program, pairs, numbers, output_name
+        self.program, self.pairs, self.numbers, self.graph = program, pairs, numbers, graph
         self.wanted = wanted_names(program, graph, wrt)
         parameters = {name for name, _ in pairs}
         self.inputs = [graph.names[i] for i in graph.variables() if graph.names[i] not in parameters]
         self.wrt = [graph.names[i] for i in graph.variables()] if self.wanted is None else self.wanted
         self.headers = result_headers(graph.names[graph.output], self.wrt)
         self.on_error = on_error
-        self.compiled = _compiled(program, pairs, numbers, wrt, self.output_name)
+        self.compiled = _compiled(program, pairs, numbers, wrt, output_name)
 
     def check_columns(self, reader: PointReader) -> None:
         """A CSV header names every input; a column given by --at too is ambiguous."""
@@ -76,8 +77,7 @@ class PointsRun:
             converted(text, self.numbers, shown)
             values.append((name, text))
         try:
-            trace = trace_of(self.program, self.pairs + values, self.numbers, self.wanted, self.output_name,
-                             record=False)
+            trace = evaluate(self.graph, self.pairs + values, self.program, self.numbers, self.wanted, record=False)
         except CgradError as error:
             raise type(error)(f"{block.place(position)}: {error.message}") from None
         return [trace.value] + [trace.gradient[name] for name in self.wrt], trace.numbers.to_json
