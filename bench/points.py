@@ -33,6 +33,12 @@ SMALL_FORMULAS = ["x^2 + y", "x*y", "sin(x)*y", "exp(x/y)", "log(1 + x^2)*y", "s
 
 
 def write_points(path: Path, rows: int, seed: int = 1) -> None:
+    """The CSV of `rows` random points, written by a child process: a child forked from a parent
+    that once held the data would count the parent's memory in its own peak RSS."""
+    subprocess.run([sys.executable, __file__, "--write-points", str(path), str(rows), str(seed)], check=True)
+
+
+def _write_points(path: Path, rows: int, seed: int) -> None:
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -63,6 +69,7 @@ def median_time(argv: list[str], repeats: int, stdout_path: Path | None = None, 
 
 
 def agree(first: Path, second: Path) -> str:
+    """Whether two result CSVs agree cell by cell (1e-12, relative or absolute: the values are of order 1)."""
     with first.open() as a, second.open() as b:
         for number, (row_a, row_b) in enumerate(zip(csv.reader(a), csv.reader(b))):
             if number == 0:
@@ -128,4 +135,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--write-points"]:
+        _write_points(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        sys.exit(0)
     sys.exit(main())
