@@ -116,6 +116,11 @@ def _header(line: str, name: str) -> list[str]:
     return columns
 
 
+def row_cells(block: Block, position: int, columns: list[str] | None) -> dict[str, object]:
+    """One row's values by name: a CSV row's cells under the header's `columns`, or a JSON line's."""
+    return json_cells(block, position) if columns is None else csv_cells(block, position, columns)
+
+
 def csv_cells(block: Block, position: int, columns: list[str]) -> dict[str, str]:
     """The cells of one CSV row by column name; InputError (with the row) if it has another number of cells."""
     cells = next(csv.reader([block.lines[position]]))

@@ -13,7 +13,7 @@ from ..evaluation import evaluate
 from ..bindings import converted
 from ..errors import CgradError, InputError, OutputFailed
 from ..graph import Program
-from ..point_rows import BLOCK_BYTES, Block, PointReader, csv_cells, json_cells
+from ..point_rows import BLOCK_BYTES, Block, PointReader, row_cells
 from ..text import shorten
 from ..vectorised import NotVectorisable, result_headers
 
@@ -49,31 +49,32 @@ class PointsRun:
             raise InputError(f"--points {shorten(reader.name)}: no column {', '.join(missing)} in the header "
                              f"({shorten(', '.join(reader.columns), 120)}); add it, or give it with --at")
 
-    def rows(self, block: Block, kind: str, columns: list[str] | None) -> tuple[list[list[Any]], dict[int, CgradError]]:
-        """Per output column, the JSON values of the block's rows; and the failed rows' errors."""
+    def rows(self, block: Block, columns: list[str] | None) -> tuple[list[list[Any]], dict[int, CgradError]]:
+        """Per output column, the JSON values of the block's rows; and the failed rows' errors.
+        `columns`: the CSV header's names, or None for JSON lines."""
         if self.compiled is not None:
             try:
-                return self._vectorised(block, kind, columns)
+                return self._vectorised(block, columns)
             except NotVectorisable:  # a JSON line gives a list (a tensor): this block goes row by row
                 pass
         results: list[list[Any]] = []
         failures: dict[int, CgradError] = {}
         for position in range(len(block.lines)):
             try:
-                values, to_json = self._point(block, position, kind, columns)
+                values, to_json = self._point(block, position, columns)
                 results.append([to_json(value) for value in values])
             except CgradError as error:
                 failures[position] = error
                 results.append([None] * len(self.headers))
         return [list(column) for column in zip(*results)] or [[] for _ in self.headers], failures
 
-    def _point(self, block: Block, position: int, kind: str, columns: list[str] | None) -> tuple[list[Any], Callable]:
+    def _point(self, block: Block, position: int, columns: list[str] | None) -> tuple[list[Any], Callable]:
         """[value, partials...] at one row by the scalar passes, and how they print in JSON; errors
         name the row (and column)."""
-        cells = csv_cells(block, position, columns) if kind == "csv" else json_cells(block, position)
+        cells = row_cells(block, position, columns)
         values = []
         for name in self.inputs:
-            text, shown = _cell(block, position, kind, cells, name)
+            text, shown = _cell(block, position, columns, cells, name)
             converted(text, self.numbers, shown)
             values.append((name, text))
         try:
@@ -82,16 +83,16 @@ class PointsRun:
             raise type(error)(f"{block.place(position)}: {error.message}") from None
         return [trace.value] + [trace.gradient[name] for name in self.wrt], trace.numbers.to_json
 
-    def _vectorised(self, block: Block, kind: str, columns: list[str] | None):
+    def _vectorised(self, block: Block, columns: list[str] | None):
         import numpy as np
 
-        point = lambda row: self._point(block, row, kind, columns)[0]  # noqa: E731
-        arrays = _loaded(block, [columns.index(name) for name in self.inputs], len(columns)) if kind == "csv" else None
+        point = lambda row: self._point(block, row, columns)[0]  # noqa: E731
+        arrays = None if columns is None else _loaded(block, [columns.index(name) for name in self.inputs], len(columns))
         failures: dict[int, CgradError] = {}
         rows = np.arange(len(block.lines))
         if arrays is None:  # something loadtxt does not read (1/3, a missing cell, a bad row): cell by cell
-            arrays, rows, failures = self._cell_by_cell(block, kind, columns)
-            point = lambda row: self._point(block, int(rows[row]), kind, columns)[0]  # noqa: E731
+            arrays, rows, failures = self._cell_by_cell(block, columns)
+            point = lambda row: self._point(block, int(rows[row]), columns)[0]  # noqa: E731
         batch = self.compiled.batch(arrays, point, len(rows))
         failures.update({int(rows[row]): error for row, error in batch.failures.items()})
         if len(rows) == len(block.lines):
@@ -101,15 +102,15 @@ class PointsRun:
             column[rows] = computed
         return full, failures
 
-    def _cell_by_cell(self, block: Block, kind: str, columns: list[str] | None):
+    def _cell_by_cell(self, block: Block, columns: list[str] | None):
         import numpy as np
 
         values: list[list[float]] = [[] for _ in self.inputs]
         rows, failures = [], {}
         for position in range(len(block.lines)):
             try:
-                cells = csv_cells(block, position, columns) if kind == "csv" else json_cells(block, position)
-                row = [self._float(block, position, kind, cells, name) for name in self.inputs]
+                cells = row_cells(block, position, columns)
+                row = [self._float(block, position, columns, cells, name) for name in self.inputs]
             except NotVectorisable:
                 raise
             except CgradError as error:
@@ -120,16 +121,16 @@ class PointsRun:
                 column.append(value)
         return [np.array(column, dtype=float) for column in values], np.array(rows, dtype=int), failures
 
-    def _float(self, block: Block, position: int, kind: str, cells: dict, name: str) -> float:
-        text, shown = _cell(block, position, kind, cells, name)
+    def _float(self, block: Block, position: int, columns: list[str] | None, cells: dict, name: str) -> float:
+        text, shown = _cell(block, position, columns, cells, name)
         if isinstance(text, list):
             raise NotVectorisable(f"{shown}: a list")
         return converted(text, self.numbers, shown, tensors=False)
 
 
-def _cell(block: Block, position: int, kind: str, cells: dict, name: str) -> tuple[str | list, str]:
+def _cell(block: Block, position: int, columns: list[str] | None, cells: dict, name: str) -> tuple[str | list, str]:
     """The value `name` has in a row (a number's text, or a JSON list), and how messages show it."""
-    place = f"{block.place(position)}, {'column' if kind == 'csv' else 'key'} {name}"
+    place = f"{block.place(position)}, {'key' if columns is None else 'column'} {name}"
     text = cells.get(name)
     if text is None or text == "":
         raise InputError(f"{place}: no value")
@@ -156,15 +157,15 @@ def _loaded(block: Block, usecols: list[int], width: int):
     those): the cell-by-cell path then says which row."""
     import numpy as np
 
+    if not usecols:
+        return []
     if "\n".join(block.lines).count(",") != (width - 1) * len(block.lines):  # or a quoted comma: look closer
         return None
     try:
         table = np.loadtxt(block.lines, delimiter=",", quotechar='"', comments=None, ndmin=2,
-                           usecols=usecols or None, dtype=float)
+                           usecols=usecols, dtype=float)
     except ValueError:
         return None
-    if not usecols:
-        return []
     if table.shape[0] != len(block.lines) or not np.isfinite(table).all():
         return None
     return [table[:, k] for k in range(len(usecols))]
@@ -190,7 +191,7 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
                 sink.write(",".join(run.headers) + "\n")
             failed = total = 0
             for block in reader.blocks():
-                values, failures = run.rows(block, reader.kind, reader.columns)
+                values, failures = run.rows(block, reader.columns)
                 total += len(block.lines)
                 keep, stop = _kept_rows(block, failures, on_error, failed)
                 failed += len(failures)
@@ -277,7 +278,7 @@ def _table(run: PointsRun, reader: PointReader) -> None:
     rows: list[list[str]] = []
     more = False
     for block in reader.blocks():
-        values, failures = run.rows(block, reader.kind, reader.columns)
+        values, failures = run.rows(block, reader.columns)
         keep, stop = _kept_rows(block, failures, run.on_error, 0)
         cells = [_texts(column, _csv_cell) for column in values]
         for position in range(len(block.lines)):
