@@ -228,8 +228,7 @@ def _placed(block: Block, position: int, error: CgradError) -> str:
 
 def _csv_rows(values: list, keep, nulls: dict) -> str:
     cells = [_texts(column, _csv_cell) for column in values]
-    rows = [",".join(row) for row in zip(*cells)]
-    return _joined(rows, keep, nulls, ",".join([""] * len(values)))
+    return _joined(map(",".join, zip(*cells)), keep, nulls, ",".join([""] * len(values)))
 
 
 def _json_rows(headers: list[str]) -> Callable:
@@ -237,17 +236,18 @@ def _json_rows(headers: list[str]) -> Callable:
 
     def render(values: list, keep, nulls: dict) -> str:
         cells = [_texts(column, lambda value: json.dumps(value, ensure_ascii=False)) for column in values]
-        rows = [template % row for row in zip(*cells)]
-        return _joined(rows, keep, nulls, template % (("null",) * len(headers)))
+        return _joined(map(template.__mod__, zip(*cells)), keep, nulls, template % (("null",) * len(headers)))
     return render
 
 
-def _joined(rows: list[str], keep, nulls: dict, empty: str) -> str:
+def _joined(rows, keep, nulls: dict, empty: str) -> str:
+    """The rows (an iterator of lines) as text, failed rows `empty` (null) or left out (`keep`)."""
+    rows = list(rows)
     for position in nulls:
         rows[position] = empty
     if keep is not None:
         rows = [rows[position] for position in keep]
-    return "".join(row + "\n" for row in rows)
+    return "\n".join(rows) + "\n" if rows else ""
 
 
 def _texts(column, cell: Callable[[Any], str]) -> list[str]:
