@@ -10,10 +10,6 @@ from .graph import Graph, Program
 from .text import position
 from .trace import Trace
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .vectorised import Compiled
-
 
 @dataclass(frozen=True)
 class Result:
@@ -49,7 +45,7 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
         raise InputError(f"numbers={mode!r}: expected 'float', 'exact', 'digits' or 'interval'")
     if mode == "digits" and digits is None:
         raise InputError("numbers='digits' needs digits=N")
-    trace = trace_of(program, _pairs(at), number_system(mode, digits), wrt, output)
+    trace = trace_of(program, pairs_of(at), number_system(mode, digits), wrt, output)
     # --digits values are certified enclosures: the API gives their N correct digits as text, as the CLI's JSON
     plain = trace.numbers.to_json if mode == "digits" else (lambda value: value)
     return Result(trace.output, plain(trace.value), {name: plain(value) for name, value in trace.gradient.items()},
@@ -57,21 +53,7 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
                    for row in trace.forward], list(trace.conventions))
 
 
-def compile(program: Program | str, at: Mapping[str, object] | None = None, wrt: list[str] | None = None,
-            output: str | None = None, relu0: str = "0") -> Compiled:
-    """`program` compiled once into a function of NumPy arrays: `f = compile("x*y + sin(x)")`, then
-    `value, gradient = f(x=xs, y=ys)` gives arrays (gradient: name → array) at every point, in
-    IEEE doubles, with `cgrad eval`'s results and errors. `at` fixes some variables (parameters);
-    `f.inputs` lists the others in the order of positional arguments."""
-    from .numbers import number_system
-    from .vectorised import Compiled
-
-    if isinstance(program, str):
-        program = parse(program)
-    return Compiled(program, _pairs(at), number_system("float", relu0=relu0), wrt, output)
-
-
-def _pairs(at: Mapping[str, object] | None) -> list[tuple[str, Any]]:
+def pairs_of(at: Mapping[str, object] | None) -> list[tuple[str, Any]]:
     """{name: value} as the (name, text) pairs of --at: numbers by their repr, text and lists as given."""
     return [(name, value if isinstance(value, (str, list)) else repr(value)) for name, value in (at or {}).items()]
 

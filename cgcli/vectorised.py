@@ -4,9 +4,9 @@ say what failed there exactly as `cgrad eval` at that point would."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
-from .api import message, output_graph, trace_of, wanted_names
+from .api import message, output_graph, pairs_of, parse, trace_of, wanted_names
 from .bindings import bind
 from .errors import CgradError, InputError
 from .graph import Program
@@ -162,7 +162,18 @@ class Compiled:
         return [trace.value] + [trace.gradient[name] for name in self.wrt]
 
 
-def _rebuilt(source: str, at: list, wrt: list[str] | None, output: str | None, relu0: str) -> Compiled:
-    from .api import compile
+def compile(program: Program | str, at: Mapping[str, object] | None = None, wrt: list[str] | None = None,
+            output: str | None = None, relu0: str = "0") -> Compiled:
+    """`program` compiled once into a function of NumPy arrays: `f = compile("x*y + sin(x)")`, then
+    `value, gradient = f(x=xs, y=ys)` gives arrays (gradient: name → array) at every point, in
+    IEEE doubles, with `cgrad eval`'s results and errors. `at` fixes some variables (parameters);
+    `f.inputs` lists the others in the order of positional arguments."""
+    from .numbers import number_system
 
+    if isinstance(program, str):
+        program = parse(program)
+    return Compiled(program, pairs_of(at), number_system("float", relu0=relu0), wrt, output)
+
+
+def _rebuilt(source: str, at: list, wrt: list[str] | None, output: str | None, relu0: str) -> Compiled:
     return compile(source, dict(at), wrt, output, relu0)
