@@ -272,11 +272,11 @@ def parse(source: str) -> Program:
         raise _syntax_error(error, source) from None
 
 
-_LEXER: _Lexer | None = None
+_LEXERS: dict[tuple, _Lexer] = {}  # the terminals → their lexer: compiled once per process, not per parse
 
 
 def _lexer(tables: lalr.Tables) -> _Lexer:
-    global _LEXER
-    if _LEXER is None:
-        _LEXER = _Lexer(tables)
-    return _LEXER
+    key = (tables.pattern, tables.ignore)
+    if key not in _LEXERS:
+        _LEXERS[key] = _Lexer(tables)
+    return _LEXERS[key]
