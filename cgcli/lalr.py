@@ -27,6 +27,7 @@ class Tables(NamedTuple):
     end: int
     states: tuple[dict[str, int], ...]  # per state: symbol → shift/goto target (≥ 0) or ~rule (< 0)
     rules: tuple[tuple, ...]  # per rule: (origin, size, callback, expand1, children steps); see lalr_build
+    chains: dict[tuple[int, int, str], int]  # (state below, state, lookahead) → state after its unit rules
 
 
 _TABLES: Tables | None = None
@@ -46,7 +47,7 @@ def tables() -> Tables:
 
             data = build(grammar)
         _TABLES = Tables(data["pattern"], frozenset(data["ignore"]), data["start"], data["end"],
-                         data["states"], data["rules"])
+                         data["states"], data["rules"], {})
     return _TABLES
 
 
@@ -88,7 +89,7 @@ def _children(values: list, steps: tuple) -> list:
 
 def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable):
     """Parse the token stream (ending with a "$END" token); the value of the start rule."""
-    states, end = tables.states, tables.end
+    states, end, chains = tables.states, tables.end, tables.chains
     state_stack, value_stack = [tables.start], []
     for token in tokens:
         kind = token.type
@@ -101,15 +102,33 @@ def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable):
                 value_stack.append(token)
                 break
             origin, size, reduce = reduce_by[~action]
-            if reduce is None:  # a unit rule of the precedence ladder: only the state changes
-                del state_stack[-1]
-            else:
-                values = value_stack[-size:] if size else []
-                if size:
-                    del value_stack[-size:]
-                    del state_stack[-size:]
-                value_stack.append(reduce(values))
+            if reduce is None:
+                # A unit rule of the precedence ladder (atom → postfix → power → … → sum) only changes
+                # the state, and so does the chain of them that follows: it depends on nothing but the
+                # state below, this state and the lookahead, so it is walked once per process.
+                key = (state_stack[-2], state_stack[-1], kind)
+                target = chains.get(key)
+                if target is None:
+                    target = chains[key] = _after_unit_rules(tables, *key)
+                state_stack[-1] = target
+                continue
+            values = value_stack[-size:] if size else []
+            if size:
+                del value_stack[-size:]
+                del state_stack[-size:]
+            value_stack.append(reduce(values))
             state_stack.append(states[state_stack[-1]][origin])
             if state_stack[-1] == end:
                 return value_stack[-1]
     raise AssertionError("the token stream ended without $END")
+
+
+def _after_unit_rules(tables: Tables, below: int, state: int, lookahead: str) -> int:
+    """The state reached from `state` (over `below`) by reducing unit rules for as long as the
+    lookahead asks for them."""
+    states, rules = tables.states, tables.rules
+    action = states[state].get(lookahead)
+    while action is not None and action < 0 and rules[~action][2] is None:
+        state = states[below][rules[~action][0]]
+        action = states[state].get(lookahead)
+    return state
