@@ -60,7 +60,7 @@ class _Lexer:
 
 
 class _Token:
-    """What Lark's parser and our callbacks read of a token; lighter than lark.Token (10⁵-term inputs)."""
+    """What the parser and the callbacks read of a token; small, since 10⁵-term inputs make many."""
 
     __slots__ = ("type", "value", "start_pos", "end_pos")
     line = column = end_line = end_column = None
@@ -75,8 +75,8 @@ class _Token:
 
 
 class GraphBuilder:
-    """Lark callbacks, one per grammar rule; children arrive before parents, so nodes are born in
-    topological order and nothing is walked recursively."""
+    """The callbacks of the grammar's rules (by rule or alias name); children arrive before parents,
+    so nodes are born in topological order and nothing is walked recursively."""
 
     def __init__(self, source: str = "") -> None:
         self.start(source)
