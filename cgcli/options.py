@@ -14,8 +14,10 @@ from .output import HelpThroughOutput
 from .numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 from .timeout import within
 
-_LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*(=.*)?")
-_MATH = re.compile(r"[-+*/^()\s·×−]")  # "-f^2" is an expression, "-fprogram.txt" is -f program.txt
+# patterns as text, compiled by re on first use: only an argument that starts with "-" needs them, and
+# compiling them costs milliseconds of every start
+_LONG_OPTION = r"--[A-Za-z][\w-]*(=.*)?"
+_MATH = r"[-+*/^()\s·×−]"  # "-f^2" is an expression, "-fprogram.txt" is -f program.txt
 
 
 class ExpressionCommand(HelpThroughOutput, click.Command):
@@ -43,8 +45,8 @@ class ExpressionCommand(HelpThroughOutput, click.Command):
             if arg in takes_value:
                 skip = True
             elif (arg.startswith("-") and arg != "-" and arg.split("=")[0] not in known
-                  and not _LONG_OPTION.fullmatch(arg)
-                  and not (arg[:2] in takes_value and not _MATH.search(arg[2:]))):
+                  and not re.fullmatch(_LONG_OPTION, arg)
+                  and not (arg[:2] in takes_value and not re.search(_MATH, arg[2:]))):
                 return args[:index] + args[index + 1:] + ["--", arg]
         return args
 

@@ -1,16 +1,11 @@
-"""Text → Program: the Lark LALR parser with the graph builder as its inline transformer."""
+"""Text → Program: the lexer, and the graph builder whose methods Lark's LALR tables call (cgcli/lalr.py)."""
 from __future__ import annotations
 
-import difflib
 import re
-import threading
 import unicodedata
-from pathlib import Path
 from typing import NamedTuple
 
-import lark
-from lark.lexer import Lexer
-
+from . import lalr
 from .errors import InputError
 from .text import position, shorten
 from .graph import CONSTANT, VARIABLE, Node, Program
@@ -26,30 +21,20 @@ class Occurrence(NamedTuple):
     end: int
 
 
-def grammar_text() -> str:
-    """The grammar shipped inside the package (wheel), or the repository's grammar/ (source tree)."""
-    here = Path(__file__).resolve().parent  # a plain path: importlib.resources costs 8 ms of start-up
-    packaged = here / "grammar" / "cgrad.lark"
-    return (packaged if packaged.is_file() else here.parent / "grammar" / "cgrad.lark").read_text(encoding="utf-8")
-
-
-class _Lexer(Lexer):
+class _Lexer:
     """One compiled regex made from the grammar's own terminals (Lark's basic lexer, minus line and
     column bookkeeping, which errors compute from the offset). A newline inside parentheses or after
     an operator continues the statement instead of ending it."""
 
-    __future_interface__ = 1
     _continuing = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "AT", "EQUAL", "COMMA", "LPAR", "LSQB"})
 
-    def __init__(self, lexer_conf) -> None:
-        # Lark's own precedence among terminals: priority, then the longest possible match first.
-        terminals = sorted(lexer_conf.terminals,
-                           key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
-        self.pattern = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
-        self.ignore = frozenset(lexer_conf.ignore)
+    def __init__(self, tables: lalr.Tables) -> None:
+        self.pattern = re.compile(tables.pattern)
+        self.ignore = tables.ignore
 
-    def lex(self, lexer_state, parser_state):
-        text, match, ignore, continuing = lexer_state.text.text, self.pattern.match, self.ignore, self._continuing
+    def lex(self, text: str):
+        """The tokens of `text`, then an "$END" token."""
+        match, ignore, continuing = self.pattern.match, self.ignore, self._continuing
         position, end, depth, previous = 0, len(text), 0, None
         plain = text.isascii()  # then no name can hold a superscript or a fraction
         while position < end:
@@ -71,10 +56,11 @@ class _Lexer(Lexer):
                 continue
             previous = kind
             yield _Token(kind, found.group(), start, position)
+        yield _Token("$END", "", end, end)
 
 
 class _Token:
-    """What Lark's parser and our callbacks read of a token; lighter than lark.Token (10⁵-term inputs)."""
+    """What the parser and the callbacks read of a token; small, since 10⁵-term inputs make many."""
 
     __slots__ = ("type", "value", "start_pos", "end_pos")
     line = column = end_line = end_column = None
@@ -89,8 +75,8 @@ class _Token:
 
 
 class GraphBuilder:
-    """Lark callbacks, one per grammar rule; children arrive before parents, so nodes are born in
-    topological order and nothing is walked recursively."""
+    """The callbacks of the grammar's rules (by rule or alias name); children arrive before parents,
+    so nodes are born in topological order and nothing is walked recursively."""
 
     def __init__(self, source: str = "") -> None:
         self.start(source)
@@ -225,6 +211,8 @@ class GraphBuilder:
 
 def unknown_function_message(name: str) -> str:
     known = sorted(FUNCTIONS)
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]}? " if close else ""
     return f"unknown function '{shorten(name)}'; {hint}known functions: {', '.join(known)}"
@@ -276,33 +264,19 @@ def parse(source: str) -> Program:
     source = unicodedata.normalize("NFC", source)
     if not source.strip():
         raise InputError("empty expression: there is nothing to evaluate")
-    with _PARSING:
-        parser, builder = _parser()
-        builder.start(source)
-        return _parse(parser, source)
-
-
-_PARSING = threading.Lock()  # one builder serves the one parser: one parse at a time
-_PARSER: tuple | None = None
-
-
-def _parser() -> tuple:
-    """The LALR parser with its builder, made once per process: building it (even from Lark's
-    cache) costs more than parsing a small formula, and a batch parses many."""
-    global _PARSER
-    if _PARSER is None:
-        builder = GraphBuilder()
-        _PARSER = lark.Lark(grammar_text(), parser="lalr", lexer=_Lexer, start="program", transformer=builder,
-                            maybe_placeholders=True, cache=True), builder
-    return _PARSER
-
-
-def _parse(parser, source: str) -> Program:
+    tables = lalr.tables()
+    builder = GraphBuilder(source)
     try:
-        return parser.parse(source)
-    except lark.UnexpectedToken as error:
+        return lalr.run(tables, lalr.reductions(tables.rules, builder), _lexer(tables).lex(source))
+    except lalr.UnexpectedToken as error:
         raise _syntax_error(error, source) from None
-    except lark.exceptions.VisitError as error:  # an InputError raised by a builder callback
-        if isinstance(error.orig_exc, InputError):
-            raise error.orig_exc from None
-        raise
+
+
+_LEXERS: dict[tuple, _Lexer] = {}  # the terminals → their lexer: compiled once per process, not per parse
+
+
+def _lexer(tables: lalr.Tables) -> _Lexer:
+    key = (tables.pattern, tables.ignore)
+    if key not in _LEXERS:
+        _LEXERS[key] = _Lexer(tables)
+    return _LEXERS[key]

@@ -2,6 +2,7 @@
 
 Usage:
     python micrograd_eval.py EXPR_FILE x1=0.501,x2=0.502,...
+    python micrograd_eval.py EXPR_FILE @VALUES.json     # {"x1": "0.501", ...}, as cgrad's --at @FILE
 
 Reads the expression from EXPR_FILE ('-' for stdin), translates `^` to `**`,
 evaluates it with Python's eval() over micrograd `Value` objects, calls
@@ -37,6 +38,10 @@ THREAD_STACK_BYTES = 512 * 1024 * 1024
 def parse_values(args: list[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for arg in args:
+        if arg.startswith("@"):  # 20 000 values are past the length limit of one argument
+            with open(arg[1:]) as f:
+                values.update((name, float(text)) for name, text in json.load(f).items())
+            continue
         for pair in arg.split(","):
             name, _, text = pair.partition("=")
             values[name.strip()] = float(text)

@@ -8,9 +8,9 @@ from ..trace import Trace
 
 
 def render(trace: Trace, with_trace: bool = True) -> str:
-    def number(value):
-        return None if value is None else trace.numbers.to_json(value)  # a tensor op's term has no local
-
+    # the number system's own method, not a wrapper around it: a full trace converts every value,
+    # upstream, local and contribution (104k numbers for the 2000-variable Rosenbrock sum)
+    number = trace.numbers.to_json
     document = {
         "output": trace.output,
         "value": number(trace.value),
@@ -31,7 +31,8 @@ def render(trace: Trace, with_trace: bool = True) -> str:
             for row in trace.forward]
         document["backward"] = [
             {"name": row.name, "adjoint": number(row.adjoint),
-             "terms": [{"from": term.consumer, "upstream": number(term.upstream), "local": number(term.local),
+             "terms": [{"from": term.consumer, "upstream": number(term.upstream),
+                        "local": None if term.local is None else number(term.local),  # a tensor op's term has none
                         "contribution": number(term.contribution)} for term in row.terms]}
             for row in trace.backward]
     return json.dumps(document, ensure_ascii=False) + "\n"
