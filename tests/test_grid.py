@@ -14,7 +14,7 @@ import pytest
 
 import cgcli.output
 from cgcli.render.console import print_table, text_console, text_of
-from cgcli.render.grid import Grid, cell_width, column_widths, table_width
+from cgcli.render.grid import Grid, cell_width
 from conftest import REPO, _environment, run_cgrad_inprocess
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -81,13 +81,13 @@ def test_grid_is_laid_out_as_rich_lays_out_the_table(seed):
     from rich.console import Console
 
     headers, rows, right = random_table(random.Random(seed))
-    widths = column_widths(headers, rows)
-    console = Console(file=io.StringIO(), force_terminal=True, width=table_width(widths), markup=False,
-                      emoji=False, highlight=False)
+    grid = Grid(headers, rows, right)
+    console = Console(file=io.StringIO(), force_terminal=True, width=grid.width, markup=False, emoji=False,
+                      highlight=False)
     expected = styled_characters(console, rich_table(headers, rows, right))
-    assert styled_characters(console, Grid(headers, rows, right, widths)) == expected
+    assert styled_characters(console, grid) == expected
     plain = ["".join(character for character, _ in line) for line in expected]
-    assert [line.rstrip() for line in Grid(headers, rows, right, widths).plain().split("\n")[:-1]] == plain
+    assert [line.rstrip() for line in grid.plain().split("\n")[:-1]] == plain
 
 
 def test_the_measured_width_is_the_narrowest_rich_keeps_whole():
@@ -95,9 +95,9 @@ def test_the_measured_width_is_the_narrowest_rich_keeps_whole():
     from rich.console import Console
 
     headers, rows = ["node", "value"], [["∂J/∂b 中😀", "3"], ["e\u0301e\u0301", "12345"]]
-    widths = column_widths(headers, rows)
-    assert widths == [len("∂J/∂b ") + 4, 5]
-    console = Console(file=io.StringIO(), width=table_width(widths) - 1, color_system=None)
+    grid = Grid(headers, rows)
+    assert grid.widths == [len("∂J/∂b ") + 4, 5]
+    console = Console(file=io.StringIO(), width=grid.width - 1, color_system=None)
     console.print(rich_table(headers, rows, frozenset()))
     assert "∂J/∂b 中😀" not in console.file.getvalue()
 

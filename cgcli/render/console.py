@@ -55,14 +55,13 @@ def print_table(console, title: str, headers: Sequence[str], rows: Sequence[Row]
     keeps its columns while every cell fits whole; when it cannot, each row becomes a record, one
     `header  cell` line per column, folded at the terminal's edge (--digits 60 at 80 columns).
     """
-    from .grid import Grid, column_widths, table_width
+    from .grid import Grid
 
     show(console, title, "bold")
-    widths = column_widths(headers, rows)
-    grid = Grid(headers, rows, right, widths)
+    grid = Grid(headers, rows, right)
     if not console.is_terminal:
         console.file.write(grid.plain())
-    elif table_width(widths) <= console.width:
+    elif grid.width <= console.width:
         console.print(grid, crop=False)
     else:
         console.print()
