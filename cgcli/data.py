@@ -4,12 +4,13 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Sequence
 
 from .errors import InputError
 from .text import shorten
 
 
-def read_columns(path: str) -> tuple[dict[str, list[str]], list[int]]:
+def read_columns(path: str) -> tuple[dict[str, list[str]], Sequence[int]]:
     """Column name → its cells as text (numbers keep their exact text), and each row's line number
     in the file (for messages)."""
     try:
@@ -19,6 +20,10 @@ def read_columns(path: str) -> tuple[dict[str, list[str]], list[int]]:
         raise InputError(f"--data {shorten(path)}: cannot read it: {failure.strerror or failure}") from None
     except UnicodeDecodeError:
         raise InputError(f"--data {shorten(path)}: not UTF-8 text") from None
+    if not text.lstrip().startswith("{"):
+        simple = _simple_csv(text)
+        if simple is not None:
+            return simple
     rows = _json_lines(text, path) if text.lstrip().startswith("{") else _csv_rows(text, path)
     if not rows:
         raise InputError(f"--data {shorten(path)}: no data rows")
@@ -35,6 +40,33 @@ def read_columns(path: str) -> tuple[dict[str, list[str]], list[int]]:
 def place(row: int, line: int) -> str:
     """Where a data row is: its number among the data rows, and its line in the file."""
     return f"row {row} (line {line})"
+
+
+def _simple_csv(text: str) -> tuple[dict[str, list[str]], range] | None:
+    """The columns of a CSV file with no quotes, no blank or short rows and no empty cells, cut out
+    of the whole text at once (10⁵ rows in a few passes of C rather than a loop over rows); None
+    for any other file, which _csv_rows reads row by row and whose errors it names."""
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) < 2 or '"' in text:
+        return None
+    header = [name.strip() for name in lines[0].split(",")]
+    body = lines[1:]
+    if "" in header or len(set(header)) != len(header):
+        return None
+    if set(map(str.count, body, [","] * len(body))) != {len(header) - 1}:
+        return None
+    cells = ",".join(body).split(",")
+    joined = "".join(cells)
+    if not joined.isprintable():  # control characters, and every blank str.strip removes but the space
+        return None
+    if " " in joined:
+        cells = list(map(str.strip, cells))
+    if "" in cells:
+        return None
+    columns = {name: cells[index::len(header)] for index, name in enumerate(header)}
+    return columns, range(2, len(body) + 2)
 
 
 def _csv_rows(text: str, path: str) -> list[tuple[int, dict[str, str]]]:

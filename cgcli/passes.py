@@ -53,7 +53,7 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
                         local, contribution = None, op.vjps[position](numbers, upstream, values[index], *operands)
                     else:
                         local = op.partials[position](numbers, values[index], *operands)
-                        contribution = upstream * local
+                        contribution = _times(upstream, local)
                 except _ARITHMETIC_FAILURES as failure:
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
                 if not is_finite(contribution):
@@ -72,6 +72,14 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
     conventions += _conventions({nodes[i].op for i in order}, numbers)
     return Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+
+
+def _times(upstream, local):
+    """upstream × local. A float local of ±1 (add, sub) gives the upstream itself or its negation,
+    exactly as the product would (IEEE), without a pass over a tensor's elements."""
+    if type(local) is float and (local == 1.0 or local == -1.0):
+        return upstream if local == 1.0 else -upstream
+    return upstream * local
 
 
 def _conventions(used: set[str], numbers) -> list[str]:

@@ -22,9 +22,10 @@ def _div(ns, a, b):
 
 
 def _pow(ns, a, b):
-    if 0 in ns.signs(a) and -1 in ns.signs(b):
+    base_signs = ns.signs(a)  # once: for a tensor, three passes over its elements
+    if 0 in base_signs and -1 in ns.signs(b):
         raise DomainError("zero raised to a negative power")
-    if -1 in ns.signs(a) and not ns.is_integer(b):
+    if -1 in base_signs and not ns.is_integer(b):
         raise DomainError("negative base raised to a non-integer power")
     return ns.pow(a, b)
 
