@@ -11,6 +11,7 @@ from ..bindings import bind, converted, split_bindings
 from ..data import place, read_columns
 from ..descent import OPTIMIZERS, Settings, check_names, descend
 from ..errors import InputError, TooLarge
+from ..heap import freed_memory_kept
 from ..text import shorten
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from ..syntax import parse
@@ -76,7 +77,7 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
 
     steps_out = writer(output_format, list(start), output.is_terminal(), show_trace, max_rows)
     stream = _Stream()
-    with _progress(steps) as progress:
+    with freed_memory_kept(), _progress(steps) as progress:
         def on_step(step, step_numbers) -> None:
             stream.write(steps_out.step(step, step_numbers))
             if progress:
