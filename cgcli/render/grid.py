@@ -73,11 +73,19 @@ class Grid:
         one line, a tuple for one of several, None where Rich would change the text (control codes,
         tabs) or joined characters need Rich's measure. Most cells are printable characters each
         one cell wide, whose width is their length, found in a few passes of C."""
-        if "".join(cells).isascii() and "".join(cells).isprintable():
-            sizes: list = list(map(len, cells))
+        narrow = _narrowed("\n".join(cells))
+        if narrow.isascii() and narrow.replace("\n", "").isprintable():
+            if narrow.count("\n") == len(cells) - 1:  # no cell of several lines
+                sizes: list = list(map(len, cells))
+            else:
+                sizes = [len(cell) if "\n" not in cell else tuple(map(len, cell.split("\n"))) for cell in cells]
         else:
             sizes = [_size(cell.translate(_ONE_CELL)) for cell in cells]
-        widest = max((max(size) if isinstance(size, tuple) else size for size in sizes if size is not None), default=0)
+        if None not in sizes and not any(map(_is_tuple, sizes)):
+            widest = max(sizes, default=0)
+        else:
+            widest = max((max(size) if isinstance(size, tuple) else size for size in sizes if size is not None),
+                         default=0)
         for cell in (cell for cell, size in zip(cells, sizes) if size is None):
             widest = max(widest, max(map(cell_width, cell_lines(cell))))
         self.widths[index] = max(self.widths[index], widest)
@@ -86,19 +94,24 @@ class Grid:
     def _header(self) -> list[str]:
         return [self._fitted(cell_lines(header)[0], index) for index, header in enumerate(self.headers)]
 
-    def _body(self) -> Iterator[tuple[bool, list[str]]]:
+    def _body(self) -> Iterator[tuple[bool, Sequence[str]]]:
         """Each line below the rule: whether it is a note, and its fitted cells. A cell of several
         lines makes its row that tall; shorter cells go on top, blanks fill below them."""
         fitted, columns = self._fitted, range(len(self.widths))
-        laid_out = zip(*(self._laid_out(index, cells, sizes)
-                         for index, (cells, sizes) in enumerate(zip(self._columns, self._sizes))))
+        by_column = [self._laid_out(index, cells, sizes)
+                     for index, (cells, sizes) in enumerate(zip(self._columns, self._sizes))]
+        # the rows with a cell of several lines, or one left to _fitted: few, found column by column
+        uneven = set().union(*({position for position, cell in enumerate(column) if type(cell) is not str}
+                               for column in by_column if None in column or any(map(_is_list, column))))
+        laid_out = zip(*by_column)
+        position = -1
         for row in self.rows:
             if isinstance(row, str):
                 yield True, [fitted(NOTE_MARK, 0), fitted(cell_lines(row)[0], 1), *(fitted("", i) for i in columns[2:])]
                 continue
-            cells = next(laid_out)
-            if all(isinstance(cell, str) for cell in cells):
-                yield False, list(cells)
+            cells, position = next(laid_out), position + 1
+            if position not in uneven:
+                yield False, cells
                 continue
             lines = [[fitted(line, index) for line in cell_lines(text)] if cell is None else
                      [cell] if isinstance(cell, str) else cell for index, (text, cell) in enumerate(zip(row, cells))]
@@ -115,7 +128,7 @@ class Grid:
                 return text + " " * (width - size)
             return None if text[-1:].isspace() else " " * (width - size) + text
 
-        if all(type(size) is int for size in sizes):
+        if None not in sizes and not any(map(_is_tuple, sizes)):
             if right:
                 return [None if cell[-1:].isspace() else " " * (width - size) + cell for cell, size in zip(cells, sizes)]
             return [cell + " " * (width - size) for cell, size in zip(cells, sizes)]
@@ -135,6 +148,14 @@ class Grid:
             text = text.rstrip()
             return " " * (self.widths[index] - cell_width(text)) + text
         return text + " " * (self.widths[index] - cell_width(text))
+
+
+def _is_tuple(item) -> bool:
+    return type(item) is tuple
+
+
+def _is_list(item) -> bool:
+    return type(item) is list
 
 
 def _size(narrow: str) -> int | tuple[int, ...] | None:
@@ -158,17 +179,24 @@ _JOINERS = ("\u200d", "\ufe0f")  # they change the width of their neighbours: ne
 
 
 def cell_width(text: str) -> int:
-    """Rich's cell_len of `text`; in one pass of C when every character is printable ASCII or was
-    met before and found one cell wide (∂, ·, ×, −, Greek): Rich looks each character up in turn."""
-    if text.isascii() and text.isprintable():
-        return len(text)
+    """Rich's cell_len of `text`; in one pass of C when every character is printable ASCII or one
+    cell wide (∂, ·, ×, −, Greek): Rich looks each character up in turn."""
+    narrow = _narrowed(text)
+    return len(text) if narrow.isascii() and narrow.isprintable() else cell_len(text)
+
+
+def _narrowed(text: str) -> str:
+    """`text` with each character known one cell wide made "a" (the same length), learning the
+    characters met for the first time."""
+    if text.isascii():
+        return text
     narrow = text.translate(_ONE_CELL)
-    if narrow.isascii() and narrow.isprintable():
-        return len(text)
+    if narrow.isascii():
+        return narrow
     for character in set(narrow) - set(_JOINERS):
         if not character.isascii() and get_character_cell_size(character) == 1:
             _ONE_CELL[ord(character)] = "a"
-    return cell_len(text)
+    return text.translate(_ONE_CELL)
 
 
 def cell_lines(cell: str) -> list[str]:
