@@ -37,6 +37,7 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     conventions = []
     if active[output]:
         adjoints[output] = _seed(values[output], numbers, conventions)
+    sole = {output}  # nodes whose adjoint is the seed or one contribution, found finite when it came
     index = output
     try:
         for index in reversed(order):
@@ -56,10 +57,12 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
                         contribution = _times(upstream, local)
                 except _ARITHMETIC_FAILURES as failure:
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
-                if not is_finite(contribution):
+                # ±upstream is finite when the upstream was found so (a pass over 10⁵ elements saved)
+                if not (index in sole and _passes_through(local)) and not is_finite(contribution):
                     raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
                 previous = adjoints[operand]
                 adjoints[operand] = contribution if previous is None else previous + contribution
+                (sole.add if previous is None else sole.discard)(operand)
                 if record:
                     terms[operand].append(Term(names[index], node.op, operand_names[index], position, upstream, local,
                                                contribution))
@@ -77,9 +80,13 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
 def _times(upstream, local):
     """upstream × local. A float local of ±1 (add, sub) gives the upstream itself or its negation,
     exactly as the product would (IEEE), without a pass over a tensor's elements."""
-    if type(local) is float and (local == 1.0 or local == -1.0):
+    if _passes_through(local):
         return upstream if local == 1.0 else -upstream
     return upstream * local
+
+
+def _passes_through(local) -> bool:
+    return type(local) is float and (local == 1.0 or local == -1.0)
 
 
 def _conventions(used: set[str], numbers) -> list[str]:
