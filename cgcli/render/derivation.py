@@ -271,7 +271,7 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
     def forward_line(row: ForwardRow) -> ForwardLine:
         return ForwardLine(row.name, row.op, row.operands, definition(row),
                            "" if row.op in (VARIABLE, CONSTANT) else excerpt(trace.source, *row.span),
-                           shape_of(row.value), values[row.name], tuple(values.get(text) for text in row.operands))
+                           shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)))
 
     def backward_line(row: BackwardRow) -> BackwardLine:
         adjoint = NumberText(numbers, row.adjoint, blank_grads and row.name != top)
@@ -300,7 +300,7 @@ def term_line(trace: Trace, nodes: set[str], node: str, term: Term, blank: bool 
         return TermLine(term, upstream_partial, local_partial, None, local_rule(term, str(upstream_partial)), None,
                         upstream, contribution)
     # written in literals alone (`3`, `1`, `pi`, `1e1`), the rule is its value: shown as that value, or blanked
-    constant = not any(name in nodes for name in rule_names(term))
+    constant = nodes.isdisjoint(rule_names(term))
     return TermLine(term, upstream_partial, local_partial, None if constant else local_rule(term), None,
                     NumberText(numbers, term.local, blank), upstream, contribution)
 
