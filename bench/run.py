@@ -193,18 +193,18 @@ def jobs(data: Path) -> list[Job]:
                                                   "--hvp", f"@{hvp_direction}"], LONG),
             cgrad_eval("cgrad eval --no-trace", ["-f", str(hvp_expr), "--at", f"@{hvp_at}", "--no-trace"], LONG),
             target=3),
-        # issue 13: the full trace as Rich-free tables (piped) against the same trace as JSON
-        Job("(k) Rosenbrock n=2000, full trace table (--max-rows 0) vs full JSON", "vs",
-            Run("cgrad table", [CGRAD, "eval", "-f", rb[2000][0], "--at", rb[2000][1], "--max-rows", "0"], LONG,
-                prints_json=False),
-            cgrad_eval("cgrad --format json", ["-f", rb[2000][0], "--at", rb[2000][1], "--max-rows", "0"], LONG),
-            target=2),
         # descend on 10^5 CSV rows, 100 steps of gd, against NumPy written by hand (np.loadtxt, the
         # gradient's formulas); the loss and the parameters must agree
         Job("(j) descend (w*x + b - y)^2 on 10^5 CSV rows, 100 steps", "vs",
             cgrad_command("cgrad descend", ["descend", LINE_LOSS, "--data", points, "--params", "w=0,b=0",
                                             "--lr", "0.1", "--steps", "100", "--grad-tol", "0"]),
             local("NumPy, hand-written gradient", "numpy_descend.py", [points, "0.1", "100"]),
+            target=2),
+        # issue 13: the full trace as Rich-free tables (piped) against the same trace as JSON
+        Job("(k) Rosenbrock n=2000, full trace table (--max-rows 0) vs full JSON", "vs",
+            Run("cgrad table", [CGRAD, "eval", "-f", rb[2000][0], "--at", rb[2000][1], "--max-rows", "0"], LONG,
+                prints_json=False),
+            cgrad_eval("cgrad --format json", ["-f", rb[2000][0], "--at", rb[2000][1], "--max-rows", "0"], LONG),
             target=2),
         Job("(i) check seed 001: 3*(a+b*c)", "seconds",
             cgrad_command("cgrad check", ["check", "3*(a+b*c)", "--at", "a=1,b=2,c=3"]), None, target=0.2),
