@@ -51,6 +51,7 @@ class Run:
     argv: list[str]  # may start with CGRAD
     repeats: int = SHORT
     chars: int = 0  # input size in characters (linearity jobs)
+    prints_json: bool = True  # False: a table, whose output is not compared
 
 
 @dataclass
@@ -94,6 +95,21 @@ def local(tool: str, script: str, args: list[str], repeats: int = SHORT) -> Run:
 
 
 LAYER = "sum(relu(X @ W + b))"
+LINE_LOSS = "(w*x + b - y)^2"  # descend's job: the loss numpy_descend.py writes by hand
+
+
+def write_points(rows: int, directory: Path) -> str:
+    """A CSV file x,y of `rows` points near y = 2.5·x − 1 (fixed seed), for descend; its path."""
+    import random
+
+    rng = random.Random(f"points {rows}")
+    lines = ["x,y"]
+    for _ in range(rows):
+        x = rng.uniform(-2, 2)
+        lines.append(f"{x:.4f},{2.5 * x - 1 + rng.gauss(0, 0.2):.4f}")
+    path = directory / f"points-{rows}.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
 
 
 def write_layer_values(n: int, d: int, h: int, directory: Path) -> str:
@@ -124,6 +140,7 @@ def jobs(data: Path) -> list[Job]:
     hvp_at, hvp_direction = write_rosenbrock_json(20000, data)
     big = write_layer_values(64, 256, 128, data)
     small = write_layer_values(16, 64, 32, data)
+    points = write_points(100_000, data)
     return [
         Job("(a) seed 001: 3*(a+b*c)", "vs",
             cgrad_eval("cgrad", ["3*(a+b*c)", "--at", "a=1,b=2,c=3"]),
@@ -185,6 +202,19 @@ def jobs(data: Path) -> list[Job]:
                                                   "--hvp", f"@{hvp_direction}"], LONG),
             cgrad_eval("cgrad eval --no-trace", ["-f", str(hvp_expr), "--at", f"@{hvp_at}", "--no-trace"], LONG),
             target=3),
+        # descend on 10^5 CSV rows, 100 steps of gd, against NumPy written by hand (np.loadtxt, the
+        # gradient's formulas); the loss and the parameters must agree
+        Job("(l) descend (w*x + b - y)^2 on 10^5 CSV rows, 100 steps", "vs",
+            cgrad_command("cgrad descend", ["descend", LINE_LOSS, "--data", points, "--params", "w=0,b=0",
+                                            "--lr", "0.1", "--steps", "100", "--grad-tol", "0"]),
+            local("NumPy, hand-written gradient", "numpy_descend.py", [points, "0.1", "100"]),
+            target=2),
+        # issue 13: the full trace as Rich-free tables (piped) against the same trace as JSON
+        Job("(m) Rosenbrock n=2000, full trace table (--max-rows 0) vs full JSON", "vs",
+            Run("cgrad table", [CGRAD, "eval", "-f", rb[2000][0], "--at", rb[2000][1], "--max-rows", "0"], LONG,
+                prints_json=False),
+            cgrad_eval("cgrad --format json", ["-f", rb[2000][0], "--at", rb[2000][1], "--max-rows", "0"], LONG),
+            target=2),
         Job("(i) check seed 001: 3*(a+b*c)", "seconds",
             cgrad_command("cgrad check", ["check", "3*(a+b*c)", "--at", "a=1,b=2,c=3"]), None, target=0.2),
         Job("(i') check seed 002: p = x + y; g = p*z", "seconds",
@@ -224,7 +254,7 @@ def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
         argv = cgrad + run.argv[1:]
     else:
         argv = run.argv
-    times = []
+    times, output = [], None
     count = run.repeats if repeats is None else repeats
     single = count == 0  # one run, timed and kept: for a peer that takes minutes
     for i in range(1 + count):
@@ -234,7 +264,7 @@ def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
         if proc.returncode != 0:
             last = proc.stderr.strip().splitlines()[-1:] or [""]
             return Result(None, None, f"exit {proc.returncode}: {last[0][:200]}")
-        if i == 0:
+        if i == 0 and run.prints_json:
             try:
                 output = json.loads(proc.stdout)
             except json.JSONDecodeError:
@@ -258,8 +288,11 @@ def agree(x, y) -> bool:
 
 
 def disagreement(a: dict, b: dict) -> str:
-    """'' if value and every gradient entry agree to REL_TOL, else a description (nothing to compare
-    where neither has a gradient: formulas, whose sizes the derive job prints)."""
+    """'' if value and every gradient entry agree to REL_TOL (for descend: the loss and every
+    parameter), else a description (nothing to compare where neither has a gradient: formulas,
+    whose sizes the derive job prints)."""
+    if "params" in a and "params" in b:
+        a, b = ({"value": x["loss"], "gradient": x["params"]} for x in (a, b))
     if "gradient" not in a and "gradient" not in b:
         return ""
     try:

@@ -11,6 +11,7 @@ from ..bindings import bind, converted, split_bindings
 from ..data import place, read_columns
 from ..descent import OPTIMIZERS, Settings, check_names, descend
 from ..errors import InputError, TooLarge
+from ..heap import freed_memory_kept
 from ..text import shorten
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from ..syntax import parse
@@ -68,7 +69,7 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
     overlap = sorted(set(start) & set(fixed))
     if overlap:
         raise InputError(f"{', '.join(overlap)}: given both as --params and --at")
-    columns, lines = read_columns(data_file) if data_file else ({}, [])
+    columns, lines = read_columns(data_file, floats=numbers.name == "float") if data_file else ({}, [])
     needed = check_names(program, list(start), list(fixed), list(columns), data_file)
     data = {name: _column(columns[name], lines, name, data_file, numbers) for name in needed}
     rows = len(lines)
@@ -76,7 +77,7 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
 
     steps_out = writer(output_format, list(start), output.is_terminal(), show_trace, max_rows)
     stream = _Stream()
-    with _progress(steps) as progress:
+    with freed_memory_kept(), _progress(steps) as progress:
         def on_step(step, step_numbers) -> None:
             stream.write(steps_out.step(step, step_numbers))
             if progress:
@@ -152,11 +153,14 @@ def _off_if_zero(value, numbers):
     return None if numbers.signs(value) == {0} else value
 
 
-def _column(cells: list[str], lines: list[int], name: str, path: str, numbers):
-    """A data column as a 1-D tensor; an error (exit 2) naming the first cell the number system
-    cannot hold: not a number, p/0, or beyond its range (1e400 as a double)."""
+def _column(cells, lines, name: str, path: str, numbers):
+    """A data column as a 1-D tensor (read_columns may have made it one); an error (exit 2) naming
+    the first cell the number system cannot hold: not a number, p/0, or beyond its range (1e400
+    as a double)."""
     from ..numbers.tensor import from_nested
 
+    if hasattr(cells, "dtype"):
+        return cells
     try:
         column = from_nested(cells, numbers)
     except (ZeroDivisionError, TooLarge):

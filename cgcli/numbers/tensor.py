@@ -175,6 +175,8 @@ class TensorNumbers(NumberSystem):
     def is_finite(self, x) -> bool:
         if not is_tensor(x):
             return self.scalar.is_finite(x)
+        if x.size and 0 in x.strides:  # broadcast (a repeat node): its distinct elements are enough
+            x = x[tuple(slice(0, 1) if stride == 0 else slice(None) for stride in x.strides)]
         return bool(np.isfinite(x).all()) if x.dtype != object else all(map(self.scalar.is_finite, x.flat))
 
     def too_large(self, x):

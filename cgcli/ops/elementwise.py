@@ -22,14 +22,17 @@ def _div(ns, a, b):
 
 
 def _pow(ns, a, b):
-    if 0 in ns.signs(a) and -1 in ns.signs(b):
+    # the exponent first: for x^2 over 10⁵ data rows, the base's signs (three passes) are not needed
+    if -1 in ns.signs(b) and 0 in ns.signs(a):
         raise DomainError("zero raised to a negative power")
-    if -1 in ns.signs(a) and not ns.is_integer(b):
+    if not ns.is_integer(b) and -1 in ns.signs(a):
         raise DomainError("negative base raised to a non-integer power")
     return ns.pow(a, b)
 
 
 def _pow_dbase(ns, ans, a, b):
+    if ns.name == "float" and type(b) is float and b == 2.0:
+        return b * a  # x^1 is x exactly in IEEE arithmetic: no pass of pow over a tensor
     return ns.zero if ns.signs(b) == {0} else b * _pow(ns, a, b - 1)
 
 

@@ -136,8 +136,10 @@ _ops.append(tensor("transpose", "transpose", lambda ns, x: x.T if isinstance(x, 
 
 
 def _repeat(ns, x, like):
+    """x broadcast to like's shape: a read-only view, not a copy (descend repeats its scalar
+    parameters to 10⁵ data rows at every step)."""
     target = np.broadcast_shapes(_shape(x), _shape(like))
-    return np.array(np.broadcast_to(np.asarray(x, dtype=_dtype(x)), target))
+    return np.broadcast_to(np.asarray(x, dtype=_dtype(x)), target)
 
 
 def _dtype(x):

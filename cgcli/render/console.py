@@ -2,21 +2,44 @@
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-Row = Sequence[str] | str  # the cells of one row, or a note standing for rows left out ("⋮ 40 more rows")
+if TYPE_CHECKING:
+    from .grid import Row
 
 
 def text_console(terminal: bool, width: int | None = None):
-    """A console writing to a buffer: sized (`width`, else the terminal's) and coloured for a terminal,
-    or, for a pipe or file, plain and never wrapping a line (print_table widens it to fit a table).
-    Markup, emoji and highlighting are off: user text such as f[x] must print as typed."""
+    """A console writing to a buffer: for a terminal, Rich's, sized (`width`, else the terminal's) and
+    coloured; for a pipe or a file, a PlainConsole. Markup, emoji and highlighting are off: user text
+    such as f[x] must print as typed."""
+    if not terminal:
+        return PlainConsole()
     from rich.console import Console
 
-    options = dict(file=io.StringIO(), markup=False, emoji=False, highlight=False)
-    if terminal:
-        return Console(force_terminal=True, width=width, **options)
-    return Console(width=10_000, color_system=None, soft_wrap=True, **options)
+    return Console(file=io.StringIO(), force_terminal=True, width=width, markup=False, emoji=False, highlight=False)
+
+
+class PlainConsole:
+    """What a pipe or a file gets: lines whole (never wrapped) and unstyled, written without Rich,
+    whose import alone costs ~70 ms."""
+
+    is_terminal = False
+
+    def __init__(self) -> None:
+        self.file = io.StringIO()
+
+
+def show(console, text: str, style: str | None = None) -> None:
+    """`text` and a line break, in `style` on a terminal; on both, as Rich shows text (control codes
+    dropped, tabs expanded)."""
+    if console.is_terminal:
+        from rich.text import Text
+
+        console.print(Text(text, style=style or ""))
+    else:
+        from .grid import cell_lines
+
+        console.file.write("\n".join(cell_lines(text)) + "\n")
 
 
 def text_of(console) -> str:
@@ -28,54 +51,22 @@ def print_table(console, title: str, headers: Sequence[str], rows: Sequence[Row]
                 ) -> None:
     """`title` on its own line (a Rich table title wraps at the table's width), then the table.
 
-    Nothing is ever cut. In a pipe the console widens to the table. On a terminal the table keeps
-    its columns while every cell fits whole; when it cannot, each row becomes a record, one
+    Nothing is ever cut. In a pipe every line is as long as the table needs. On a terminal the table
+    keeps its columns while every cell fits whole; when it cannot, each row becomes a record, one
     `header  cell` line per column, folded at the terminal's edge (--digits 60 at 80 columns).
     """
-    from rich.text import Text
+    from .grid import Grid
 
-    console.print(Text(title, style="bold"))
-    width = _natural_width(headers, rows)
+    show(console, title, "bold")
+    grid = Grid(headers, rows, right)
     if not console.is_terminal:
-        console.width = max(console.width, width)
-    if width <= console.width:
-        console.print(_columns(headers, rows, right))
+        console.file.write(grid.plain())
+    elif grid.width <= console.width:
+        console.print(grid, crop=False)
     else:
         console.print()
         console.print(_records(headers, rows, console.width))
         console.print()
-
-
-def _natural_width(headers: Sequence[str], rows: Sequence[Row]) -> int:
-    """The width of the table with no cell wrapped: Rich's SIMPLE_HEAD box pads each column by one
-    space either side and draws an edge (a space) at both ends and between columns."""
-    from rich.cells import cell_len
-
-    widths = [cell_len(header) for header in headers]
-    for row in rows:
-        if isinstance(row, str):
-            widths[1] = max(widths[1], cell_len(row))  # the note sits in the second column
-            continue
-        for index, cell in enumerate(row):
-            widths[index] = max(widths[index], max(map(cell_len, cell.split("\n"))))
-    return sum(widths) + 2 * len(widths) + len(widths) + 1
-
-
-def _columns(headers: Sequence[str], rows: Sequence[Row], right: frozenset[int]):
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for index, header in enumerate(headers):
-        grid.add_column(header, justify="right" if index in right else "left", overflow="fold",
-                        style="cyan" if index == 0 else None)
-    for row in rows:
-        if isinstance(row, str):
-            grid.add_row(Text("⋮"), Text(row, style="dim"))
-        else:
-            grid.add_row(*(Text(cell) for cell in row))
-    return grid
 
 
 def _records(headers: Sequence[str], rows: Sequence[Row], width: int):

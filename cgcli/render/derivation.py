@@ -22,27 +22,29 @@ class NumberText:
     system's), `reading` (a fraction with its decimal), `short` (pictures and equations), `grid`
     (a small vector or matrix, element by element). A worksheet's blank is BLANK_TEXT in all."""
 
-    __slots__ = ("_numbers", "value", "blank", "_texts")
+    __slots__ = ("_numbers", "value", "blank", "_text", "_reading", "_short")
 
     def __init__(self, numbers, value, blank: bool = False) -> None:
-        self._numbers, self.value, self.blank, self._texts = numbers, value, blank, {}
-
-    def _made(self, kind: str, make: Callable[[], object]):
-        if kind not in self._texts:
-            self._texts[kind] = BLANK_TEXT if self.blank else make()
-        return self._texts[kind]
+        self._numbers, self.value, self.blank = numbers, value, blank
+        self._text = self._reading = self._short = None
 
     @property
     def text(self) -> str:
-        return self._made("text", lambda: self._numbers.format(self.value))
+        if self._text is None:
+            self._text = BLANK_TEXT if self.blank else self._numbers.format(self.value)
+        return self._text
 
     @property
     def reading(self) -> str:
-        return self._made("reading", lambda: self._numbers.format_reading(self.value))
+        if self._reading is None:
+            self._reading = BLANK_TEXT if self.blank else self._numbers.format_reading(self.value)
+        return self._reading
 
     @property
     def short(self) -> str:
-        return self._made("short", lambda: shown(self._numbers, self.value))
+        if self._short is None:
+            self._short = BLANK_TEXT if self.blank else shown(self._numbers, self.value)
+        return self._short
 
     @property
     def negative(self) -> bool:
@@ -123,6 +125,13 @@ class _Lines(Sequence):
 
     def __len__(self) -> int:
         return len(self._records)
+
+    def __iter__(self):
+        made, make = self._made, self._make
+        for index, record in enumerate(self._records):
+            if index not in made:
+                made[index] = make(record)
+            yield made[index]
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -315,7 +324,7 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
     def forward_line(row: ForwardRow) -> ForwardLine:
         return ForwardLine(row.name, row.op, row.operands, definition(row),
                            "" if row.op in (VARIABLE, CONSTANT) else excerpt(trace.source, *row.span),
-                           shape_of(row.value), values[row.name], tuple(values.get(text) for text in row.operands))
+                           shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)))
 
     def backward_line(row: BackwardRow) -> BackwardLine:
         adjoint = NumberText(numbers, row.adjoint, blank_grads and row.name != top)
@@ -349,7 +358,7 @@ def term_line(trace: Trace, nodes: set[str], node: str, term: Term, blank: bool 
         return TermLine(term, upstream_partial, local_partial, None, local_rule(term, str(upstream_partial)), None,
                         upstream, contribution)
     # written in literals alone (`3`, `1`, `pi`, `1e1`), the rule is its value: shown as that value, or blanked
-    constant = not any(name in nodes for name in rule_names(term))
+    constant = nodes.isdisjoint(rule_names(term))
     return TermLine(term, upstream_partial, local_partial, None if constant else local_rule(term), None,
                     NumberText(numbers, term.local, blank), upstream, contribution)
 

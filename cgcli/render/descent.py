@@ -13,7 +13,7 @@ import math
 from collections import deque
 
 from ..descent import Descent, Step
-from .console import print_table, text_console, text_of
+from .console import print_table, show, text_console, text_of
 from .derivation import kept_ends
 
 _BARS = "▁▂▃▄▅▆▇█"
@@ -125,8 +125,6 @@ class TableSteps(StepWriter):
         return ""
 
     def end(self, result: Descent) -> str:
-        from rich.text import Text
-
         console = text_console(self.terminal)
         columns = _columns(self.names, "∂")
         if self.show_trace:
@@ -137,10 +135,10 @@ class TableSteps(StepWriter):
                     [(name, fmt(result.start[name]), fmt(value), fmt(result.gradient[name]))
                      for name, value in result.params.items()], frozenset({1, 2, 3}))
         steps = f"{result.updates} step" + ("" if result.updates == 1 else "s")
-        console.print(Text(f"loss {fmt(result.loss)} after {steps}: stopped because {result.stopped}"))
+        show(console, f"loss {fmt(result.loss)} after {steps}: stopped because {result.stopped}")
         curve = loss_curve(result.curve.losses())
         if curve and result.updates:
-            console.print(Text(f"loss (log scale, step 0 → {result.updates}): {curve}"))
+            show(console, f"loss (log scale, step 0 → {result.updates}): {curve}")
         return text_of(console)
 
     def _rows(self, width: int) -> list[list[str]]:

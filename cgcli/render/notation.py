@@ -1,6 +1,7 @@
 """How nodes, definitions and local derivatives are written, shared by every renderer."""
 from __future__ import annotations
 
+import functools
 import re
 
 from ..graph import CONSTANT, VARIABLE
@@ -36,8 +37,13 @@ def rule_names(term: Term) -> list[str]:
     """What the local derivative of `term` is written in: its consumer's operands (names or literal
     texts) and, for {ans}, the consumer's name. `3` for ∂(3·v)/∂v is written in the literal 3 alone."""
     template = OPS[term.consumer_op].partial_notations[term.operand_index]
-    return [term.consumer if key == "ans" else term.consumer_operands[int(key)]
-            for key in PLACEHOLDER.findall(template) if key != "g"]
+    return [term.consumer if key == "ans" else term.consumer_operands[int(key)] for key in _placeholders(template)]
+
+
+@functools.cache
+def _placeholders(template: str) -> tuple[str, ...]:
+    """The operands and {ans} a template names (a table of a few dozen templates; every term asks)."""
+    return tuple(key for key in PLACEHOLDER.findall(template) if key != "g")
 
 
 def local_rule(term: Term, upstream: str = "G") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..chain_paths import Paths
-from .console import print_table, text_console, text_of
+from .console import print_table, show, text_console, text_of
 from .derivation import Partial
 from .latex import factor as latex_factor
 from .latex import number as latex_number
@@ -15,8 +15,6 @@ from .path_listing import PathListing
 
 def render_text(listings: list[PathListing], terminal: bool) -> str:
     """A table per listing; on a terminal folded to its width, never cut (console.print_table)."""
-    from rich.text import Text
-
     console = text_console(terminal)
     for listing in listings:
         top, target = listing.output, listing.target
@@ -28,8 +26,8 @@ def render_text(listings: list[PathListing], terminal: bool) -> str:
             print_table(console, title, ["#", "path", "chain rule", "local derivatives", "product"], rows,
                         frozenset({0, 4}))
         else:
-            console.print(Text(title, style="bold"))
-        console.print(Text("\n".join(listing.summary) + "\n"))
+            show(console, title, "bold")
+        show(console, "\n".join(listing.summary) + "\n")
     return text_of(console).rstrip("\n") + "\n"
 
 

@@ -1,7 +1,7 @@
 """Terminal tables (Rich): the forward pass, the backward pass and the gradient, as a textbook lays them out."""
 from __future__ import annotations
 
-from .console import print_table, text_console, text_of
+from .console import print_table, show, text_console, text_of
 from .derivation import NAIVE_HEADER, Derivation, Partial, laid_out
 
 
@@ -9,8 +9,6 @@ def render(derivation: Derivation, terminal: bool, with_trace: bool = True, widt
     """The three tables, their rows as the derivation shows them (long passes by both ends). For a
     terminal (`width` columns, else its own) they fit its width and may be coloured; elsewhere lines
     are whole, plain and unpadded. Either way no cell is ever cut (console.print_table)."""
-    from rich.text import Text
-
     console = text_console(terminal, width)
     mode, top, shaped = derivation.description, derivation.output, derivation.shaped
 
@@ -35,8 +33,8 @@ def render(derivation: Derivation, terminal: bool, with_trace: bool = True, widt
     print_table(console, f"Gradient · {mode}", ["variable", "value", str(Partial(top, "variable"))]
                 + [NAIVE_HEADER] * naive, gradient, frozenset({1, 2, 3}))
     if naive:
-        console.print(derivation.naive.line)
-        console.print()
+        show(console, derivation.naive.line)
+        show(console, "")
     notes = [f"{top} = {derivation.value.reading}", f"numbers: {mode}"] + derivation.conventions
-    console.print(Text(" · ".join(notes), style="dim"))
+    show(console, " · ".join(notes), "dim")
     return text_of(console)

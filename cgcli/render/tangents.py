@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 
-from .console import print_table, text_console, text_of
+from .console import print_table, show, text_console, text_of
 from .derivation import ForwardModeDerivation, laid_out
 
 
 def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace: bool = True) -> str:
-    from rich.text import Text
-
     console = text_console(terminal)
     mode, directions = derivation.description, derivation.directions
     if with_trace:
@@ -27,7 +25,7 @@ def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace:
     if derivation.jvp is not None:
         notes.append(f"JVP (tangent of {derivation.output} along v) = {derivation.jvp.reading}")
     notes += [f"numbers: {mode}", derivation.seed_note] + derivation.conventions
-    console.print(Text(" · ".join(notes), style="dim"))
+    show(console, " · ".join(notes), "dim")
     return text_of(console)
 
 
