@@ -87,6 +87,7 @@ def rendered(tmp_path_factory):
         pairs += [source, os.path.join(folder, f"{name}.svg")]
         names[source] = name
     pairs += _synthetic(folder, names)
+    pairs += _step_frames(folder, names)
     command = ["node", os.path.join(HERE, "render.mjs")]
     if os.environ.get("CGRAD_MERMAID_SHOTS"):
         command.append("--png")
@@ -115,6 +116,42 @@ def _synthetic(folder: str, names: dict) -> list[str]:
         handle.write(render(Figure(nodes, edges)))
     names[source] = "synthetic"
     return [source, os.path.join(folder, "synthetic.svg")]
+
+
+# `diagram --steps`: the first, middle and last frames of seed 001 and of seed 004 (in --digits 30)
+STEP_CASES = {"seed001": ["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3"],
+              "seed004": ["t1 = w1*x1; a1 = relu(t1); t2 = w1*x1; a2 = sigmoid(t2); o = a1 + a2", "--at", "w1=0.5,x1=2",
+                          "--digits", "30"]}
+STEP_LINES: dict[str, int] = {}  # frame → its node and edge lines (one drawn node or edge each)
+
+
+def _step_frames(folder: str, names: dict) -> list[str]:
+    pairs = []
+    for label, args in STEP_CASES.items():
+        frames = os.path.join(folder, f"steps-{label}")
+        code, _, err = run_cgrad_inprocess("diagram", *args, "--steps", "-o", frames + "/")
+        assert code == 0, err
+        files = sorted(os.listdir(frames))
+        for which, file in zip(("first", "middle", "last"), (files[0], files[len(files) // 2], files[-1])):
+            with open(os.path.join(frames, file), encoding="utf-8") as handle:
+                text = handle.read()
+            source = os.path.join(folder, f"steps-{label}-{which}.mmd")
+            with open(source, "w", encoding="utf-8") as handle:
+                handle.write(text.split("```mermaid\n", 1)[1].split("```", 1)[0])
+            names[source] = f"steps-{label}-{which}"
+            STEP_LINES[names[source]] = text.count("\n    n")
+            pairs += [source, source[:-4] + ".svg"]
+    return pairs
+
+
+@pytest.mark.parametrize("frame", [f"steps-{label}-{which}" for label in STEP_CASES
+                                   for which in ("first", "middle", "last")])
+def test_step_frames_render(rendered, frame):
+    report = rendered[frame]
+    assert report["ok"], report["error"]
+    assert report["nodes"] + report["edges"] == STEP_LINES[frame]
+    if frame == "steps-seed001-last":  # every value and ∂J/∂node drawn
+        assert "b = 2∂J/∂b = 9" in report["labels"] and "u = b · c = 6∂J/∂u = 3" in report["labels"]
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -1,7 +1,7 @@
-"""The step-by-step outputs in headless Chromium: a sample of `cgrad diagram --steps` Mermaid
-frames drawn by the real mermaid library (tests/mermaid/render.mjs), and the stepper page of
-`--format html` driven with the arrow keys (tests/mermaid/stepper.mjs): the lit node and table
-row follow the passes' orders, and no request leaves the page, for seed 001 and seed 004.
+"""The stepper page of `--format html` in headless Chromium, driven with the arrow keys
+(tests/mermaid/stepper.mjs): the lit node and table row follow the passes' orders, and no request
+leaves the page, for seed 001 and seed 004. (A sample of `--steps` Mermaid frames is drawn with the
+other Mermaid cases in tests/test_render_mermaid.py: one browser for all.)
 
 Needs node, /usr/bin/chromium, the node packages of tests/mermaid and Graphviz's dot; skipped
 with the reason where one is missing, except under CI (CI=true), where that is a failure.
@@ -41,29 +41,6 @@ def _passes(source: str, at: str) -> list[tuple[str, str]]:
     assert code == 0, err
     result = json.loads(out)
     return [("forward", row["name"]) for row in result["forward"]] + [("backward", row["name"]) for row in result["backward"]]
-
-
-def test_mermaid_frames_render(tmp_path):
-    _require()
-    pairs, expected = [], {}
-    for label, (source, at), numbers in (("seed001", SEED_001, ()), ("seed004", SEED_004, ("--digits", "30"))):
-        folder = tmp_path / label
-        code, _, err = run_cgrad_inprocess("diagram", source, "--at", at, "--steps", "-o", f"{folder}/", *numbers)
-        assert code == 0, err
-        files = sorted(folder.iterdir())
-        for path in (files[0], files[len(files) // 2], files[-1]):  # first, middle, last frame
-            text = path.read_text(encoding="utf-8")
-            source_file = tmp_path / f"{label}-{path.stem}.mmd"
-            source_file.write_text(text.split("```mermaid\n", 1)[1].split("```", 1)[0], encoding="utf-8")
-            pairs += [str(source_file), str(source_file.with_suffix(".svg"))]
-            expected[str(source_file)] = text.count("\n    n")  # node and edge lines: one each
-    reports = _node(os.path.join(HERE, "render.mjs"), *pairs)
-    assert len(reports) == 6
-    for report in reports:
-        assert report["ok"], report["error"]
-        assert report["nodes"] + report["edges"] == expected[report["input"]]
-    last = reports[2]  # seed 001, the last frame: every value and ∂J/∂node drawn
-    assert "b = 2∂J/∂b = 9" in last["labels"] and "u = b · c = 6∂J/∂u = 3" in last["labels"]
 
 
 def test_stepping_the_page(tmp_path):
