@@ -35,10 +35,16 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @click.option("--derivative", is_flag=True,
               help="Draw the graph of the derivative ∂f/∂x (the program `cgrad derive` prints) instead of f's.")
 @click.option("--wrt", metavar="NAME", help="With --derivative: the name x of ∂f/∂x [default: the only variable].")
+@click.option("--mode", type=click.Choice(["reverse", "forward", "both"]), default="reverse", show_default=True,
+              help="With --at: reverse: nodes show ∂output/∂node (--steps: the forward, then the backward pass); "
+                   "forward: nodes show their tangents, as `cgrad eval --mode forward` computes them (--steps: one "
+                   "frame per node, tangents flowing forward).")
+@click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
+              help="With --mode forward: the direction v (variables not named: 0); without it, one tangent per variable.")
 @number_options
 @worksheet_options
 def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
-                    products, steps, collapse, derivative, wrt, numbers, blank, answers):
+                    products, steps, collapse, derivative, wrt, mode, tangent, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
 
@@ -51,6 +57,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
       cgrad diagram "3*(a+b*c)" --at a=1,b=2,c=3 --format svg -o graph.svg
       cgrad diagram "x^2*sin(x)" --derivative --wrt x
       cgrad diagram "a = x; b = a + a; c = b + b" --at x=2 --steps -o frames/
+      cgrad diagram "u = x*y; v = u + x; w = v*u" --at x=2,y=3 --steps --mode forward --tangent x=1
     """
     from ..render import figure as figures
     from ..syntax import parse
@@ -58,6 +65,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     if not at and (products or blank or answers):
         option = "--products" if products else "--blank" if blank else "--answers"
         raise InputError(f"{option} needs values: give them with --at")
+    _check_mode(mode, tangent, at, blank or answers)
     walking = steps or output_format == "html"
     if walking:
         from .stepping import check_options
@@ -78,7 +86,10 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
         from ..evaluation import evaluate
         from ..render.derivation import derive
 
-        derivation = derive(evaluate(graph, split_bindings(at), program, numbers), None if answers else blank)
+        if mode == "forward":
+            derivation = _forward_mode(graph, program, split_bindings(at), numbers, tangent)
+        else:
+            derivation = derive(evaluate(graph, split_bindings(at), program, numbers), None if answers else blank)
         rows, output = derivation.forward, derivation.output
         if walking:
             _walk(derivation, output_format, out_file, title, collapse=collapse, direction=direction.upper())
@@ -100,6 +111,29 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
 
     text = render(figure)
     emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
+
+
+def _check_mode(mode: str, tangent: tuple[str, ...], at, worksheet: bool) -> None:
+    """Refuse, before any work, what --mode and --tangent cannot do."""
+    if mode == "both":
+        raise InputError("--mode both: a diagram draws one mode: use --mode reverse or --mode forward "
+                         "(`cgrad eval --mode both` compares the two)")
+    if tangent and mode != "forward":
+        raise InputError("--tangent is a direction for forward mode: add --mode forward")
+    if mode == "forward" and not at:
+        raise InputError("--mode forward pushes tangents through the values at a point: give them with --at")
+    if mode == "forward" and worksheet:
+        raise InputError("--mode forward does not make worksheets: leave out --blank and --answers")
+
+
+def _forward_mode(graph, program, pairs, numbers, tangent: tuple[str, ...]):
+    """The forward-mode derivation, from the passes `cgrad eval --mode forward` runs."""
+    from ..bindings import split_bindings
+    from ..dual_passes import forward_mode
+    from ..render.derivation import forward_mode_derivation
+
+    return forward_mode_derivation(forward_mode(graph, pairs, program, numbers,
+                                                split_bindings(tangent) if tangent else None))
 
 
 def _walk(derivation, output_format: str, out_file: str | None, title: str | None, **options) -> None:

@@ -77,7 +77,8 @@ def _announce(walk, suggest_collapse: bool) -> None:
     nodes = walk.forward_count
     if nodes > MANY_NODES:
         hint = " (--collapse DEPTH draws fewer)" if suggest_collapse else ""
-        sys.stderr.write(f"note: {nodes} nodes: writing {len(walk.steps)} frames, one per step of the two passes{hint}\n")
+        passes = "of forward mode" if walk.tangents else "of the two passes"
+        sys.stderr.write(f"note: {nodes} nodes: writing {len(walk.steps)} frames, one per step {passes}{hint}\n")
 
 
 def _warn_if_too_large(derivation, options: dict) -> None:

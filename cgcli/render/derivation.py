@@ -319,12 +319,10 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
     values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row)) for row in trace.forward}
     nodes = set(values)
     variables = {row.name: values[row.name] for row in trace.forward if row.op == VARIABLE}
-    at = ", ".join(f"{name} = {value.text}" for name, value in variables.items())
+    at = _point(variables)
 
     def forward_line(row: ForwardRow) -> ForwardLine:
-        return ForwardLine(row.name, row.op, row.operands, definition(row),
-                           "" if row.op in (VARIABLE, CONSTANT) else excerpt(trace.source, *row.span),
-                           shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)))
+        return _forward_line(row, trace.source, values)
 
     def backward_line(row: BackwardRow) -> BackwardLine:
         adjoint = NumberText(numbers, row.adjoint, blank_grads and row.name != top)
@@ -341,6 +339,18 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
                       list(trace.conventions), at, any(shape_of(row.value) for row in trace.forward),
                       _Lines(trace.forward, forward_line), _Lines(trace.backward, backward_line), gradient, max_rows,
                       None if naive is None else NaiveSummary(dict(naive.fan_out), not naive.wrong))
+
+
+def _forward_line(row, source: str, values: dict[str, NumberText]) -> ForwardLine:
+    """The line of a forward pass's record (a ForwardRow, or a forward-mode TangentRow: the same fields)."""
+    return ForwardLine(row.name, row.op, row.operands, definition(row),
+                       "" if row.op in (VARIABLE, CONSTANT) else excerpt(source, *row.span),
+                       shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)))
+
+
+def _point(variables: dict[str, NumberText]) -> str:
+    """`a = 1, b = 2`: the point."""
+    return ", ".join(f"{name} = {value.text}" for name, value in variables.items())
 
 
 def _computed(row: ForwardRow) -> bool:
@@ -365,12 +375,28 @@ def term_line(trace: Trace, nodes: set[str], node: str, term: Term, blank: bool 
 
 # ---- forward mode (dual numbers): rows of value, tangents and tangent contributions ----
 
+def dotted(name: str) -> str:
+    """ẋ: the tangent of `name`."""
+    return f"{name}\u0307"
+
+
+def joined(texts: list[NumberText], short: bool = False, factor: bool = True) -> str:
+    """Tangents as a factor: `3`, `(-2)` (-2 with factor=False), or the directions side by side, `(3, 0)`."""
+    if len(texts) == 1:
+        text = texts[0]
+        if factor:
+            return text.short_factor if short else text.factor
+        return text.short if short else text.text
+    return "(" + ", ".join(t.short if short else t.text for t in texts) + ")"
+
+
 @dataclass(slots=True)
 class TangentTermLine:
     """One operand's share of a node's tangent: local derivative × the operand's tangent = contribution."""
 
     partial: Partial
     operand: str
+    position: int  # which operand of the node: the use (operand, node, position) is the edge that carries it
     local: NumberText | None  # None for a tensor op, whose share is its JVP
     tangents: list[NumberText]  # one per direction
     contributions: list[NumberText]
@@ -378,12 +404,19 @@ class TangentTermLine:
     @property
     def line(self) -> str:
         """`∂t1/∂x · ẋ = 2 · 1 = 2`, directions side by side as (…)."""
-        def joined(texts: list[NumberText]) -> str:
-            return texts[0].factor if len(texts) == 1 else "(" + ", ".join(t.text for t in texts) + ")"
-        dot = f"{self.operand}\u0307"  # ẋ: the operand's tangent
         if self.local is None:
-            return f"JVP through {self.operand}: {dot} = {joined(self.tangents)} → {joined(self.contributions)}"
-        return f"{self.partial} · {dot} = {self.local.factor} · {joined(self.tangents)} = {joined(self.contributions)}"
+            return f"JVP through {self.operand}: {dotted(self.operand)} = {joined(self.tangents)} → {joined(self.contributions)}"
+        return f"{self.chain} = {self.product} = {joined(self.contributions)}"
+
+    @property
+    def chain(self) -> str:
+        """`∂u/∂x · ẋ`; a tensor op's share as its JVP."""
+        return f"JVP({dotted(self.operand)})" if self.local is None else f"{self.partial} · {dotted(self.operand)}"
+
+    @property
+    def product(self) -> str:
+        """local · tangent; a tensor op's share itself."""
+        return joined(self.contributions) if self.local is None else f"{self.local.factor} · {joined(self.tangents)}"
 
 
 @dataclass(slots=True)
@@ -398,9 +431,19 @@ class TangentLine:
     def term_lines(self) -> list[str]:
         return [term.line for term in self.terms] or ["seed" if self.definition == "input" else "constant: 0"]
 
+    @property
+    def tangent_equation(self) -> str:
+        """`u̇ = ∂u/∂x · ẋ + ∂u/∂y · ẏ = 3 · 1 + 2 · 0 = 3`: the forward-mode chain rule at this node."""
+        left, own = dotted(self.name), joined(self.tangents, factor=False)
+        if not self.terms:
+            return f"{left} = {own} ({'the seed' if self.definition == 'input' else 'a constant'})"
+        return " = ".join([left, " + ".join(term.chain for term in self.terms),
+                           " + ".join(term.product for term in self.terms), own])
+
 
 @dataclass
 class ForwardModeDerivation:
+    source: str
     description: str
     output: str
     value: NumberText
@@ -409,25 +452,47 @@ class ForwardModeDerivation:
     gradient: list[tuple[str, NumberText]]
     jvp: NumberText | None
     conventions: list[str]
+    at: str  # `x = 2, y = 3`: the point
+    forward: Sequence[ForwardLine]  # every node's line as the diagrams draw it (the same values)
+    tangent_lines: Sequence[TangentLine]  # every node's, none left out
     seed_note: str = ("forward mode pushes ∂/∂x from inputs to output (each node's tangent is the sum of local "
                       "derivative × operand tangent); reverse mode pulls ∂f/∂ from output to inputs")
+
+    @property
+    def shaped(self) -> bool:
+        return any(line.shape for line in self.forward)
+
+    @property
+    def seeding(self) -> str:
+        """How the inputs' tangents were seeded, in words."""
+        seeds = ", ".join(f"{dotted(line.name)} = {joined(line.tangents, factor=False)}"
+                          for line in self.tangent_lines if line.definition == "input")
+        if self.jvp is not None:
+            return f"Tangents along the direction v given by --tangent: {seeds}"
+        names = ", ".join(direction.replace("∂/", "∂·/") for direction in self.directions)
+        return (f"One tangent per variable ({names}), each variable seeded with 1 for itself and 0 for the others: "
+                f"{seeds}")
 
 
 def forward_mode_derivation(trace, max_rows: int = 0) -> ForwardModeDerivation:
     """What every format shows of a forward-mode pass (dual_passes.ForwardModeTrace)."""
     numbers = trace.numbers
+    values = {row.name: NumberText(numbers, row.value) for row in trace.rows}
 
     def text(value) -> NumberText:
         return NumberText(numbers, value)
 
     def line(row) -> TangentLine:
-        terms = [TangentTermLine(Partial(row.name, term.operand), term.operand,
+        terms = [TangentTermLine(Partial(row.name, term.operand), term.operand, term.position,
                                  None if term.local is None else text(term.local),
                                  [text(t) for t in term.operand_tangents], [text(c) for c in term.contributions])
                  for term in row.terms]
-        return TangentLine(row.name, definition(row), text(row.value), [text(t) for t in row.tangents], terms)
+        return TangentLine(row.name, definition(row), values[row.name], [text(t) for t in row.tangents], terms)
 
-    lines = elide(_Lines(trace.rows, line), max_rows)
+    every = _Lines(trace.rows, line)
     gradient = [(name, text(value)) for name, value in trace.gradient.items()]
-    return ForwardModeDerivation(numbers.description, trace.output, text(trace.value), trace.directions, lines,
-                                 gradient, None if trace.jvp is None else text(trace.jvp), trace.conventions)
+    forward = _Lines(trace.rows, lambda row: _forward_line(row, trace.source, values))
+    return ForwardModeDerivation(trace.source, numbers.description, trace.output, text(trace.value), trace.directions,
+                                 elide(every, max_rows), gradient, None if trace.jvp is None else text(trace.jvp),
+                                 trace.conventions, _point({row.name: values[row.name] for row in trace.rows
+                                                            if row.op == VARIABLE}), forward, every)

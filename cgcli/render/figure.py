@@ -10,7 +10,8 @@ from ..errors import InputError
 from ..text import shorten
 from ..graph import CONSTANT, VARIABLE
 from ..trace import ForwardRow
-from .derivation import Derivation, ForwardLine, NumberText, Partial, TermLine
+from .derivation import (Derivation, ForwardLine, ForwardModeDerivation, NumberText, Partial, TangentTermLine, TermLine,
+                         dotted, joined)
 from .notation import definition
 
 VARIABLE_KIND, OP_KIND, OUTPUT_KIND, CONSTANT_KIND, SUMMARY_KIND = "var", "op", "out", "const", "summary"
@@ -66,18 +67,12 @@ def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = 
           highlight: str | None = None, collapse: int | None = None, direction: str = "LR",
           title: str | None = None, state=None) -> Figure:
     """The figure of `rows` (a derivation's forward lines, or `structure_rows`). With the derivation,
-    nodes show their value and ∂output/∂node, edges their local derivative (and upstream × local).
+    nodes show their value and ∂output/∂node, edges their local derivative (and upstream × local);
+    with a forward-mode derivation, nodes their value and tangent, edges their local derivative (and
+    local · operand tangent).
     With a `state` (steps.State): the picture after that step of the passes, its node and edges lit."""
     shown = state or _COMPLETE
-    adjoints: dict[str, NumberText] = {}
-    terms: dict[tuple[str, str, int], TermLine] = {}
-    if derivation is not None:
-        for line in derivation.backward:
-            if shown.adjoint_shown(line.name):
-                adjoints[line.name] = line.adjoint
-            for term in line.terms:
-                terms[(line.name, term.record.consumer, term.record.operand_index)] = term
-
+    labels = _labels(derivation, shown, output, products or state is not None)
     position = {row.name: i for i, row in enumerate(rows)}
     reaches = _reaching(rows, position, highlight)
     keep = _within(rows, position, output, collapse)
@@ -98,7 +93,7 @@ def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = 
         literals = {} if row.op == CONSTANT else {  # each literal operand: a small node of its own, for this use
             index: new_node(CONSTANT_KIND, [operand]) for index, operand in enumerate(row.operands)
             if position.get(operand, i) >= i}
-        lines = _node_lines(row, adjoints, output, shown.value_shown(row.name), shown.received(row.name))
+        lines = _node_lines(row, shown.value_shown(row.name)) + labels.node_lines(row.name)
         node_of[row.name] = target = new_node(_kind(row, output), lines, row.name,
                                               reaches[i] or shown.current(row.name))
         if row.op == CONSTANT:
@@ -110,8 +105,7 @@ def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = 
                 edges.append(Edge(literals[index].id, target.id))
             elif keep[j]:
                 use = (operand, row.name, index)
-                term = terms.get(use) if shown.edge_done(use) else None
-                edges.append(Edge(node_of[operand].id, target.id, _edge_lines(term, products or state is not None),
+                edges.append(Edge(node_of[operand].id, target.id, labels.edge_lines(use) if shown.edge_done(use) else [],
                                   reaches[j] or shown.lit(use), use))
             else:
                 summary = summaries.owner(j, row.name)
@@ -127,34 +121,101 @@ def _kind(row: ForwardLine, output: str) -> str:
     return {VARIABLE: VARIABLE_KIND, CONSTANT: CONSTANT_KIND}.get(row.op, OP_KIND)
 
 
-def _node_lines(row: ForwardLine, adjoints: dict[str, NumberText], output: str, value_shown: bool = True,
-                received: tuple[list[NumberText], bool] | None = None) -> list[str]:
-    """The name and definition, the value once computed, ∂output/∂node once known (before that, at
-    fan-out, the contributions received so far)."""
+def _node_lines(row: ForwardLine, value_shown: bool = True) -> list[str]:
+    """The name and definition, and the value once computed."""
     head = row.name if row.op == VARIABLE else f"{row.name} = {row.definition}"
     if row.value is None:
         return [head]
     if row.shape:  # a tensor: its shape first
         head = f"{row.name} : {row.shape}" if row.op == VARIABLE else f"{row.name} : {row.shape} = {row.definition}"
-    lines = [head if row.op == CONSTANT or not value_shown else f"{head} = {row.value.short}"]
-    if row.name in adjoints:
-        lines.append(f"{Partial(output, row.name)} = {adjoints[row.name].short}")
-    elif received:
-        parts, more = received
-        lines.append(f"{Partial(output, row.name)} = {' + '.join(part.short for part in parts)}{' + …' * more}")
-    return lines
+    return [head if row.op == CONSTANT or not value_shown else f"{head} = {row.value.short}"]
 
 
-def _edge_lines(term: TermLine | None, products: bool) -> list[str]:
-    """∂consumer/∂operand = local; with `products` also upstream × local = contribution."""
-    if term is None:
+def _labels(derivation, shown, output: str, products: bool):
+    """What nodes and edges show beyond the values: reverse mode's adjoints and local derivatives, or
+    forward mode's tangents and their shares; nothing for the structure alone."""
+    if derivation is None:
+        return _NO_LABELS
+    if isinstance(derivation, ForwardModeDerivation):
+        return _Tangents(derivation, shown, products)
+    return _Adjoints(derivation, shown, output, products)
+
+
+class _Adjoints:
+    """Reverse mode: ∂output/∂node under each node once known (before that, at fan-out, the
+    contributions received so far); on each edge its local derivative (and upstream × local)."""
+
+    def __init__(self, derivation: Derivation, shown, output: str, products: bool) -> None:
+        self.shown, self.output, self.products = shown, output, products
+        self.adjoints: dict[str, NumberText] = {}
+        self.terms: dict[tuple[str, str, int], TermLine] = {}
+        for line in derivation.backward:
+            if shown.adjoint_shown(line.name):
+                self.adjoints[line.name] = line.adjoint
+            for term in line.terms:
+                self.terms[(line.name, term.record.consumer, term.record.operand_index)] = term
+
+    def node_lines(self, name: str) -> list[str]:
+        if name in self.adjoints:
+            return [f"{Partial(self.output, name)} = {self.adjoints[name].short}"]
+        received = self.shown.received(name)
+        if received:
+            parts, more = received
+            return [f"{Partial(self.output, name)} = {' + '.join(part.short for part in parts)}{' + …' * more}"]
         return []
-    if term.vjp is not None:  # a tensor op has no scalar local derivative: its vector-Jacobian product
-        return [term.local_line]
-    lines = [f"{term.local_partial} = {term.local.short}"]
-    if products:
-        lines.append(f"{term.upstream.short} × {term.local.short_factor} = {term.contribution.short}")
-    return lines
+
+    def edge_lines(self, use: tuple[str, str, int]) -> list[str]:
+        """∂consumer/∂operand = local; with `products` also upstream × local = contribution."""
+        term = self.terms.get(use)
+        if term is None:
+            return []
+        if term.vjp is not None:  # a tensor op has no scalar local derivative: its vector-Jacobian product
+            return [term.local_line]
+        lines = [f"{term.local_partial} = {term.local.short}"]
+        if self.products:
+            lines.append(f"{term.upstream.short} × {term.local.short_factor} = {term.contribution.short}")
+        return lines
+
+
+class _Tangents:
+    """Forward mode: each node's tangent(s) under it once computed (`u̇ = 3`, or `u̇ = (3, 2)`, one
+    per variable); on each edge its local derivative and local · operand tangent = share."""
+
+    def __init__(self, derivation: ForwardModeDerivation, shown, products: bool) -> None:
+        self.shown, self.products = shown, products
+        self.tangents = {line.name: line.tangents for line in derivation.tangent_lines}
+        self.terms: dict[tuple[str, str, int], TangentTermLine] = {
+            (term.operand, line.name, term.position): term for line in derivation.tangent_lines for term in line.terms}
+
+    def node_lines(self, name: str) -> list[str]:
+        if name not in self.tangents or not self.shown.value_shown(name):
+            return []
+        return [f"{dotted(name)} = {joined(self.tangents[name], short=True, factor=False)}"]
+
+    def edge_lines(self, use: tuple[str, str, int]) -> list[str]:
+        term = self.terms.get(use)
+        if term is None:
+            return []
+        share = joined(term.contributions, short=True)
+        if term.local is None:  # a tensor op: its share is its JVP
+            return [f"JVP: {share}"]
+        lines = [f"{term.partial} = {term.local.short}"]
+        if self.products:
+            lines.append(f"{term.local.short_factor} · {joined(term.tangents, short=True)} = {share}")
+        return lines
+
+
+class _NoLabels:
+    @staticmethod
+    def node_lines(name: str) -> list[str]:
+        return []
+
+    @staticmethod
+    def edge_lines(use) -> list[str]:
+        return []
+
+
+_NO_LABELS = _NoLabels()
 
 
 class _Complete:

@@ -5,44 +5,50 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import dot, figure as figures, latex, mermaid
-from .derivation import Derivation
+from .derivation import Derivation, ForwardModeDerivation
 from .markdown import cell, program_heading, worksheet_heading
-from .steps import FORWARD, Step, Walk
+from .steps import BACKWARD, TANGENT, Step, Walk
 
 SLIDE_BREAK = ["", "---", ""]  # Marp, reveal-md, Slidev and Obsidian Slides split decks here
 
 
-def frames(derivation: Derivation, walk: Walk, **options) -> Iterator[tuple[int, Step, figures.Figure]]:
+def frames(derivation: Derivation | ForwardModeDerivation, walk: Walk, **options) -> Iterator[tuple[int, Step, figures.Figure]]:
     """(number, step, figure of the state after it) for every step of the walk; `options` as figure.build's."""
     for done, step in enumerate(walk.steps, 1):
         yield done, step, figures.build(derivation.forward, derivation.output, derivation,
                                         state=walk.state(done), **options)
 
 
-def markdown_deck(derivation: Derivation, walk: Walk, title: str | None, **options) -> str:
+def markdown_deck(derivation: Derivation | ForwardModeDerivation, walk: Walk, title: str | None, **options) -> str:
     """The whole walk as one Markdown document: the program, then a slide per step."""
     out = worksheet_heading(title) + program_heading(derivation) + ["", _overview(walk)]
+    if walk.tangents:
+        out += ["", cell(derivation.seeding) + "."]
     for number, step, figure in frames(derivation, walk, **options):
         out += SLIDE_BREAK + markdown_frame(derivation.output, number, len(walk.steps), step, figure)
     return "\n".join(out) + "\n"
 
 
 def markdown_frame(output: str, number: int, count: int, step: Step, figure: figures.Figure) -> list[str]:
-    """A step's slide: the heading, the Mermaid graph, the step's equation in LaTeX."""
-    if step.phase == FORWARD:
-        equation = latex.forward_equation(step.line)
+    """A step's slide: the heading, the Mermaid graph, the step's equation(s) in LaTeX (forward mode:
+    the value's, then the tangent's chain rule)."""
+    if step.phase == BACKWARD:
+        equations = [latex.chain_equation(output, step.line)]
     else:
-        equation = latex.chain_equation(output, step.line)
-    return [f"## Step {number} of {count} · {step.phase} pass: {cell(step.name)}", "",
-            "```mermaid", mermaid.render(figure).rstrip("\n"), "```", "", f"$${equation.replace('&=', '=', 1)}$$"]
+        equations = [latex.forward_equation(step.line)]
+        if step.phase == TANGENT:
+            equations.append(latex.tangent_equation(step.tangent))
+    return ([f"## Step {number} of {count} · {step.title}: {cell(step.name)}", "",
+             "```mermaid", mermaid.render(figure).rstrip("\n"), "```"]
+            + [line for equation in equations for line in ("", f"$${equation.replace('&=', '=', 1)}$$")])
 
 
 def dot_frame(number: int, count: int, step: Step, figure: figures.Figure) -> str:
     """A step's DOT graph, after a comment naming the step."""
-    return f"// step {number} of {count}, {step.phase} pass: {step.name}\n" + dot.render(figure)
+    return f"// step {number} of {count}, {step.title}: {step.name}\n" + dot.render(figure)
 
 
-def dot_frames(derivation: Derivation, walk: Walk, title: str | None, **options) -> str:
+def dot_frames(derivation: Derivation | ForwardModeDerivation, walk: Walk, title: str | None, **options) -> str:
     """Every step's DOT graph (the worksheet's title as each graph's label), one after another
     (`dot -Tsvg -O` draws each)."""
     count = len(walk.steps)
@@ -50,7 +56,7 @@ def dot_frames(derivation: Derivation, walk: Walk, title: str | None, **options)
                      for number, step, figure in frames(derivation, walk, title=title, **options))
 
 
-def frame_files(derivation: Derivation, walk: Walk, output_format: str, title: str | None,
+def frame_files(derivation: Derivation | ForwardModeDerivation, walk: Walk, output_format: str, title: str | None,
                 **options) -> Iterator[tuple[str, str]]:
     """(file name, text) per step: frame-001.md or frame-001.dot, numbered to the width of the count."""
     count = len(walk.steps)
@@ -66,6 +72,10 @@ def frame_files(derivation: Derivation, walk: Walk, output_format: str, title: s
 
 
 def _overview(walk: Walk) -> str:
+    if walk.tangents:
+        return (f"{len(walk.steps)} steps of forward mode, inputs to output, one node per step: its value, and its "
+                "tangent (ẋ, the derivative along the direction the inputs are seeded with) as the sum over its "
+                "operands of ∂node/∂operand × the operand's tangent.")
     forward = walk.forward_count
     backward = len(walk.steps) - forward
     return (f"{len(walk.steps)} steps: the forward pass computes one node per step, inputs to output ({forward} "

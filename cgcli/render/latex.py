@@ -7,7 +7,7 @@ import unicodedata
 
 from ..graph import CONSTANT, VARIABLE
 from ..ops import OPS
-from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine,
+from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)
 from .notation import PLACEHOLDER, needs_parentheses
 
@@ -299,6 +299,32 @@ def _product_term(term: TermLine, alone: bool = False) -> str:
     if alone:
         return local
     return f"{factor(value(term.upstream), term.upstream.negative)} \\cdot {factor(local, term.local.negative)}"
+
+
+def tangent_chain(line: TangentLine) -> str:
+    """`\\frac{∂u}{∂x} \\dot{x} + …`: the forward-mode chain rule's sum at `line`'s node."""
+    return " + ".join(rf"{partial(term.partial.top, term.partial.bottom)} \cdot \dot{{{name(term.operand)}}}"
+                      if term.local is not None else rf"\mathrm{{JVP}}(\dot{{{name(term.operand)}}})"
+                      for term in line.terms)
+
+
+def tangent_equation(line: TangentLine) -> str:
+    """`\\dot{u} &= Σ ∂u/∂operand · operand's tangent = Σ local · tangent = u̇` (directions side by
+    side as a tuple), without `$$`, the first `=` as `&=`."""
+    left, own = rf"\dot{{{name(line.name)}}}", _tangents(line.tangents, factor_of=False)
+    if not line.terms:
+        return f"{left} &= {own}"
+    products = " + ".join(_tangents(term.contributions) if term.local is None else
+                          rf"{factor(value(term.local), term.local.negative)} \cdot {_tangents(term.tangents)}"
+                          for term in line.terms)
+    return f"{left} &= {tangent_chain(line)} = {products} = {own}"
+
+
+def _tangents(texts: list[NumberText], factor_of: bool = True) -> str:
+    """One tangent (as a factor, or plain), or one per direction as a tuple."""
+    if len(texts) == 1:
+        return factor(value(texts[0]), texts[0].negative) if factor_of else value(texts[0])
+    return r"\left(" + ", ".join(value(t) for t in texts) + r"\right)"
 
 
 def gradient_line(derivation: Derivation) -> str:

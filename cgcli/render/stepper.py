@@ -8,9 +8,9 @@ import re
 from html import escape
 
 from ..text import shorten
-from .derivation import Derivation, Partial
+from .derivation import Derivation, ForwardModeDerivation, Partial
 from .figure import Figure
-from .steps import Walk
+from .steps import BACKWARD, FORWARD, TANGENT, Walk
 
 _SVG_START = re.compile(r"<svg\b")
 _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')  # inline SVG in HTML needs none: the page names no URL
@@ -58,7 +58,7 @@ SCRIPT = """
       [byId(step.node), byId(step.row)].forEach((el) => el && el.classList.add("current"));
       step.edges.forEach((id) => { const edge = byId(id); if (edge) edge.classList.add("lit"); });
     }
-    byId("counter").textContent = step ? `Step ${done} of ${count} \\u00b7 ${step.phase} pass` : `Step 0 of ${count}`;
+    byId("counter").textContent = step ? `Step ${done} of ${count} \\u00b7 ${step.title}` : `Step 0 of ${count}`;
     byId("caption").textContent = step ? step.text : "Before the passes: press \\u2192 (or Next) to take the first step.";
     byId("back").disabled = done === 0;
     byId("next").disabled = done === count;
@@ -79,11 +79,17 @@ SCRIPT = """
 """
 
 
-def render(derivation: Derivation, walk: Walk, picture: Figure, svg: str, title: str | None = None) -> str:
+def render(derivation: Derivation | ForwardModeDerivation, walk: Walk, picture: Figure, svg: str,
+           title: str | None = None) -> str:
     """The page: heading, controls, the SVG of `picture` (drawn with ids), the tables, the frames."""
     top = derivation.output
-    forward_rows = {line.name: f"f{i}" for i, line in enumerate(derivation.forward)}
-    backward_rows = {line.name: f"b{i}" for i, line in enumerate(derivation.backward)}
+    if walk.tangents:
+        rows = {TANGENT: {line.name: f"t{i}" for i, line in enumerate(derivation.tangent_lines)}}
+        tables = [f"<p>{escape(derivation.seeding)}.</p>"] + _tangent_table(derivation, rows[TANGENT])
+    else:
+        rows = {FORWARD: {line.name: f"f{i}" for i, line in enumerate(derivation.forward)},
+                BACKWARD: {line.name: f"b{i}" for i, line in enumerate(derivation.backward)}}
+        tables = _forward_table(derivation, rows[FORWARD]) + _backward_table(derivation, rows[BACKWARD])
     heading = f"{escape(title)}: " if title else ""
     out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width,initial-scale=1">',
@@ -99,8 +105,8 @@ def render(derivation: Derivation, walk: Walk, picture: Figure, svg: str, title:
            '<span class="hint">keys: &#x2190; &#x2192; Home End</span></nav>',
            '<p id="caption"></p>',
            f'<div id="picture">{inline_svg(svg)}</div>']
-    out += _forward_table(derivation, forward_rows) + _backward_table(derivation, backward_rows)
-    frames = _frames(walk, picture, forward_rows, backward_rows)
+    out += tables
+    frames = _frames(walk, picture, rows)
     out += [f'<script type="application/json" id="frames">{_json(frames)}</script>',
             f"<script>{SCRIPT}</script>", "</body></html>"]
     return "\n".join(out) + "\n"
@@ -112,15 +118,16 @@ def inline_svg(svg: str) -> str:
     return _NAMESPACES.sub("", svg[start.start():] if start else svg).strip()
 
 
-def _frames(walk: Walk, picture: Figure, forward_rows: dict, backward_rows: dict) -> dict:
+def _frames(walk: Walk, picture: Figure, rows: dict[str, dict[str, str]]) -> dict:
+    """The steps for the script; per node the steps that show it and its second line (adjoint or
+    tangent), per edge the step that shows what it carried. `rows`: per phase, node → table row id."""
     node_id = {node.name: node.id for node in picture.nodes if node.name is not None}
     edge_id = {edge.use: f"e{i}" for i, edge in enumerate(picture.edges) if edge.use is not None}
-    steps = [{"phase": step.phase, "name": step.name, "node": node_id.get(step.name),
+    steps = [{"phase": step.phase, "title": step.title, "name": step.name, "node": node_id.get(step.name),
               "edges": [edge_id[use] for use in step.edges if use in edge_id],
-              "row": (forward_rows if step.phase == "forward" else backward_rows)[step.name],
-              "text": step.equation(walk.output)} for step in walk.steps]
-    nodes = {node_id[name]: [walk.forward_at.get(name, 0), walk.backward_at.get(name, 0)] for name in node_id}
-    edges = {edge_id[use]: walk.backward_at.get(use[0], 0) for use in edge_id}
+              "row": rows[step.phase][step.name], "text": step.equation(walk.output)} for step in walk.steps]
+    nodes = {node_id[name]: [walk.forward_at.get(name, 0), walk.label_at(name)] for name in node_id}
+    edges = {edge_id[use]: walk.edge_at(use) for use in edge_id}
     return {"steps": steps, "nodes": nodes, "edges": edges}
 
 
@@ -159,3 +166,14 @@ def _backward_table(derivation: Derivation, row_ids: dict) -> list[str]:
     return [f"<h2>Backward pass (output to inputs): {escape(adjoint)}</h2>"] + _table(
         "backward", ["node", "chain rule", "local derivative", "upstream × local", adjoint],
         ["", "", "later", "num", "num"], rows)
+
+
+def _tangent_table(derivation: ForwardModeDerivation, row_ids: dict) -> list[str]:
+    """Forward mode's rows, as `eval --mode forward` tabulates them."""
+    directions = derivation.directions
+    rows = [(row_ids[line.name], [escape(line.name), escape(line.definition), escape(line.value.reading),
+                                  *[escape(t.reading) for t in line.tangents], _lines(line.term_lines)])
+            for line in derivation.tangent_lines]
+    return ["<h2>Forward mode (inputs to output, dual numbers)</h2>"] + _table(
+        "tangents", ["node", "definition", "value", *[f"tangent {d}" for d in directions],
+                     "local derivative · operand tangent"], ["", "", "num", *["num"] * len(directions), "later"], rows)

@@ -57,8 +57,7 @@ def forward_latex(derivation: ForwardModeDerivation) -> str:
     out = ["\\begin{align*}"]
     for line in (line for line in derivation.lines if hasattr(line, "tangents")):
         for k, tangent in enumerate(line.tangents):
-            sum_ = " + ".join(f"{latex.partial(term.partial.top, term.partial.bottom)} \\cdot "
-                              f"\\dot{{{latex.name(term.operand)}}}" for term in line.terms if term.local is not None)
+            sum_ = latex.tangent_chain(line)
             middle = f"{sum_} &= " if sum_ else "&= "
             out.append(f"\\dot{{{latex.name(line.name)}}}_{{{k + 1}}} = {middle}{latex.value(tangent)} \\\\")
     out.append("\\end{align*}")
