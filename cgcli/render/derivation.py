@@ -437,8 +437,8 @@ class TangentLine:
         left, own = dotted(self.name), joined(self.tangents, factor=False)
         if not self.terms:
             return f"{left} = {own} ({'the seed' if self.definition == 'input' else 'a constant'})"
-        return " = ".join([left, " + ".join(term.chain for term in self.terms),
-                           " + ".join(term.product for term in self.terms), own])
+        return " = ".join(dict.fromkeys([left, " + ".join(term.chain for term in self.terms),
+                                         " + ".join(term.product for term in self.terms), own]))
 
 
 @dataclass
@@ -469,7 +469,7 @@ class ForwardModeDerivation:
                           for line in self.tangent_lines if line.definition == "input")
         if self.jvp is not None:
             return f"Tangents along the direction v given by --tangent: {seeds}"
-        names = ", ".join(direction.replace("∂/", "∂·/") for direction in self.directions)
+        names = ", ".join(self.directions)
         return (f"One tangent per variable ({names}), each variable seeded with 1 for itself and 0 for the others: "
                 f"{seeds}")
 

@@ -317,7 +317,7 @@ def tangent_equation(line: TangentLine) -> str:
     products = " + ".join(_tangents(term.contributions) if term.local is None else
                           rf"{factor(value(term.local), term.local.negative)} \cdot {_tangents(term.tangents)}"
                           for term in line.terms)
-    return f"{left} &= {tangent_chain(line)} = {products} = {own}"
+    return f"{left} &= " + " = ".join(dict.fromkeys([tangent_chain(line), products, own]))
 
 
 def _tangents(texts: list[NumberText], factor_of: bool = True) -> str:
