@@ -40,7 +40,8 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
                    "forward: nodes show their tangents, as `cgrad eval --mode forward` computes them (--steps: one "
                    "frame per node, tangents flowing forward).")
 @click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
-              help="With --mode forward: the direction v (variables not named: 0); without it, one tangent per variable.")
+              help="With --mode forward: the direction v (variables not named: 0); without it, one tangent per "
+                   "variable.")
 @number_options
 @worksheet_options
 def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,

@@ -405,7 +405,8 @@ class TangentTermLine:
     def line(self) -> str:
         """`∂t1/∂x · ẋ = 2 · 1 = 2`, directions side by side as (…)."""
         if self.local is None:
-            return f"JVP through {self.operand}: {dotted(self.operand)} = {joined(self.tangents)} → {joined(self.contributions)}"
+            return (f"JVP through {self.operand}: {dotted(self.operand)} = {joined(self.tangents)} "
+                    f"→ {joined(self.contributions)}")
         return f"{self.chain} = {self.product} = {joined(self.contributions)}"
 
     @property

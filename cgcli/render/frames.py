@@ -12,7 +12,8 @@ from .steps import BACKWARD, TANGENT, Step, Walk
 SLIDE_BREAK = ["", "---", ""]  # Marp, reveal-md, Slidev and Obsidian Slides split decks here
 
 
-def frames(derivation: Derivation | ForwardModeDerivation, walk: Walk, **options) -> Iterator[tuple[int, Step, figures.Figure]]:
+def frames(derivation: Derivation | ForwardModeDerivation, walk: Walk,
+           **options) -> Iterator[tuple[int, Step, figures.Figure]]:
     """(number, step, figure of the state after it) for every step of the walk; `options` as figure.build's."""
     for done, step in enumerate(walk.steps, 1):
         yield done, step, figures.build(derivation.forward, derivation.output, derivation,
