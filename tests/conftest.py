@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from typing import Callable
@@ -167,3 +168,15 @@ def backward_rows(document: dict) -> dict:
 def forward_rows(document: dict) -> dict:
     """JSON forward records by node name."""
     return {row["name"]: row for row in document["forward"]}
+
+
+@pytest.fixture(scope="session")
+def dot() -> str:
+    """The path of Graphviz's dot; the test is skipped without it (failed under CI, which installs it)."""
+    program = shutil.which("dot")
+    if program is None:
+        reason = "Graphviz's dot is not installed (Debian package graphviz)"
+        if os.environ.get("CI"):
+            pytest.fail(f"dot is required in CI: {reason}")
+        pytest.skip(reason)
+    return program

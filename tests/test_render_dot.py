@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -22,17 +21,6 @@ CASES = {  # name → (cgrad diagram arguments, nodes, edges), counted by hand
     "layers_200": (["; ".join(["h0 = x"] + [f"h{i} = tanh(w{i}*h{i - 1})" for i in range(1, 67)])], 200, 199),
     "worksheet": (["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3", "--blank", "all"], 7, 6),
 }
-
-
-@pytest.fixture(scope="module")
-def dot():
-    program = shutil.which("dot")
-    if program is None:
-        reason = "Graphviz's dot is not installed (Debian package graphviz)"
-        if os.environ.get("CI"):
-            pytest.fail(f"dot is required in CI: {reason}")
-        pytest.skip(reason)
-    return program
 
 
 @pytest.mark.parametrize("name", list(CASES))

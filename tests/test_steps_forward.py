@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from fractions import Fraction
 
@@ -155,17 +154,6 @@ def test_the_static_diagram_shows_tangents():
     assert f'"w = v · u = 48<br/>w{DOT_DOT} = 28"' in out and "∂w/∂u = 8" in out and "8 · " not in out
     out, _ = run("diagram", SHARED, "--at", "x=2,y=3", "--mode", "forward", "--tangent", "x=0,y=1", "--products")
     assert "8 · 2 = 16" in out  # ∂w/∂u · u̇ with u̇ = x = 2 along y
-
-
-@pytest.fixture(scope="module")
-def dot():
-    program = shutil.which("dot")
-    if program is None:
-        reason = "Graphviz's dot is not installed (Debian package graphviz)"
-        if os.environ.get("CI"):
-            pytest.fail(f"dot is required in CI: {reason}")
-        pytest.skip(reason)
-    return program
 
 
 def test_dot_frames_draw(dot):
