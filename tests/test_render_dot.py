@@ -5,7 +5,6 @@ where it is missing, except under CI, where that is a failure.
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 
