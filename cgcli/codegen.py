@@ -7,8 +7,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from .errors import InputError
-from .graph import CONSTANT, VARIABLE, Graph
+from .errors import InputError, MathError
+from .graph import CONSTANT, VARIABLE, Graph, Node
 from .ops import OPS
 
 LANGUAGES = ("python", "numpy", "c")
@@ -70,9 +70,15 @@ def generate(graph: Graph, variables: list[str], language: str, relu0: str, sour
                      gradient, code.value)
 
 
-def _float(text: str) -> str:
+def _float(text: str, graph: Graph | None = None, node: Node | None = None) -> str:
+    """A literal (or --relu0's value) as code: the double it stands for, refused as `cgrad eval`
+    refuses it when no double can hold it (1e999)."""
     value = _CONSTANTS.get(text)
-    return repr(float(text) if value is None else value)
+    value = float(text) if value is None else value
+    if not math.isfinite(value):
+        raise MathError(f"the number {text} is too large for float (IEEE double)", graph and graph.source,
+                        node and node.start)
+    return repr(value)
 
 
 def _identifiers(graph: Graph) -> list[str | None]:
@@ -93,14 +99,14 @@ def _identifiers(graph: Graph) -> list[str | None]:
 def _operand(graph: Graph, index: int, names: list[str | None]) -> str:
     node = graph.nodes[index]
     if node.op == CONSTANT and node.name is None:
-        return _float(node.literal)
+        return _float(node.literal, graph, node)
     return names[index]
 
 
 def _forward_line(graph: Graph, index: int, names, language: str, relu0: str) -> tuple[str, str]:
     node = graph.nodes[index]
     if node.op == CONSTANT:
-        return names[index], _float(node.literal)
+        return names[index], _float(node.literal, graph, node)
     operands = [_operand(graph, i, names) for i in node.inputs]
     return names[index], templates(node.op, language)[0].format(*operands, ans=names[index], relu0=_float(relu0))
 

@@ -140,6 +140,14 @@ def test_tensor_op_refused():
     assert code == 2 and out == "" and err.startswith("error:") and "sum" in err and "c" in err
 
 
+@pytest.mark.parametrize("source", ["x*1e999", "1e400 - x"])
+def test_a_literal_no_double_holds_is_refused_as_eval_refuses_it(source):
+    code, out, err = run_cgrad_inprocess("codegen", source)
+    eval_code, _, eval_err = run_cgrad_inprocess("eval", source, "--at", "x=1")
+    assert code == eval_code == 1 and out == ""  # not `inf` in the code
+    assert err.splitlines()[0].split(" (column")[0] in eval_err.splitlines()[0]
+
+
 def test_out_file(tmp_path):
     target = tmp_path / "f.py"
     code, out, err = run_cgrad_inprocess("codegen", "x^2", "-o", str(target))
