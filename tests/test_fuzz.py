@@ -120,7 +120,7 @@ MODES = st.one_of(st.sampled_from(GOOD_MODES), st.sampled_from(GOOD_MODES), st.s
                   st.sampled_from(BAD_MODES))
 EVAL_OPTIONS = st.lists(st.sampled_from([["--format", "json"], ["--format", "markdown"], ["--format", "latex"],
                                          ["--format", "json"], ["--format", "markdown"], ["--format", "latex"],
-                                         ["--no-trace"], ["--max-rows", "3"], ["--wrt", "x"], ["--output", "u"],
+                                         ["--no-trace"], ["--max-rows", "3"], ["--wrt", "x"], ["--output", "u"], ["--naive"],
                                          ["--blank", "grads"], ["--blank", "all"], ["--answers"], ["--format", "yaml"],
                                          ["--max-rows", "-1"], ["--wrt", "q"], ["--output", "nope"]]),
                         max_size=3).map(lambda groups: [word for group in groups for word in group])
@@ -178,7 +178,10 @@ def test_points_never_fail_internally(data, program, mode, points, options):
 @FUZZ
 @given(data=st.data(), program=st.one_of(programs(), mangled()), mode=MODES,
        options=st.sampled_from([[], ["--format", "dot"], ["--highlight", "x"], ["--highlight", "zz"],
-                                ["--collapse", "2"], ["--format", "mermaid"], ["--products"], ["--direction", "tb"]]))
+                                ["--collapse", "2"], ["--format", "mermaid"], ["--products"], ["--direction", "tb"],
+                                ["--steps"], ["--steps", "--format", "dot"], ["--steps", "--blank", "grads"],
+                                ["--steps", "--mode", "forward"], ["--mode", "forward", "--tangent", "x=1"],
+                                ["--steps", "--mode", "forward", "--tangent", "q=1"]]))
 def test_diagram_never_fails_internally(data, program, mode, options):
     _check(["diagram", program, *data.draw(at_options(program)), *mode, *options])
 
