@@ -13,10 +13,11 @@ from .lalr_build import FORMAT, read_grammar
 
 
 class UnexpectedToken(Exception):
-    """No action for `token` in the current state; `expected` holds the terminals that had one."""
+    """No action for `token` (a tuple whose first item is its terminal's name) in the current state;
+    `expected` holds the terminals that had one."""
 
-    def __init__(self, token, expected: set[str]) -> None:
-        super().__init__(token.type)
+    def __init__(self, token: tuple, expected: set[str]) -> None:
+        super().__init__(token[0])
         self.token, self.expected = token, expected
 
 
@@ -87,38 +88,45 @@ def _children(values: list, steps: tuple) -> list:
     return children
 
 
-def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable):
-    """Parse the token stream (ending with a "$END" token); the value of the start rule."""
+def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
+    """Parse the token stream (tuples whose first item is the terminal's name, ending with a "$END"
+    token); the value of the start rule."""
     states, end, chains = tables.states, tables.end, tables.chains
     state_stack, value_stack = [tables.start], []
+    push_state, push_value = state_stack.append, value_stack.append
+    state = tables.start  # the top of state_stack, kept in a local
     for token in tokens:
-        kind = token.type
+        kind = token[0]
         while True:
-            action = states[state_stack[-1]].get(kind)
+            action = states[state].get(kind)
             if action is None:
-                raise UnexpectedToken(token, {symbol for symbol in states[state_stack[-1]] if symbol.isupper()})
+                raise UnexpectedToken(token, {symbol for symbol in states[state] if symbol.isupper()})
             if action >= 0:
-                state_stack.append(action)
-                value_stack.append(token)
+                push_state(action)
+                push_value(token)
+                state = action
                 break
             origin, size, reduce = reduce_by[~action]
             if reduce is None:
                 # A unit rule of the precedence ladder (atom → postfix → power → … → sum) only changes
                 # the state, and so does the chain of them that follows: it depends on nothing but the
                 # state below, this state and the lookahead, so it is walked once per process.
-                key = (state_stack[-2], state_stack[-1], kind)
+                key = (state_stack[-2], state, kind)
                 target = chains.get(key)
                 if target is None:
                     target = chains[key] = _after_unit_rules(tables, *key)
-                state_stack[-1] = target
+                state_stack[-1] = state = target
                 continue
-            values = value_stack[-size:] if size else []
             if size:
+                values = value_stack[-size:]
                 del value_stack[-size:]
                 del state_stack[-size:]
-            value_stack.append(reduce(values))
-            state_stack.append(states[state_stack[-1]][origin])
-            if state_stack[-1] == end:
+                push_value(reduce(values))
+            else:
+                push_value(reduce([]))
+            state = states[state_stack[-1]][origin]
+            push_state(state)
+            if state == end:
                 return value_stack[-1]
     raise AssertionError("the token stream ended without $END")
 
