@@ -29,6 +29,7 @@ class Tables(NamedTuple):
     states: tuple[dict[str, int], ...]  # per state: symbol → shift/goto target (≥ 0) or ~rule (< 0)
     rules: tuple[tuple, ...]  # per rule: (origin, size, callback, expand1, children steps); see lalr_build
     chains: dict[tuple[int, int, str], int]  # (state below, state, lookahead) → state after its unit rules
+    landings: dict[tuple[int, str, str], int]  # (state below, rule's origin, lookahead) → state after goto and unit rules
 
 
 _TABLES: Tables | None = None
@@ -48,7 +49,7 @@ def tables() -> Tables:
 
             data = build(grammar)
         _TABLES = Tables(data["pattern"], frozenset(data["ignore"]), data["start"], data["end"],
-                         data["states"], data["rules"], {})
+                         data["states"], data["rules"], {}, {})
     return _TABLES
 
 
@@ -91,7 +92,7 @@ def _children(values: list, steps: tuple) -> list:
 def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
     """Parse the token stream (tuples whose first item is the terminal's name, ending with a "$END"
     token); the value of the start rule."""
-    states, end, chains = tables.states, tables.end, tables.chains
+    states, end, chains, landings = tables.states, tables.end, tables.chains, tables.landings
     state_stack, value_stack = [tables.start], []
     push_state, push_value = state_stack.append, value_stack.append
     state = tables.start  # the top of state_stack, kept in a local
@@ -124,11 +125,22 @@ def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
                 push_value(reduce(values))
             else:
                 push_value(reduce([]))
-            state = states[state_stack[-1]][origin]
+            # the goto, and the unit rules that follow it for this lookahead, walked once per process
+            key = (state_stack[-1], origin, kind)
+            state = landings.get(key)
+            if state is None:
+                state = landings[key] = _landing(tables, *key)
             push_state(state)
             if state == end:
                 return value_stack[-1]
     raise AssertionError("the token stream ended without $END")
+
+
+def _landing(tables: Tables, below: int, origin: str, lookahead: str) -> int:
+    """The state a reduction to `origin` over `below` leads to: its goto, then the unit rules the
+    lookahead asks for (none after the end state, where the parse stops)."""
+    target = tables.states[below][origin]
+    return target if target == tables.end else _after_unit_rules(tables, below, target, lookahead)
 
 
 def _after_unit_rules(tables: Tables, below: int, state: int, lookahead: str) -> int:
