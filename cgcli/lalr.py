@@ -7,6 +7,7 @@ them again in memory. So the grammar stays the one definition of the language, a
 import lark (~80 ms of start-up) nor pay Lark's per-token objects and rule lookups."""
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Callable, Iterable, NamedTuple
 
 from .lalr_build import FORMAT, read_grammar
@@ -28,7 +29,6 @@ class Tables(NamedTuple):
     end: int
     states: tuple[dict[str, int], ...]  # per state: symbol → shift/goto target (≥ 0) or ~rule (< 0)
     rules: tuple[tuple, ...]  # per rule: (origin, size, callback, expand1, children steps); see lalr_build
-    chains: dict[tuple[int, int, str], int]  # (state below, state, lookahead) → state after its unit rules
     landings: dict[tuple[int, str, str], int]  # (state below, rule's origin, lookahead) → state after goto and unit rules
 
 
@@ -49,11 +49,11 @@ def tables() -> Tables:
 
             data = build(grammar)
         _TABLES = Tables(data["pattern"], frozenset(data["ignore"]), data["start"], data["end"],
-                         data["states"], data["rules"], {}, {})
+                         data["states"], data["rules"], {})
     return _TABLES
 
 
-Reduction = tuple[str, int, Callable[[list], object] | None]  # origin, size, what makes the value (None: keep it)
+Reduction = tuple[str, int, Callable[[list], object]]  # origin, size, what makes the value
 
 
 def reductions(rules: Iterable[tuple], builder) -> list[Reduction]:
@@ -63,8 +63,8 @@ def reductions(rules: Iterable[tuple], builder) -> list[Reduction]:
 
 
 def _reducer(callback: str | None, expand1: bool, steps: tuple | None, builder):
-    if callback is None:
-        return None
+    if callback is None:  # a unit rule: the value stays as it is
+        return _first
     method = getattr(builder, callback) if callback else list
     if steps is None and not expand1:
         return method
@@ -73,6 +73,9 @@ def _reducer(callback: str | None, expand1: bool, steps: tuple | None, builder):
         children = values if steps is None else _children(values, steps)
         return children[0] if expand1 and len(children) == 1 else method(children)
     return reduce
+
+
+_first = itemgetter(0)
 
 
 def _children(values: list, steps: tuple) -> list:
@@ -92,7 +95,7 @@ def _children(values: list, steps: tuple) -> list:
 def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
     """Parse the token stream (tuples whose first item is the terminal's name, ending with a "$END"
     token); the value of the start rule."""
-    states, end, chains, landings = tables.states, tables.end, tables.chains, tables.landings
+    states, end, landings = tables.states, tables.end, tables.landings
     state_stack, value_stack = [tables.start], []
     push_state, push_value = state_stack.append, value_stack.append
     state = tables.start  # the top of state_stack, kept in a local
@@ -108,16 +111,6 @@ def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
                 state = action
                 break
             origin, size, reduce = reduce_by[~action]
-            if reduce is None:
-                # A unit rule of the precedence ladder (atom → postfix → power → … → sum) only changes
-                # the state, and so does the chain of them that follows: it depends on nothing but the
-                # state below, this state and the lookahead, so it is walked once per process.
-                key = (state_stack[-2], state, kind)
-                target = chains.get(key)
-                if target is None:
-                    target = chains[key] = _after_unit_rules(tables, *key)
-                state_stack[-1] = state = target
-                continue
             if size:
                 values = value_stack[-size:]
                 del value_stack[-size:]
@@ -125,7 +118,9 @@ def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
                 push_value(reduce(values))
             else:
                 push_value(reduce([]))
-            # the goto, and the unit rules that follow it for this lookahead, walked once per process
+            # The goto, and the unit rules of the precedence ladder (atom → postfix → power → … → sum)
+            # that follow it for this lookahead: they only change the state, depend on nothing but the
+            # state below, the rule's origin and the lookahead, so the chain is walked once per process.
             key = (state_stack[-1], origin, kind)
             state = landings.get(key)
             if state is None:
