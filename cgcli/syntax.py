@@ -5,6 +5,8 @@ import gc
 import re
 import unicodedata
 from functools import partialmethod
+from typing import Iterator
+
 from . import lalr
 from .errors import InputError
 from .text import position, shorten
@@ -45,7 +47,7 @@ class _Lexer:
             special |= {"_SEP", *self._depth}
         return frozenset(special)
 
-    def lex(self, text: str):
+    def lex(self, text: str) -> Iterator[Token]:
         """The tokens of `text`, then an "$END" token. Matches follow each other without a gap; a gap
         is a character no terminal matches."""
         ignore, continuing, special, changes = self.ignore, self._continuing, self._special(text), self._depth
