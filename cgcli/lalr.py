@@ -7,16 +7,18 @@ them again in memory. So the grammar stays the one definition of the language, a
 import lark (~80 ms of start-up) nor pay Lark's per-token objects and rule lookups."""
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Callable, Iterable, NamedTuple
 
 from .lalr_build import FORMAT, read_grammar
 
 
 class UnexpectedToken(Exception):
-    """No action for `token` in the current state; `expected` holds the terminals that had one."""
+    """No action for `token` (a tuple whose first item is its terminal's name) in the current state;
+    `expected` holds the terminals that had one."""
 
-    def __init__(self, token, expected: set[str]) -> None:
-        super().__init__(token.type)
+    def __init__(self, token: tuple, expected: set[str]) -> None:
+        super().__init__(token[0])
         self.token, self.expected = token, expected
 
 
@@ -27,7 +29,7 @@ class Tables(NamedTuple):
     end: int
     states: tuple[dict[str, int], ...]  # per state: symbol → shift/goto target (≥ 0) or ~rule (< 0)
     rules: tuple[tuple, ...]  # per rule: (origin, size, callback, expand1, children steps); see lalr_build
-    chains: dict[tuple[int, int, str], int]  # (state below, state, lookahead) → state after its unit rules
+    landings: dict[tuple[int, str, str], int]  # (state below, rule's origin, lookahead) → state after goto and unit rules
 
 
 _TABLES: Tables | None = None
@@ -51,7 +53,7 @@ def tables() -> Tables:
     return _TABLES
 
 
-Reduction = tuple[str, int, Callable[[list], object] | None]  # origin, size, what makes the value (None: keep it)
+Reduction = tuple[str, int, Callable[[list], object]]  # origin, size, what makes the value
 
 
 def reductions(rules: Iterable[tuple], builder) -> list[Reduction]:
@@ -61,8 +63,8 @@ def reductions(rules: Iterable[tuple], builder) -> list[Reduction]:
 
 
 def _reducer(callback: str | None, expand1: bool, steps: tuple | None, builder):
-    if callback is None:
-        return None
+    if callback is None:  # a unit rule: the value stays as it is
+        return _first
     method = getattr(builder, callback) if callback else list
     if steps is None and not expand1:
         return method
@@ -71,6 +73,9 @@ def _reducer(callback: str | None, expand1: bool, steps: tuple | None, builder):
         children = values if steps is None else _children(values, steps)
         return children[0] if expand1 and len(children) == 1 else method(children)
     return reduce
+
+
+_first = itemgetter(0)
 
 
 def _children(values: list, steps: tuple) -> list:
@@ -87,40 +92,50 @@ def _children(values: list, steps: tuple) -> list:
     return children
 
 
-def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable):
-    """Parse the token stream (ending with a "$END" token); the value of the start rule."""
-    states, end, chains = tables.states, tables.end, tables.chains
+def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
+    """Parse the token stream (tuples whose first item is the terminal's name, ending with a "$END"
+    token); the value of the start rule."""
+    states, end, landings = tables.states, tables.end, tables.landings
     state_stack, value_stack = [tables.start], []
+    push_state, push_value = state_stack.append, value_stack.append
+    state = tables.start  # the top of state_stack, kept in a local
     for token in tokens:
-        kind = token.type
+        kind = token[0]
         while True:
-            action = states[state_stack[-1]].get(kind)
+            action = states[state].get(kind)
             if action is None:
-                raise UnexpectedToken(token, {symbol for symbol in states[state_stack[-1]] if symbol.isupper()})
+                raise UnexpectedToken(token, {symbol for symbol in states[state] if symbol.isupper()})
             if action >= 0:
-                state_stack.append(action)
-                value_stack.append(token)
+                push_state(action)
+                push_value(token)
+                state = action
                 break
             origin, size, reduce = reduce_by[~action]
-            if reduce is None:
-                # A unit rule of the precedence ladder (atom → postfix → power → … → sum) only changes
-                # the state, and so does the chain of them that follows: it depends on nothing but the
-                # state below, this state and the lookahead, so it is walked once per process.
-                key = (state_stack[-2], state_stack[-1], kind)
-                target = chains.get(key)
-                if target is None:
-                    target = chains[key] = _after_unit_rules(tables, *key)
-                state_stack[-1] = target
-                continue
-            values = value_stack[-size:] if size else []
             if size:
+                values = value_stack[-size:]
                 del value_stack[-size:]
                 del state_stack[-size:]
-            value_stack.append(reduce(values))
-            state_stack.append(states[state_stack[-1]][origin])
-            if state_stack[-1] == end:
+                push_value(reduce(values))
+            else:
+                push_value(reduce([]))
+            # The goto, and the unit rules of the precedence ladder (atom → postfix → power → … → sum)
+            # that follow it for this lookahead: they only change the state, depend on nothing but the
+            # state below, the rule's origin and the lookahead, so the chain is walked once per process.
+            key = (state_stack[-1], origin, kind)
+            state = landings.get(key)
+            if state is None:
+                state = landings[key] = _landing(tables, *key)
+            push_state(state)
+            if state == end:
                 return value_stack[-1]
     raise AssertionError("the token stream ended without $END")
+
+
+def _landing(tables: Tables, below: int, origin: str, lookahead: str) -> int:
+    """The state a reduction to `origin` over `below` leads to: its goto, then the unit rules the
+    lookahead asks for (none after the end state, where the parse stops)."""
+    target = tables.states[below][origin]
+    return target if target == tables.end else _after_unit_rules(tables, below, target, lookahead)
 
 
 def _after_unit_rules(tables: Tables, below: int, state: int, lookahead: str) -> int:

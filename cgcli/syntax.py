@@ -1,9 +1,11 @@
 """Text → Program: the lexer, and the graph builder whose methods Lark's LALR tables call (cgcli/lalr.py)."""
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
-from typing import NamedTuple
+from functools import partialmethod
+from typing import Iterator
 
 from . import lalr
 from .errors import InputError
@@ -13,12 +15,11 @@ from .misreadings import check_glued_e, check_name
 from .ops import CONSTANTS, FUNCTIONS
 
 
-class Occurrence(NamedTuple):
-    """A node as it occurs at one place in the source (a name used twice has two occurrences)."""
-
-    node: int
-    start: int
-    end: int
+# A node as it occurs at one place in the source (a name used twice has two occurrences): the tuple
+# (node, start, end), plain because a 10⁵-term input makes hundreds of thousands of them.
+Occurrence = tuple[int, int, int]
+# A token: (terminal name, start, end) of its text in the source; the builder slices the text it needs.
+Token = tuple[str, int, int]
 
 
 class _Lexer:
@@ -27,51 +28,50 @@ class _Lexer:
     an operator continues the statement instead of ending it."""
 
     _continuing = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "AT", "EQUAL", "COMMA", "LPAR", "LSQB"})
+    _depth = {"LPAR": 1, "LSQB": 1, "RPAR": -1, "RSQB": -1}
 
     def __init__(self, tables: lalr.Tables) -> None:
         self.pattern = re.compile(tables.pattern)
         self.ignore = tables.ignore
 
-    def lex(self, text: str):
-        """The tokens of `text`, then an "$END" token."""
-        match, ignore, continuing = self.pattern.match, self.ignore, self._continuing
-        position, end, depth, previous = 0, len(text), 0, None
-        plain = text.isascii()  # then no name can hold a superscript or a fraction
-        while position < end:
-            found = match(text, position)
-            if found is None:
+    def _special(self, text: str) -> frozenset[str]:
+        """The terminals that need more than being passed on, in `text`: the skipped ones, NUMBER when
+        an e or E could be glued to one, NAME when a name could hold a superscript or a fraction,
+        and the brackets and separators when a newline may continue a statement."""
+        special = set(self.ignore)
+        if "e" in text or "E" in text:
+            special.add("NUMBER")
+        if not text.isascii():
+            special.add("NAME")
+        if "\n" in text:
+            special |= {"_SEP", *self._depth}
+        return frozenset(special)
+
+    def lex(self, text: str) -> Iterator[Token]:
+        """The tokens of `text`, then an "$END" token. Matches follow each other without a gap; a gap
+        is a character no terminal matches."""
+        ignore, continuing, special, changes = self.ignore, self._continuing, self._special(text), self._depth
+        position, depth, previous = 0, 0, None
+        for found in self.pattern.finditer(text):
+            start, end = found.span()
+            if start != position:
                 raise _unexpected_character(text, position)
-            kind, start, position = found.lastgroup, position, found.end()
-            if kind in ignore:
-                continue
-            if kind == "NUMBER" and text[position:position + 1] in ("e", "E"):
-                check_glued_e(text, start, position)
-            elif kind == "NAME" and not plain and not found.group().isascii():
-                check_name(text, start, position)
-            if kind in ("LPAR", "LSQB"):
-                depth += 1
-            elif kind in ("RPAR", "RSQB"):
-                depth -= 1
-            elif kind == "_SEP" and text[start] == "\n" and (depth > 0 or previous in continuing):
-                continue
+            kind, position = found.lastgroup, end
+            if kind in special:
+                if kind in ignore:
+                    continue
+                if kind == "NUMBER" and text[end:end + 1] in ("e", "E"):
+                    check_glued_e(text, start, end)
+                elif kind == "NAME" and not text[start:end].isascii():
+                    check_name(text, start, end)
+                elif kind == "_SEP" and text[start] == "\n" and (depth > 0 or previous in continuing):
+                    continue
+                depth += changes.get(kind, 0)
             previous = kind
-            yield _Token(kind, found.group(), start, position)
-        yield _Token("$END", "", end, end)
-
-
-class _Token:
-    """What the parser and the callbacks read of a token; small, since 10⁵-term inputs make many."""
-
-    __slots__ = ("type", "value", "start_pos", "end_pos")
-    line = column = end_line = end_column = None
-
-    def __init__(self, type: str, value: str, start_pos: int, end_pos: int) -> None:
-        self.type, self.value, self.start_pos, self.end_pos = type, value, start_pos, end_pos
-
-    def __str__(self) -> str:
-        return self.value
-
-    __repr__ = __str__
+            yield kind, start, end
+        if position < len(text):
+            raise _unexpected_character(text, position)
+        yield "$END", len(text), len(text)
 
 
 class GraphBuilder:
@@ -91,24 +91,28 @@ class GraphBuilder:
         self.assigned_at: dict[str, int] = {}  # name → offset of its assignment
 
     def _add(self, op: str, inputs: tuple[int, ...], start: int, end: int, literal: str | None = None) -> Occurrence:
-        self.nodes.append(Node(op, inputs, start, end, literal=literal))
-        return Occurrence(len(self.nodes) - 1, start, end)
+        nodes = self.nodes
+        nodes.append(Node(op, inputs, start, end, None, literal))
+        return len(nodes) - 1, start, end
 
     def _fail(self, message: str, offset: int) -> InputError:
         return InputError(message, self.source, offset)
 
     # leaves
     def number(self, children) -> Occurrence:
-        token = children[0]
-        return self._add(CONSTANT, (), token.start_pos, token.end_pos, literal=str(token))
+        _, start, end = children[0]
+        nodes = self.nodes
+        nodes.append(Node(CONSTANT, (), start, end, None, self.source[start:end]))
+        return len(nodes) - 1, start, end
 
     def name(self, children) -> Occurrence:
-        token = children[0]
-        name, start, end = str(token), token.start_pos, token.end_pos
-        if name in self.assigned:
-            return Occurrence(self.assigned[name], start, end)
-        if name in self.variables:
-            return Occurrence(self.variables[name], start, end)
+        _, start, end = children[0]
+        name = self.source[start:end]
+        known = self.assigned.get(name)
+        if known is None:
+            known = self.variables.get(name)
+        if known is not None:
+            return known, start, end
         if name in FUNCTIONS:
             raise self._fail(f"'{name}' is a function: call it with parentheses, as {name}(...)", start)
         self.first_use.setdefault(name, start)
@@ -116,97 +120,99 @@ class GraphBuilder:
             return self._add(CONSTANT, (), start, end, literal=name)
         occurrence = self._add(VARIABLE, (), start, end)
         self.nodes[-1].name = name
-        self.variables[name] = occurrence.node
+        self.variables[name] = occurrence[0]
         return occurrence
 
     # operators
     def _binary(self, op: str, children) -> Occurrence:
-        left, _, right = children
-        return self._add(op, (left.node, right.node), left.start, right.end)
+        (left, start, _), _, (right, _, end) = children
+        nodes = self.nodes
+        nodes.append(Node(op, (left, right), start, end, None, None))
+        return len(nodes) - 1, start, end
 
-    def add(self, children): return self._binary("add", children)
-    def sub(self, children): return self._binary("sub", children)
-    def mul(self, children): return self._binary("mul", children)
-    def div(self, children): return self._binary("div", children)
-    def pow(self, children): return self._binary("pow", children)
-    def matmul(self, children): return self._binary("matmul", children)
+    add = partialmethod(_binary, "add")
+    sub = partialmethod(_binary, "sub")
+    mul = partialmethod(_binary, "mul")
+    div = partialmethod(_binary, "div")
+    pow = partialmethod(_binary, "pow")
+    matmul = partialmethod(_binary, "matmul")
 
     def transpose(self, children) -> Occurrence:
-        operand, token = children
-        return self._add("transpose", (operand.node,), operand.start, token.end_pos)
+        (operand, start, _), (_, _, end) = children
+        return self._add("transpose", (operand,), start, end)
 
     def index(self, children) -> Occurrence:
-        operand, opening, indices, closing = children
+        (operand, start, _), opening, indices, (_, _, end) = children
         if len(indices) > 2:
-            raise self._fail("indexing takes one or two indices: X[i] or X[i, j]", opening.start_pos)
+            raise self._fail("indexing takes one or two indices: X[i] or X[i, j]", opening[1])
         op = "index" if len(indices) == 1 else "index2"
-        return self._add(op, (operand.node, *(i.node for i in indices)), operand.start, closing.end_pos)
+        return self._add(op, (operand, *(i[0] for i in indices)), start, end)
 
     def neg(self, children) -> Occurrence:
-        sign, operand = children
-        node = self.nodes[operand.node]
+        (_, start, _), (operand, operand_start, end) = children
+        node = self.nodes[operand]
         # "-3" is read as the literal -3, not as an op applied to 3; -x, -(2^2) stay ops.
         if (node.op == CONSTANT and node.literal not in CONSTANTS and not node.literal.startswith("-")
-                and operand.start == node.start and len(self.nodes) - 1 == operand.node):
+                and operand_start == node.start and len(self.nodes) - 1 == operand):
             node.literal = "-" + node.literal
-            node.start = sign.start_pos
-            return Occurrence(operand.node, sign.start_pos, operand.end)
-        return self._add("neg", (operand.node,), sign.start_pos, operand.end)
+            node.start = start
+            return operand, start, end
+        return self._add("neg", (operand,), start, end)
 
     def pos(self, children) -> Occurrence:
-        sign, operand = children
-        return Occurrence(operand.node, sign.start_pos, operand.end)
+        (_, start, _), (operand, _, end) = children
+        return operand, start, end
 
     def implicit_mul(self, children) -> Occurrence:
-        token, factor = children
+        token, (factor, _, end) = children
         number = self.number([token])
-        return self._add("mul", (number.node, factor.node), token.start_pos, factor.end)
+        return self._add("mul", (number[0], factor), token[1], end)
 
     def group(self, children) -> Occurrence:
-        opening, inner, closing = children
-        return Occurrence(inner.node, opening.start_pos, closing.end_pos)
+        (_, start, _), (inner, _, _), (_, _, end) = children
+        return inner, start, end
 
     def arguments(self, children) -> list[Occurrence]:
         return list(children)
 
     def call(self, children) -> Occurrence:
-        token, _, arguments, closing = children
-        name, arguments = str(token), arguments or []
+        (_, start, name_end), _, arguments, (_, _, end) = children
+        name, arguments = self.source[start:name_end], arguments or []
         by_arity = FUNCTIONS.get(name)
         if by_arity is None:
-            raise self._fail(unknown_function_message(name), token.start_pos)
+            raise self._fail(unknown_function_message(name), start)
         op = by_arity.get(len(arguments))
         if op is None:
             counts = sorted(by_arity)
             wanted = " or ".join(map(str, counts)) + (" argument" if counts == [1] else " arguments")
-            raise self._fail(f"{name}() takes {wanted}, got {len(arguments)}", token.start_pos)
-        return self._add(op.name, tuple(a.node for a in arguments), token.start_pos, closing.end_pos)
+            raise self._fail(f"{name}() takes {wanted}, got {len(arguments)}", start)
+        return self._add(op.name, tuple(a[0] for a in arguments), start, end)
 
     # statements
     def assign(self, children) -> Occurrence:
-        token, value = children
-        name = str(token)
+        (_, start, name_end), value = children
+        name = self.source[start:name_end]
         if name in FUNCTIONS:
-            raise self._fail(f"'{name}' is a function name and cannot be assigned", token.start_pos)
+            raise self._fail(f"'{name}' is a function name and cannot be assigned", start)
         if name in self.assigned:
             raise self._fail(f"'{shorten(name)}' is assigned twice (first at {position(self.source, self.assigned_at[name])}); "
-                             "each name is assigned once", token.start_pos)
+                             "each name is assigned once", start)
         if name in self.first_use:
             raise self._fail(f"'{shorten(name)}' is used at {position(self.source, self.first_use[name])} "
-                             "before it is assigned here", token.start_pos)
-        node = self.nodes[value.node]
+                             "before it is assigned here", start)
+        node = self.nodes[value[0]]
         if node.name is not None or (node.op == CONSTANT and node.literal in CONSTANTS):
-            value = self._add("id", (value.node,), value.start, value.end)
-            node = self.nodes[value.node]
+            value = self._add("id", (value[0],), value[1], value[2])
+            node = self.nodes[value[0]]
         node.name = name
-        self.assigned[name] = value.node
-        self.assigned_at[name] = token.start_pos
-        return Occurrence(value.node, token.start_pos, value.end)
+        self.assigned[name] = value[0]
+        self.assigned_at[name] = start
+        return value[0], start, value[2]
 
     def program(self, children) -> Program:
         if not children:
             raise InputError("empty expression: there is nothing to evaluate")
-        return Program(self.source, self.nodes, self.assigned, self.variables, children[-1].node)
+        return Program(self.source, self.nodes, self.assigned, self.variables, children[-1][0])
 
 
 def unknown_function_message(name: str) -> str:
@@ -239,13 +245,13 @@ def _expected(names: set[str]) -> str:
 
 
 def _syntax_error(error, source: str) -> InputError:
-    token = error.token
-    if token.type == "$END":
+    kind, offset, end = error.token
+    if kind == "$END":
         offset = len(source.rstrip())
         what = "unexpected end of input"
     else:
-        offset = token.start_pos
-        shown = "a new line" if token.value == "\n" else repr(shorten(str(token)))
+        text = source[offset:end]
+        shown = "a new line" if text == "\n" else repr(shorten(text))
         what = f"unexpected {shown}"
     return InputError(f"syntax error: {what}{_expected(error.expected)}", source, offset)
 
@@ -266,10 +272,18 @@ def parse(source: str) -> Program:
         raise InputError("empty expression: there is nothing to evaluate")
     tables = lalr.tables()
     builder = GraphBuilder(source)
+    # The parse makes no reference cycles, only hundreds of thousands of live tuples and nodes, which
+    # the cyclic collector would rescan again and again (a quarter of the time); paused for the parse
+    # only, and only if it was on (the CLI turns it off for the whole run).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return lalr.run(tables, lalr.reductions(tables.rules, builder), _lexer(tables).lex(source))
     except lalr.UnexpectedToken as error:
         raise _syntax_error(error, source) from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 _LEXERS: dict[tuple, _Lexer] = {}  # the terminals → their lexer: compiled once per process, not per parse

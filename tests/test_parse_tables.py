@@ -29,6 +29,15 @@ INVALID = [
 ]
 
 
+class _LarkToken(tuple):
+    """A cgcli token (kind, start, end), as it is, with the attributes Lark's parser reads of a token."""
+
+    type = property(lambda token: token[0])
+    start_pos = property(lambda token: token[1])
+    end_pos = property(lambda token: token[2])
+    line = column = end_line = end_column = None
+
+
 class _Tokens(lark.lexer.Lexer):
     """cgcli's tokens fed to Lark's own LALR parser (without the "$END" that Lark adds itself)."""
 
@@ -39,8 +48,8 @@ class _Tokens(lark.lexer.Lexer):
 
     def lex(self, lexer_state, parser_state):
         for token in syntax._lexer(lalr.tables()).lex(lexer_state.text.text):
-            if token.type != "$END":
-                yield token
+            if token[0] != "$END":
+                yield _LarkToken(token)
 
 
 @functools.cache
@@ -57,7 +66,7 @@ def _with_lark_runtime(source: str):
     try:
         return parser.parse(source)
     except lark.UnexpectedToken as error:
-        return ("syntax", error.token.type, _place(error.token), set(error.expected))
+        return ("syntax", error.token.type, _place(error.token.type, error.token.start_pos), set(error.expected))
     except InputError as error:  # the lexer's, or a callback's
         return ("refused", str(error))
 
@@ -68,15 +77,15 @@ def _with_replay(source: str):
     try:
         return lalr.run(tables, lalr.reductions(tables.rules, builder), syntax._lexer(tables).lex(source))
     except lalr.UnexpectedToken as unexpected:
-        return ("syntax", unexpected.token.type, _place(unexpected.token), unexpected.expected)
+        return ("syntax", unexpected.token[0], _place(*unexpected.token[:2]), unexpected.expected)
     except InputError as error:
         return ("refused", str(error))
 
 
-def _place(token) -> int | None:
+def _place(kind: str, start: int) -> int | None:
     """Where an unexpected token starts; the end of the input has no place of its own (Lark lends it
     the last token's, cgcli the text's end), and the error message places it after the last token."""
-    return None if token.type == "$END" else token.start_pos
+    return None if kind == "$END" else start
 
 
 def _nodes(program) -> list[tuple]:
