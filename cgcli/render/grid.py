@@ -3,6 +3,7 @@ column widths measured once here: Rich measuring, wrapping and padding each cell
 trace's time (355 µs a node). The same lines go to a pipe as plain text, or to Rich as styled segments."""
 from __future__ import annotations
 
+import re
 from typing import Iterator, Sequence
 
 from rich.cells import cell_len, get_character_cell_size
@@ -73,14 +74,14 @@ class Grid:
         one line, a tuple for one of several, None where Rich would change the text (control codes,
         tabs) or joined characters need Rich's measure. Most cells are printable characters each
         one cell wide, whose width is their length, found in a few passes of C."""
-        narrow = _narrowed("\n".join(cells))
-        if narrow.isascii() and narrow.replace("\n", "").isprintable():
-            if narrow.count("\n") == len(cells) - 1:  # no cell of several lines
+        joined = "\n".join(cells)
+        if _one_cell_each(joined):
+            if joined.count("\n") == len(cells) - 1:  # no cell of several lines
                 sizes: list = list(map(len, cells))
             else:
                 sizes = [len(cell) if "\n" not in cell else tuple(map(len, cell.split("\n"))) for cell in cells]
         else:
-            sizes = [_size(cell.translate(_ONE_CELL)) for cell in cells]
+            sizes = [_size(cell) for cell in cells]
         if None not in sizes and not any(map(_is_tuple, sizes)):
             widest = max(sizes, default=0)
         else:
@@ -158,15 +159,13 @@ def _is_list(item) -> bool:
     return type(item) is list
 
 
-def _size(narrow: str) -> int | tuple[int, ...] | None:
-    """A cell's width, its characters known one cell wide made "a" (`narrow`): its length, or
-    each line's for a cell of several; None when some character is not known so."""
-    if narrow.isascii() and narrow.isprintable():
-        return len(narrow)
-    lines = narrow.split("\n")
-    if len(lines) > 1 and all(line.isascii() and line.isprintable() for line in lines):
-        return tuple(map(len, lines))
-    return None
+def _size(cell: str) -> int | tuple[int, ...] | None:
+    """A cell's width: its length, or each line's for a cell of several, when every character is
+    known one cell wide; None otherwise."""
+    if not _one_cell_each(cell):
+        return None
+    lines = cell.split("\n")
+    return len(cell) if len(lines) == 1 else tuple(map(len, lines))
 
 
 def _after(cells: Sequence[str]) -> str:
@@ -174,29 +173,32 @@ def _after(cells: Sequence[str]) -> str:
     return "".join(f"  {cell} " for cell in cells) + " "
 
 
-_ONE_CELL: dict[int, str] = {}  # characters met so far that are one cell wide, for str.translate to make "a"
+_ONE_CELL: set[str] = set()  # the characters beyond ASCII met so far that are one cell wide
 _JOINERS = ("\u200d", "\ufe0f")  # they change the width of their neighbours: never learnt as one cell
+_others = re.compile("[^\n\x20-\x7e]").search  # finds a character not (yet) known one cell wide
 
 
 def cell_width(text: str) -> int:
     """Rich's cell_len of `text`; in one pass of C when every character is printable ASCII or one
     cell wide (∂, ·, ×, −, Greek): Rich looks each character up in turn."""
-    narrow = _narrowed(text)
-    return len(text) if narrow.isascii() and narrow.isprintable() else cell_len(text)
+    return len(text) if "\n" not in text and _one_cell_each(text) else cell_len(text)
 
 
-def _narrowed(text: str) -> str:
-    """`text` with each character known one cell wide made "a" (the same length), learning the
-    characters met for the first time."""
+def _one_cell_each(text: str) -> bool:
+    """Whether every character of `text` is a line break, printable ASCII or one cell wide, in one
+    search of C; the characters met for the first time are learnt."""
+    global _others
+    if _others(text) is None:
+        return True
     if text.isascii():
-        return text
-    narrow = text.translate(_ONE_CELL)
-    if narrow.isascii():
-        return narrow
-    for character in set(narrow) - set(_JOINERS):
-        if not character.isascii() and get_character_cell_size(character) == 1:
-            _ONE_CELL[ord(character)] = "a"
-    return text.translate(_ONE_CELL)
+        return False
+    new = {character for character in set(text) - _ONE_CELL - set(_JOINERS)
+           if not character.isascii() and get_character_cell_size(character) == 1}
+    if not new:
+        return False
+    _ONE_CELL.update(new)
+    _others = re.compile("[^\n\x20-\x7e" + "".join(map(re.escape, sorted(_ONE_CELL))) + "]").search
+    return _others(text) is None
 
 
 def cell_lines(cell: str) -> list[str]:
