@@ -44,7 +44,7 @@ def test_gnu_parallel_recipe_equals_one_process(points_csv):
     cgrad = [sys.executable, "-m", "cgcli"]
     # the README's recipe: the header once, then the blocks on every core, in order, without their headers
     script = ('{ "$@" eval "$F" --points - < /dev/null; '
-              'parallel --pipe --keep-order --header : --block 40k -q "$@" eval "$F" --points - --no-header; '
+              'parallel --pipe --keep-order --header : --block 70k -q "$@" eval "$F" --points - --no-header; '
               '} < "$POINTS"')
     env = _environment({"F": FORMULA, "POINTS": points_csv})
     done = subprocess.run(["sh", "-c", script, "sh", *cgrad], capture_output=True, text=True, env=env, cwd=REPO,
