@@ -87,9 +87,15 @@ class Graph:
         intermediates, by their names in `names`) or depends on one: the nodes a backward pass
         must reach to give ∂output/∂target."""
         depends = [False] * len(self.nodes)
-        names = self.names
+        names, nodes = self.names, self.nodes
         for index in self.order:
-            depends[index] = names[index] in targets or any(depends[i] for i in self.nodes[index].inputs)
+            if names[index] in targets:
+                depends[index] = True
+                continue
+            for operand in nodes[index].inputs:  # a loop, not any(generator): this runs once a node
+                if depends[operand]:
+                    depends[index] = True
+                    break
         return depends
 
 
