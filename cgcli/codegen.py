@@ -169,17 +169,18 @@ def _header(language: str, source: str, graph: Graph, relu0: str) -> list[str]:
 
 
 def _assemble(language, header, inputs, forward, backward, gradient, value) -> str:
+    given = set(inputs)
     if language == "c":
         body = [f"    const double {name} = in[{i}];" for i, name in enumerate(inputs)]
         body += [f"    const double {target} = {expression};" for target, expression in forward
-                 if target not in inputs]
+                 if target not in given]
         body += [f"    {'double ' if first else ''}{target} {'=' if first else '+='} {term};"
                  for target, term, first in backward]
         body += [f"    grad[{i}] = {g};" for i, g in enumerate(gradient)] + [f"    return {value};"]
         return "\n".join(header + ["#include <math.h>", "",
                                    "double value_and_grad(const double *in, double *grad)", "{"] + body + ["}"]) + "\n"
     imports = ["import math"] + (["", "import numpy as np"] if language == "numpy" else [])
-    body = [f"    {target} = {expression}" for target, expression in forward if target not in inputs]
+    body = [f"    {target} = {expression}" for target, expression in forward if target not in given]
     body += [f"    {target} {'=' if first else '+='} {term}" if language == "python" or first
              else f"    {target} = {target} + {term}" for target, term, first in backward]
     body.append(f"    return {value}, ({', '.join(gradient)}{',' if len(gradient) == 1 else ''})")

@@ -27,14 +27,13 @@ class Kernel:
         assigned = {target for target, _, _ in code.backward}
         gradient = [code.adjoint[index] if code.adjoint.get(index) in assigned else "0.0" for index in wanted]
         lines = [f"def kernel({', '.join(parameters)}):"]
-        lines += [f"    {target} = {expression}" for target, expression in code.forward if target not in parameters]
+        given = set(parameters)
+        lines += [f"    {target} = {expression}" for target, expression in code.forward if target not in given]
         lines += [f"    {target} = {term}" if first else f"    {target} = {target} + {term}"
                   for target, term, first in code.backward]
-        lines.append("    finite = 0.0")
         # every step's value in one sum: nan or inf anywhere leaves it non-finite
-        lines += [f"    finite = finite + {name}" for name in dict.fromkeys(
-            parameters + [target for target, _ in code.forward] + [target for target, _, _ in code.backward])]
-        lines.append(f"    return {code.value}, [{', '.join(gradient)}], finite")
+        steps = dict.fromkeys(parameters + [target for target, _ in code.forward] + [target for target, _, _ in code.backward])
+        lines.append(f"    return {code.value}, [{', '.join(gradient)}], sum(({', '.join(steps)},), 0.0)")
         self.source = "\n".join(lines) + "\n"
         self._function = _compiled(self.source)
 

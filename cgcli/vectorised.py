@@ -53,15 +53,18 @@ class Compiled:
         self.wrt = tuple(graph.names[i] for i in variables) if self._wanted is None else tuple(self._wanted)
         index_of = {name: i for i, name in enumerate(graph.names) if name is not None}
         # a --wrt name the output does not reach (in the program, not in this graph) has derivative 0
-        reached = [name for name in self.wrt if name in index_of and index_of[name] in set(graph.order)]
+        in_graph = set(graph.order)
+        reached = {name: slot for slot, name in enumerate(
+            name for name in self.wrt if name in index_of and index_of[name] in in_graph)}
         try:
             self._kernel = Kernel(graph, variables, [index_of[name] for name in reached], numbers.relu0_text or "0")
         except InputError as refusal:  # an op without a NumPy template
             raise NotVectorisable(refusal.message) from None
-        self._gradient_slots = [reached.index(name) if name in reached else None for name in self.wrt]
+        self._gradient_slots = [reached.get(name) for name in self.wrt]
         self._parameters = {index_of[name]: value for name, value in parameters.items()}
         self._slots = [self._parameters.get(i) for i in variables]
-        self._column_of = [None if i in self._parameters else self.inputs.index(graph.names[i]) for i in variables]
+        column = {name: position for position, name in enumerate(self.inputs)}
+        self._column_of = [None if i in self._parameters else column[graph.names[i]] for i in variables]
 
     def __reduce__(self):
         # the kernel is generated code: rebuilt from the program's text where it is unpickled (Dask workers)
