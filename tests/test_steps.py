@@ -214,8 +214,9 @@ def test_bad_input_is_refused(args, message):
 
 
 def test_math_failure_is_status_1():
-    code, _, err = run_cgrad_inprocess("diagram", "log(x)", "--at", "x=-1", "--steps")
-    assert code == 1 and err.startswith("error: ")
+    code, out, err = run_cgrad_inprocess("diagram", "log(x)", "--at", "x=-1", "--steps")
+    assert code == 1 and out == ""  # no frame written before the math fails
+    assert err.startswith("error: in f = log(x): log of a non-positive number, where x = -1")
 
 
 def test_unwritable_folder_is_status_74(tmp_path):
