@@ -57,7 +57,45 @@ def write_file(data: bytes, path: str) -> None:
         with open(path, "wb") as handle:
             handle.write(data)
     except OSError as failure:
-        raise OutputFailed(f"cannot write {shorten(path)}: {failure.strerror or failure}") from None
+        raise refused(path, failure) from None
+
+
+def refused(path: str, failure: OSError) -> OutputFailed:
+    """The error for a file or folder the system will not let cgrad write."""
+    return OutputFailed(f"cannot write {shorten(path)}: {failure.strerror or failure}")
+
+
+class Sink:
+    """Output written as it comes (a stream of records): to stdout through `write`, or to -o FILE."""
+
+    def __init__(self, out_file: str | None) -> None:
+        self.path = None if out_file in (None, "-") else out_file
+        self.handle = None
+
+    def __enter__(self) -> Sink:
+        if self.path is not None:
+            try:
+                self.handle = open(self.path, "w", encoding="utf-8", newline="\n")
+            except OSError as failure:
+                raise refused(self.path, failure) from None
+        return self
+
+    def write(self, text: str) -> None:
+        if self.handle is None:
+            write(text)
+            return
+        try:
+            self.handle.write(text)
+        except OSError as failure:
+            raise refused(self.path, failure) from None
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            try:
+                self.handle.close()
+            except OSError as failure:
+                if exc[0] is None:  # an error already on its way says more
+                    raise refused(self.path, failure) from None
 
 
 def is_terminal() -> bool:

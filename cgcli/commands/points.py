@@ -11,7 +11,7 @@ from .. import output
 from ..api import message, output_graph, wanted_names
 from ..evaluation import evaluate
 from ..bindings import converted
-from ..errors import CgradError, InputError, OutputFailed
+from ..errors import CgradError, InputError
 from ..graph import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, row_cells
 from ..text import shorten
@@ -185,7 +185,7 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
             raise InputError(f"--points writes one record per row: --format csv, jsonl or table, not {output_format}")
         if output_format == "table":
             return _table(run, reader)
-        with _Sink(out_file) as sink, _progress(stream, numbers) as advance:
+        with output.Sink(out_file) as sink, _progress(stream, numbers) as advance:
             render = _csv_rows if output_format == "csv" else _json_rows(run.headers)
             if header and output_format == "csv":
                 sink.write(",".join(run.headers) + "\n")
@@ -306,39 +306,6 @@ def _print(rows: list[list[str]], run: PointsRun) -> None:
     print_table(console, "Value and gradient at each row", ["row"] + run.headers, rows,
                 right=frozenset(range(len(run.headers) + 1)))
     output.write(text_of(console).rstrip("\n") + "\n")
-
-
-class _Sink:
-    """Where the records go: stdout through output.write, or -o FILE written as they come."""
-
-    def __init__(self, out_file: str | None) -> None:
-        self.path = None if out_file in (None, "-") else out_file
-        self.handle = None
-
-    def __enter__(self) -> _Sink:
-        if self.path is not None:
-            try:
-                self.handle = open(self.path, "w", encoding="utf-8", newline="\n")
-            except OSError as failure:
-                raise OutputFailed(f"cannot write {shorten(self.path)}: {failure.strerror or failure}") from None
-        return self
-
-    def write(self, text: str) -> None:
-        if self.handle is None:
-            output.write(text)
-            return
-        try:
-            self.handle.write(text)
-        except OSError as failure:
-            raise OutputFailed(f"cannot write {shorten(self.path)}: {failure.strerror or failure}") from None
-
-    def __exit__(self, *exc) -> None:
-        if self.handle is not None:
-            try:
-                self.handle.close()
-            except OSError as failure:
-                if exc[0] is None:
-                    raise OutputFailed(f"cannot write {shorten(self.path)}: {failure.strerror or failure}") from None
 
 
 class _opened:

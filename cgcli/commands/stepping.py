@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from .. import output
-from ..errors import InputError, OutputFailed
+from ..errors import InputError
 from ..text import shorten
 from .shared import emit
 
@@ -96,6 +96,6 @@ def _write_folder(folder: str, files) -> None:
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as failure:
-        raise OutputFailed(f"cannot write {shorten(folder)}: {failure.strerror or failure}") from None
+        raise output.refused(folder, failure) from None
     for name, text in files:
         output.write_file(text.encode("utf-8"), os.path.join(folder, name))
