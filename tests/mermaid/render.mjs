@@ -6,11 +6,10 @@
 // For each pair it writes the SVG (and with --png a screenshot beside it, OUT.png) and prints
 // one JSON line: {"input", "ok", "nodes", "edges", "edgeLabels", "error", "svgBytes"}.
 // Exit status: 0 when every file rendered, 1 when one failed, 2 on a usage or launch problem.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch } from "./browser.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -21,23 +20,7 @@ if (pairs.length === 0 || pairs.length % 2) {
   process.exit(2);
 }
 
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-const profile = mkdtempSync(join(tmpdir(), "cgrad-mermaid-"));
-let context;
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1600, height: 1000 },
-    deviceScaleFactor: 1.5,
-  });
-} catch (failure) {
-  console.error(`cannot start ${executablePath}: ${failure.message.split("\n")[0]}`);
-  rmSync(profile, { recursive: true, force: true });
-  process.exit(2);
-}
+const { context, close } = await launch("mermaid", { viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1.5 });
 
 let failed = false;
 try {
@@ -86,7 +69,6 @@ try {
     console.log(JSON.stringify({ input, svgBytes: svg ? svg.length : 0, ...report }));
   }
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 process.exit(failed ? 1 : 0);

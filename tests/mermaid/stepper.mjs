@@ -8,11 +8,9 @@
 // "hiddenAtStart", "hiddenAtEnd"}; each visit {"counter", "node", "row", "lit"}: the counter's
 // text, the first label line of the lit node, the lit table row, how many edges are lit.
 // Exit status: 0 when every page loaded, 2 on a usage or launch problem.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { launch } from "./browser.mjs";
 
 const args = process.argv.slice(2);
 const shots = args[0] === "--png" ? args[1] : null;
@@ -22,20 +20,7 @@ if (pages.length === 0) {
   process.exit(2);
 }
 
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-const profile = mkdtempSync(join(tmpdir(), "cgrad-stepper-"));
-let context;
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true, viewport: { width: 1100, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-} catch (failure) {
-  console.error(`cannot start ${executablePath}: ${failure.message.split("\n")[0]}`);
-  rmSync(profile, { recursive: true, force: true });
-  process.exit(2);
-}
+const { context, close } = await launch("stepper", { viewport: { width: 1100, height: 900 } });
 
 const seen = () => ({
   counter: document.getElementById("counter").textContent,
@@ -82,6 +67,5 @@ try {
     console.log(JSON.stringify({ page: file, requests, external, visits, back, hashed, hiddenAtStart, hiddenAtEnd }));
   }
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
