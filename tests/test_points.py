@@ -257,3 +257,17 @@ def test_json_lines_that_are_not_numbers_fail_alone_and_a_list_goes_row_by_row()
     assert err.splitlines()[:3] == ["warning: row 2 (line 2): expected a JSON object of name → value",
                                     "warning: row 3 (line 3), key x = true: not a number",
                                     "warning: row 4 (line 4), key x: no value"]
+
+
+def test_a_compiled_formula_pickles_as_its_program():
+    """What Dask's worker processes receive: the formula rebuilt from its text, parameters and --wrt kept."""
+    import pickle
+
+    f = cgcli.compile("w*sin(x*y)", at={"w": "1/3"}, wrt=["x", "w"], relu0="0.5")
+    g = pickle.loads(pickle.dumps(f))
+    assert (g.inputs, g.wrt, g.headers) == (("x", "y"), ("x", "w"), ["f", "df/dx", "df/dw"])
+    xs, ys = np.array([0.5, 2.0]), np.array([3.0, -1.0])
+    value, gradient = g(xs, ys)
+    assert value == pytest.approx(np.sin(xs * ys) / 3, rel=1e-15)
+    assert gradient["x"] == pytest.approx(ys * np.cos(xs * ys) / 3, rel=1e-15)
+    assert gradient["w"] == pytest.approx(np.sin(xs * ys), rel=1e-15)
