@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from .api import message, output_graph, pairs_of, parse, trace_of, wanted_names
+from .api import message, output_graph, pairs_of, parse, wanted_names
 from .bindings import bind
 from .errors import CgradError, InputError
+from .evaluation import evaluate
 from .graph import Program
 from .kernel import Kernel
 
@@ -161,7 +162,7 @@ class Compiled:
         """[value, ∂/∂ each of `wrt`] by the scalar passes at one point (values as text), or the CgradError
         `cgrad eval` gives there."""
         pairs = list(self.at) + list(values.items())
-        trace = trace_of(self.program, pairs, self.numbers, self._wanted, self._output_name, record=False)
+        trace = evaluate(self.graph, pairs, self.program, self.numbers, self._wanted, record=False)
         return [trace.value] + [trace.gradient[name] for name in self.wrt]
 
 
