@@ -15,7 +15,7 @@ from ..errors import CgradError, InputError
 from ..graph import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, row_cells
 from ..text import shorten
-from ..vectorised import NotVectorisable, result_headers
+from ..vectorised import Compiled, NotVectorisable, result_headers
 
 TABLE_ROWS = 20  # --format table shows this many rows
 REPORTED = 10  # --on-error skip|null: the failures reported one by one before the summary
@@ -143,8 +143,6 @@ def _compiled(program: Program, pairs, numbers, wrt, output_name):
     """The vectorised kernel in float mode, when the program has one; else None: row by row."""
     if numbers.name != "float":
         return None
-    from ..vectorised import Compiled
-
     try:
         return Compiled(program, pairs, numbers, wrt, output_name)
     except NotVectorisable:  # tensors: the scalar passes take them
