@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from .declaration import Op
 from .elementwise import ELEMENTWISE
+from .piecewise import CONDITIONS, PIECEWISE
 from .tensor import TENSOR
 
-OPS: dict[str, Op] = {op.name: op for op in (*ELEMENTWISE, *TENSOR)}
+OPS: dict[str, Op] = {op.name: op for op in (*ELEMENTWISE, *PIECEWISE, *TENSOR)}
 
 FUNCTIONS: dict[str, dict[int, Op]] = {}  # the name users call → its op for each number of arguments
 for _op in OPS.values():
@@ -23,4 +24,4 @@ del _op
 # paste from their notes.
 CONSTANTS: dict[str, str] = {"pi": "pi", "π": "pi", "e": "e"}
 
-__all__ = ["CONSTANTS", "FUNCTIONS", "OPS", "Op"]
+__all__ = ["CONDITIONS", "CONSTANTS", "FUNCTIONS", "OPS", "Op"]
