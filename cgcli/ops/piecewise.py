@@ -27,12 +27,14 @@ def _comparison(name: str, symbol: str, forward) -> Op:
 
 
 def _select(ns, condition, then, otherwise):
-    """The branch the condition takes; both, weighted, only where it is undecided (an interval [0, 1])."""
-    signs = ns.signs(condition)
-    if signs == {1}:
-        return then
-    if signs == {0}:
-        return otherwise
+    """The branch the condition takes; both, weighted, where it is undecided (an interval [0, 1]) or
+    decided element by element (a tensor)."""
+    if not any(hasattr(operand, "shape") for operand in (condition, then, otherwise)):
+        signs = ns.signs(condition)
+        if signs == {1}:
+            return then
+        if signs == {0}:
+            return otherwise
     return condition * then + (ns.one - condition) * otherwise
 
 
