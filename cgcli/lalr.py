@@ -10,7 +10,7 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Callable, Iterable, NamedTuple
 
-from .lalr_build import FORMAT, read_grammar
+from .lalr_build import FORMAT, GRAMMARS, read_grammar
 
 
 class UnexpectedToken(Exception):
@@ -32,25 +32,26 @@ class Tables(NamedTuple):
     landings: dict[tuple[int, str, str], int]  # (state below, rule's origin, lookahead) → state after goto and unit rules
 
 
-_TABLES: Tables | None = None
+_TABLES: dict[str, Tables] = {}
 
 
-def tables() -> Tables:
-    """The tables for the grammar file as it is now (loaded once per process)."""
-    global _TABLES
-    if _TABLES is None:
-        grammar = read_grammar()
-        from . import parse_table as made
+def tables(name: str = "cgrad") -> Tables:
+    """The tables for grammar/NAME.lark as it is now (loaded once per process, and only when asked:
+    a cgrad program never loads LaTeX's)."""
+    if name not in _TABLES:
+        grammar = read_grammar(name)
+        import importlib
 
+        made = importlib.import_module(f"{__package__}.{GRAMMARS[name]}")
         if made.FORMAT == FORMAT and made.GRAMMAR == grammar:
             data = {key: getattr(made, key.upper()) for key in ("pattern", "ignore", "start", "end", "states", "rules")}
-        else:  # the grammar was edited since parse_table.py was generated: ask Lark
+        else:  # the grammar was edited since its tables were generated: ask Lark
             from .lalr_build import build
 
             data = build(grammar)
-        _TABLES = Tables(data["pattern"], frozenset(data["ignore"]), data["start"], data["end"],
-                         data["states"], data["rules"], {})
-    return _TABLES
+        _TABLES[name] = Tables(data["pattern"], frozenset(data["ignore"]), data["start"], data["end"],
+                               data["states"], data["rules"], {})
+    return _TABLES[name]
 
 
 Reduction = tuple[str, int, Callable[[list], object]]  # origin, size, what makes the value

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
+from contextvars import ContextVar
 from functools import partialmethod
 from typing import Iterator
 
@@ -100,6 +101,10 @@ class GraphBuilder:
         nodes = self.nodes
         nodes.append(Node(op, inputs, start, end, None, literal))
         return len(nodes) - 1, start, end
+
+    def _word(self, start: int, end: int) -> str:
+        """A name as the program spells it (LaTeX's builder reads \\theta as theta)."""
+        return self.source[start:end]
 
     def _fail(self, message: str, offset: int) -> InputError:
         return InputError(message, self.source, offset)
@@ -259,7 +264,7 @@ class GraphBuilder:
     # functions and sums: a body is read once with PARAMETER nodes, then copied for each use
     def head(self, children) -> tuple[str, tuple[str, ...], int]:
         (_, start, name_end), _, parameters, _ = children
-        name = self.source[start:name_end]
+        name = self._word(start, name_end)
         if name in FUNCTIONS:
             raise self._fail(f"'{name}' is a built-in function and cannot be redefined", start)
         if name in self.functions:
@@ -267,7 +272,7 @@ class GraphBuilder:
             raise self._fail(f"function '{shorten(name)}' is defined twice (first at {first})", start)
         names: list[str] = []
         for _, parameter_start, parameter_end in parameters or []:
-            parameter = self.source[parameter_start:parameter_end]
+            parameter = self._word(parameter_start, parameter_end)
             if parameter in names:
                 raise self._fail(f"parameter '{shorten(parameter)}' appears twice in {name}()", parameter_start)
             if parameter in FUNCTIONS:
@@ -287,7 +292,7 @@ class GraphBuilder:
         own = [self._resolve(parameter, start, start)[0] for parameter in parameters]
         value = self._instantiate(function, own, start, self.source.find(")", start) + 1)
         targets = [token for token in children[2:] if token is not None]  # LaTeX's f(x) = … = u
-        target = self.source[targets[-1][1]:targets[-1][2]] if targets else name
+        target = self._word(targets[-1][1], targets[-1][2]) if targets else name
         return self._assign(target, (value, start, end), targets[-1][1] if targets else start)
 
     def _call_defined(self, name: str, arguments: list[Occurrence], start: int, end: int) -> Occurrence:
@@ -389,7 +394,7 @@ class GraphBuilder:
     # statements
     def assign(self, children) -> Occurrence:
         (_, start, name_end), value = children
-        return self._assign(self.source[start:name_end], value, start)
+        return self._assign(self._word(start, name_end), value, start)
 
     def _assign(self, name: str, value: Occurrence, start: int) -> Occurrence:
         self._refuse_condition(value[0], value[1])
@@ -419,7 +424,8 @@ class GraphBuilder:
 
 
 _COMPARISONS = {"<": "lt", "<=": "le", "≤": "le", ">": "gt", ">=": "ge", "≥": "ge", "==": "eq", "!=": "ne", "≠": "ne",
-                "=": "eq"}
+                "=": "eq", "\\lt": "lt", "\\le": "le", "\\leq": "le", "\\gt": "gt", "\\ge": "ge", "\\geq": "ge",
+                "\\ne": "ne", "\\neq": "ne"}  # LaTeX's too
 
 
 def unknown_function_message(name: str) -> str:
@@ -472,8 +478,29 @@ def _unexpected_character(source: str, offset: int) -> InputError:
     return InputError(f"syntax error: unexpected character {character!r}{described}", source, offset)
 
 
-def parse(source: str) -> Program:
-    """Parse a program (statements separated by ';' or new lines) into a Program."""
+SYNTAXES = ("auto", "cgrad", "latex")
+# --syntax of the running command (cli/options.py sets it around the command): every reader of a
+# program asks parse(), which reads it here, so no command passes it along
+chosen_syntax: ContextVar[str] = ContextVar("syntax", default="auto")
+
+
+def parse(source: str, syntax: str | None = None) -> Program:
+    """Parse a program into a Program: cgrad's language (statements separated by ';' or new lines),
+    or LaTeX math when wrapped in $…$ or $$…$$ or when `syntax` (else --syntax) says "latex"."""
+    syntax = syntax or chosen_syntax.get()
+    if syntax == "latex" or (syntax == "auto" and _wrapped_in_dollars(source)):
+        from .latex import parse as parse_latex  # its tables load only for LaTeX input
+
+        return parse_latex(unicodedata.normalize("NFC", source))
+    return _parse_cgrad(source)
+
+
+def _wrapped_in_dollars(source: str) -> bool:
+    stripped = source.strip()
+    return len(stripped) >= 2 and stripped[0] == "$" and stripped[-1] == "$"
+
+
+def _parse_cgrad(source: str) -> Program:
     source = unicodedata.normalize("NFC", source)
     if not source.strip():
         raise InputError("empty expression: there is nothing to evaluate")
