@@ -262,7 +262,7 @@ class GraphBuilder:
                              "as in if(x > 0, x^2, -x)", at)
 
     # functions and sums: a body is read once with PARAMETER nodes, then copied for each use
-    def head(self, children) -> tuple[str, tuple[str, ...], int]:
+    def head(self, children) -> tuple[str, tuple[str, ...], int, list[Token]]:
         (_, start, name_end), _, parameters, _ = children
         name = self._word(start, name_end)
         if name in FUNCTIONS:
@@ -280,16 +280,16 @@ class GraphBuilder:
             names.append(parameter)
         self._open_scope(name, None, {parameter: self._add(PARAMETER, (), start, name_end, parameter)[0]
                                       for parameter in names})
-        return name, tuple(names), start
+        return name, tuple(names), start, parameters or []
 
     def define(self, children) -> Occurrence:
-        (name, parameters, start), (result, _, end) = children[0], children[1]
+        (name, parameters, start, tokens), (result, _, end) = children[0], children[1]
         self._refuse_condition(result, children[1][1])
         first, placeholders = self._close_scope()
         function = Function(name, parameters, tuple(placeholders.values()), first, len(self.nodes), result, start)
         self.functions[name] = function
         # f(x) = x^2 + 1 is also the statement f = f(x), at the program's own x
-        own = [self._resolve(parameter, start, start)[0] for parameter in parameters]
+        own = [self._resolve(parameter, token[1], token[2])[0] for parameter, token in zip(parameters, tokens)]
         value = self._instantiate(function, own, start, self.source.find(")", start) + 1)
         targets = [token for token in children[2:] if token is not None]  # LaTeX's f(x) = … = u
         target = self._word(targets[-1][1], targets[-1][2]) if targets else name
@@ -322,6 +322,8 @@ class GraphBuilder:
             if index in mapping:
                 continue
             node = nodes[index]
+            if node.op == VARIABLE:  # a free name of the body is the program's: shared, not copied
+                continue
             nodes.append(Node(node.op, tuple(mapping.get(i, i) for i in node.inputs), node.start, node.end,
                               None, node.literal))
             mapping[index] = len(nodes) - 1
