@@ -13,7 +13,7 @@ from .syntax import GraphBuilder, Occurrence, Token, _HEAD, _syntax_error, _unex
 
 # \sin … as cgrad's functions; sympy's latex() writes log for the natural logarithm, as cgrad does
 _COMMANDS = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arsinh": "asinh", "arcosh": "acosh",
-             "artanh": "atanh", "ln": "log"}
+             "artanh": "atanh", "ln": "log", "atan_2": "atan2"}  # sympy: \\operatorname{atan}_{2}
 _CONTINUING = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMMA", "AMP", "UNDERSCORE", "COMPARE",
                          "FRAC", "SQRT", "FUNC"})
 _OPENING = {"LPAR": 1, "LBRACE": 1, "LBAR": 1, "LSQB": 1, "BEGIN_CASES": 1,
@@ -97,10 +97,13 @@ class LatexBuilder(GraphBuilder):
     def function_arguments(self, children) -> list[Occurrence]:
         return children[1] if len(children) == 3 else list(children)
 
+    def braced_arguments(self, children) -> list[Occurrence]:
+        return [children[2], *children[4]]
+
     def _function(self, token: Token) -> str:
         spelled = self.source[token[1]:token[2]]
         if spelled.startswith("\\") and not spelled[1:].isalpha():  # \text{relu}, \operatorname{erf}
-            return name(spelled)
+            return _COMMANDS.get(name(spelled), name(spelled))
         spelled = name(spelled)
         return _COMMANDS.get(spelled, spelled)
 
@@ -132,6 +135,9 @@ class LatexBuilder(GraphBuilder):
 
     def series_range(self, children):
         symbol, index, low, high = children[0], children[3], children[5], children[8]
+        if high[0] == "NAME":
+            raise self._fail(f"\\sum's bounds are whole numbers, as in \\sum_{{i=1}}^{{3}}: "
+                             f"'{self.source[high[1]:high[2]]}' terms cannot be expanded", high[1])
         return (*super().series_range([index, low, None, high])[:3], symbol[1])
 
     def bound(self, children) -> Token:
@@ -242,6 +248,7 @@ def _mark_functions(source: str, tokens: list[Token]) -> None:
         if kind != "NAME":
             continue
         spelled = name(source[tokens[index][1]:tokens[index][2]])
+        spelled = _COMMANDS.get(spelled, spelled)
         following = kinds[index + 1] if index + 1 < len(kinds) else None
         if (spelled in defined and following == "LPAR") or (
                 spelled in FUNCTIONS and spelled not in CONSTANTS and len(spelled) > 1
@@ -258,7 +265,7 @@ def parse(source: str) -> "Program":
     if not text.strip():
         raise InputError("empty expression: there is nothing to evaluate")
     tables = lalr.tables("latex")
-    builder = LatexBuilder(text)
+    builder = LatexBuilder(source)  # errors show the source with its $ signs
     collecting = gc.isenabled()
     gc.disable()
     try:
