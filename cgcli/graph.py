@@ -18,6 +18,7 @@ class Node:
     end: int
     name: str | None = None
     literal: str | None = None  # the text of a constant, kept exact: "0.1", "-3", "pi"
+    call: str | None = None  # the call of a defined function it was copied for: "f(a)"
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
         if names[index] is not None and (record or node.op == VARIABLE):
             operand_names[index] = _operand_names(graph, index)
             forward.append(ForwardRow(names[index], node.op, operand_names[index], (node.start, node.end),
-                                      values[index]))
+                                      values[index], node.call))
 
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index] and record}
 

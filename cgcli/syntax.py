@@ -314,6 +314,10 @@ class GraphBuilder:
         first = len(self.nodes)
         result = self._copy(function.first, function.end, function.result, dict(zip(function.placeholders, arguments)))
         self.calls.append(Call(function.name, tuple(arguments), result, first, len(self.nodes), start, stop))
+        label = " ".join(self.source[start:stop].split())
+        for node in self.nodes[first:]:  # a call inside the body keeps its own label
+            if node.call is None:
+                node.call = label
         return result
 
     def _copy(self, first: int, end: int, result: int, mapping: dict[int, int]) -> int:
@@ -325,7 +329,7 @@ class GraphBuilder:
             if node.op == VARIABLE:  # a free name of the body is the program's: shared, not copied
                 continue
             nodes.append(Node(node.op, tuple(mapping.get(i, i) for i in node.inputs), node.start, node.end,
-                              None, node.literal))
+                              None, node.literal, node.call))
             mapping[index] = len(nodes) - 1
             if index in conditions:
                 conditions.add(len(nodes) - 1)
@@ -514,10 +518,7 @@ def _parse_cgrad(source: str) -> Program:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        tokens = _lexer(tables).lex(source)
-        if ")" in source and re.search(_HEAD_HINT, source):
-            tokens = _heads(tokens)
-        return lalr.run(tables, lalr.reductions(tables.rules, builder), tokens)
+        return lalr.run(tables, lalr.reductions(tables.rules, builder), tokens(source))
     except lalr.UnexpectedToken as error:
         raise _syntax_error(error, source) from None
     finally:
@@ -551,6 +552,12 @@ def _heads(tokens: Iterator[Token]) -> Iterator[Token]:
 
 _HEAD = r"NAME LPAR (NAME( COMMA NAME)* )?RPAR EQUAL"
 _HEAD_HINT = r"\)[ \t]*="  # a definition's head ends so: a program without it needs no look for heads
+
+
+def tokens(source: str) -> Iterator[Token]:
+    """The tokens of a cgrad program, definitions' heads marked."""
+    lexed = _lexer(lalr.tables()).lex(source)
+    return _heads(lexed) if ")" in source and re.search(_HEAD_HINT, source) else lexed
 
 
 _LEXERS: dict[tuple, _Lexer] = {}  # the terminals → their lexer: compiled once per process, not per parse

@@ -27,7 +27,7 @@ def render(trace: Trace, with_trace: bool = True) -> str:
         source = trace.source
         document["forward"] = [
             {"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
-             "text": excerpt(source, *row.span, limit=80), "span": row.span}
+             "text": excerpt(source, *row.span, limit=80), "span": row.span, **({"call": row.call} if row.call else {})}
             for row in trace.forward]
         document["backward"] = [
             {"name": row.name, "adjoint": number(row.adjoint),

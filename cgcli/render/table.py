@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .console import print_table, show, text_console, text_of
-from .derivation import NAIVE_HEADER, Derivation, Partial, laid_out
+from .derivation import NAIVE_HEADER, Derivation, Elided, Partial, grouped_by_call, laid_out
 
 
 def render(derivation: Derivation, terminal: bool, with_trace: bool = True, width: int | None = None) -> str:
@@ -15,8 +15,9 @@ def render(derivation: Derivation, terminal: bool, with_trace: bool = True, widt
     def note(elided) -> str:
         return elided.text
 
-    forward = laid_out(derivation.forward_shown, lambda line: (
-        line.name, line.definition, line.source, *[line.shape_text] * shaped, line.value.reading), note)
+    forward = grouped_by_call(derivation.forward_shown, lambda line: note(line) if isinstance(line, Elided) else (
+        ("  " if line.call else "") + line.name, line.definition, line.source, *[line.shape_text] * shaped,
+        line.value.reading), lambda call: (call, "", "", *[""] * shaped, ""))
     backward = laid_out(derivation.backward_shown, lambda line: (
         line.name, "\n".join(line.chain_lines), "\n".join(line.local_lines), "\n".join(line.product_lines),
         line.adjoint.reading), note)
