@@ -122,9 +122,9 @@ def test_descend_memory_does_not_grow_with_steps():
 
 
 def test_descend_keeps_a_bounded_loss_sample_and_the_same_answer():
-    from cgcli.descent import Settings, descend
+    from cgcli.passes.descent import Settings, descend
     from cgcli.numbers import FloatNumbers
-    from cgcli.syntax import parse
+    from cgcli.language.syntax import parse
 
     steps, lr = 20_000, 1e-5
     settings = Settings(lr=lr, steps=steps, tol=0.0, grad_tol=None, optimizer="gd", hyper={})
@@ -142,7 +142,7 @@ def test_descend_keeps_a_bounded_loss_sample_and_the_same_answer():
 
 
 def test_loss_samples_keep_every_stride_th_step():
-    from cgcli.descent import LossSamples
+    from cgcli.passes.descent import LossSamples
 
     samples = LossSamples(capacity=8)
     for step in range(100):
@@ -155,11 +155,11 @@ def test_loss_samples_keep_every_stride_th_step():
 
 @pytest.mark.parametrize("output_format", ["csv", "json", "markdown"])
 def test_descend_traces_are_written_as_they_go(monkeypatch, output_format):
-    import cgcli.output
+    import cgcli.cli.output
 
     pieces = []
-    write = cgcli.output.write
-    monkeypatch.setattr(cgcli.output, "write", lambda text: (pieces.append(len(text)), write(text)))
+    write = cgcli.cli.output.write
+    monkeypatch.setattr(cgcli.cli.output, "write", lambda text: (pieces.append(len(text)), write(text)))
     steps, lr = 4000, 1e-3
     code, out, err = run_cgrad_inprocess("descend", "(x-3)^2", "--params", "x=0", "--lr", str(lr), "--steps",
                                          str(steps), "--grad-tol", "0", "--format", output_format)
