@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from cgcli.errors import InputError
-from cgcli.syntax import parse
+from cgcli.language.syntax import parse
 from conftest import api, run_cgrad_inprocess
 
 
@@ -179,10 +179,10 @@ def test_every_command_that_reads_a_program_reads_latex(command):
 
 
 def test_the_latex_grammar_is_parsed_with_its_generated_tables():
-    from cgcli import lalr_build, latex_table
+    from cgcli.language import _latex_table, lalr_build
 
-    assert latex_table.GRAMMAR == lalr_build.read_grammar("latex"), \
-        "grammar/latex.lark changed: run `python -m cgcli.lalr_build` to regenerate cgcli/latex_table.py"
+    assert _latex_table.GRAMMAR == lalr_build.read_grammar("latex"), \
+        "cgcli/language/latex.lark changed: run `python -m cgcli.language.lalr_build` to regenerate _latex_table.py"
 
 
 def test_a_name_before_parentheses_is_a_call_only_when_it_names_a_function():

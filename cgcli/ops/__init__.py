@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .declaration import Op
 from .elementwise import ELEMENTWISE
-from .piecewise import CONDITIONS, PIECEWISE
+from .piecewise import PIECEWISE
 from .tensor import TENSOR
 
 OPS: dict[str, Op] = {op.name: op for op in (*ELEMENTWISE, *PIECEWISE, *TENSOR)}
@@ -24,4 +24,4 @@ del _op
 # paste from their notes.
 CONSTANTS: dict[str, str] = {"pi": "pi", "π": "pi", "e": "e"}
 
-__all__ = ["CONDITIONS", "CONSTANTS", "FUNCTIONS", "OPS", "Op"]
+__all__ = ["CONSTANTS", "FUNCTIONS", "OPS", "Op"]

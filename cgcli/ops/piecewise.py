@@ -65,5 +65,3 @@ PIECEWISE: tuple[Op, ...] = (
                       "numpy": ("np.where({0} != 0, {1}, {2})", "0.0", "{0}", "(1.0 - {0})"),
                       "c": ("({0} != 0 ? {1} : {2})", "0.0", "{0}", "(1.0 - {0})")}),
 )
-
-CONDITIONS = frozenset({"gt", "ge", "lt", "le", "eq", "ne", "and", "or", "not"})  # ops whose value is a condition

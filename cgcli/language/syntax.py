@@ -1,0 +1,154 @@
+"""Text → Program: the program reader every command shares (cgrad's language, or LaTeX math), and
+cgrad's lexer, whose tokens Lark's LALR tables (cgcli/language/lalr.py) turn into builder calls."""
+from __future__ import annotations
+
+import gc
+import re
+import unicodedata
+from contextvars import ContextVar
+from typing import Iterator
+
+from . import lalr
+from ..errors import InputError
+from ..graph.nodes import Program
+from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
+from .misreadings import check_glued_e, check_name
+
+__all__ = ["GraphBuilder", "Occurrence", "Token", "SYNTAXES", "chosen_syntax", "parse", "tokens"]
+
+
+class _Lexer:
+    """One compiled regex made from the grammar's own terminals (Lark's basic lexer, minus line and
+    column bookkeeping, which errors compute from the offset). A newline inside parentheses or after
+    an operator continues the statement instead of ending it."""
+
+    _continuing = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "AT", "EQUAL", "COMMA", "LPAR", "LSQB"})
+    _depth = {"LPAR": 1, "LSQB": 1, "RPAR": -1, "RSQB": -1}
+
+    def __init__(self, tables: lalr.Tables) -> None:
+        self.pattern = re.compile(tables.pattern)
+        self.ignore = tables.ignore
+
+    def _special(self, text: str) -> frozenset[str]:
+        """The terminals that need more than being passed on, in `text`: the skipped ones, NUMBER when
+        an e or E could be glued to one, NAME when a name could hold a superscript or a fraction,
+        and the brackets and separators when a newline may continue a statement."""
+        special = set(self.ignore)
+        if "e" in text or "E" in text:
+            special.add("NUMBER")
+        if not text.isascii():
+            special.add("NAME")
+        if "\n" in text:
+            special |= {"_SEP", *self._depth}
+        return frozenset(special)
+
+    def lex(self, text: str) -> Iterator[Token]:
+        """The tokens of `text`, then an "$END" token. Matches follow each other without a gap; a gap
+        is a character no terminal matches."""
+        ignore, continuing, special, changes = self.ignore, self._continuing, self._special(text), self._depth
+        position, depth, previous = 0, 0, None
+        for found in self.pattern.finditer(text):
+            start, end = found.span()
+            if start != position:
+                raise _unexpected_character(text, position)
+            kind, position = found.lastgroup, end
+            if kind in special:
+                if kind in ignore:
+                    continue
+                if kind == "NUMBER" and text[end:end + 1] in ("e", "E"):
+                    check_glued_e(text, start, end)
+                elif kind == "NAME" and not text[start:end].isascii():
+                    check_name(text, start, end)
+                elif kind == "_SEP" and text[start] == "\n" and (depth > 0 or previous in continuing):
+                    continue
+                depth += changes.get(kind, 0)
+            previous = kind
+            yield kind, start, end
+        if position < len(text):
+            raise _unexpected_character(text, position)
+        yield "$END", len(text), len(text)
+
+
+SYNTAXES = ("auto", "cgrad", "latex")
+# --syntax of the running command (cli/options.py sets it around the command): every reader of a
+# program asks parse(), which reads it here, so no command passes it along
+chosen_syntax: ContextVar[str] = ContextVar("syntax", default="auto")
+
+
+def parse(source: str, syntax: str | None = None) -> Program:
+    """Parse a program into a Program: cgrad's language (statements separated by ';' or new lines),
+    or LaTeX math when wrapped in $…$ or $$…$$ or when `syntax` (else --syntax) says "latex"."""
+    syntax = syntax or chosen_syntax.get()
+    if syntax == "latex" or (syntax == "auto" and _wrapped_in_dollars(source)):
+        from .latex import parse as parse_latex  # its tables load only for LaTeX input
+
+        return parse_latex(unicodedata.normalize("NFC", source))
+    return _parse_cgrad(source)
+
+
+def _wrapped_in_dollars(source: str) -> bool:
+    stripped = source.strip()
+    return len(stripped) >= 2 and stripped[0] == "$" and stripped[-1] == "$"
+
+
+def _parse_cgrad(source: str) -> Program:
+    source = unicodedata.normalize("NFC", source)
+    if not source.strip():
+        raise InputError("empty expression: there is nothing to evaluate")
+    tables = lalr.tables()
+    builder = GraphBuilder(source)
+    # The parse makes no reference cycles, only hundreds of thousands of live tuples and nodes, which
+    # the cyclic collector would rescan again and again (a quarter of the time); paused for the parse
+    # only, and only if it was on (the CLI turns it off for the whole run).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return lalr.run(tables, lalr.reductions(tables.rules, builder), tokens(source))
+    except lalr.UnexpectedToken as error:
+        raise _syntax_error(error, source) from None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _heads(tokens: Iterator[Token]) -> Iterator[Token]:
+    """The tokens, with NAME made DEFNAME where a statement begins `NAME ( [NAME {, NAME}] ) =`: the
+    head of a definition, whose parameters the grammar then reads as names, not expressions."""
+    tokens, at_start = iter(tokens), True
+    for token in tokens:
+        if not (at_start and token[0] == "NAME"):
+            at_start = token[0] == "_SEP"
+            yield token
+            continue
+        held = [token]
+        for token in tokens:
+            held.append(token)
+            if token[0] not in ("NAME", "COMMA") and not (len(held) == 2 and token[0] == "LPAR"):
+                break
+        if held[-1][0] == "RPAR":
+            following = next(tokens, None)
+            if following is not None:
+                held.append(following)
+        if re.fullmatch(_HEAD, " ".join(kind for kind, _, _ in held)):
+            held[0] = ("DEFNAME", *held[0][1:])
+        at_start = held[-1][0] == "_SEP"
+        yield from held
+
+
+_HEAD_HINT = r"\)[ \t]*="  # a definition's head ends so: a program without it needs no look for heads
+
+
+def tokens(source: str) -> Iterator[Token]:
+    """The tokens of a cgrad program, definitions' heads marked."""
+    lexed = _lexer(lalr.tables()).lex(source)
+    return _heads(lexed) if ")" in source and re.search(_HEAD_HINT, source) else lexed
+
+
+_LEXERS: dict[tuple, _Lexer] = {}  # the terminals → their lexer: compiled once per process, not per parse
+
+
+def _lexer(tables: lalr.Tables) -> _Lexer:
+    key = (tables.pattern, tables.ignore)
+    if key not in _LEXERS:
+        _LEXERS[key] = _Lexer(tables)
+    return _LEXERS[key]
