@@ -212,3 +212,15 @@ def test_the_latex_replay_agrees_with_larks_parser_on_generated_programs(source)
     else:
         assert (_nodes(ours), ours.assigned, ours.variables, ours.last) == \
             (_nodes(theirs), theirs.assigned, theirs.variables, theirs.last), source
+
+
+def test_lark_is_pinned_to_the_major_version_the_tables_were_made_with():
+    from cgcli.language import _latex_table
+
+    with open(f"{REPO}/pyproject.toml", encoding="utf-8") as file:
+        assert '"lark>=1.1.9,<2"' in file.read()
+    for made in (parse_table, _latex_table):
+        assert made.LARK.split(".")[0] == "1"
+    lalr_build.check_lark_version("1.3.1", "1.2.2")  # another minor version regenerates
+    with pytest.raises(SystemExit, match="lark 2.0.0 is installed"):
+        lalr_build.check_lark_version("1.3.1", "2.0.0")
