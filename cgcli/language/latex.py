@@ -19,11 +19,24 @@ _CONTINUING = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMM
 _OPENING = {"LPAR": 1, "LBRACE": 1, "LBAR": 1, "LSQB": 1, "BEGIN_CASES": 1,
             "RPAR": -1, "RBRACE": -1, "RBAR": -1, "RSQB": -1, "END_CASES": -1}
 _WRAPPER = re.compile(r"\s*(\$\$?)(.*?)\1\s*", re.S)
+_BRACE = re.compile(r"\s*\{")
 
 
 def name(text: str) -> str:
     """A LaTeX name as cgrad writes it: \\theta → theta, x_{1} → x_1, \\mathrm{Ef} → Ef,
     \\omega_{0} → omega_0, \\hat{y} → hat_y."""
+    if "\\" not in text:  # x, x_1, x_{12}: most names, and cheap
+        return text.replace("{", "").replace("}", "").replace(" ", "")
+    found = _NAMES.get(text)
+    if found is None:
+        found = _NAMES[text] = _command_name(text)
+    return found
+
+
+_NAMES: dict[str, str] = {}  # \theta_{1} → theta_1, once per process
+
+
+def _command_name(text: str) -> str:
     base, _, subscript = text.partition("_")
     base = base.strip()
     found = re.fullmatch(r"\\(\w+)\s*\{\s*\\?(\w+)\s*\}", base)
@@ -181,18 +194,25 @@ class LatexLexer:
 
     def lex(self, source: str) -> list[Token]:
         tokens, position, depth, cases, previous = [], 0, 0, 0, None
+        # the kinds that need more than being passed on (most tokens are names and operators)
+        special = self.ignore | _SPECIAL | (_OPENING.keys() if "\n" in source else frozenset())
+        append = tokens.append
         for found in self.pattern.finditer(source):
             start, end = found.span()
             if start != position:
                 raise _unexpected(source, position)
             kind, position = found.lastgroup, end
+            if kind not in special:
+                previous = kind
+                append((kind, start, end))
+                continue
             if kind == "UNSUPPORTED":
                 command = source[start:end]
                 advice = _ADVICE.get(command[1:], "")
                 raise _fail(source, f"{command} is not supported{advice}", start)
             if kind in self.ignore:
                 continue
-            if kind == "FRAC" and not source[end:].lstrip().startswith("{"):
+            if kind == "FRAC" and not _BRACE.match(source, end):
                 raise _fail(source, f"{source[start:end]} needs two groups, as in \\frac{{a}}{{b}}", start)
             if kind == "BEGIN_CASES":
                 cases += 1
@@ -216,6 +236,7 @@ class LatexLexer:
         return tokens
 
 
+_SPECIAL = frozenset({"UNSUPPORTED", "FRAC", "BEGIN_CASES", "END_CASES", "_SEP", "NUMBER"})
 _ADVICE = {"int": ": cgrad differentiates, it does not integrate", "partial": ": write the function, cgrad gives its derivatives",
            "lim": "", "prod": ": write the product out", "begin": ": only \\begin{cases} is"}
 
@@ -245,15 +266,15 @@ def _mark_functions(source: str, tokens: list[Token]) -> None:
                 defined.add(name(source[tokens[index][1]:tokens[index][2]]))
         at_start = kind == "_SEP"
     for index, kind in enumerate(kinds):
-        if kind != "NAME":
+        if kind != "NAME" or index + 1 == len(kinds):
             continue
-        spelled = name(source[tokens[index][1]:tokens[index][2]])
-        spelled = _COMMANDS.get(spelled, spelled)
-        following = kinds[index + 1] if index + 1 < len(kinds) else None
-        if (spelled in defined and following == "LPAR") or (
-                spelled in FUNCTIONS and spelled not in CONSTANTS and len(spelled) > 1
-                and source[tokens[index][1]] == "\\" and following in ("LPAR", "LBRACE", "NAME", "NUMBER")):
+        following, (_, start, end) = kinds[index + 1], tokens[index]
+        if following == "LPAR" and defined and name(source[start:end]) in defined:
             kinds[index] = "FUNC"
+        elif source[start] == "\\" and following in ("LPAR", "LBRACE", "NAME", "NUMBER"):
+            spelled = name(source[start:end])  # \text{relu}, \operatorname{erf}
+            if _COMMANDS.get(spelled, spelled) in FUNCTIONS and spelled not in CONSTANTS:
+                kinds[index] = "FUNC"
     for index, kind in enumerate(kinds):
         if kind != tokens[index][0]:
             tokens[index] = (kind, *tokens[index][1:])
