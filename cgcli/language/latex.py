@@ -192,47 +192,49 @@ class LatexLexer:
         self.pattern = re.compile(tables.pattern)
         self.ignore = tables.ignore
 
-    def lex(self, source: str) -> list[Token]:
+    def lex(self, text: str, shown: str | None = None) -> list[Token]:
+        """The tokens of `text` (the program with its $ signs blanked), then "$END"; errors show
+        `shown`, the program as given."""
+        shown = shown or text
         tokens, position, depth, cases, previous = [], 0, 0, 0, None
         # the kinds that need more than being passed on (most tokens are names and operators)
-        special = self.ignore | _SPECIAL | (_OPENING.keys() if "\n" in source else frozenset())
+        special = self.ignore | _SPECIAL | (_OPENING.keys() if "\n" in text else frozenset())
         append = tokens.append
-        for found in self.pattern.finditer(source):
+        for found in self.pattern.finditer(text):
             start, end = found.span()
             if start != position:
-                raise _unexpected(source, position)
+                raise _unexpected(text, shown, position)
             kind, position = found.lastgroup, end
             if kind not in special:
                 previous = kind
                 append((kind, start, end))
                 continue
             if kind == "UNSUPPORTED":
-                command = source[start:end]
-                advice = _ADVICE.get(command[1:], "")
-                raise _fail(source, f"{command} is not supported{advice}", start)
+                command = text[start:end]
+                raise _fail(shown, f"{command} is not supported{_ADVICE.get(command[1:], '')}", start)
             if kind in self.ignore:
                 continue
-            if kind == "FRAC" and not _BRACE.match(source, end):
-                raise _fail(source, f"{source[start:end]} needs two groups, as in \\frac{{a}}{{b}}", start)
+            if kind == "FRAC" and not _BRACE.match(text, end):
+                raise _fail(shown, f"{text[start:end]} needs two groups, as in \\frac{{a}}{{b}}", start)
             if kind == "BEGIN_CASES":
                 cases += 1
             elif kind == "END_CASES":
                 cases -= 1
             if kind == "_SEP":
-                if cases and source[start] == "\\":
+                if cases and text[start] == "\\":
                     kind = "ROWSEP"
-                elif source[start] == "\n" and (depth > 0 or previous in _CONTINUING):
+                elif text[start] == "\n" and (depth > 0 or previous in _CONTINUING):
                     continue
             depth += _OPENING.get(kind, 0)
             if kind == "NUMBER" and previous in ("POW", "UNDERSCORE") and end - start > 1:
-                tokens.append((kind, start, start + 1))  # x^23 is x^2·3, as LaTeX sets it
+                append((kind, start, start + 1))  # x^23 is x^2·3, as LaTeX sets it
                 start += 1
             previous = kind
-            tokens.append((kind, start, end))
-        if position < len(source):
-            raise _unexpected(source, position)
-        _mark_functions(source, tokens)
-        tokens.append(("$END", len(source), len(source)))
+            append((kind, start, end))
+        if position < len(text):
+            raise _unexpected(text, shown, position)
+        _mark_functions(text, tokens)
+        tokens.append(("$END", len(text), len(text)))
         return tokens
 
 
@@ -241,12 +243,12 @@ _ADVICE = {"int": ": cgrad differentiates, it does not integrate", "partial": ":
            "lim": "", "prod": ": write the product out", "begin": ": only \\begin{cases} is"}
 
 
-def _unexpected(source: str, offset: int) -> InputError:
-    if source[offset] == "|":
-        return _fail(source, "a bare | is not read: write \\left| x \\right| for an absolute value", offset)
-    if source[offset] == "\\":
-        return _fail(source, f"{source[offset:offset + 2]!r} is not supported", offset)
-    return _unexpected_character(source, offset)
+def _unexpected(text: str, shown: str, offset: int) -> InputError:
+    if text[offset] == "|":
+        return _fail(shown, "a bare | is not read: write \\left| x \\right| for an absolute value", offset)
+    if text[offset] == "\\":
+        return _fail(shown, f"{text[offset:offset + 2]!r} is not supported", offset)
+    return _unexpected_character(shown, offset)
 
 
 def _mark_functions(source: str, tokens: list[Token]) -> None:
@@ -290,9 +292,11 @@ def parse(source: str) -> "Program":
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return lalr.run(tables, lalr.reductions(tables.rules, builder), _lexer(tables).lex(text))
+        return lalr.run(tables, lalr.reductions(tables.rules, builder), _lexer(tables).lex(text, source))
     except lalr.UnexpectedToken as error:
-        raise _syntax_error(error, text) from None
+        failure = _syntax_error(error, text)  # the end of input is placed in the text, before a closing $
+        failure.source = source
+        raise failure from None
     finally:
         if collecting:
             gc.enable()
