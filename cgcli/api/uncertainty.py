@@ -139,19 +139,29 @@ def _monte_carlo(program: Program, inputs: Inputs, budgets: list[tuple[str | Non
     for name, budget in budgets:
         compiled = Compiled(program, inputs.constants, numbers, [], name)
         given = [columns[name] for name in compiled.inputs]
-        batch = compiled.batch(given, point=lambda row, c=compiled, g=given: _failed_draw(c, g, row))
+        try:
+            batch = compiled.batch(given, point=lambda row, c=compiled, g=given: _failed_draw(c, g, row))
+        except _Outside as outside:
+            raise outside.error from None
         k, _ = coverage_factor(None, coverage, budget.dof)
         budget.monte_carlo = summary(batch.value, coverage, interval, seed, budget.value, budget.u, k * budget.u)
 
 
+class _Outside(Exception):
+    """Not a CgradError, so that Compiled.batch stops at the first failed draw instead of recording each."""
+
+    def __init__(self, error: MathError) -> None:
+        self.error = error
+
+
 def _failed_draw(compiled, columns: list, row: int) -> list:
-    """A draw where the kernel met nan or inf: the scalar passes say what fails there; the model must hold at every draw."""
+    """A draw where the kernel met nan or inf: the scalar passes say what fails there (the model must hold at
+    every draw); a draw they answer (an overflow of NumPy only) is kept."""
     values = {name: repr(float(column[row])) for name, column in zip(compiled.inputs, columns)}
     try:
-        result = compiled.point(values)
+        return compiled.point(values)
     except MathError as error:
         at = ", ".join(f"{name} = {value}" for name, value in values.items())
-        raise MathError(f"--monte-carlo: draw {row + 1} ({shorten(at, 200)}) is outside the model's domain: "
-                        f"{error.message}") from None
-    return result
+        raise _Outside(MathError(f"--monte-carlo: the model fails at draw {row + 1} ({shorten(at, 200)}): "
+                                 f"{error.message}")) from None
 

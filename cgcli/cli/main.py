@@ -25,6 +25,7 @@ COMMANDS = {  # name → (module, command object): each imported only when it ru
     "hessian": ("cgcli.cli.commands.hessian", "hessian_command"),
     "derive": ("cgcli.cli.commands.derive", "derive_command"),
     "codegen": ("cgcli.cli.commands.codegen", "codegen_command"),
+    "uncertainty": ("cgcli.cli.commands.uncertainty", "uncertainty_command"),
 }
 
 
@@ -63,6 +64,7 @@ def cli() -> None:
       cgrad derive "x^2*sin(x)" --wrt x
       cgrad hessian "x^3*y - y^2/x" --at x=1/2,y=3 --exact
       cgrad check "relu(w*x + b)" --at w=2,x=1,b=-2
+      cgrad uncertainty "V/I" --at V=4.999±0.0032,I=19.661e-3±9.5e-6
     """
 
 

@@ -81,7 +81,7 @@ def summary(values: Any, coverage: float, kind: str, seed: int, y: float, u: flo
     tolerance = _tolerance(u)
     differences = (abs(y - U - interval[0]), abs(y + U - interval[1]))
     validated = bool(max(differences) <= tolerance)
-    return MonteCarlo(mean, deviation, interval, validated, count, seed, kind, tolerance, differences)
+    return MonteCarlo(mean, deviation, interval, validated, count, seed, kind, coverage, U, tolerance, differences)
 
 
 def _tolerance(u: float) -> float:

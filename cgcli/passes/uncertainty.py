@@ -48,6 +48,8 @@ class MonteCarlo:
     draws: int
     seed: int
     kind: str  # shortest or symmetric
+    coverage: float  # the interval's coverage probability
+    U: float  # the linear result's expanded uncertainty at that probability, which §8 compares
     tolerance: float  # δ of S1 §8.1
     differences: tuple[float, float]  # d_low, d_high
 
