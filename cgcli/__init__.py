@@ -15,10 +15,12 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~10 ms)
 if TYPE_CHECKING:
     from .api import Result, evaluate, parse
     from .api.compiled import Compiled, compile
+    from .api.uncertainty import uncertainty
 
 __version__ = "0.1.0"
-__all__ = ["parse", "evaluate", "compile", "Compiled", "Result", "CgradError", "InputError", "MathError", "__version__"]
-_LAZY = {"parse": "api", "evaluate": "api", "compile": "api.compiled", "Result": "api", "Compiled": "api.compiled"}
+__all__ = ["parse", "evaluate", "compile", "uncertainty", "Compiled", "Result", "CgradError", "InputError", "MathError", "__version__"]
+_LAZY = {"parse": "api", "evaluate": "api", "compile": "api.compiled", "Result": "api", "Compiled": "api.compiled",
+         "uncertainty": "api.uncertainty"}
 
 
 def __getattr__(name: str):

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from ..errors import InputError, MathError
 from ..graph.nodes import Program
+from ..language.bindings import bind
 from ..language.measurements import Inputs, correlate, correlation_pair, distribution_value, dof_value, measured
 from ..passes.uncertainty import (Budget, OutputBudget, coverage_factor, higher_partials, linear, output_correlation,
                                   second_order, welch_satterthwaite)
@@ -45,6 +46,7 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
         program = parse(program)
     numbers = number_system("float")
     inputs = _inputs(program, pairs, numbers)
+    values = bind(program, inputs.pairs(), numbers)  # an input the program lacks: eval's error, before any pass
     _options(inputs, dofs, distributions, monte_carlo)
     correlate(inputs, [correlation_pair(text) for text in correlations])
     if k is not None and coverage is not None:
@@ -66,7 +68,8 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
             budget.k, budget.coverage = coverage_factor(k, coverage, budget.dof)
             budget.U = budget.k * budget.u
         if second:
-            _second_order(program, name, budget, inputs, numbers)
+            _, hessian, third = higher_partials(output_graph(program, name), values, inputs.names, numbers)
+            budget.second_order = second_order(budget, hessian, third, inputs)
         budgets.append(budget)
     if len({b.name for b in budgets}) < len(budgets):
         raise InputError(f"--output {shorten(','.join(outputs or []))}: an output is named twice")
@@ -113,15 +116,6 @@ def _options(inputs: Inputs, dofs: list[str], distributions: list[str], monte_ca
     if distributions and monte_carlo is None:
         raise InputError("--distribution is the distribution Monte Carlo draws from: add --monte-carlo N")
     inputs.measured = [by_name[q.name] for q in inputs.measured]
-
-
-def _second_order(program: Program, name: str | None, budget: OutputBudget, inputs: Inputs, numbers) -> None:
-    from ..language.bindings import bind
-
-    graph = output_graph(program, name)
-    values = bind(program, inputs.pairs(), numbers)
-    _, hessian, third = higher_partials(graph, values, inputs.names, numbers)
-    budget.second_order = second_order(budget, hessian, third, inputs)
 
 
 def _monte_carlo(program: Program, inputs: Inputs, budgets: list[tuple[str | None, OutputBudget]], numbers, count: int, seed: int | None,

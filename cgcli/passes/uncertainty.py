@@ -153,10 +153,10 @@ def t_quantile(coverage: float, dof: float) -> float:
     import mpmath
 
     context = mpmath.MPContext()
-    context.dps = 30
+    context.dps = 20
     low, high = context.mpf(0), context.mpf(1)  # x = ν/(ν+t²), decreasing in t
     target = 1 - context.mpf(coverage)
-    for _ in range(100):
+    for _ in range(64):
         middle = (low + high) / 2
         if context.betainc(context.mpf(dof) / 2, context.mpf(1) / 2, 0, middle, regularized=True) < target:
             low = middle

@@ -112,7 +112,7 @@ def monte_carlo_lines(output: OutputBudget) -> list[str]:
     verdict = "validated" if m.validated else "not validated"
     return [f"Monte Carlo (GUM S1), {m.draws} draws, seed {m.seed}: mean {significant(m.value, 6)}, "
             f"u({y}) = {three(m.u)}, {m.kind} {100 * m.coverage:.4g} % interval [{significant(low, 6)}, {significant(high, 6)}]",
-            f"the linear {y} ± {significant(m.U, 3)} (k = {m.U / output.u if output.u else 0:.3g}) is {verdict} "
+            f"the linear {y} ± {significant(m.U, 3)} (p = {100 * m.coverage:.4g} %) is {verdict} "
             f"(GUM S1 §8: |y − U − y_low| = {significant(m.differences[0], 2)}, "
             f"|y + U − y_high| = {significant(m.differences[1], 2)}, δ = {significant(m.tolerance, 2)})"]
 
