@@ -25,6 +25,7 @@ class BudgetRow:
     text: str = ""  # the estimate as written
     correlation: float | None = None
     variance: float = 0.0  # the line's term of u_c²
+    dof: float | None = None  # the input's degrees of freedom (inf: none given)
 
 
 @dataclass
@@ -95,7 +96,7 @@ def linear(name: str, value: float, gradient: dict[str, float], inputs: Inputs) 
     def share(term: float) -> float | None:
         return term / total if total > 0 else None
 
-    rows = [BudgetRow(q.name, q.value, q.u, ci, part, share(var), q.text, variance=var)
+    rows = [BudgetRow(q.name, q.value, q.u, ci, part, share(var), q.text, variance=var, dof=q.dof)
             for q, ci, part, var in zip(measured, c, parts, variances)]
     rows += [BudgetRow(f"{a},{b}", None, None, None, None, share(term), correlation=r, variance=term)
              for a, b, r, term in cross]

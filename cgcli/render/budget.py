@@ -15,7 +15,7 @@ def significant(x: float | None, digits: int) -> str:
         return ""
     if math.isinf(x):
         return "∞"
-    return f"{x:.{digits}g}"
+    return f"{x + 0.0:.{digits}g}"  # + 0.0: no -0
 
 
 def concise(value: float, u: float) -> str:
@@ -66,10 +66,21 @@ class Line:
     term: str
     share: str
     correlated: bool
+    dof: str = ""
+
+    def cells(self, dof: bool) -> list[str]:
+        """The row's cells under `headers(y, dof)`."""
+        return [self.input, self.estimate, self.u, self.sensitivity, self.contribution, self.term, self.share] + (
+            [self.dof] if dof else [])
 
 
 def lines(output: OutputBudget) -> list[Line]:
     return [_line(row, output.name) for row in output.rows]
+
+
+def with_dof(output: OutputBudget) -> bool:
+    """Whether the budget has a column νᵢ (GUM Table H.1): with --dof."""
+    return output.dof is not None
 
 
 def _line(row: BudgetRow, y: str) -> Line:
@@ -78,11 +89,12 @@ def _line(row: BudgetRow, y: str) -> Line:
         return Line(f"r({a}, {b})", f"r = {row.correlation:g}", "", "", f"2r·u_{a}({y})·u_{b}({y})",
                     significant(row.variance, 3), percent(row.share), True)
     return Line(row.input, row.text, significant(row.u, 6), significant(row.sensitivity, 6),
-                significant(row.contribution, 3), significant(row.variance, 3), percent(row.share), False)
+                significant(row.contribution, 3), significant(row.variance, 3), percent(row.share), False,
+                significant(row.dof, 3))
 
 
-def headers(y: str) -> list[str]:
-    return [header.format(y=y) for header in HEADERS]
+def headers(y: str, dof: bool = False) -> list[str]:
+    return [header.format(y=y) for header in HEADERS] + ["νᵢ"] * dof
 
 
 def summary_lines(output: OutputBudget) -> list[str]:
@@ -133,10 +145,10 @@ def table(budget: Budget, terminal: bool) -> str:
 
     console = text_console(terminal)
     for output in budget.outputs.values():
-        rows = [[line.input, line.estimate, line.u, line.sensitivity, line.contribution, line.term, line.share]
-                for line in lines(output)]
-        print_table(console, f"Uncertainty budget of {output.name} (GUM 5.1.2, 5.2.2)", headers(output.name), rows,
-                    frozenset({2, 3, 4, 5, 6}))
+        dof = with_dof(output)
+        rows = [line.cells(dof) for line in lines(output)]
+        print_table(console, f"Uncertainty budget of {output.name} (GUM 5.1.2, 5.2.2)", headers(output.name, dof),
+                    rows, frozenset({2, 3, 4, 5, 6, 7}))
         for line in summary_lines(output):
             show(console, line)
         show(console, "")
