@@ -21,7 +21,7 @@ def significant(x: float | None, digits: int) -> str:
 def concise(value: float, u: float) -> str:
     """127.732(70): `u` to two significant digits, in the units of the value's last digits (as GTC prints it)."""
     if not u > 0 or not math.isfinite(u):
-        return f"{value:.12g} (exact)" if u == 0 else f"{value:.12g}"
+        return f"{value:.12g}(0)" if u == 0 else f"{value:.12g}"
     mantissa, exponent = f"{u:.1e}".split("e")
     place = int(exponent) - 1  # the power of ten of the last digit kept
     digits = int(mantissa.replace(".", ""))
@@ -149,6 +149,8 @@ def table(budget: Budget, terminal: bool) -> str:
         rows = [line.cells(dof) for line in lines(output)]
         print_table(console, f"Uncertainty budget of {output.name} (GUM 5.1.2, 5.2.2)", headers(output.name, dof),
                     rows, frozenset({2, 3, 4, 5, 6, 7}))
+        if budget.inputs.constants:
+            show(console, "exact: " + ", ".join(f"{name} = {text}" for name, text in budget.inputs.constants), "dim")
         for line in summary_lines(output):
             show(console, line)
         show(console, "")

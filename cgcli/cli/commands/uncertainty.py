@@ -80,4 +80,4 @@ def uncertainty_command(expression, program_file, at, correlation, dof, outputs,
         from ...render.budget import table
         from .. import output
 
-        emit(table(budget, out_file in (None, "-") and output.is_terminal()) + "\n", out_file)
+        emit(table(budget, out_file in (None, "-") and output.is_terminal()), out_file)
