@@ -118,8 +118,8 @@ def _options(inputs: Inputs, dofs: list[str], distributions: list[str], monte_ca
     inputs.measured = [by_name[q.name] for q in inputs.measured]
 
 
-def _monte_carlo(program: Program, inputs: Inputs, budgets: list[tuple[str | None, OutputBudget]], numbers, count: int, seed: int | None,
-                 interval: str, coverage: float) -> None:
+def _monte_carlo(program: Program, inputs: Inputs, budgets: list[tuple[str | None, OutputBudget]], numbers,
+                 count: int, seed: int | None, interval: str, coverage: float) -> None:
     """N draws through each output's compiled NumPy kernel (the one of `eval --points`)."""
     import numpy as np
 
@@ -134,7 +134,8 @@ def _monte_carlo(program: Program, inputs: Inputs, budgets: list[tuple[str | Non
         compiled = Compiled(program, inputs.constants, numbers, [], name)
         given = [columns[name] for name in compiled.inputs]
         try:
-            batch = compiled.batch(given, point=lambda row, c=compiled, g=given: _failed_draw(c, g, row))
+            batch = compiled.batch(given, point=lambda row, c=compiled, g=given: _failed_draw(c, g, row),
+                                   length=count)
         except _Outside as outside:
             raise outside.error from None
         k, _ = coverage_factor(None, coverage, budget.dof)
