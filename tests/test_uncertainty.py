@@ -147,7 +147,7 @@ def test_second_order_by_hand():
     u = {"x": ux, "y": uy}
     variance = sum((c[i] * u[i]) ** 2 for i in u) + sum(
         (second[i, j] ** 2 / 2 + c[i] * third[i, j]) * u[i] ** 2 * u[j] ** 2 for i in u for j in u)
-    output = next(iter(cgcli.uncertainty("exp(x)*sin(y)", {"x": "0.7±0.2", "y": "1.3±0.1"}, second=True
+    output = next(iter(cgcli.uncertainty("exp(x)*sin(y)", {"x": "0.7±0.2", "y": "1.3±0.1"}, second_order=True
                                          ).outputs.values()))
     assert output.second_order.u == pytest.approx(math.sqrt(variance), rel=1e-12)
     assert sum(output.second_order.third, []) == pytest.approx([third[i, j] for i in u for j in u], rel=1e-12)

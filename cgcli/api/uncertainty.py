@@ -10,7 +10,8 @@ from ..graph.nodes import Program
 from ..language.bindings import bind
 from ..language.measurements import Inputs, correlate, correlation_pair, distribution_value, dof_value, measured
 from ..passes.uncertainty import (Budget, OutputBudget, coverage_factor, higher_partials, linear, output_correlation,
-                                  second_order, welch_satterthwaite)
+                                  welch_satterthwaite)
+from ..passes.uncertainty import second_order as second_order_terms
 from ..text import shorten
 from . import output_graph, parse, trace_of
 
@@ -19,24 +20,24 @@ INTERVALS = ("shortest", "symmetric")
 
 def uncertainty(program: Program | str, at: Mapping[str, Any], correlation: Mapping[tuple[str, str], float] | None = None,
                 dof: Mapping[str, float] | None = None, outputs: list[str] | None = None, k: float | None = None,
-                coverage: float | None = None, second: bool = False, monte_carlo: int | None = None,
+                coverage: float | None = None, second_order: bool = False, monte_carlo: int | None = None,
                 seed: int | None = None, distribution: Mapping[str, str] | None = None,
                 interval: str = "shortest") -> Budget:
     """The uncertainty budget of `program`'s outputs (the last statement, or `outputs`). `at` gives each
     input as "4.999±0.0032", "4.9990(32)", (4.999, 0.0032) or {"value": 4.999, "u": 0.0032}; a plain number is
     an exact constant. `correlation` maps pairs of inputs to r, `dof` inputs to degrees of freedom. `k` or
-    `coverage` asks for U; `second` for GUM 5.1.2's higher-order term; `monte_carlo` for N draws (GUM S1)."""
+    `coverage` asks for U; `second_order` for GUM 5.1.2's higher-order term; `monte_carlo` for N draws (GUM S1)."""
     pairs = [(name, {"value": repr(value[0]), "u": repr(value[1])} if isinstance(value, tuple)
               else value if isinstance(value, (str, dict)) else repr(value)) for name, value in at.items()]
     return budget_of(program, pairs, [f"{a},{b}={r!r}" for (a, b), r in (correlation or {}).items()],
                      [f"{name}={value!r}" for name, value in (dof or {}).items()],
                      [f"{name}={value}" for name, value in (distribution or {}).items()],
-                     outputs, k, coverage, second, monte_carlo, seed, interval)
+                     outputs, k, coverage, second_order, monte_carlo, seed, interval)
 
 
 def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations: list[str], dofs: list[str],
               distributions: list[str], outputs: list[str] | None = None, k: float | None = None,
-              coverage: float | None = None, second: bool = False, monte_carlo: int | None = None,
+              coverage: float | None = None, second_order: bool = False, monte_carlo: int | None = None,
               seed: int | None = None, interval: str = "shortest", record: bool = False) -> Budget:
     """The budget from the options' texts (what the CLI passes): --at pairs, --correlation A,B=r, --dof A=ν,
     --distribution A=rect; with `record`, each output's trace of both passes is kept (for the derivation)."""
@@ -54,6 +55,8 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
     if interval not in INTERVALS:
         raise InputError(f"interval={interval!r}: expected 'shortest' or 'symmetric'")
     names = outputs or [None]
+    if len(set(names)) < len(names):
+        raise InputError(f"--output {shorten(','.join(outputs or []))}: an output is named twice")
     budgets: list[OutputBudget] = []
     with_dof = any(math.isfinite(q.dof) for q in inputs.measured)
     for name in names:
@@ -67,12 +70,10 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
         if k is not None or coverage is not None:
             budget.k, budget.coverage = coverage_factor(k, coverage, budget.dof)
             budget.U = budget.k * budget.u
-        if second:
+        if second_order:
             _, hessian, third = higher_partials(output_graph(program, name), values, inputs.names, numbers)
-            budget.second_order = second_order(budget, hessian, third, inputs)
+            budget.second_order = second_order_terms(budget, hessian, third, inputs)
         budgets.append(budget)
-    if len({b.name for b in budgets}) < len(budgets):
-        raise InputError(f"--output {shorten(','.join(outputs or []))}: an output is named twice")
     result = Budget(program.source, inputs, {b.name: b for b in budgets}, output_correlation(budgets, inputs))
     if monte_carlo is not None:
         _monte_carlo(program, inputs, list(zip(names, budgets)), numbers, monte_carlo, seed, interval, coverage or 0.95)
