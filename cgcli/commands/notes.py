@@ -95,9 +95,11 @@ def _check(notes) -> None:
                                             name, name))
         if diff and not diff.endswith("\n"):
             diff += "\n\\ No newline at end of file\n"
-        changed = [path for path, staged in filled.files if _bytes_or_none(os.path.join(folder, path)) != _bytes(staged)]
-        diff += "".join(f"Files {os.path.join(os.path.dirname(name), path)} (written by a block) differ\n"
-                        for path in changed)
+        for path, staged in filled.files:
+            present = _bytes_or_none(os.path.join(folder, path))
+            if present != _bytes(staged):
+                state = "is missing" if present is None else "differs from what its block writes"
+                diff += f"File {os.path.join(os.path.dirname(name), path)} {state}\n"
         if diff:
             output.write(diff)
             stale.append(name)
