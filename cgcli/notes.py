@@ -73,7 +73,7 @@ def scan(lines: list[str], name: str) -> list[Block]:
         closing = re.compile(rf" {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*")
         close = next((i for i in range(index + 1, len(lines)) if closing.fullmatch(_bare(lines[i]))), None)
         if close is None:
-            raise InputError(f"{shorten(name)}, line {index + 1}: the {fence} fence opened here is never closed")
+            raise InputError(f"{name}, line {index + 1}: the {fence} fence opened here is never closed")
         info = opened["info"].split()
         if not info or info[0] != "cgrad":
             index = close + 1
@@ -85,7 +85,7 @@ def scan(lines: list[str], name: str) -> list[Block]:
         if after < len(lines) and lines[after].strip() == BEGIN:
             end = next((i for i in range(after + 1, len(lines)) if lines[i].strip() == END), None)
             if end is None:
-                raise InputError(f"{shorten(name)}, line {after + 1}: the output of the block above starts here "
+                raise InputError(f"{name}, line {after + 1}: the output of the block above starts here "
                                  f"but its end marker {END} is missing")
             block.region = (after, end)
             close = end
@@ -271,7 +271,7 @@ def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = 
     for block in blocks:
         outputs = []
         for number, line in block.commands:
-            where = f"{shorten(name)}, line {number}"
+            where = f"{name}, line {number}"
             ran = run_line(arguments(line, where), folder, stage, timeout)
             if ran.status != 0:
                 raise BlockFailed(f"{where}: cgrad {shorten(line, 60)}: {ran.error or f'exit {ran.status}'}",

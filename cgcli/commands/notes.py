@@ -104,7 +104,7 @@ def _check(notes) -> None:
             output.write(diff)
             stale.append(name)
     if stale:
-        listing = " ".join(map(shorten, stale))
+        listing = " ".join(stale)
         raise Stale(f"{'a note is' if len(stale) == 1 else f'{len(stale)} notes are'} out of date: "
                     f"`cgrad notes {listing}` refreshes {'it' if len(stale) == 1 else 'them'}")
 
