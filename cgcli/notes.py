@@ -83,8 +83,9 @@ def scan(lines: list[str], name: str) -> list[Block]:
         while after < len(lines) and not lines[after].strip():
             after += 1
         if after < len(lines) and lines[after].strip() == BEGIN:
-            end = next((i for i in range(after + 1, len(lines)) if lines[i].strip() == END), None)
-            if end is None:
+            # the first marker after it; a BEGIN first means this region's END was deleted
+            end = next((i for i in range(after + 1, len(lines)) if lines[i].strip() in (BEGIN, END)), None)
+            if end is None or lines[end].strip() != END:
                 raise InputError(f"{name}, line {after + 1}: the output of the block above starts here "
                                  f"but its end marker {END} is missing")
             block.region = (after, end)

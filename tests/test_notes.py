@@ -158,7 +158,7 @@ def test_bad_files_are_refused_with_exit_2(tmp_path):
     assert _notes(unclosed) == (2, "", f"error: {unclosed}, line 3: the ``` fence opened here is never closed\n")
     half = _write(tmp_path / "half.md", filled_note(tmp_path).replace("<!-- cgrad:end -->\n", "", 1))
     code, _, err = _notes(half)
-    assert code == 2 and f"{half}, line 7: the output of the block above starts here but its end marker" in err
+    assert code == 2 and f"{half}, line 8: the output of the block above starts here but its end marker" in err
     # of several notes, none is written when one is refused
     good = _write(tmp_path / "good.md", NOTE)
     assert _notes(good, missing)[0] == 2
