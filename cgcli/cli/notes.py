@@ -158,9 +158,9 @@ def parse_line(words: list[str]):
 
 
 def run_line(words: list[str], folder: str, stage: str | None = None, timeout: float | None = None,
-             say_notes: bool = True) -> Ran:
-    """Run one command line in this process, in `folder`, with an empty stdin, its stdout captured;
-    with `stage`, the files its -o names are written under `stage` instead (Ran.files says where)."""
+             stdin: str = "") -> Ran:
+    """Run one command line in this process, in `folder`, reading `stdin`, its stdout captured; with
+    `stage`, the files its -o names are written under `stage` instead (Ran.files says where)."""
     import io
     import sys
 
@@ -170,12 +170,14 @@ def run_line(words: list[str], folder: str, stage: str | None = None, timeout: f
     command, params = parse_line(words)
     kind, out_file = output_of(command, params) if command is not None else ("text", None)
     link, staged = None, None
-    if out_file not in (None, "-") and stage is not None:
-        link, staged, words = _staged(words, out_file, folder, stage)
+    if out_file not in (None, "-"):
+        link, staged = out_file, os.path.join(folder, out_file)
+        if stage is not None:
+            link, staged, words = _staged(words, out_file, folder, stage)
     errors: list[str] = []
     streams, cwd = (sys.stdin, sys.stdout), os.getcwd()
     captured = io.BytesIO()
-    sys.stdin = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8")
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
     sys.stdout = io.TextIOWrapper(captured, encoding="utf-8", newline="\n", write_through=True)
     try:
         os.chdir(folder)
