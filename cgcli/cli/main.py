@@ -65,6 +65,7 @@ def cli() -> None:
       cgrad derive "x^2*sin(x)" --wrt x
       cgrad hessian "x^3*y - y^2/x" --at x=1/2,y=3 --exact
       cgrad check "relu(w*x + b)" --at w=2,x=1,b=-2
+      cgrad notes --check notes.md
     """
 
 
