@@ -11,8 +11,6 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
 
 from conftest import REPO
 
@@ -21,12 +19,16 @@ SEED = "u = b*c; v = a + u; J = 3v"
 
 @pytest.fixture(scope="module")
 def shell():
+    from IPython.core.interactiveshell import InteractiveShell  # here, not at collection: every worker collects
+
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "cgcli")
     return shell
 
 
 def _run(shell, cell: str):
+    from IPython.utils.capture import capture_output
+
     with capture_output() as captured:
         result = shell.run_cell(cell, store_history=False)
     assert result.error_in_exec is None and result.error_before_exec is None, (result, captured.stderr)
