@@ -281,3 +281,15 @@ def test_the_docs_are_current():
     assert "docs/notes.md" in pages
     code, out, err = _notes("--check", *pages)
     assert (code, err) == (0, ""), out + err
+
+
+def test_pictures_and_the_stepper_page_are_written_beside_the_note(tmp_path, dot):
+    note = _write(tmp_path / "note.md", '```cgrad\ndiagram "x*y" --at x=2,y=3 --format svg -o pictures/graph.svg\n'
+                                        'diagram "x*y" --at x=2,y=3 --format html -o stepper.html\n```\n')
+    assert _notes(note) == (0, "", "")
+    filled = open(note, encoding="utf-8").read()
+    assert "\n![pictures/graph.svg](pictures/graph.svg)\n\n- [stepper.html](stepper.html)\n" in filled
+    svg = (tmp_path / "pictures" / "graph.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "f = x · y = 6" in svg.replace("&#183;", "·")
+    assert (tmp_path / "stepper.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert _notes("--check", note) == (0, "", "")  # Graphviz draws the same picture again
