@@ -293,3 +293,17 @@ def test_pictures_and_the_stepper_page_are_written_beside_the_note(tmp_path, dot
     assert "<svg" in svg and "f = x · y = 6" in svg.replace("&#183;", "·")
     assert (tmp_path / "stepper.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
     assert _notes("--check", note) == (0, "", "")  # Graphviz draws the same picture again
+
+
+def test_code_goes_in_a_fence_of_its_language_and_lines_continue(tmp_path):
+    note = _write(tmp_path / "note.md", '```cgrad\ncodegen "x*y"\ncodegen "x*y" \\\n    --lang c\n'
+                                        'eval "x*y" --at x=2,y=3 --format json --no-trace --each\n```\n')
+    assert _notes(note)[0] == 0
+    filled = open(note, encoding="utf-8").read()
+    python = filled.split("```python\n", 1)[1].split("\n```", 1)[0]
+    namespace: dict = {}
+    exec(python, namespace)
+    assert namespace["value_and_grad"](2.0, 3.0) == (6.0, (3.0, 2.0))  # x·y, (y, x)
+    assert "```c\n" in filled and "double value_and_grad(const double *in, double *grad)" in filled
+    record = json.loads(filled.split("```json\n", 1)[1].split("\n```", 1)[0])  # --each: JSON lines, in a json fence
+    assert (record["value"], record["gradient"]) == (6, {"x": 3, "y": 2})

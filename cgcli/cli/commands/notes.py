@@ -9,19 +9,13 @@ import tempfile
 import click
 
 from .. import output
-from ...errors import CgradError, InputError
+from ...errors import InputError, NoteStale
 from ..output import HelpThroughOutput
 from ...text import shorten
 
 
 class _Command(HelpThroughOutput, click.Command):
     pass
-
-
-class Stale(CgradError):
-    """--check: some note is out of date (the diff is on stdout)."""
-
-    status = 1
 
 
 @click.command("notes", cls=_Command)
@@ -105,7 +99,7 @@ def _check(notes) -> None:
             stale.append(name)
     if stale:
         listing = " ".join(stale)
-        raise Stale(f"{'a note is' if len(stale) == 1 else f'{len(stale)} notes are'} out of date: "
+        raise NoteStale(f"{'a note is' if len(stale) == 1 else f'{len(stale)} notes are'} out of date: "
                     f"`cgrad notes {listing}` refreshes {'it' if len(stale) == 1 else 'them'}")
 
 
