@@ -202,19 +202,18 @@ def _staged(words: list[str], out_file: str, folder: str, stage: str) -> tuple[s
     place = os.path.join(stage, str(len(os.listdir(stage))))
     os.makedirs(place)
     staged = os.path.join(place, os.path.basename(link) or "out") + (os.sep if is_folder else "")
-    changed = list(words)
+    return link, staged, _out_replaced(words, out_file, staged)
+
+
+def _out_replaced(words: list[str], out_file: str, path: str) -> list[str]:
+    """The command line with the value of its -o/--out (`-o F`, `--out F`, `--out=F`, `-oF`) replaced by `path`."""
     for index, word in enumerate(words):
-        if word in ("-o", "--out") and index + 1 < len(words) and words[index + 1] == out_file:
-            changed[index + 1] = staged
-            break
+        if word in ("-o", "--out") and words[index + 1:index + 2] == [out_file]:
+            return words[:index + 1] + [path] + words[index + 2:]
         for prefix in ("--out=", "-o"):
             if word == prefix + out_file:
-                changed[index] = prefix + staged
-                break
-        else:
-            continue
-        break
-    return link, staged, changed
+                return words[:index] + [prefix + path] + words[index + 1:]
+    return words
 
 
 def _written(link: str, staged: str) -> list[tuple[str, str]]:
@@ -256,7 +255,6 @@ class Filled:
 
     text: str
     files: list[tuple[str, str]]  # (path beside the note, staged file)
-    blocks: int
 
 
 def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = None) -> Filled:
@@ -286,4 +284,4 @@ def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = 
         pieces += [before, generated]
         done = stop + 1
     pieces.append("".join(lines[done:]))
-    return Filled("".join(pieces), files, len(blocks))
+    return Filled("".join(pieces), files)
