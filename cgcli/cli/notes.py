@@ -197,11 +197,13 @@ def run_line(words: list[str], folder: str, stage: str | None = None, timeout: f
 
 def _staged(words: list[str], out_file: str, folder: str, stage: str) -> tuple[str, str, list[str]]:
     """-o FILE (or -o DIR/) moved under `stage`: (the path the note links, the staged path, the new words)."""
-    is_folder = out_file.endswith(("/", os.sep)) or os.path.isdir(os.path.join(folder, out_file))
+    from .commands.stepping import is_folder
+
+    folder_out = is_folder(os.path.join(folder, out_file))
     link = out_file.rstrip("/" + os.sep) or out_file
     place = os.path.join(stage, str(len(os.listdir(stage))))
     os.makedirs(place)
-    staged = os.path.join(place, os.path.basename(link) or "out") + (os.sep if is_folder else "")
+    staged = os.path.join(place, os.path.basename(link) or "out") + (os.sep if folder_out else "")
     return link, staged, _out_replaced(words, out_file, staged)
 
 
