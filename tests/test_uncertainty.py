@@ -8,6 +8,7 @@ import math
 import random
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import run_cgrad_inprocess
 import cgcli
@@ -243,6 +244,7 @@ def test_json_file_and_constants(tmp_path):
     (["--correlation", "V,I=0.5", "--dof", "V=3"], "Welch–Satterthwaite formula holds for independent inputs only"),
     (["--correlation", "V,I=0.5", "--second-order"], "higher-order terms hold for independent inputs only"),
     (["--k", "2", "--coverage", "0.95"], "give --k or --coverage, not both"),
+    (["--seed", "3"], "add --monte-carlo N"),
 ])
 def test_bad_input_is_one_error_and_exit_2(args, message):
     err = run("V/I + W + T", "--at", "V=4.999±0.0032,I=0.02±1e-5,T=1±0.1,W=1", *args, expect=2)
@@ -327,3 +329,26 @@ def test_validation_by_the_numerical_tolerance_of_s1_section_8():
     agreeing = summary(quantiles, 0.95, "symmetric", 0, y, u, U)
     assert agreeing.tolerance == pytest.approx(0.0005) and agreeing.validated
     assert not summary(quantiles * 1.1 - y * 0.1, 0.95, "symmetric", 0, y, u, U).validated  # 10 % wider
+
+
+def test_fully_correlated_inputs_cancel():
+    # r = 1 makes the correlation matrix singular: no Cholesky factor, the eigenvectors' square root instead
+    output = run_json("a - b", "--at", "a=1±0.1,b=2±0.1", "--correlation", "a,b=1", "--monte-carlo", "1000",
+                      "--seed", "2")["outputs"]["f"]
+    assert output["u"] == pytest.approx(0, abs=1e-15) and output["monte_carlo"]["u"] == pytest.approx(0, abs=1e-12)
+
+
+def test_many_inputs_stay_cheap():
+    names = [f"x{i}" for i in range(400)]
+    budget = cgcli.uncertainty(" + ".join(names), {name: (1.0, 0.1) for name in names},
+                               {("x0", "x1"): 0.5}, outputs=None)
+    output = next(iter(budget.outputs.values()))
+    assert output.u == pytest.approx(math.sqrt(400 * 0.01 + 2 * 0.5 * 0.01))
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(text=st.text(alphabet="0123456789.e-+±()/ ,x", max_size=16))
+def test_any_value_text_is_a_budget_or_one_input_error(text):
+    code, out, err = run_cgrad_inprocess("uncertainty", "2*x", "--at", f"x={text}")
+    assert code in (0, 2), err
+    assert code == 0 or (err.startswith("error: ") and "internal error" not in err)

@@ -52,6 +52,8 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
     correlate(inputs, [correlation_pair(text) for text in correlations])
     if k is not None and coverage is not None:
         raise InputError("give --k or --coverage, not both (--coverage P: the k for probability P)")
+    if monte_carlo is None and seed is not None:
+        raise InputError("--seed is the seed of the Monte Carlo draws: add --monte-carlo N")
     if interval not in INTERVALS:
         raise InputError(f"interval={interval!r}: expected 'shortest' or 'symmetric'")
     names = outputs or [None]

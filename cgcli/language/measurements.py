@@ -147,7 +147,10 @@ def correlate(inputs: Inputs, pairs: list[tuple[str, str, float]]) -> None:
     if inputs.correlations:
         import numpy as np
 
-        smallest = float(np.linalg.eigvalsh(np.array(inputs.matrix())).min())
+        # the inputs in no pair are an identity block: only the correlated ones can make the matrix impossible
+        involved = [inputs.names.index(name) for name in dict.fromkeys(name for pair in inputs.correlations
+                                                                         for name in pair)]
+        smallest = float(np.linalg.eigvalsh(np.array(inputs.matrix())[np.ix_(involved, involved)]).min())
         if smallest < -1e-12:
             raise InputError(f"--correlation: these correlations are impossible together: the correlation matrix is not "
                              f"positive semi-definite (its smallest eigenvalue is {smallest:.3g})")

@@ -28,8 +28,9 @@ def draws(inputs: Inputs, count: int, seed: int) -> dict[str, Any]:
     columns: dict[str, Any] = {}
     if normal:
         standard = generator.standard_normal((len(normal), count))
-        if inputs.correlations:
-            standard = _factor(inputs, normal) @ standard
+        if inputs.correlations:  # only the correlated rows mix: the others are independent already
+            rows = [k for k, quantity in enumerate(normal) if quantity.name in correlated]
+            standard[rows] = _factor(inputs, [normal[k] for k in rows]) @ standard[rows]
         for quantity, row in zip(normal, standard):
             columns[quantity.name] = quantity.value + quantity.u * row
     for quantity in measured:

@@ -104,14 +104,16 @@ def linear(name: str, value: float, gradient: dict[str, float], inputs: Inputs) 
 
 
 def output_correlation(outputs: list[OutputBudget], inputs: Inputs) -> dict[str, dict[str, float]]:
-    """r(Yₐ, Y_b) = cₐᵀ·V·c_b / (u(Yₐ)·u(Y_b)), V the inputs' covariance matrix (GUM F.1.2.3)."""
+    """r(Yₐ, Y_b) = cₐᵀ·V·c_b / (u(Yₐ)·u(Y_b)), V the inputs' covariance matrix (GUM F.1.2.3): the diagonal,
+    then each correlated pair once (linear in the inputs and the pairs)."""
     us = [quantity.u for quantity in inputs.measured]
-    matrix = inputs.matrix()
-    n = len(us)
+    index = {name: i for i, name in enumerate(inputs.names)}
+    pairs = [(index[a], index[b], r) for (a, b), r in inputs.correlations.items()]
 
     def covariance(a: OutputBudget, b: OutputBudget) -> float:
-        return sum(a.sensitivities[i] * us[i] * matrix[i][j] * us[j] * b.sensitivities[j]
-                   for i in range(n) for j in range(n))
+        ca, cb = a.sensitivities, b.sensitivities
+        total = sum(x * y * u * u for x, y, u in zip(ca, cb, us))
+        return total + sum(r * (ca[i] * cb[j] + ca[j] * cb[i]) * us[i] * us[j] for i, j, r in pairs)
 
     table: dict[str, dict[str, float]] = {}
     for a in outputs:
