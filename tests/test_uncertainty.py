@@ -265,8 +265,8 @@ def test_markdown_shows_the_derivation_and_the_budget():
     from test_render_markdown import table_rows
 
     text = run(*H2, "--format", "markdown")
-    assert "```mermaid" in text and "### Backward pass (output to inputs): ∂R/∂node" in text
-    rows = table_rows(text, "### Budget of R")
+    assert "```mermaid" in text and "#### Backward pass (output to inputs): ∂R/∂node" in text
+    rows = table_rows(text, "#### Budget of R")
     assert [row[0] for row in rows] == ["V", "I", "phi", "r(V, I)", "r(V, phi)", "r(I, phi)"]
     assert rows[0][3] == "25.5515"  # c_V = cos(phi)/I
     assert "**R = 127.732(70)    X = 219.85(30)    Z = 254.26(24)**" in text

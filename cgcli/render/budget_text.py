@@ -33,11 +33,13 @@ def markdown(budget: Budget) -> str:
     from .derivation import derive
     from .markdown import render
 
-    out = [f"# Uncertainty budget: {code(budget.source.strip())}", "", f"Inputs: {cell(_inputs_line(budget))}.", "",
+    out = [f"## Uncertainty budget: {code(budget.source.strip())}", "", f"Inputs: {cell(_inputs_line(budget))}.", "",
            "Each sensitivity coefficient cᵢ = ∂y/∂xᵢ is a partial derivative of the backward pass below."]
     for output in budget.outputs.values():
+        # eval's worked solution without its title, its sections one level down, under the output's heading
         derivation = render(derive(output.trace, None, 60), True, None).split("\n", 1)[1]
-        out += ["", f"## {cell(output.name)}", derivation.rstrip("\n"), "", f"### Budget of {cell(output.name)}", ""]
+        derivation = "\n".join("#" + line if line.startswith("### ") else line for line in derivation.split("\n"))
+        out += ["", f"### {cell(output.name)}", derivation.rstrip("\n"), "", f"#### Budget of {cell(output.name)}", ""]
         dof = with_dof(output)
         names = headers(output.name, dof)
         out += ["| " + " | ".join(cell(h) for h in names) + " |", "|---|---|" + "---:|" * (len(names) - 2)]
@@ -46,7 +48,7 @@ def markdown(budget: Budget) -> str:
         out += [f"- {cell(line)}" for line in summary_lines(output)]
     if len(budget.outputs) > 1:
         head, rows = correlation_cells(budget)
-        out += ["", "## Correlation between the outputs", "", "| " + " | ".join(map(cell, head)) + " |",
+        out += ["", "### Correlation between the outputs", "", "| " + " | ".join(map(cell, head)) + " |",
                 "|---|" + "---:|" * (len(head) - 1)]
         out += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     out += ["", f"**{cell(results_line(budget))}**"]
