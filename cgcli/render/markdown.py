@@ -34,7 +34,7 @@ def code(text: str) -> str:
     return f"{fence}{padded.replace('|', chr(92) + '|')}{fence}"
 
 
-def _table(headers: list[str], right: set[int], rows: list, cells: Callable[[object], list[str]]) -> list[str]:
+def table(headers: list[str], right: set[int], rows: list, cells: Callable[[object], list[str]]) -> list[str]:
     """A table of `rows`, each as `cells` writes it; the Elided marker as a ⋮ row saying how many are left out."""
     out = ["| " + " | ".join(headers) + " |",
            "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
@@ -62,7 +62,7 @@ def render(derivation: Derivation, with_trace: bool = True, title: str | None = 
         out += _passes(derivation)
     top, naive = derivation.output, derivation.naive is not None
     out += ["", "### Gradient", ""]
-    out += _table(["variable", "value", cell(str(Partial(top, "variable")))] + [cell(NAIVE_HEADER)] * naive,
+    out += table(["variable", "value", cell(str(Partial(top, "variable")))] + [cell(NAIVE_HEADER)] * naive,
                   {1, 2, 3}, derivation.gradient_shown,
                   lambda line: [cell(line.name), cell(line.value.reading) if line.value else "",
                                 cell(line.gradient.reading)] + ([cell(line.naive_cell)] if naive else []))
@@ -87,16 +87,29 @@ def program_heading(derivation: Derivation) -> list[str]:
 
 def _passes(derivation: Derivation) -> list[str]:
     """The forward and backward tables, then the chain rule at each node as a LaTeX equation."""
-    top, shaped = derivation.output, derivation.shaped
-    out = ["", "### Forward pass (inputs to output)", ""]
-    out += _table(["node", "definition", "source"] + ["shape"] * shaped + ["value"], {3 + shaped},
+    top = derivation.output
+    out = ["", "### Forward pass (inputs to output)", ""] + forward_table(derivation)
+    out += ["", f"### Backward pass (output to inputs): {cell(str(Partial(top, 'node')))}", ""]
+    return out + backward_table(derivation) + ["", "### The chain rule at each node"] + chain_equations(derivation)
+
+
+def forward_table(derivation: Derivation) -> list[str]:
+    shaped = derivation.shaped
+    return table(["node", "definition", "source"] + ["shape"] * shaped + ["value"], {3 + shaped},
                   derivation.forward_shown, lambda line: [cell(line.name), cell(line.definition),
                                                           code(line.source) if line.source else ""]
                   + [line.shape_text] * shaped + [cell(line.value.reading)])
-    out += ["", f"### Backward pass (output to inputs): {cell(str(Partial(top, 'node')))}", ""]
-    out += _table(["node", "chain rule", "local derivative", "upstream × local", cell(str(Partial(top, "node")))],
+
+
+def backward_table(derivation: Derivation) -> list[str]:
+    top = derivation.output
+    return table(["node", "chain rule", "local derivative", "upstream × local", cell(str(Partial(top, "node")))],
                   {4}, derivation.backward_shown, _backward_cells)
-    out += ["", "### The chain rule at each node"]
+
+
+def chain_equations(derivation: Derivation) -> list[str]:
+    """The chain rule at each node of the backward pass, one display equation each."""
+    out, top = [], derivation.output
     for equation in laid_out(derivation.backward_shown, lambda line: latex.chain_equation(top, line).replace(
             "&=", "=", 1), lambda elided: "\\vdots"):
         out += ["", f"$${equation}$$"]

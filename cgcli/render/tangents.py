@@ -64,8 +64,6 @@ def markdown_tangents(derivation: ForwardModeDerivation) -> list[str]:
 
 def forward_latex(derivation: ForwardModeDerivation) -> str:
     """Each node's tangent as Σ ∂node/∂operand · (operand's tangent), one equation per direction."""
-    from . import latex
-
     return "\n".join(["\\begin{align*}", *latex_tangents(derivation), "\\end{align*}"]) + "\n"
 
 
