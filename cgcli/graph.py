@@ -37,10 +37,20 @@ class Program:
         if output is None:
             return Graph.from_program(self, self.last)
         names = self.outputs(output)
-        if len(names) > 1:
-            raise InputError(f"--output {shorten(_spelled(output))} names {len(names)} outputs: this command takes "
-                             "one (cgrad eval gives the Jacobian of several, cgrad diagram draws them)")
+        if self.several(output):
+            raise InputError(f"--output {shorten(_spelled(output))} names several outputs ({', '.join(names)}): "
+                             "this command takes one (cgrad eval gives the Jacobian of several, cgrad diagram "
+                             "draws them)")
         return Graph.from_program(self, self.root(names[0]))
+
+    def several(self, output: str | Sequence[str] | None) -> bool:
+        """Whether `--output` asks for several outputs (a comma list, or `all` when no name is `all`),
+        whose answer is a Jacobian even when the list resolves to one name."""
+        if output is None:
+            return False
+        if not isinstance(output, str):
+            return True
+        return "," in output or (output.strip() == "all" and "all" not in self.assigned)
 
     def outputs(self, output: str | Sequence[str]) -> list[str]:
         """The names `--output` gives: one name, a comma list (R,X,Z) or `all` (every assigned name

@@ -73,16 +73,20 @@ def render(derivation: Derivation, with_trace: bool = True, title: str | None = 
 
 def program_heading(derivation: Derivation) -> list[str]:
     """The program as a heading (or a block, when long), the point, the value and the conventions."""
-    source = derivation.source.strip()
-    if "\n" not in source and len(source) <= 100:
-        out = [f"## {code(source)}"]
-    else:
-        out = ["## Program", "", "```text", excerpt(source, 0, len(source), 4000).replace("```", "ʼʼʼ"), "```"]
+    out = source_heading(derivation.source)
     out += ["", f"At {cell(derivation.at)}: **{cell(derivation.output)} = {cell(derivation.value.reading)}**. "
                 f"Numbers: {cell(derivation.description)}."]
     if derivation.conventions:
         out += ["", "Conventions: " + "; ".join(cell(note) for note in derivation.conventions) + "."]
     return out
+
+
+def source_heading(source: str) -> list[str]:
+    """The program as a heading, or under one as a block when it is long."""
+    source = source.strip()
+    if "\n" not in source and len(source) <= 100:
+        return [f"## {code(source)}"]
+    return ["## Program", "", "```text", excerpt(source, 0, len(source), 4000).replace("```", "ʼʼʼ"), "```"]
 
 
 def _passes(derivation: Derivation) -> list[str]:
@@ -122,9 +126,13 @@ def _backward_cells(line: BackwardLine) -> list[str]:
 
 
 def _mermaid(derivation: Derivation) -> list[str]:
+    return mermaid_block(figures.build(derivation.forward, derivation.output, derivation))
+
+
+def mermaid_block(figure: figures.Figure) -> list[str]:
+    """The figure as a ```mermaid block, or a line saying why it is not drawn."""
     from .mermaid import render as mermaid, too_large
 
-    figure = figures.build(derivation.forward, derivation.output, derivation)
     text = mermaid(figure)
     problem = too_large(figure, text)
     if problem:

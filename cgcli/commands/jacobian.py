@@ -1,0 +1,44 @@
+"""`cgrad eval --output R,X,Z` (or `all`): several outputs' values and their Jacobian, in every format and --mode."""
+from __future__ import annotations
+
+from ..errors import InputError
+from .shared import emit
+
+
+def refuse_with_several(output: str, options: dict[str, object]) -> None:
+    """What one output's gradient has and a Jacobian does not: say so, naming the first such option."""
+    for option, given in options.items():
+        if given:
+            raise InputError(f"--output {output} names several outputs: {option} is for one output's gradient; "
+                             "give one name with --output, or leave out " + option.split()[0])
+
+
+def jacobian_output(program, output: str, pairs, numbers, wrt: str | None, mode: str, output_format: str,
+                    out_file: str | None, max_rows: int, with_trace: bool) -> None:
+    """The values and the Jacobian of the outputs `output` names, by `mode` (both: the two, compared)."""
+    from .. import output as terminal
+    from ..api import jacobian_of
+    from ..render import jacobian as layout
+    from .forward import agreement
+
+    columns = wrt.split(",") if wrt else None
+    result = jacobian_of(program, pairs, numbers, output, columns, "forward" if mode == "forward" else "reverse",
+                         record=with_trace)
+    forward = jacobian_of(program, pairs, numbers, output, columns, "forward", with_trace) if mode == "both" else None
+    agreed = None
+    if forward is not None:
+        agreed = agreement(result.numbers, ((top, bottom, value, forward.matrix[top][bottom])
+                                            for top, row in result.matrix.items() for bottom, value in row.items()))
+    if output_format == "json":
+        document = layout.document(result, with_trace)
+        if forward is not None:
+            document.update(mode="both", forward_mode=layout.document(forward, with_trace), agree=agreed)
+        emit(layout.json_text(document), out_file)
+        return
+    write = {"markdown": layout.markdown, "latex": layout.latex_fragment,
+             "table": lambda shown: layout.table(shown, out_file in (None, "-") and terminal.is_terminal())}
+    text = write[output_format](layout.view(result, max_rows, with_trace))
+    if forward is not None:
+        text = (write[output_format](layout.view(forward, max_rows, with_trace)) + "\n" + text
+                + f"\nforward and reverse mode agree: {agreed}\n")
+    emit(text, out_file)
