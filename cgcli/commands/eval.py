@@ -99,8 +99,9 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
     if program.several(output_name):
         from .jacobian import jacobian_output, refuse_with_several
 
-        refuse_with_several(output_name, {"--tangent": tangent, "--naive": naive, "--blank": blank,
-                                          "--answers": answers})
+        refuse_with_several(output_name, [option for option, given in (("--tangent", tangent), ("--naive", naive),
+                                                                        ("--blank", blank), ("--answers", answers))
+                                          if given])
         return jacobian_output(program, output_name, pairs, numbers, wrt, mode, output_format, out_file, max_rows,
                                not no_trace)
     if tangent and mode == "reverse":

@@ -5,12 +5,19 @@ from ..errors import InputError
 from .shared import emit
 
 
-def refuse_with_several(output: str, options: dict[str, object]) -> None:
-    """What one output's gradient has and a Jacobian does not: say so, naming the first such option."""
-    for option, given in options.items():
-        if given:
-            raise InputError(f"--output {output} names several outputs: {option} is for one output's gradient; "
-                             "give one name with --output, or leave out " + option.split()[0])
+_ONE_OUTPUT = {"--tangent": "the JVP of one output", "--naive": "one output's backward pass",
+               "--blank": "a worksheet of one output's passes", "--answers": "a worksheet of one output's passes",
+               "--products": "the products of one output's backward pass", "--steps": "one output's passes, step by step",
+               "--format html": "one output's passes, step by step", "--mode forward": "one output's tangents",
+               "--derivative": "the derivative of one output"}
+
+
+def refuse_with_several(output: str, given: list[str]) -> None:
+    """What one output has and several do not (a worksheet, --naive, --tangent, …): refuse the first option given."""
+    if given:
+        option = given[0]
+        raise InputError(f"--output {output} names several outputs: {option} shows {_ONE_OUTPUT[option]}; "
+                         f"give one name with --output, or leave out {option}")
 
 
 def jacobian_output(program, output: str, pairs, numbers, wrt: str | None, mode: str, output_format: str,
