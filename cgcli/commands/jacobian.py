@@ -44,8 +44,4 @@ def jacobian_output(program, output: str, pairs, numbers, wrt: str | None, mode:
         return
     write = {"markdown": layout.markdown, "latex": layout.latex_fragment,
              "table": lambda shown: layout.table(shown, out_file in (None, "-") and terminal.is_terminal())}
-    text = write[output_format](layout.view(result, max_rows, with_trace))
-    if forward is not None:
-        text = (write[output_format](layout.view(forward, max_rows, with_trace)) + "\n" + text
-                + f"\nforward and reverse mode agree: {agreed}\n")
-    emit(text, out_file)
+    emit(write[output_format](layout.view(result, max_rows, with_trace, forward, agreed)), out_file)

@@ -15,7 +15,7 @@ class JacobianView:
     source: str
     description: str  # the number system, in words
     conventions: list[str]
-    mode: str  # "reverse" or "forward"
+    mode: str  # "reverse", "forward" or "both"
     at: str  # `V = 4.999, I = 0.019661`: the point
     outputs: list[str]
     columns: list[str]
@@ -24,16 +24,18 @@ class JacobianView:
     max_rows: int = 0
     forward: Derivation | None = None  # reverse mode with the passes: the shared forward pass
     backward: dict[str, Derivation] = field(default_factory=dict)  # reverse mode: each output's backward pass
-    tangents: ForwardModeDerivation | None = None  # forward mode with the passes
+    tangents: ForwardModeDerivation | None = None  # forward mode (or both) with the passes
+    agreement: str | None = None  # --mode both: how the two modes' matrices agree
 
     @property
     def method(self) -> str:
         """How the matrix was computed, in words."""
-        if self.mode == "reverse":
-            count = len(self.outputs)
-            return f"reverse mode: one backward pass per output ({count}) over one shared forward pass"
-        return (f"forward mode: one tangent per variable ({len(self.columns)}), all pushed through one forward pass "
-                "in dual numbers")
+        reverse = f"one backward pass for each of the {len(self.outputs)} outputs over one shared forward pass"
+        forward = (f"one tangent for each of the {len(self.columns)} variables, all pushed through one forward pass "
+                   "in dual numbers")
+        if self.mode == "both":
+            return f"reverse mode ({reverse}) and forward mode ({forward}) agree: {self.agreement}"
+        return f"reverse mode: {reverse}" if self.mode == "reverse" else f"forward mode: {forward}"
 
     @property
     def rows_shown(self) -> list:
@@ -41,8 +43,10 @@ class JacobianView:
         return elide(self.outputs, self.max_rows)
 
 
-def view(result, max_rows: int = 0, with_trace: bool = True) -> JacobianView:
-    """What every format shows of a jacobian_passes.Jacobian."""
+def view(result, max_rows: int = 0, with_trace: bool = True, forward=None, agreement: str | None = None
+         ) -> JacobianView:
+    """What every format shows of a jacobian_passes.Jacobian; with --mode both, of the reverse-mode
+    `result` and the `forward`-mode one beside it, which agree as `agreement` says."""
     numbers = result.numbers
     values = {name: NumberText(numbers, value) for name, value in result.values.items()}
     entries = {name: {column: NumberText(numbers, value) for column, value in row.items()}
@@ -57,6 +61,10 @@ def view(result, max_rows: int = 0, with_trace: bool = True) -> JacobianView:
         shown.backward = {name: derive(trace, None, max_rows) for name, trace in result.traces.items()}
     elif with_trace:
         shown.tangents = forward_mode_derivation(result.tangents, max_rows)
+    if forward is not None:
+        shown.mode, shown.agreement = "both", agreement
+        if with_trace:
+            shown.tangents = forward_mode_derivation(forward.tangents, max_rows)
     return shown
 
 
@@ -85,7 +93,7 @@ def table(shown: JacobianView, terminal: bool) -> str:
         print_forward(console, shown.forward, "outputs")
         for name in shown.outputs:
             print_backward(console, shown.backward[name], name)
-    elif shown.tangents is not None:
+    if shown.tangents is not None:
         print_tangents(console, shown.tangents, "outputs")
     rows = laid_out(shown.rows_shown, lambda name: _cells(shown, name), lambda elided: _elided(shown, elided.text))
     print_table(console, f"Jacobian · {shown.description}", _headers(shown), rows,
@@ -158,7 +166,7 @@ def markdown(shown: JacobianView) -> str:
             out += ["", f"### Backward pass from {cell(name)}: {cell(f'∂{name}/∂node')}", "",
                     *md.backward_table(derivation), "", f"#### The chain rule at each node, for {cell(name)}",
                     *md.chain_equations(derivation)]
-    elif shown.tangents is not None:
+    if shown.tangents is not None:
         from .tangents import markdown_tangents
 
         out += ["", "### Forward mode (inputs to outputs, dual numbers)", "", cell(shown.tangents.seeding) + ".", "",
@@ -202,7 +210,7 @@ def latex_fragment(shown: JacobianView) -> str:
                 parts.append(rf"\intertext{{Backward pass from ${latex.name(name)}$: the chain rule for "
                              rf"$\partial {latex.name(name)}/\partial\,\mathrm{{node}}$}}" + "\n"
                              + " \\\\[3pt]\n".join(lines))
-    elif shown.tangents is not None:
+    if shown.tangents is not None:
         from .tangents import latex_tangents
 
         lines = [line.removesuffix(" \\\\") for line in latex_tangents(shown.tangents)]
