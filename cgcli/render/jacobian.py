@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..trace import Trace
+from ..passes.trace import Trace
 from .derivation import Derivation, ForwardModeDerivation, NumberText, derive, elide, forward_mode_derivation, laid_out
 from .derivation import point_of
 
@@ -45,7 +45,7 @@ class JacobianView:
 
 def view(result, max_rows: int = 0, with_trace: bool = True, forward=None, agreement: str | None = None
          ) -> JacobianView:
-    """What every format shows of a jacobian_passes.Jacobian; with --mode both, of the reverse-mode
+    """What every format shows of a passes.jacobian.Jacobian; with --mode both, of the reverse-mode
     `result` and the `forward`-mode one beside it, which agree as `agreement` says."""
     numbers = result.numbers
     values = {name: NumberText(numbers, value) for name, value in result.values.items()}

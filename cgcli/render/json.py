@@ -5,7 +5,7 @@ import json
 from collections.abc import Callable
 
 from ..text import excerpt
-from ..trace import BackwardRow, ForwardRow, Trace
+from ..passes.trace import BackwardRow, ForwardRow, Trace
 
 
 def render(trace: Trace, with_trace: bool = True) -> str:

@@ -97,7 +97,7 @@ def forward_json(trace, with_trace: bool = True) -> str:
 
 
 def tangent_records(rows: list, number) -> list[dict]:
-    """Forward mode's rows (dual_passes.TangentRow) as JSON objects: value, tangents and the terms of each."""
+    """Forward mode's rows (passes.dual.TangentRow) as JSON objects: value, tangents and the terms of each."""
     return [{"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
              "tangent": [number(t) for t in row.tangents],
              "terms": [{"operand": term.operand, "local": number(term.local),
