@@ -26,13 +26,13 @@ class JacobianView:
     backward: dict[str, Derivation] = field(default_factory=dict)  # reverse mode: each output's backward pass
     tangents: ForwardModeDerivation | None = None  # forward mode (or both) with the passes
     agreement: str | None = None  # --mode both: how the two modes' matrices agree
+    directions: int = 0  # forward mode: how many tangents (one per variable, or per element of a tensor one)
 
     @property
     def method(self) -> str:
         """How the matrix was computed, in words."""
         reverse = f"one backward pass for each of the {len(self.outputs)} outputs over one shared forward pass"
-        forward = (f"one tangent for each of the {len(self.columns)} variables, all pushed through one forward pass "
-                   "in dual numbers")
+        forward = f"{self.directions} tangents, one per scalar input, pushed through one forward pass in dual numbers"
         if self.mode == "both":
             return f"reverse mode ({reverse}) and forward mode ({forward}) agree: {self.agreement}"
         return f"reverse mode: {reverse}" if self.mode == "reverse" else f"forward mode: {forward}"
@@ -63,6 +63,8 @@ def view(result, max_rows: int = 0, with_trace: bool = True, forward=None, agree
         shown.tangents = forward_mode_derivation(result.tangents, max_rows)
     if forward is not None:
         shown.mode, shown.agreement = "both", agreement
+    if result.mode == "forward" or forward is not None:
+        shown.directions = len((forward or result).tangents.directions)
         if with_trace:
             shown.tangents = forward_mode_derivation(forward.tangents, max_rows)
     return shown
