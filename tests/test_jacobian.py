@@ -275,3 +275,15 @@ def test_errors(args, message):
     code, out, err = run_cgrad_inprocess(*args, input=GUM_H2)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("mode", ["forward", "both"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "latex"])
+def test_forward_mode_passes_in_every_format(mode, fmt):
+    code, out, err = run_cgrad_inprocess("eval", "R = V/I; Z = V*I", "--at", "V=5,I=2", "--output", "all", "--exact",
+                                         "--mode", mode, "--format", fmt)
+    assert code == 0, err
+    assert "Forward mode (inputs to outputs, dual numbers)" in out
+    assert ("Backward pass" in out) == (mode == "both")
+    assert "2 tangents, one per scalar input" in out
+    assert (r"\frac{\partial(R, Z)}{\partial(V, I)}" in out) == (fmt != "table")

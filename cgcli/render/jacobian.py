@@ -59,14 +59,13 @@ def view(result, max_rows: int = 0, with_trace: bool = True, forward=None, agree
         shared = Trace(result.source, last, result.values[last], {}, result.forward, [], numbers, result.conventions)
         shown.forward = derive(shared, None, max_rows)
         shown.backward = {name: derive(trace, None, max_rows) for name, trace in result.traces.items()}
-    elif with_trace:
-        shown.tangents = forward_mode_derivation(result.tangents, max_rows)
     if forward is not None:
         shown.mode, shown.agreement = "both", agreement
-    if result.mode == "forward" or forward is not None:
-        shown.directions = len((forward or result).tangents.directions)
+    tangents = forward.tangents if forward is not None else result.tangents  # None in reverse mode alone
+    if tangents is not None:
+        shown.directions = len(tangents.directions)
         if with_trace:
-            shown.tangents = forward_mode_derivation(forward.tangents, max_rows)
+            shown.tangents = forward_mode_derivation(tangents, max_rows)
     return shown
 
 
