@@ -56,7 +56,8 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
     if isinstance(program, str):
         program = parse(program)
     if output is not None and not isinstance(output, str):
-        raise InputError("evaluate gives one output's gradient: cgcli.jacobian(program, at, outputs=[...]) gives several")
+        raise InputError("evaluate gives one output's gradient: cgcli.jacobian(program, at, outputs=[...]) "
+                         "gives several")
     mode = _mode(numbers, digits)
     trace = trace_of(program, pairs_of(at), number_system(mode, digits), wrt, output)
     plain = _plain(trace.numbers, mode)
@@ -80,7 +81,8 @@ def jacobian(program: Program | str, at: Mapping[str, object] | None = None, out
     result = jacobian_of(program, pairs_of(at), number_system(kind, digits), outputs, wrt, mode, record=False)
     plain = _plain(result.numbers, kind)
     return JacobianResult(result.outputs, list(result.columns), {name: plain(v) for name, v in result.values.items()},
-                          {name: {column: plain(v) for column, v in row.items()} for name, row in result.matrix.items()},
+                          {name: {column: plain(v) for column, v in row.items()}
+                           for name, row in result.matrix.items()},
                           list(result.conventions))
 
 

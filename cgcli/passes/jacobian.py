@@ -27,7 +27,7 @@ class Jacobian:
     conventions: list[str]
     mode: str  # "reverse" or "forward"
     at: dict[str, Number] = field(default_factory=dict)  # the variables' values
-    forward: list[ForwardRow] = field(default_factory=list)  # reverse mode: the shared forward pass, every output's nodes
+    forward: list[ForwardRow] = field(default_factory=list)  # reverse mode: the shared forward pass (all outputs' nodes)
     traces: dict[str, Trace] = field(default_factory=dict)  # reverse mode: each output's backward pass
     tangents: object = None  # forward mode: the pass (passes.dual.ForwardModeTrace), one tangent per variable
 
@@ -59,9 +59,10 @@ def jacobian(program: Program, outputs: list[str], pairs: list[tuple[str, object
         matrix = {name: {column: trace.gradient[column] if column in trace.gradient
                          else zero_like(node_values[index[column]], numbers) for column in columns}
                   for name, trace in traces.items()}
-        return Jacobian(graph.source, list(outputs), columns, {name: node_values[root] for name, root in zip(outputs, roots)},
-                        matrix, numbers, _conventions(trace.conventions for trace in traces.values()), "reverse",
-                        {shaped.names[i]: node_values[i] for i in shaped.variables()},
+        conventions = _conventions(trace.conventions for trace in traces.values())
+        return Jacobian(graph.source, list(outputs), columns,
+                        {name: node_values[root] for name, root in zip(outputs, roots)}, matrix, numbers, conventions,
+                        "reverse", {shaped.names[i]: node_values[i] for i in shaped.variables()},
                         forward_rows(shaped, node_values, record), traces)
 
     return until_certified(at, numbers, printed=_printed)

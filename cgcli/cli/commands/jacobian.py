@@ -7,7 +7,8 @@ from .shared import emit
 
 _ONE_OUTPUT = {"--tangent": "the JVP of one output", "--naive": "one output's backward pass",
                "--blank": "a worksheet of one output's passes", "--answers": "a worksheet of one output's passes",
-               "--products": "the products of one output's backward pass", "--steps": "one output's passes, step by step",
+               "--products": "the products of one output's backward pass",
+               "--steps": "one output's passes, step by step",
                "--format html": "one output's passes, step by step", "--mode forward": "one output's tangents",
                "--derivative": "the derivative of one output"}
 
