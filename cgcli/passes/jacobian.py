@@ -27,7 +27,7 @@ class Jacobian:
     conventions: list[str]
     mode: str  # "reverse" or "forward"
     at: dict[str, Number] = field(default_factory=dict)  # the variables' values
-    forward: list[ForwardRow] = field(default_factory=list)  # reverse mode: the shared forward pass (all outputs' nodes)
+    forward: list[ForwardRow] = field(default_factory=list)  # reverse mode: the shared forward pass
     traces: dict[str, Trace] = field(default_factory=dict)  # reverse mode: each output's backward pass
     tangents: object = None  # forward mode: the pass (passes.dual.ForwardModeTrace), one tangent per variable
 
