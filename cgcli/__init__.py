@@ -5,7 +5,7 @@
     21.0
 
 `parse`, `evaluate`, `jacobian`, `Result` and `JacobianResult` come from cgcli.api, `compile` from cgcli.api.compiled, imported on first use so that `import cgcli`
-(and the CLI's start) stays cheap; errors are `InputError` (exit 2 in the CLI) and `MathError` (exit 1).
+(and the CLI's start) stays cheap; `%load_ext cgcli` in IPython finds `load_ipython_extension` the same way. Errors are `InputError` (exit 2 in the CLI) and `MathError` (exit 1).
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ __version__ = "0.1.0"
 __all__ = ["parse", "evaluate", "jacobian", "compile", "Compiled", "Result", "JacobianResult", "CgradError", "InputError",
            "MathError", "__version__"]
 _LAZY = {"parse": "api", "evaluate": "api", "jacobian": "api", "JacobianResult": "api", "compile": "api.compiled",
-         "Result": "api", "Compiled": "api.compiled"}
+         "Result": "api", "Compiled": "api.compiled",
+         "load_ipython_extension": "cli.jupyter"}  # `%load_ext cgcli` in IPython: the %cgrad magics
 
 
 def __getattr__(name: str):

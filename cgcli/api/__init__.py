@@ -9,18 +9,38 @@ from ..errors import CgradError, InputError
 from ..graph.nodes import Graph, Program
 from ..text import position
 from ..passes.trace import Trace
+from ..render.notebook import RichOutput
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(RichOutput):
     """What `evaluate` returns: numbers as the number system gives them (float, Fraction, mpf,
-    interval; with "digits", the N correct digits as text), `trace` as plain dicts (the forward pass's rows: name, op, operands, value)."""
+    interval; with "digits", the N correct digits as text), `trace` as plain dicts (the forward pass's rows: name, op, operands, value).
+    In a notebook it shows as `cgrad eval --format markdown` writes it (`_repr_markdown_`, `_repr_html_`, `_repr_latex_`)."""
 
     output: str
     value: Any
     gradient: dict[str, Any]
     trace: list[dict[str, Any]] = field(default_factory=list)
     conventions: list[str] = field(default_factory=list)
+    passes: Trace | None = field(default=None, repr=False, compare=False)  # the passes as run, for the renderers
+
+    def _repr_markdown_(self) -> str:
+        from ..render.markdown import render
+
+        return render(self._derivation(), True, None)
+
+    def _repr_latex_(self) -> str:
+        from ..render.latex import render
+
+        return render(self._derivation(), None)
+
+    def _derivation(self):
+        from ..render.derivation import derive
+
+        if self.passes is None:
+            raise InputError("this Result was made without its passes: cgcli.evaluate(...) makes one that shows itself")
+        return derive(self.passes, None, 60)  # long tables elided in the middle, as `cgrad eval` does by default
 
 
 @dataclass(frozen=True)
@@ -63,7 +83,7 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
     plain = _plain(trace.numbers, mode)
     return Result(trace.output, plain(trace.value), {name: plain(value) for name, value in trace.gradient.items()},
                   [{"name": row.name, "op": row.op, "operands": list(row.operands), "value": plain(row.value)}
-                   for row in trace.forward], list(trace.conventions))
+                   for row in trace.forward], list(trace.conventions), trace)
 
 
 def jacobian(program: Program | str, at: Mapping[str, object] | None = None, outputs: str | list[str] = "all",
