@@ -223,6 +223,11 @@ def test_api():
     assert isinstance(result.values["X"], str)  # certified digits as text, as evaluate gives them
     with pytest.raises(cgcli.InputError, match="cgcli.jacobian"):
         cgcli.evaluate(GUM_H2, at=GUM_POINT, output=["X", "Z"])
+    # in a notebook: what `cgrad eval --output X,Z --format markdown` (or latex) writes
+    code, markdown, _ = run_cgrad_inprocess("eval", GUM_H2, "--at", _at(GUM_POINT), "--output", "X,Z", "--digits", "20",
+                                            "--format", "markdown")
+    assert code == 0 and result._repr_markdown_() == markdown and "### Backward pass from Z" in markdown
+    assert result._repr_latex_().endswith("\\end{align*}\n")
 
 
 def test_table_markdown_and_latex():

@@ -44,18 +44,38 @@ class Result(RichOutput):
 
 
 @dataclass(frozen=True)
-class JacobianResult:
-    """What `jacobian` returns: each output's value and its partial derivatives, numbers as in `Result`."""
+class JacobianResult(RichOutput):
+    """What `jacobian` returns: each output's value and its partial derivatives, numbers as in `Result`.
+    In a notebook it shows as `cgrad eval --output … --format markdown` writes it."""
 
     outputs: list[str]
     variables: list[str]  # the columns: every variable of the outputs, or `wrt`
     values: dict[str, Any]  # output → value
     jacobian: dict[str, dict[str, Any]]  # output → variable → ∂output/∂variable
     conventions: list[str] = field(default_factory=list)
+    passes: Any = field(default=None, repr=False, compare=False)  # passes.jacobian.Jacobian, for the renderers
 
     def matrix(self) -> list[list[Any]]:
         """The Jacobian as rows (outputs) of columns (variables)."""
         return [[self.jacobian[output][name] for name in self.variables] for output in self.outputs]
+
+    def _repr_markdown_(self) -> str:
+        from ..render.jacobian import markdown
+
+        return markdown(self._view())
+
+    def _repr_latex_(self) -> str:
+        from ..render.jacobian import latex_fragment
+
+        return latex_fragment(self._view())
+
+    def _view(self):
+        from ..render.jacobian import view
+
+        if self.passes is None:
+            raise InputError("this JacobianResult was made without its passes: cgcli.jacobian(...) makes one that "
+                             "shows itself")
+        return view(self.passes, 60)  # long tables elided in the middle, as `cgrad eval` does by default
 
 
 def parse(text: str) -> Program:
@@ -98,12 +118,12 @@ def jacobian(program: Program | str, at: Mapping[str, object] | None = None, out
     if isinstance(program, str):
         program = parse(program)
     kind = _mode(numbers, digits)
-    result = jacobian_of(program, pairs_of(at), number_system(kind, digits), outputs, wrt, mode, record=False)
+    result = jacobian_of(program, pairs_of(at), number_system(kind, digits), outputs, wrt, mode)
     plain = _plain(result.numbers, kind)
     return JacobianResult(result.outputs, list(result.columns), {name: plain(v) for name, v in result.values.items()},
                           {name: {column: plain(v) for column, v in row.items()}
                            for name, row in result.matrix.items()},
-                          list(result.conventions))
+                          list(result.conventions), result)
 
 
 def jacobian_of(program: Program, pairs: list[tuple[str, Any]], numbers, outputs: str | list[str],
