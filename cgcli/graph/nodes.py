@@ -48,8 +48,7 @@ class Program:
         whose answer is a Jacobian even when the list resolves to one name."""
         if output is None:
             return False
-        if not isinstance(output, str):
-            return True
+        output = _spelled(output)  # a list, as an option type may give it, reads as its comma list
         return "," in output or (output.strip() == "all" and "all" not in self.assigned)
 
     def outputs(self, output: str | Sequence[str]) -> list[str]:
