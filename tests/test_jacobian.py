@@ -123,7 +123,7 @@ def test_exact_jacobian_equals_sympy(program, point):
                                    for name, row in entries.items()}
 
 
-@pytest.mark.parametrize("program, point", [(GUM_H2, GUM_POINT), *FLOAT_PROGRAMS[:4]], ids=range(5))
+@pytest.mark.parametrize("program, point", [(GUM_H2, GUM_POINT), *FLOAT_PROGRAMS[:2]], ids=range(3))
 def test_digits_jacobian_agrees_with_sympy(program, point):
     point = _variables_used(program, point)
     document = run_json_inprocess("eval", program, "--at", _at(point), "--output", "all", "--digits", "30",
@@ -156,7 +156,7 @@ def test_forward_and_reverse_agree(numbers):
     assert set(document["forward_mode"]["jacobian"]) == set(document["jacobian"]) == {"a", "b"}
 
 
-@pytest.mark.parametrize("program, point", FLOAT_PROGRAMS[4:8], ids=range(4))
+@pytest.mark.parametrize("program, point", FLOAT_PROGRAMS[4:7], ids=range(3))
 def test_forward_and_reverse_agree_on_generated_programs(program, point):
     point = _variables_used(program, point)
     reverse = cgcli.jacobian(program, at=point)
