@@ -64,7 +64,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
       cgrad diagram "x^2*sin(x)" --derivative --wrt x
       cgrad diagram "a = x; b = a + a; c = b + b" --at x=2 --steps -o frames/
       cgrad diagram "u = x*y; v = u + x; w = v*u" --at x=2,y=3 --steps --mode forward --tangent x=1
-      cgrad diagram '$$f(x_1,x_2) = x_1x_2w_0 = u \\ g(u) = w_1u+w_2 = z \\ h(z) = 5*z = y$$' --by function
+      cgrad diagram '$$f(x_1,x_2) = x_1x_2w_0 = u; g(u) = w_1u+w_2 = z; h(z) = 5*z = y$$' --by function
     """
     from ...render import figure as figures
     from ...language.syntax import parse
