@@ -66,6 +66,11 @@ class GraphBuilder:
             scoped = self._scoped(name, start, end)
             if scoped is not None:
                 return scoped, start, end
+        known = self.assigned.get(name)  # the common case inline: a name met before (one call per name)
+        if known is None:
+            known = self.variables.get(name)
+        if known is not None:
+            return known, start, end
         return self._resolve(name, start, end)
 
     def _resolve(self, name: str, start: int, end: int) -> Occurrence:
@@ -152,14 +157,16 @@ class GraphBuilder:
         return self._call(name, arguments, start, end)
 
     def _call(self, name: str, arguments: list[Occurrence], start: int, end: int) -> Occurrence:
-        if name in self.functions or any(scope[0] == name for scope in self.scopes):
+        if (self.functions or self.scopes) and (
+                name in self.functions or any(scope[0] == name for scope in self.scopes)):
             return self._call_defined(name, arguments, start, end)
-        for index, argument in enumerate(arguments):
-            if (index > 0 or name != "if") and argument[0] in self.conditions:
-                raise self._fail(f"a condition is not a number: it can only be the first argument of if(), "
-                                 "as in if(x > 0, x^2, -x)", argument[1])
-        if name == "if" and arguments and arguments[0][0] not in self.conditions:
-            raise self._fail("if() takes a condition first, as in if(x > 0, x^2, -x)", arguments[0][1])
+        if self.conditions or name == "if":
+            for index, argument in enumerate(arguments):
+                if (index > 0 or name != "if") and argument[0] in self.conditions:
+                    raise self._fail("a condition is not a number: it can only be the first argument of if(), "
+                                     "as in if(x > 0, x^2, -x)", argument[1])
+            if name == "if" and arguments and arguments[0][0] not in self.conditions:
+                raise self._fail("if() takes a condition first, as in if(x > 0, x^2, -x)", arguments[0][1])
         by_arity = FUNCTIONS.get(name)
         if by_arity is None:
             raise self._fail(unknown_function_message(name), start)
