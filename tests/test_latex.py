@@ -159,6 +159,7 @@ def test_latex_names_are_plain_in_options_and_json_and_latex_again_in_latex_outp
     (r"$f(x) = x \\ f(1, 2)$", "f() takes 1 argument", 14),
     (r"$\sum_{i=1}^{n} x_i$", "whole numbers", 14),
     (r"$\sin$", "syntax error", 6),
+    (r"$sin(x) + 1$", r"'sin' here is the product s·i·n: write the function as \sin", 2),
 ])
 def test_latex_errors_point_into_the_latex(source, message, column):
     code, _, err = run_cgrad_inprocess("eval", source, "--at", "x=1")

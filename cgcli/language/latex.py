@@ -233,6 +233,7 @@ class LatexLexer:
             append((kind, start, end))
         if position < len(text):
             raise _unexpected(text, shown, position)
+        _refuse_spelled_functions(text, shown, tokens)
         _mark_functions(text, tokens)
         tokens.append(("$END", len(text), len(text)))
         return tokens
@@ -280,6 +281,27 @@ def _mark_functions(source: str, tokens: list[Token]) -> None:
     for index, kind in enumerate(kinds):
         if kind != tokens[index][0]:
             tokens[index] = (kind, *tokens[index][1:])
+
+
+def _refuse_spelled_functions(source: str, shown: str, tokens: list[Token]) -> None:
+    """Letters written together that spell a function and open a parenthesis, as in sin(x): in LaTeX
+    they are s·i·n·(x), which is never what was meant; LaTeX writes the function \\sin."""
+    run_start = None
+    for index, (kind, start, end) in enumerate(tokens):
+        single = kind == "NAME" and end - start == 1
+        if single and (run_start is None or tokens[index - 1][2] != start):
+            run_start = index
+        elif not single:
+            if kind == "LPAR" and run_start is not None and index - run_start > 1 and tokens[index - 1][2] == start:
+                word = source[tokens[run_start][1]:tokens[index - 1][2]]
+                if word in FUNCTIONS:
+                    command = f"\\{word}" if word in _LATEX_COMMANDS else f"\\operatorname{{{word}}}"
+                    raise InputError(f"'{word}' here is the product {'·'.join(word)}: write the function as {command}",
+                                     shown, tokens[run_start][1])
+            run_start = None
+
+
+_LATEX_COMMANDS = {"sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "ln", "log", "max", "min"}
 
 
 def parse(source: str) -> "Program":
