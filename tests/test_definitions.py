@@ -108,3 +108,13 @@ def test_diagram_by_function_draws_seed_000s_first_figure():
                                 '    n0 -->|"f"| n1', '    n1 -->|"g"| n2', '    n2 -->|"h"| n3']
     code, _, err = run_cgrad_inprocess("diagram", "x^2", "--by", "function")
     assert code == 2 and "defines" in err
+
+
+def test_derive_writes_a_piecewise_derivative_cgrad_reads_back(tmp_path):
+    # d/dx if(x > 0 and y < 1, x^2, -x): 2x where the condition holds, -1 elsewhere
+    code, out, err = run_cgrad_inprocess("derive", "if(x > 0 and y < 1, x^2, -x)")
+    assert code == 0, err
+    program = tmp_path / "derivative.txt"
+    program.write_text(out, encoding="utf-8")
+    for x, y, expected in ((3, 0, 6), (3, 2, -1), (-1, 0, -1)):
+        assert api(out, output="df_dx", x=x, y=y).value == expected
