@@ -238,12 +238,16 @@ class GraphBuilder:
         first, placeholders = self._close_scope()
         function = Function(name, parameters, tuple(placeholders.values()), first, len(self.nodes), result, start)
         self.functions[name] = function
-        # f(x) = x^2 + 1 is also the statement f = f(x), at the program's own x
-        own = [self._resolve(parameter, token[1], token[2])[0] for parameter, token in zip(parameters, tokens)]
-        value = self._instantiate(function, own, start, self.source.find(")", start) + 1)
         targets = [token for token in children[2:] if token is not None]  # LaTeX's f(x) = … = u
-        target = self._word(targets[-1][1], targets[-1][2]) if targets else name
-        return self._assign(target, (value, start, end), targets[-1][1] if targets else start)
+        if not targets:  # the value at the program's own arguments, if it is the last statement
+            return _Definition(function, tokens, start, end)
+        value = self._at_own_arguments(function, tokens, start)
+        return self._assign(self._word(targets[-1][1], targets[-1][2]), (value, start, end), targets[-1][1])
+
+    def _at_own_arguments(self, function: Function, tokens: list[Token], start: int) -> int:
+        """f(x) = … as a value: f at the program's own x (seed 001's J(a,b,c) = 3(a+bc) is J at a, b, c)."""
+        own = [self._resolve(parameter, token[1], token[2])[0] for parameter, token in zip(function.parameters, tokens)]
+        return self._instantiate(function, own, start, self.source.find(")", start) + 1)
 
     def _call_defined(self, name: str, arguments: list[Occurrence], start: int, end: int) -> Occurrence:
         if any(scope[0] == name for scope in self.scopes):
@@ -375,8 +379,20 @@ class GraphBuilder:
         if not children:
             raise InputError("empty expression: there is nothing to evaluate")
         last = children[-1]
+        if isinstance(last, _Definition):  # a program that ends with f(x) = …: its value is f at x, named f
+            value = self._at_own_arguments(last.function, last.tokens, last.start)
+            last = self._assign(last.function.name, (value, last.start, last.end), last.start)
         self._refuse_condition(last[0], last[1])
         return Program(self.source, self.nodes, self.assigned, self.variables, last[0], self.functions, self.calls)
+
+
+class _Definition:
+    """A definition statement without a name for its value: a value only if it is the last statement."""
+
+    __slots__ = ("function", "tokens", "start", "end")
+
+    def __init__(self, function: Function, tokens: list[Token], start: int, end: int) -> None:
+        self.function, self.tokens, self.start, self.end = function, tokens, start, end
 
 
 _COMPARISONS = {"<": "lt", "<=": "le", "≤": "le", ">": "gt", ">=": "ge", "≥": "ge", "==": "eq", "!=": "ne", "≠": "ne",
