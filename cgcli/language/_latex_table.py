@@ -3,7 +3,7 @@ cgcli/language/lalr.py uses these tables only while GRAMMAR is the grammar file'
 FORMAT = 1
 GRAMMAR = ("// LaTeX math as people and sympy's latex() write it. Lark makes its LALR(1) tables (python -m\n"
  '// cgcli.language.lalr_build writes them to _latex_table.py), lalr.py replays them, and the callbacks\n'
- "// are latex.py's LatexBuilder: syntax.py's graph builder, with LaTeX's names. The lexer\n"
+ "// are latex.py's LatexBuilder: builder.py's graph builder, with LaTeX's names. The lexer\n"
  "// (latex.py) renames a NAME to DEFNAME where a definition's head begins, to FUNC where it names\n"
  '// a function, and a \\\\ inside \\begin{cases} to ROWSEP.\n'
  '\n'

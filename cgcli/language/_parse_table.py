@@ -4,7 +4,7 @@ FORMAT = 1
 GRAMMAR = ('// The cgrad expression language. Lark makes its LALR(1) tables (python -m cgcli.language.lalr_build writes\n'
  '// them to cgcli/language/_parse_table.py; edit this file, then run it), and cgcli/language/lalr.py replays them '
  'calling\n'
- '// the graph builder in cgcli/language/syntax.py, so every rule below has a callback there.\n'
+ '// the graph builder in cgcli/language/builder.py (and definitions.py), so every rule below has a callback there.\n'
  '\n'
  'program: (statement? _SEP)* statement?\n'
  '\n'
@@ -12,7 +12,7 @@ GRAMMAR = ('// The cgrad expression language. Lark makes its LALR(1) tables (pyt
  '          | head "=" sum  -> define       // f(x, y) = x^2 + y: a function, inlined where it is called\n'
  '          | sum\n'
  '\n'
- "// The lexer makes a name DEFNAME where a definition's head begins (cgcli/syntax.py: _heads), so\n"
+ "// The lexer makes a name DEFNAME where a definition's head begins (cgcli/language/syntax.py: _heads), so\n"
  '// that its parameters are names, not expressions, before the body is read.\n'
  'head: DEFNAME LPAR [parameters] RPAR\n'
  'parameters: NAME ("," NAME)*\n'
