@@ -148,10 +148,14 @@ def test_a_run_does_not_import_lark():
 
 from hypothesis import given, strategies as st  # noqa: E402
 
-from test_fuzz import FUZZ, latex_programs, mangled, programs  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from test_fuzz import EXAMPLES, FUZZ, latex_programs, mangled, programs  # noqa: E402
+
+DIFFERENTIAL = settings(FUZZ, max_examples=max(1, EXAMPLES // 2))  # the parse alone: half the fuzz's examples suffice
 
 
-@FUZZ
+@DIFFERENTIAL
 @given(source=st.one_of(programs(), mangled()))
 def test_the_replay_agrees_with_larks_parser_on_generated_programs(source):
     ours, theirs = _with_replay(source), _with_lark_runtime(source)
@@ -203,7 +207,7 @@ def _latex_outcomes(source: str):
     return outcomes
 
 
-@FUZZ
+@DIFFERENTIAL
 @given(source=latex_programs())
 def test_the_latex_replay_agrees_with_larks_parser_on_generated_programs(source):
     theirs, ours = _latex_outcomes(source)
