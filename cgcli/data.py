@@ -47,7 +47,7 @@ def read_columns(path: str, floats: bool = False) -> tuple[dict[str, Sequence], 
 def _cells(block, reader: PointReader, names: list[str] | None) -> tuple[list[str], dict[str, list[str]]]:
     """A block's rows as columns of text; every row has the header's columns (JSON lines: the first row's keys)."""
     columns: dict[str, list[str]] | None = None if names is None else {name: [] for name in names}
-    for position in range(len(block.lines)):
+    for position in range(block.size):
         try:
             row = row_cells(block, position, reader.columns)
         except InputError as error:

@@ -8,7 +8,6 @@ import io
 import json
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
 from .errors import InputError
@@ -18,19 +17,30 @@ BLOCK_BYTES = 1 << 20  # at most this much input per block; a pipe gives what it
 ROW_BYTES = 1 << 20  # a row (record) longer than this is refused: `--points /dev/zero` ends at once
 FIELD_CHARACTERS = csv.field_size_limit()  # Python's csv refuses a longer cell; so do we, as a row error
 _NUMERIC = b"0123456789+-.eE, \t\n"  # all a block of decimals holds (letters would be true, null, nan...)
+_DECIMALS = b"0123456789+-.eE,\n"  # ... without blanks, so that no line of it is blank
 
 
-@dataclass
 class Block:
     """Consecutive records (blank lines left out), with where they are in the input."""
 
-    lines: list[str]  # each record's text: one line, or (CSV, quoted line ends) several joined by \n
-    first_row: int  # the row number of lines[0]: rows count the data records, from 1
-    first_line: int  # the line number of lines[0]
-    line_numbers: list[int] | None = None  # per record, where blank or quoted lines were left out in between
-    quoted: bool = False  # some record has a quote: the csv module splits its cells
-    open_quote: bool = False  # the last record ends inside a quoted cell: the input was cut off
-    text: str | None = None  # the block's records joined by \n, when no line was left out (the fast path)
+    def __init__(self, lines: list[str] | None, first_line: int, line_numbers: list[int] | None = None,
+                 quoted: bool = False, open_quote: bool = False, text: str | None = None,
+                 raw: bytes | None = None) -> None:
+        self._lines = lines  # each record's text: one line, or (CSV, quoted line ends) several joined by \n
+        self.raw = raw  # a block of decimals only: its records' bytes joined by \n, split into lines when asked
+        self.size = len(lines) if lines is not None else raw.count(b"\n") + 1
+        self.first_row = 0  # the row number of the first record: rows count the data records, from 1
+        self.first_line = first_line  # the line number of the first record
+        self.line_numbers = line_numbers  # per record, where blank or quoted lines were left out in between
+        self.quoted = quoted  # some record has a quote: the csv module splits its cells
+        self.open_quote = open_quote  # the last record ends inside a quoted cell: the input was cut off
+        self.text = text  # the records joined by \n, when no line was left out (the fast path reads it)
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.raw.decode("ascii").split("\n")
+        return self._lines
 
     def place(self, position: int) -> str:
         line = self.line_numbers[position] if self.line_numbers else self.first_line + position
@@ -38,7 +48,7 @@ class Block:
 
     def place_lines(self) -> list[int]:
         """The line each record starts on."""
-        return self.line_numbers or list(range(self.first_line, self.first_line + len(self.lines)))
+        return self.line_numbers or list(range(self.first_line, self.first_line + self.size))
 
 
 class PointReader:
@@ -75,11 +85,11 @@ class PointReader:
 
     def _numbered(self, block: Block) -> Block:
         block.first_row = self._rows + 1
-        self._rows += len(block.lines)
+        self._rows += block.size
         return block
 
     def _header(self, block: Block) -> list[str]:
-        if block.open_quote and len(block.lines) == 1:
+        if block.open_quote and block.size == 1:
             raise InputError(f"{self.label}: the header (line 1) ends inside a quoted name: the input is cut off")
         try:
             cells = next(csv.reader(io.StringIO(block.lines[0])), [])
@@ -93,13 +103,13 @@ class PointReader:
 
     @staticmethod
     def _rest(block: Block, skip: int) -> Block | None:
-        if len(block.lines) <= skip:
+        if block.size <= skip:
             return None
         if block.line_numbers is None:  # no line left out: the rest keeps its text for the fast path
             text = block.text.split("\n", skip)[skip] if block.text is not None else None
-            return Block(block.lines[skip:], 0, block.first_line + skip, text=text)
+            return Block(block.lines[skip:], block.first_line + skip, text=text)
         numbers = block.line_numbers
-        return Block(block.lines[skip:], 0, numbers[skip], numbers[skip:], block.quoted, block.open_quote)
+        return Block(block.lines[skip:], numbers[skip], numbers[skip:], block.quoted, block.open_quote)
 
     def _read(self) -> Iterator[Block]:
         """A block per read of the input: its whole records."""
@@ -134,6 +144,13 @@ class PointReader:
     def _split(self, data: bytes, last: bool = False) -> Block | None:
         if self._lines_before == 0 and data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (Excel's CSV)
             data = data[3:]
+        body = data[:-1] if data.endswith(b"\n") else data
+        if body and self._lines_before and not body.translate(None, _DECIMALS) and b"\n\n" not in body \
+                and not body.startswith(b"\n") and not body.endswith(b"\n"):  # only decimals, no blank line: kept as bytes for float_columns
+            first_line = self._lines_before + 1
+            block = Block(None, first_line, raw=body)
+            self._lines_before += block.size
+            return block
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as failure:
@@ -152,9 +169,9 @@ class PointReader:
             return _quoted_block(lines, first_line, last)
         kept = [line for line in lines if line.strip()]
         if len(kept) == len(lines):
-            return Block(lines, 0, first_line, text=text) if lines else None
+            return Block(lines, first_line, text=text) if lines else None
         numbers = [first_line + i for i, line in enumerate(lines) if line.strip()]
-        return Block(kept, 0, numbers[0], numbers) if kept else None
+        return Block(kept, numbers[0], numbers) if kept else None
 
 
 def _records_end(data: bytes, json_lines: bool) -> int:
@@ -191,7 +208,7 @@ def _quoted_block(lines: list[str], first_line: int, last: bool) -> Block | None
         numbers.append(first_line + len(lines) - len(pending))
     if not records:
         return None
-    return Block(records, 0, numbers[0], numbers, quoted=True, open_quote=open_quote and last)
+    return Block(records, numbers[0], numbers, quoted=True, open_quote=open_quote and last)
 
 
 def row_cells(block: Block, position: int, columns: list[str] | None) -> dict[str, object]:
@@ -203,7 +220,7 @@ def csv_cells(block: Block, position: int, columns: list[str]) -> dict[str, str]
     """The cells of one CSV row by column name; InputError (with the row) if it has another number of
     cells, a cell longer than Python's csv field limit, or a quoted cell the input's end cut off."""
     record = block.lines[position]
-    if block.open_quote and position == len(block.lines) - 1:
+    if block.open_quote and position == block.size - 1:
         raise InputError(f"{block.place(position)}: a quoted cell is not closed: the input ends inside it (cut off?)")
     if block.quoted and '"' in record:
         try:
@@ -261,16 +278,15 @@ def float_columns(block: Block, usecols: list[int], width: int) -> list | None:
     decimal and every row has `width` cells (read at once: the decimals as one JSON array, which
     orjson reads correctly rounded, as float() does); None otherwise: the rows then go one by one,
     and their errors name the row."""
-    text = block.text
-    if text is None or not usecols or block.quoted:
+    data = block.raw if block.raw is not None else None if block.text is None else block.text.encode("utf-8")
+    if data is None or not usecols or block.quoted:
         return None if usecols else []
-    data = text.encode("utf-8")
-    if data.translate(None, _NUMERIC) or b"-0," in data or data.endswith(b"-0") or b"-0\n" in data:
+    if (block.raw is None and data.translate(None, _NUMERIC)) or b"-0," in data or data.endswith(b"-0") or b"-0\n" in data:
         return None  # not only decimals; or -0, which JSON reads as the integer 0 (cgrad: -0.0)
     import numpy as np
     import orjson
 
-    rows = len(block.lines)
+    rows = block.size
     try:
         flat = np.array(orjson.loads(b"[" + data.replace(b"\n", b",") + b"]"), dtype=float)
     except (orjson.JSONDecodeError, TypeError, OverflowError):

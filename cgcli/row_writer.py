@@ -20,31 +20,47 @@ def float_lines(columns: Sequence[Any], separator: str = ",") -> str:
     """Float64 arrays of one length as lines of cells (each cell as `float_text` writes it), each
     line ending in \\n. orjson writes the shortest round-trip digits 30 times faster than repr, in
     repr's layout except for integers (21.0), magnitudes in [1e-10, 1e-4) (0.00001 for 1e-05) and
-    non-finite numbers (null): those cells, which a property test finds, are written by `float_text`."""
+    non-finite numbers (null): those cells (a property test checks the list) are written by `float_text`."""
     import numpy as np
     import orjson
 
     if not len(columns) or not len(columns[0]):
         return ""
     table = np.column_stack(columns)
-    magnitude = np.abs(table)
-    odd = (table == np.trunc(table)) & (magnitude < _WHOLE)
-    odd |= (magnitude < 1e-4) & (magnitude >= 1e-10)
-    odd |= ~np.isfinite(table)
-    patches = None
-    if odd.any():
-        patches = [float_text(value) for value in table[odd].tolist()]  # row-major, as orjson writes them
-        table = np.where(odd, np.nan, table)
-    text = orjson.dumps(table, option=orjson.OPT_SERIALIZE_NUMPY)[2:-2].replace(b"],[", b"\n")
+    with np.errstate(invalid="ignore"):
+        table += 0.0  # -0.0 becomes 0.0, which cgrad writes 0
+    flat = table.ravel()
+    magnitude = np.abs(flat)
+    whole = (flat == np.trunc(flat)) & (magnitude < _WHOLE)  # orjson writes 21.0: its .0 is cut out
+    special = ((magnitude < 1e-4) & (magnitude >= 1e-10)) | ~np.isfinite(flat)  # written by float_text
+    text = orjson.dumps(flat, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1] + b","  # twice as fast as rows of lists
+    raw = np.frombuffer(text, np.uint8)
+    commas = np.flatnonzero(raw == 44)  # the end of every cell
+    if whole.any():
+        keep = np.ones(raw.size, dtype=bool)
+        ends = commas[whole]
+        keep[ends - 1] = keep[ends - 2] = False
+        raw = raw[keep]
+        commas = commas - 2 * np.cumsum(whole)
+    else:
+        raw = raw.copy()
     if separator != ",":
-        text = text.replace(b",", separator.encode())
-    if patches is None:
-        return text.decode("ascii") + "\n"
-    parts = text.split(b"null")  # orjson writes a nan as null, and nothing else contains it
-    pieces = [b""] * (2 * len(parts) - 1)
-    pieces[0::2] = parts
-    pieces[1::2] = [patch.encode("ascii") for patch in patches]
-    return b"".join(pieces).decode("ascii") + "\n"
+        raw[commas] = ord(separator)
+    raw[commas[table.shape[1] - 1::table.shape[1]]] = 10  # every width-th comma ends a line
+    text = raw.tobytes()
+    if special.any():
+        text = _patched(text, commas, np.flatnonzero(special), flat)
+    return text.decode("ascii")
+
+
+def _patched(text: bytes, ends, cells, flat) -> bytes:
+    """`text` with the cells `cells` (each ending at ends[cell]) written by float_text."""
+    pieces, done = [], 0
+    for cell, value in zip(cells.tolist(), flat[cells].tolist()):
+        pieces += [text[done:0 if cell == 0 else int(ends[cell - 1]) + 1], float_text(value).encode("ascii")]
+        done = int(ends[cell])
+    pieces.append(text[done:])
+    return b"".join(pieces)
 
 
 def float_json_lines(columns: Sequence[Any], names: Sequence[str]) -> str:

@@ -60,7 +60,7 @@ class PointsRun:
                 pass
         results: list[list[Any]] = []
         failures: dict[int, CgradError] = {}
-        for position in range(len(block.lines)):
+        for position in range(block.size):
             try:
                 values, to_json = self._point(block, position, columns)
                 results.append([to_json(value) for value in values])
@@ -91,15 +91,15 @@ class PointsRun:
         arrays = None if columns is None else float_columns(block, [columns.index(name) for name in self.inputs],
                                                             len(columns))
         failures: dict[int, CgradError] = {}
-        rows = np.arange(len(block.lines))
+        rows = np.arange(block.size)
         if arrays is None:  # something loadtxt does not read (1/3, a missing cell, a bad row): cell by cell
             arrays, rows, failures = self._cell_by_cell(block, columns)
             point = lambda row: self._point(block, int(rows[row]), columns)[0]  # noqa: E731
         batch = self.compiled.batch(arrays, point, len(rows))
         failures.update({int(rows[row]): error for row, error in batch.failures.items()})
-        if len(rows) == len(block.lines):
+        if len(rows) == block.size:
             return [batch.value] + batch.gradient, failures
-        full = [np.full(len(block.lines), np.nan) for _ in self.headers]
+        full = [np.full(block.size, np.nan) for _ in self.headers]
         for column, computed in zip(full, [batch.value] + batch.gradient):
             column[rows] = computed
         return full, failures
@@ -109,7 +109,7 @@ class PointsRun:
 
         values: list[list[float]] = [[] for _ in self.inputs]
         rows, failures = [], {}
-        for position in range(len(block.lines)):
+        for position in range(block.size):
             try:
                 cells = row_cells(block, position, columns)
                 row = [self._float(block, position, columns, cells, name) for name in self.inputs]
@@ -172,7 +172,7 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
             failed = total = 0
             for block in reader.blocks():
                 values, failures = run.rows(block, reader.columns)
-                total += len(block.lines)
+                total += block.size
                 keep, stop = _kept_rows(block, failures, on_error, failed)
                 failed += len(failures)
                 sink.write(render(values, keep, failures if on_error == "null" else {}))
@@ -200,7 +200,7 @@ def _kept_rows(block: Block, failures: dict[int, CgradError], on_error: str, fai
         if count < REPORTED:
             sys.stderr.write(f"warning: {_placed(block, position, failures[position])}\n")
     if on_error == "skip":
-        return [position for position in range(len(block.lines)) if position not in failures], None
+        return [position for position in range(block.size) if position not in failures], None
     return None, None
 
 
@@ -251,7 +251,7 @@ def _table(run: PointsRun, reader: PointReader) -> None:
         values, failures = run.rows(block, reader.columns)
         keep, stop = _kept_rows(block, failures, run.on_error, 0)
         cells = [_texts(column, _csv_cell) for column in values]
-        for position in range(len(block.lines)):
+        for position in range(block.size):
             if keep is not None and position not in keep:
                 continue
             if len(rows) == TABLE_ROWS:
