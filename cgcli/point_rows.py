@@ -300,3 +300,38 @@ def float_columns(block: Block, usecols: list[int], width: int) -> list | None:
             return None
     table = flat.reshape(rows, width)
     return [np.ascontiguousarray(table[:, column]) for column in usecols]
+
+
+def float_json_columns(block: Block, names: list[str]) -> list | None:
+    """The block's keys `names` as float64 arrays, when every line is a JSON object that gives each of
+    them as a plain number, with ASCII keys (NFC already), none of them twice (orjson keeps the
+    last of a repeated key: a line with more colons than keys goes line by line, where that is
+    refused); None otherwise: the rows then go one by one, and their errors name the row."""
+    import numpy as np
+    import orjson
+
+    text = "[" + ",".join(block.lines) + "]"
+    if not text.isascii() or "-0," in text or "-0}" in text or "-0 " in text:
+        return None  # a key to normalise; or -0, which JSON reads as the integer 0 (cgrad: -0.0)
+    try:
+        records = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if set(map(type, records)) != {dict} or list(map(len, records)) != [line.count(":") for line in block.lines]:
+        return None
+    columns = []
+    for name in names:
+        try:
+            column = [record[name] for record in records]
+        except KeyError:
+            return None
+        if not set(map(type, column)) <= {float, int}:
+            return None
+        try:
+            array = np.array(column, dtype=float)
+        except OverflowError:  # an integer past a double's range
+            return None
+        if not np.isfinite(array).all():
+            return None
+        columns.append(array)
+    return columns

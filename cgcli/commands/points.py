@@ -13,7 +13,7 @@ from ..evaluation import evaluate
 from ..bindings import converted
 from ..errors import CgradError, InputError
 from ..graph import Program
-from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, row_cells
+from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, float_json_columns, row_cells
 from ..row_writer import cell as _csv_cell, csv_lines, float_json_lines, float_lines
 from ..text import shorten
 from ..vectorised import Compiled, NotVectorisable, result_headers
@@ -88,8 +88,8 @@ class PointsRun:
         import numpy as np
 
         point = lambda row: self._point(block, row, columns)[0]  # noqa: E731
-        arrays = None if columns is None else float_columns(block, [columns.index(name) for name in self.inputs],
-                                                            len(columns))
+        arrays = float_json_columns(block, self.inputs) if columns is None else float_columns(
+            block, [columns.index(name) for name in self.inputs], len(columns))
         failures: dict[int, CgradError] = {}
         rows = np.arange(block.size)
         if arrays is None:  # something loadtxt does not read (1/3, a missing cell, a bad row): cell by cell
