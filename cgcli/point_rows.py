@@ -56,8 +56,9 @@ class PointReader:
     'jsonl', told apart by the first character), the CSV header's column names, and its blocks."""
 
     def __init__(self, stream: BinaryIO, name: str, block_bytes: int = BLOCK_BYTES, option: str = "--points",
-                 row_bytes: int = ROW_BYTES) -> None:
-        self.stream, self.name, self.block_bytes, self.row_bytes = stream, name, block_bytes, row_bytes
+                 row_bytes: int | None = None) -> None:
+        self.stream, self.name, self.block_bytes = stream, name, block_bytes
+        self.row_bytes = ROW_BYTES if row_bytes is None else row_bytes
         self.label = f"{option} {shorten(name)}"
         self.bytes_read = 0
         self.unended_line: int | None = None  # the last line, when the input ends without a line end
@@ -130,7 +131,7 @@ class PointReader:
             pending = data[end:]
             if len(pending) > self.row_bytes:
                 line = self._lines_before + data[:end].count(b"\n") + 1
-                raise InputError(f"{self.label}: line {line} starts a row longer than {self.row_bytes >> 20} MiB "
+                raise InputError(f"{self.label}: line {line} starts a row longer than {_size(self.row_bytes)} "
                                  "(the limit of one row)")
             block = self._split(data[:end])
             if block is not None:
@@ -172,6 +173,10 @@ class PointReader:
             return Block(lines, first_line, text=text) if lines else None
         numbers = [first_line + i for i, line in enumerate(lines) if line.strip()]
         return Block(kept, numbers[0], numbers) if kept else None
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count} bytes"
 
 
 def _records_end(data: bytes, json_lines: bool) -> int:
@@ -311,8 +316,8 @@ def float_json_columns(block: Block, names: list[str]) -> list | None:
     import orjson
 
     text = "[" + ",".join(block.lines) + "]"
-    if not text.isascii() or "-0," in text or "-0}" in text or "-0 " in text:
-        return None  # a key to normalise; or -0, which JSON reads as the integer 0 (cgrad: -0.0)
+    if not text.isascii() or "\\u" in text or "-0," in text or "-0}" in text or "-0 " in text:
+        return None  # a key to normalise (written or escaped); or -0, which JSON reads as the integer 0
     try:
         records = orjson.loads(text)
     except orjson.JSONDecodeError:
