@@ -10,7 +10,8 @@ import random
 import numpy as np
 import pytest
 
-from cgcli import data, heap
+from cgcli.cli import data_rows as data
+from cgcli.compiled import heap
 from conftest import run_cgrad_inprocess
 
 LINE = "(w*x + b - y)^2"
@@ -186,7 +187,7 @@ def test_decimal_blocks_are_read_as_doubles(tmp_path):
     "x,y\n-0,2\n",  # JSON reads -0 as the integer 0
 ])
 def test_decimal_reader_leaves_other_files_to_the_text_readers(tmp_path, text):
-    from cgcli.point_rows import PointReader, float_columns
+    from cgcli.cli.point_rows import PointReader, float_columns
 
     (tmp_path / "f.csv").write_text(text, encoding="utf-8")
     with open(tmp_path / "f.csv", "rb") as handle:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cgcli.row_writer import float_json_lines, float_lines, float_text
+from cgcli.cli.row_writer import float_json_lines, float_lines, float_text
 from conftest import run_cgrad_inprocess
 
 # Each reader: how to run it on FILE, and whether a row error stops it (descend's data is read whole).
@@ -133,8 +133,8 @@ def test_endless_input_without_a_line_end_ends_at_the_row_limit(reader):
 
 def test_the_row_limit_names_the_line_of_the_long_row(tmp_path, monkeypatch):
     # the limit bounds what is held while a row has not ended: reads of 64 bytes, rows up to 100
-    import cgcli.commands.points as points
-    import cgcli.point_rows as point_rows
+    import cgcli.cli.commands.points as points
+    import cgcli.cli.point_rows as point_rows
 
     monkeypatch.setattr(point_rows, "ROW_BYTES", 100)
     monkeypatch.setattr(points, "BLOCK_BYTES", 64)
@@ -145,7 +145,7 @@ def test_the_row_limit_names_the_line_of_the_long_row(tmp_path, monkeypatch):
 
 
 def test_descend_data_states_its_size_limit(tmp_path, monkeypatch):
-    import cgcli.data as data
+    import cgcli.cli.data_rows as data
 
     monkeypatch.setattr(data, "DATA_BYTES", 1000)
     path = _file(tmp_path, "csv", "x,y\n" + "1,2\n" * 600)
