@@ -224,3 +224,19 @@ def test_fast_writer_on_a_million_random_bit_patterns():
 def test_float_text_is_the_one_cell_writer():
     assert [float_text(v) for v in (21.0, -0.0, 0.1, 1e-05, 1e16, 2.0 ** 53)] == \
         ["21", "0", "0.1", "1e-05", "1e+16", "9007199254740992.0"]
+
+
+@pytest.mark.parametrize("reader, content", [
+    ("points csv", "x,\x1b]0;owned\x07y\n1,2\n"),  # a header name
+    ("points csv", "x,y\n1,\x1b[31m2\n"),  # a cell
+    ("points jsonl", '{"x": 1, "y": 2, "\\u001b]0;owned\\u0007": 1, "\\u001b]0;owned\\u0007": 2}\n'),  # a key
+    ("descend csv", "x,y\n1,\x1b[31m2\n"),
+    ("descend jsonl", '{"x": 1, "y": "\\u001b[31m2"}\n'),
+])
+def test_user_text_in_messages_is_escaped(tmp_path, reader, content):
+    import cgcli.text
+
+    if not hasattr(cgcli.text, "escape"):
+        pytest.skip("the one escaping of messages (text.escape, issue 23) is on another branch")
+    code, out, err = _run(reader, _file(tmp_path, reader.split()[1], content))
+    assert code == 2 and "\x1b" not in err and "\x07" not in err and "\\x1b" in err, err

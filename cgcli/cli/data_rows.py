@@ -3,6 +3,7 @@ row reader (point_rows) as columns of text (or, in the float mode, of doubles wh
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 
 from ..errors import InputError
@@ -37,6 +38,9 @@ def read_columns(path: str, floats: bool = False) -> tuple[dict[str, Sequence], 
                 names, part = _cells(block, reader, names)
                 parts.append(part)
             lines.extend(block.place_lines())
+    cut = reader.cut_note()
+    if cut:
+        sys.stderr.write(f"warning: {cut}\n")
     if not lines:
         if reader.columns is None and reader.kind == "csv":
             raise InputError(f"{label}: empty file (a CSV file starts with a header of column names)")
