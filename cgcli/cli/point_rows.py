@@ -8,6 +8,7 @@ import io
 import json
 import unicodedata
 from collections import Counter
+from operator import itemgetter
 from typing import BinaryIO, Iterator
 
 from ..errors import InputError
@@ -168,11 +169,21 @@ class PointReader:
         self._lines_before += len(lines)
         if '"' in text and self.kind == "csv":
             return _quoted_block(lines, first_line, last)
-        kept = [line for line in lines if line.strip()]
+        kept = lines if _no_blank_line(text, lines) else [line for line in lines if line.strip()]
         if len(kept) == len(lines):
             return Block(lines, first_line, text=text) if lines else None
         numbers = [first_line + i for i, line in enumerate(lines) if line.strip()]
         return Block(kept, numbers[0], numbers) if kept else None
+
+
+_BESIDE_LINE_ENDS = (" \n", "\n ", "\t\n", "\n\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _no_blank_line(text: str, lines: list[str]) -> bool:
+    """Whether no line of `text` is blank, seen without a loop over the lines: an ASCII text whose
+    lines are not empty and have no blank beside a line end (or no other kind of blank) has none."""
+    return text.isascii() and "" not in lines and not text[:1].isspace() and not text[-1:].isspace() \
+        and not any(blank in text for blank in _BESIDE_LINE_ENDS)
 
 
 def _size(count: int) -> str:
@@ -324,12 +335,14 @@ def float_json_columns(block: Block, names: list[str]) -> list | None:
         records = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
-    if set(map(type, records)) != {dict} or list(map(len, records)) != [line.count(":") for line in block.lines]:
+    # each key has its colon, so a line that repeats a key has more colons than keys (and so has one
+    # with a colon in a string: it goes line by line too)
+    if set(map(type, records)) != {dict} or sum(map(len, records)) != text.count(":"):
         return None
     columns = []
     for name in names:
         try:
-            column = [record[name] for record in records]
+            column = list(map(itemgetter(name), records))
         except KeyError:
             return None
         if not set(map(type, column)) <= {float, int}:
