@@ -147,8 +147,7 @@ class PointReader:
         if self._lines_before == 0 and data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (Excel's CSV)
             data = data[3:]
         body = data[:-1] if data.endswith(b"\n") else data
-        if body and self._lines_before and not body.translate(None, _DECIMALS) and b"\n\n" not in body \
-                and not body.startswith(b"\n") and not body.endswith(b"\n"):  # only decimals, no blank line: kept as bytes for float_columns
+        if self._lines_before and _decimals_only(body):  # kept as bytes for float_columns, split only if asked
             first_line = self._lines_before + 1
             block = Block(None, first_line, raw=body)
             self._lines_before += block.size
@@ -174,6 +173,12 @@ class PointReader:
             return Block(lines, first_line, text=text) if lines else None
         numbers = [first_line + i for i, line in enumerate(lines) if line.strip()]
         return Block(kept, numbers[0], numbers) if kept else None
+
+
+def _decimals_only(body: bytes) -> bool:
+    """Whether `body` (lines without the last line end) holds only decimals and commas, and no blank line."""
+    return bool(body) and not body.translate(None, _DECIMALS) and b"\n\n" not in body \
+        and not body.startswith(b"\n") and not body.endswith(b"\n")
 
 
 _BESIDE_LINE_ENDS = (" \n", "\n ", "\t\n", "\n\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
