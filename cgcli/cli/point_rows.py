@@ -19,6 +19,7 @@ ROW_BYTES = 1 << 20  # a row (record) longer than this is refused: `--points /de
 FIELD_CHARACTERS = csv.field_size_limit()  # Python's csv refuses a longer cell; so do we, as a row error
 _NUMERIC = b"0123456789+-.eE, \t\n"  # all a block of decimals holds (letters would be true, null, nan...)
 _DECIMALS = b"0123456789+-.eE,\n"  # ... without blanks, so that no line of it is blank
+_LINE_ENDS_AS_COMMAS = bytes.maketrans(b"\n", b",")
 
 
 class Block:
@@ -302,23 +303,25 @@ def float_columns(block: Block, usecols: list[int], width: int) -> list | None:
     data = block.raw if block.raw is not None else None if block.text is None else block.text.encode("utf-8")
     if data is None or not usecols or block.quoted:
         return None if usecols else []
-    if (block.raw is None and data.translate(None, _NUMERIC)) or b"-0," in data or data.endswith(b"-0") or b"-0\n" in data:
-        return None  # not only decimals; or -0, which JSON reads as the integer 0 (cgrad: -0.0)
+    if block.raw is None and data.translate(None, _NUMERIC):
+        return None  # not only decimals
     import numpy as np
     import orjson
 
     rows = block.size
     try:
-        flat = np.array(orjson.loads(b"[" + data.replace(b"\n", b",") + b"]"), dtype=float)
+        flat = np.array(orjson.loads((b"[" + data + b"]").translate(_LINE_ENDS_AS_COMMAS)), dtype=float)
     except (orjson.JSONDecodeError, TypeError, OverflowError):
         return None
     if flat.size != rows * width or not np.isfinite(flat).all():
         return None
-    if width > 1:  # every row has exactly width - 1 commas: the newlines fall on every width-th separator
+    if not flat.all() and (b"-0," in data or data.endswith(b"-0") or b"-0\n" in data or b"-0 " in data):
+        return None  # JSON reads -0 as the integer 0, where cgrad reads -0.0
+    if width > 1:  # every row has exactly width - 1 commas: the line ends fall on every width-th separator
         raw = np.frombuffer(data, np.uint8)
-        # of the bytes a block of decimals holds, only , + \t \n and the space are <= ord(","): one pass
-        separators = np.flatnonzero(raw <= 44) if not data.translate(None, b"0123456789-.eE,\n") else \
-            np.flatnonzero((raw == 44) | (raw == 10))
+        # of the bytes a block of decimals holds, only , + and \n are <= ord(","): one pass when there is no +
+        plain = block.raw is not None and b"+" not in data
+        separators = np.flatnonzero(raw <= 44) if plain else np.flatnonzero((raw == 44) | (raw == 10))
         if separators.size != rows * width - 1 or not (raw[separators[width - 1::width]] == 10).all():
             return None
     table = flat.reshape(rows, width)
