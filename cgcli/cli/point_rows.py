@@ -29,8 +29,8 @@ class Block:
                  quoted: bool = False, open_quote: bool = False, text: str | None = None,
                  raw: bytes | None = None) -> None:
         self._lines = lines  # each record's text: one line, or (CSV, quoted line ends) several joined by \n
-        self.raw = raw  # a block of decimals only: its records' bytes joined by \n, split into lines when asked
-        self.size = len(lines) if lines is not None else raw.count(b"\n") + 1
+        self.raw = raw  # a block of decimals only: its records' bytes, each ending in \n, split into lines when asked
+        self.size = len(lines) if lines is not None else raw.count(b"\n")
         self.first_row = 0  # the row number of the first record: rows count the data records, from 1
         self.first_line = first_line  # the line number of the first record
         self.line_numbers = line_numbers  # per record, where blank or quoted lines were left out in between
@@ -41,7 +41,7 @@ class Block:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.raw.decode("ascii").split("\n")
+            self._lines = self.raw.decode("ascii").split("\n")[:-1]
         return self._lines
 
     def place(self, position: int) -> str:
@@ -147,10 +147,9 @@ class PointReader:
     def _split(self, data: bytes, last: bool = False) -> Block | None:
         if self._lines_before == 0 and data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (Excel's CSV)
             data = data[3:]
-        body = data[:-1] if data.endswith(b"\n") else data
-        if self._lines_before and _decimals_only(body):  # kept as bytes for float_columns, split only if asked
+        if self._lines_before and _decimals_only(data):  # kept as bytes for float_columns, split only if asked
             first_line = self._lines_before + 1
-            block = Block(None, first_line, raw=body)
+            block = Block(None, first_line, raw=data if data.endswith(b"\n") else data + b"\n")
             self._lines_before += block.size
             return block
         try:
@@ -176,10 +175,9 @@ class PointReader:
         return Block(kept, numbers[0], numbers) if kept else None
 
 
-def _decimals_only(body: bytes) -> bool:
-    """Whether `body` (lines without the last line end) holds only decimals and commas, and no blank line."""
-    return bool(body) and not body.translate(None, _DECIMALS) and b"\n\n" not in body \
-        and not body.startswith(b"\n") and not body.endswith(b"\n")
+def _decimals_only(data: bytes) -> bool:
+    """Whether the lines `data` hold only decimals and commas, and no blank line."""
+    return bool(data) and not data.translate(None, _DECIMALS) and b"\n\n" not in data and not data.startswith(b"\n")
 
 
 _BESIDE_LINE_ENDS = (" \n", "\n ", "\t\n", "\n\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
@@ -300,7 +298,7 @@ def float_columns(block: Block, usecols: list[int], width: int) -> list | None:
     decimal and every row has `width` cells (read at once: the decimals as one JSON array, which
     orjson reads correctly rounded, as float() does); None otherwise: the rows then go one by one,
     and their errors name the row."""
-    data = block.raw if block.raw is not None else None if block.text is None else block.text.encode("utf-8")
+    data = block.raw if block.raw is not None else None if block.text is None else block.text.encode("utf-8") + b"\n"
     if data is None or not usecols or block.quoted:
         return None if usecols else []
     if block.raw is None and data.translate(None, _NUMERIC):
@@ -310,19 +308,21 @@ def float_columns(block: Block, usecols: list[int], width: int) -> list | None:
 
     rows = block.size
     try:
-        flat = np.array(orjson.loads((b"[" + data + b"]").translate(_LINE_ENDS_AS_COMMAS)), dtype=float)
+        array = bytearray(b"[") + data
+        array[-1] = 93  # the last line end: ]
+        flat = np.array(orjson.loads(array.translate(_LINE_ENDS_AS_COMMAS)), dtype=float)
     except (orjson.JSONDecodeError, TypeError, OverflowError):
         return None
     if flat.size != rows * width or not np.isfinite(flat).all():
         return None
-    if not flat.all() and (b"-0," in data or data.endswith(b"-0") or b"-0\n" in data or b"-0 " in data):
+    if not flat.all() and (b"-0," in data or b"-0\n" in data or b"-0 " in data):
         return None  # JSON reads -0 as the integer 0, where cgrad reads -0.0
     if width > 1:  # every row has exactly width - 1 commas: the line ends fall on every width-th separator
         raw = np.frombuffer(data, np.uint8)
         # of the bytes a block of decimals holds, only , + and \n are <= ord(","): one pass when there is no +
         plain = block.raw is not None and b"+" not in data
         separators = np.flatnonzero(raw <= 44) if plain else np.flatnonzero((raw == 44) | (raw == 10))
-        if separators.size != rows * width - 1 or not (raw[separators[width - 1::width]] == 10).all():
+        if separators.size != rows * width or not (raw[separators[width - 1::width]] == 10).all():
             return None
     table = flat.reshape(rows, width)
     return [np.ascontiguousarray(table[:, column]) for column in usecols]
