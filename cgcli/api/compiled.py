@@ -50,7 +50,8 @@ class Compiled:
         variables = graph.variables()
         self.output = graph.names[graph.output]
         self.inputs = tuple(graph.names[i] for i in variables if graph.names[i] not in parameters)
-        self._wanted = wanted_names(program, graph, wrt)
+        # wrt=[]: the value alone (Monte Carlo needs no gradient, and the kernel then has no reverse pass)
+        self._wanted = [] if wrt is not None and not wrt else wanted_names(program, graph, wrt)
         self.wrt = tuple(graph.names[i] for i in variables) if self._wanted is None else tuple(self._wanted)
         index_of = {name: i for i, name in enumerate(graph.names) if name is not None}
         # a --wrt name the output does not reach (in the program, not in this graph) has derivative 0

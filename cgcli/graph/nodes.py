@@ -1,9 +1,12 @@
 """The computational graph: nodes in topological order, each with its op, inputs, name and source span."""
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..text import shorten
 
 VARIABLE = "var"
 CONSTANT = "const"
@@ -32,15 +35,50 @@ class Program:
     def graph(self, output: str | None = None) -> Graph:
         """The graph of the output (the last statement unless named), pruned to what it needs."""
         if output is None:
-            root = self.last
-        elif output in self.assigned:
-            root = self.assigned[output]
-        elif output in self.variables:
-            root = self.variables[output]
-        else:
+            return Graph.from_program(self, self.last)
+        names = self.outputs(output)
+        if self.several(output):
+            raise InputError(f"--output {shorten(_spelled(output))} names several outputs ({', '.join(names)}): "
+                             "this command takes one (cgrad eval gives the Jacobian of several, cgrad diagram "
+                             "draws them)")
+        return Graph.from_program(self, self.root(names[0]))
+
+    def several(self, output: str | Sequence[str] | None) -> bool:
+        """Whether `--output` asks for several outputs (a comma list, or `all` when no name is `all`),
+        whose answer is a Jacobian even when the list resolves to one name."""
+        if output is None:
+            return False
+        output = _spelled(output)  # a list, as an option type may give it, reads as its comma list
+        return "," in output or (output.strip() == "all" and "all" not in self.assigned)
+
+    def outputs(self, output: str | Sequence[str]) -> list[str]:
+        """The names `--output` gives: one name, a comma list (R,X,Z) or `all` (every assigned name
+        whose value is computed, not a constant such as c = 3), each known and given once."""
+        names = [unicodedata.normalize("NFC", name.strip())
+                 for name in (output.split(",") if isinstance(output, str) else output)]
+        if names == ["all"] and "all" not in self.assigned:
+            names = [name for name, index in self.assigned.items() if self.nodes[index].op != CONSTANT]
+            if not names:
+                raise InputError("--output all: the program assigns no computed names (write R = V/I; X = …)")
+            return names
+        strangers = [name for name in names if name not in self.assigned and name not in self.variables]
+        if strangers:
             known = ", ".join(self.assigned) or "none"
-            raise InputError(f"--output {output}: the program assigns no such name (assigned: {known})")
-        return Graph.from_program(self, root)
+            what = "such name" if len(names) == 1 else f"name {', '.join(map(repr, strangers))}"
+            raise InputError(f"--output {shorten(_spelled(output))}: the program assigns no {what} (assigned: {known})")
+        repeated = [name for index, name in enumerate(names) if name in names[:index]]
+        if repeated:
+            raise InputError(f"--output {shorten(_spelled(output))}: {repeated[0]!r} is named twice; name each "
+                             "output once")
+        return names
+
+    def outputs_graph(self, names: Sequence[str]) -> Graph:
+        """The graph of several outputs (names `outputs` checked): every node one of them needs, once."""
+        return Graph.from_program(self, *map(self.root, names))
+
+    def root(self, name: str) -> int:
+        """The node of an output name (checked by `outputs`)."""
+        return self.assigned[name] if name in self.assigned else self.variables[name]
 
 
 @dataclass
@@ -63,16 +101,32 @@ class Graph:
         return [index for index in self.order if self.nodes[index].op == VARIABLE]
 
     @classmethod
-    def from_program(cls, program: Program, root: int) -> Graph:
+    def from_program(cls, program: Program, *roots: int) -> Graph:
+        """The nodes the roots need, topologically; the last root in program order is the output."""
         nodes = program.nodes
         needed = [False] * len(nodes)
-        needed[root] = True
-        for index in range(root, -1, -1):
+        for root in roots:
+            needed[root] = True
+        last = max(roots)
+        for index in range(last, -1, -1):
             if needed[index]:
                 for operand in nodes[index].inputs:
                     needed[operand] = True
-        order = [index for index in range(root + 1) if needed[index]]
+        order = [index for index in range(last + 1) if needed[index]]
         return cls.build(program.source, nodes, order, frozenset(program.assigned) | frozenset(program.variables))
+
+    def rooted(self, root: int) -> Graph:
+        """The part of this graph that the node `root` needs, `root` its output; the names (t1, t2, …)
+        and the nodes stay this graph's, so that values computed over this graph serve it."""
+        needed = [False] * len(self.nodes)
+        needed[root] = True
+        position = self.order.index(root)
+        for index in reversed(self.order[:position + 1]):
+            if needed[index]:
+                for operand in self.nodes[index].inputs:
+                    needed[operand] = True
+        order = [index for index in self.order[:position + 1] if needed[index]]
+        return Graph(self.source, self.nodes, order, self.names, self.active, self.taken)
 
     @classmethod
     def build(cls, source: str, nodes: list[Node], order: list[int], taken: frozenset[str]) -> Graph:
@@ -97,6 +151,10 @@ class Graph:
                     depends[index] = True
                     break
         return depends
+
+
+def _spelled(output: str | Sequence[str]) -> str:
+    return output if isinstance(output, str) else ",".join(output)
 
 
 def _names(nodes: list[Node], order: list[int], taken: frozenset[str]) -> list[str | None]:

@@ -64,6 +64,7 @@ class ForwardModeTrace:
     jvp: object | None  # the output's tangent along --tangent
     numbers: object  # the base number system (tensors of it, where there are tensors)
     conventions: list[str]
+    outputs: dict = field(default_factory=dict)  # with several outputs: name → (value, gradient by forward mode)
 
 
 @dataclass
@@ -167,12 +168,14 @@ def _given_tangents(program: Program, tangent_pairs, slots: list[Slot], values: 
     return tangents
 
 
-def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=None, record: bool = True
-                 ) -> ForwardModeTrace:
-    """Value, gradient (and the JVP along --tangent) by pushing tangents forward, with the rows of the pass."""
+def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=None, record: bool = True,
+                 outputs: tuple[int, ...] = (), wrt: list[str] | None = None) -> ForwardModeTrace:
+    """Value, gradient (and the JVP along --tangent) by pushing tangents forward, with the rows of the pass;
+    the same pass gives each node of `outputs` its value and gradient (trace.outputs): a Jacobian's rows.
+    `wrt`: the variables seeded (default: all)."""
     def at(numbers) -> ForwardModeTrace:
         values, shaped, base, duals = _setup(graph, program, pairs, numbers)
-        slots = _slots(shaped, values, None)
+        slots = _slots(shaped, values, wrt)
         tangents = unit_vectors(numbers, len(slots))
         directions: list[tuple[str, int | None]] = [(f"∂/∂{slot.name}", k) for k, slot in enumerate(slots)]
         if tangent_pairs is not None:
@@ -188,8 +191,11 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
         gradient = _gradient_from(out_tangent, slots, values, numbers)
         jvp = _tangent(output, len(slots), numbers) if tangent_pairs is not None else None
         rows = _rows(shaped, node_values, base, duals, directions) if record else []
+        several = {shaped.names[root]: (_value(node_values[root]),
+                                        _gradient_from(_elementwise_sum(node_values[root]), slots, values, numbers))
+                   for root in outputs}
         return ForwardModeTrace(graph.source, shaped.names[shaped.output], _value(output), gradient,
-                                [name for name, _ in directions], rows, jvp, base, _conventions(shaped, base))
+                                [name for name, _ in directions], rows, jvp, base, _conventions(shaped, base), several)
 
     return until_certified(at, numbers, printed=_forward_printed)
 
@@ -271,6 +277,8 @@ def _conventions(graph: Graph, numbers) -> list[str]:
 
 def _forward_printed(trace: ForwardModeTrace) -> list:
     printed = [trace.value, trace.jvp, *trace.gradient.values()]
+    for value, gradient in trace.outputs.values():
+        printed += [value, *gradient.values()]
     for row in trace.rows:
         printed += [row.value, *row.tangents]
         for term in row.terms:

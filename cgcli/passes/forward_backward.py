@@ -17,28 +17,26 @@ _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueErro
 
 
 def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None,
-                  record: bool = True, naive: bool = False) -> Trace:
+                  record: bool = True, naive: bool = False, values: list[Number] | None = None) -> Trace:
     """Value and gradient of the graph's output at `bindings`, with the trace of both passes
     (without `record`, the trace keeps only the variables' rows); with `naive`, also what the
-    backward pass gives that assigns where it should accumulate (trace.naive)."""
+    backward pass gives that assigns where it should accumulate (trace.naive). `values`: the
+    forward pass already run (over this graph or one that contains it: several outputs share it)."""
     nodes, names, order = graph.nodes, graph.names, graph.order
     active = graph.active if wrt is None else graph.depends_on(set(wrt))  # skip derivatives nobody asked for
     check_bound(graph, bindings)
-    values = forward_values(graph, bindings, numbers)
-    operand_names: list[tuple[str, ...] | None] = [None] * len(nodes)
-    forward: list[ForwardRow] = []
-    for index in order:
-        node = nodes[index]
-        if names[index] is not None and (record or node.op == VARIABLE):
-            operand_names[index] = _operand_names(graph, index)
-            forward.append(ForwardRow(names[index], node.op, operand_names[index], (node.start, node.end),
-                                      values[index]))
+    if values is None:
+        values = forward_values(graph, bindings, numbers)
+    forward = forward_rows(graph, values, record)
+    operand_names: dict[int, tuple[str, ...]] = {}  # per consumer, made at its first term
 
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index] and record}
 
     def note_term(index: int, operand: int, position: int, upstream, local, contribution) -> None:
-        terms[operand].append(Term(names[index], nodes[index].op, operand_names[index], position, upstream, local,
-                                   contribution))
+        operands = operand_names.get(index)
+        if operands is None:
+            operands = operand_names[index] = _operand_names(graph, index)
+        terms[operand].append(Term(names[index], nodes[index].op, operands, position, upstream, local, contribution))
 
     conventions: list[str] = []
     output = graph.output
@@ -51,6 +49,14 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     if naive:
         trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient)
     return trace
+
+
+def forward_rows(graph: Graph, values: list[Number], record: bool = True) -> list[ForwardRow]:
+    """The forward pass's records: every named node in topological order (without `record`, the variables')."""
+    nodes, names = graph.nodes, graph.names
+    return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
+                       (nodes[index].start, nodes[index].end), values[index])
+            for index in graph.order if names[index] is not None and (record or nodes[index].op == VARIABLE)]
 
 
 def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
@@ -160,7 +166,7 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     an axis), has derivative 0."""
     names, wanted = graph.names, set(wrt or ())
     nodes = graph.variables() if wrt is None else [index for index in graph.order if names[index] in wanted]
-    gradient = {names[i]: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
+    gradient = {names[i]: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
     return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
 
 
@@ -191,7 +197,7 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
     return values
 
 
-def _zero_like(value, numbers):
+def zero_like(value, numbers):
     if not getattr(value, "shape", ()):
         return numbers.zero
     from ..numbers.tensor import filled

@@ -16,7 +16,9 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @click.command("diagram", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--output", "output_name", metavar="NAME", help="Draw the graph of this assigned name.")
+@click.option("--output", "output_name", metavar="NAME[,NAME...]|all",
+              help="Draw the graph of this assigned name; of several (R,X,Z, or all), their shared graph, each "
+                   "drawn as an output.")
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png", "html"]),
               default="mermaid", show_default=True,
               help="mermaid or dot source; svg or png drawn by Graphviz's dot program; html: an offline page "
@@ -75,6 +77,13 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     if output_format == "png" and out_file in (None, "-"):
         raise InputError("--format png is binary: give -o FILE.png")
     program = parse(read_program(expression, program_file))
+    if program.several(output_name):
+        return _several(program, output_name, at, numbers, output_format, out_file, direction, highlight, collapse,
+                        [option for option, given in (("--products", products), ("--steps", steps),
+                                                      ("--format html", output_format == "html"),
+                                                      ("--mode forward", mode == "forward"),
+                                                      ("--derivative", derivative), ("--blank", blank),
+                                                      ("--answers", answers)) if given])
     if derivative:
         program, output_name = _derivative(program, output_name, wrt, numbers)
     elif wrt is not None:
@@ -99,6 +108,32 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
         derivation, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
     figure = figures.build(rows, output, derivation, products=products, highlight=highlight, collapse=collapse,
                            direction=direction.upper(), title=title)
+    _draw(figure, output_format, out_file)
+
+
+def _several(program, output_name: str, at, numbers, output_format: str, out_file: str | None, direction: str,
+             highlight: str | None, collapse: int | None, refused: list[str]) -> None:
+    """The shared graph of several outputs, each drawn as an output; with --at, every node's value
+    (its derivatives are one per output: `cgrad eval --output` gives them)."""
+    from ...render import figure as figures
+    from .jacobian import refuse_with_several
+
+    refuse_with_several(output_name, refused)
+    names = program.outputs(output_name)
+    graph = program.outputs_graph(names)
+    if at:
+        from ...api import jacobian_of
+        from ...language.bindings import split_bindings
+        from ...render.jacobian import view
+
+        rows = view(jacobian_of(program, split_bindings(at), numbers, names)).forward.forward
+    else:
+        rows = figures.structure_rows(graph)
+    _draw(figures.build(rows, names[-1], None, highlight=highlight and unicodedata.normalize("NFC", highlight.strip()),
+                        collapse=collapse, direction=direction.upper(), outputs=tuple(names)), output_format, out_file)
+
+
+def _draw(figure, output_format: str, out_file: str | None) -> None:
     if output_format == "mermaid":
         from ...render.mermaid import render, too_large
 
