@@ -11,7 +11,7 @@ from .. import output
 from ...api import message, output_graph, wanted_names
 from ...passes.evaluation import evaluate
 from ...language.bindings import converted
-from ...errors import CgradError, InputError
+from ...errors import CgradError, InputError, settled
 from ...graph.nodes import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, float_json_columns, row_cells
 from ..row_writer import cell as _csv_cell, csv_lines, float_json_lines, float_lines
@@ -65,7 +65,7 @@ class PointsRun:
                 values, to_json = self._point(block, position, columns)
                 results.append([to_json(value) for value in values])
             except CgradError as error:
-                failures[position] = error
+                failures[position] = settled(error)
                 results.append([None] * len(self.headers))
         return [list(column) for column in zip(*results)] or [[] for _ in self.headers], failures
 
@@ -116,7 +116,7 @@ class PointsRun:
             except NotVectorisable:
                 raise
             except CgradError as error:
-                failures[position] = error
+                failures[position] = settled(error)
                 continue
             rows.append(position)
             for column, value in zip(values, row):
