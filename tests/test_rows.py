@@ -240,3 +240,13 @@ def test_user_text_in_messages_is_escaped(tmp_path, reader, content):
         pytest.skip("the one escaping of messages (text.escape, issue 23) is on another branch")
     code, out, err = _run(reader, _file(tmp_path, reader.split()[1], content))
     assert code == 2 and "\x1b" not in err and "\x07" not in err and "\\x1b" in err, err
+
+
+def test_failed_rows_keep_their_errors_without_the_frames_that_raised_them():
+    """10⁶ rows may fail: each kept error must not hold the scalar passes' frames (and their values)."""
+    import cgcli
+
+    batch = cgcli.compile("log(x)*y").batch([np.array([1.0, -1.0, -2.0]), np.array([1.0, 2.0, 3.0])])
+    assert sorted(batch.failures) == [1, 2]
+    for error in batch.failures.values():
+        assert error.__traceback__ is None and error.__context__ is None and "log of a non-positive" in error.message
