@@ -37,6 +37,10 @@ class Op:
     # a tuple serves every language (`@sin(` becomes math.sin, np.sin or sin: codegen.py), a dict
     # gives one tuple per language ("python", "numpy", "c") where they differ
     code: tuple[str, ...] | dict[str, tuple[str, ...]] = ()
+    # `(ns, first operand) -> position | None`: an op whose value is one of its operands, chosen by its
+    # first (if: 1 or 2 by the condition), or None where that operand does not decide (an interval
+    # across the boundary, a tensor). The passes compute nothing only the operand not chosen needs.
+    selects: Rule | None = None
 
     @property
     def arity(self) -> int:
@@ -56,14 +60,15 @@ class Op:
 def elementwise(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
                 partial_notations: tuple[str, ...], *, function: str | None = None,
                 convention: str | None = None, kink: bool = False, kink_at: Rule | None = None,
-                symbolic: tuple[Rule, ...] = (), code: tuple[str, ...] | dict[str, tuple[str, ...]] = ()) -> Op:
+                symbolic: tuple[Rule, ...] = (), code: tuple[str, ...] | dict[str, tuple[str, ...]] = (),
+                selects: Rule | None = None) -> Op:
     """An op applied element by element, with one local derivative per operand, computed (`partials`)
     and as a formula (`symbolic`). A notation that starts with `name(` makes it a function users call
     by that name, unless `function` says otherwise."""
     if function is None and notation.startswith(name + "("):
         function = name
     return Op(name, forward, partials, notation, partial_notations, function, convention, kink, kink_at=kink_at,
-              symbolic=symbolic, code=code)
+              symbolic=symbolic, code=code, selects=selects)
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,

@@ -26,15 +26,21 @@ def _comparison(name: str, symbol: str, forward) -> Op:
                              "c": (f"({{0}} {symbol} {{1}} ? 1.0 : 0.0)", "0.0", "0.0")})
 
 
+def _branch(ns, condition):
+    """The operand the condition takes (1: then, 2: otherwise), or None where it is undecided (an
+    interval [0, 1]) or decided element by element (a tensor)."""
+    if hasattr(condition, "shape"):
+        return None
+    signs = ns.signs(condition)
+    return 1 if signs == {1} else 2 if signs == {0} else None
+
+
 def _select(ns, condition, then, otherwise):
-    """The branch the condition takes; both, weighted, where it is undecided (an interval [0, 1]) or
-    decided element by element (a tensor)."""
-    if not any(hasattr(operand, "shape") for operand in (condition, then, otherwise)):
-        signs = ns.signs(condition)
-        if signs == {1}:
-            return then
-        if signs == {0}:
-            return otherwise
+    """The branch the condition takes; both, weighted, where _branch does not decide (or a branch is a tensor)."""
+    if not (hasattr(then, "shape") or hasattr(otherwise, "shape")):
+        branch = _branch(ns, condition)
+        if branch is not None:
+            return then if branch == 1 else otherwise
     return condition * then + (ns.one - condition) * otherwise
 
 
@@ -58,7 +64,7 @@ PIECEWISE: tuple[Op, ...] = (
     elementwise("not", lambda ns, a: ns.one - a, (_zero,), "not {0}", ("0",), symbolic=(_d_zero,),
                 code=("(1.0 - {0})", "0.0")),
     elementwise("if", _select, (_zero, lambda ns, ans, c, a, b: c, lambda ns, ans, c, a, b: ns.one - c),
-                "if({0}, {1}, {2})", ("0", "[{0}]", "[not {0}]"),
+                "if({0}, {1}, {2})", ("0", "[{0}]", "[not {0}]"), selects=_branch,
                 convention="if(): the derivative is the branch taken's (on a boundary, the branch its condition takes)",
                 # as formulas, the indicator [c] is if(c, 1, 0): a condition is no number in the language
                 symbolic=(_d_zero, lambda s, ans, c, a, b: s.call("if", c, s.one, s.zero),

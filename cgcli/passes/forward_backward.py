@@ -1,7 +1,8 @@
 """Forward and backward passes over a graph's topological order, producing a Trace."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Sequence
 
 from ..errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge
 from ..graph.nodes import CONSTANT, VARIABLE, Graph
@@ -11,7 +12,7 @@ from ..numbers.limits import refusal
 from ..ops import CONSTANTS, OPS
 from ..text import excerpt, shorten
 from .timeout import note_place
-from .trace import BackwardRow, ForwardRow, NaiveGradient, Term, Trace
+from .trace import NOT_TAKEN, BackwardRow, ForwardRow, NaiveGradient, Term, Trace
 
 _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)
 
@@ -27,7 +28,9 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     check_bound(graph, bindings)
     if values is None:
         values = forward_values(graph, bindings, numbers)
-    forward = forward_rows(graph, values, record)
+    demand(values, (graph.output,))
+    live = live_nodes(graph, values, numbers)
+    forward = forward_rows(graph, values, record, live)
     operand_names: dict[int, tuple[str, ...]] = {}  # per consumer, made at its first term
 
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index] and record}
@@ -40,31 +43,38 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
 
     conventions: list[str] = []
     output = graph.output
-    adjoints = backward_pass(graph, values, numbers, active, conventions, _accumulate, note_term if record else None)
+    adjoints = backward_pass(graph, values, numbers, active, conventions, _accumulate, note_term if record else None,
+                             live)
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints[i] is not None] if record else []
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
     conventions += _conventions({nodes[i].op for i in order}, numbers)
     trace = Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
     if naive:
-        trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient)
+        trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient, live)
     return trace
 
 
-def forward_rows(graph: Graph, values: list[Number], record: bool = True) -> list[ForwardRow]:
-    """The forward pass's records: every named node in topological order (without `record`, the variables')."""
+def forward_rows(graph: Graph, values: list[Number], record: bool = True,
+                 live: list[bool] | None = None) -> list[ForwardRow]:
+    """The forward pass's records: every named node in topological order (without `record`, the variables');
+    a computed node that is not `live` (live_nodes) has the value NOT_TAKEN."""
     nodes, names = graph.nodes, graph.names
     return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
-                       (nodes[index].start, nodes[index].end), values[index], nodes[index].call)
+                       (nodes[index].start, nodes[index].end),
+                       NOT_TAKEN if live is not None and not live[index] and nodes[index].inputs else values[index],
+                       nodes[index].call)
             for index in graph.order if names[index] is not None and (record or nodes[index].op == VARIABLE)]
 
 
 def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
-                  combine: Callable, note_term: Callable | None = None) -> list[Number]:
+                  combine: Callable, note_term: Callable | None = None, live: list[bool] | None = None) -> list[Number]:
     """∂output/∂node for every node, from the output down the reverse topological order: each
     node's upstream × its local derivative (a tensor op: its vector-Jacobian product) goes to the
     operand as combine(the operand's adjoint so far or None, contribution), operands in order.
-    `note_term(consumer, operand, position, upstream, local, contribution)` sees every use."""
+    `note_term(consumer, operand, position, upstream, local, contribution)` sees every use. A node
+    that is not `live` (live_nodes: only a branch not taken needs it) passes nothing on: its adjoint
+    is 0 whatever its local derivatives, which may not exist there."""
     nodes, order, output = graph.nodes, graph.order, graph.output
     adjoints: list[Number] = [None] * len(nodes)
     is_finite = numbers.is_finite
@@ -75,7 +85,7 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     try:
         for index in reversed(order):
             node, upstream = nodes[index], adjoints[index]
-            if upstream is None or not node.inputs:
+            if upstream is None or not node.inputs or (live is not None and not live[index]):
                 continue
             op = OPS[node.op]
             operands = [values[i] for i in node.inputs]
@@ -115,7 +125,7 @@ def _assign(previous, contribution):
 
 
 def naive_pass(graph: Graph, values: list, numbers, active: list[bool], wrt: list[str] | None,
-               gradient: dict[str, Number]) -> NaiveGradient:
+               gradient: dict[str, Number], live: list[bool] | None = None) -> NaiveGradient:
     """The backward pass again with assignment in place of accumulation, the nodes used more than
     once (where it loses contributions) and the partial derivatives where it is wrong."""
     uses = [0] * len(graph.nodes)
@@ -123,7 +133,7 @@ def naive_pass(graph: Graph, values: list, numbers, active: list[bool], wrt: lis
     def count_use(consumer: int, operand: int, *_) -> None:
         uses[operand] += 1
 
-    adjoints = backward_pass(graph, values, numbers, active, [], _assign, count_use)
+    adjoints = backward_pass(graph, values, numbers, active, [], _assign, count_use, live)
     naive = _gradient(graph, wrt, adjoints, values, numbers)
     fan_out = {graph.names[i]: uses[i] for i in graph.order if uses[i] > 1}
     wrong = tuple(name for name, value in gradient.items() if not agree(numbers, value, naive[name]))
@@ -166,35 +176,113 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     an axis), has derivative 0."""
     names, wanted = graph.names, set(wrt or ())
     nodes = graph.variables() if wrt is None else [index for index in graph.order if names[index] in wanted]
+    demand(values, nodes)
     gradient = {names[i]: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
     return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
 
 
-def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[Number]:
-    """The value of every node the output needs, by its program index."""
+class Refused:
+    """The value of a node whose forward rule failed (1/0, sqrt(-1), an overflow), or that needs such a
+    value: its error, kept instead of raised, since a piecewise definition's branch not taken may fail
+    (if(x != 0, sin(x)/x, 1) at x = 0). A pass raises it where it needs the value (demand)."""
+
+    __slots__ = ("error", "rank")
+
+    def __init__(self, error: MathError, rank: int) -> None:
+        self.error, self.rank = error, rank  # rank: the failing node's place in the order (the first one is reported)
+
+
+def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
+                   needed: Sequence[int] | None = None) -> list[Number]:
+    """The value of every node the output needs, by its program index; a node whose value fails holds
+    a Refused one, and the output (or each node of `needed`) raises its error when it is Refused."""
     nodes = graph.nodes
     is_finite = numbers.is_finite
     values: list[Number] = [None] * len(nodes)
-    index = graph.output
+    index, refused = graph.output, False
     try:
-        for index in graph.order:
+        for rank, index in enumerate(graph.order):
             node = nodes[index]
             if node.op == VARIABLE:
                 value = bindings[node.name]
             elif node.op == CONSTANT:
                 value = _constant(graph, index, numbers)
             else:
+                operands = [values[i] for i in node.inputs]
+                if refused and any(type(operand) is Refused for operand in operands):
+                    values[index] = _refused_use(graph, index, operands, numbers)
+                    continue
                 try:
-                    value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
+                    value = OPS[node.op].forward(numbers, *operands)
+                    if not is_finite(value):
+                        value = Refused(_failure(graph, index, values, numbers, refusal(numbers, value)), rank)
                 except _ARITHMETIC_FAILURES as failure:
-                    raise _failure(graph, index, values, numbers, failure) from None
-                if not is_finite(value):
-                    raise _failure(graph, index, values, numbers, refusal(numbers, value))
+                    value = Refused(_failure(graph, index, values, numbers, failure), rank)
+                refused = refused or type(value) is Refused
             values[index] = value
     except TimedOut as stop:
         note_place(stop, _place(graph, index))
         raise
+    demand(values, (graph.output,) if needed is None else needed)
     return values
+
+
+def _refused_use(graph: Graph, index: int, operands: list, numbers) -> Number:
+    """The value of a node with a Refused operand: the operand an op that selects (if) takes, when
+    its first operand decides which and that one has a value; otherwise Refused, with the first error
+    (where an undecided condition needs both branches, saying so)."""
+    op = OPS[graph.nodes[index].op]
+    first = min((operand for operand in operands if type(operand) is Refused), key=lambda operand: operand.rank)
+    if op.selects is None or type(operands[0]) is Refused:
+        return first
+    chosen = op.selects(numbers, operands[0])
+    if chosen is not None:
+        return operands[chosen]
+    condition = graph.nodes[graph.nodes[index].inputs[0]]
+    why = ("its condition differs between the tensor's elements" if getattr(operands[0], "shape", ())
+           else "its condition can go both ways over these intervals" if len(numbers.signs(operands[0])) > 1
+           else "its condition does not decide")
+    error = copy.copy(first.error)
+    error.message = (f"{error.message} (both branches of {graph.names[index]} = "
+                     f"{excerpt(graph.source, graph.nodes[index].start, graph.nodes[index].end, limit=60)} are needed: "
+                     f"{why}, {excerpt(graph.source, condition.start, condition.end, limit=40)})")
+    error.args = (error.message,)
+    return Refused(error, first.rank)
+
+
+def demand(values: list, indices) -> None:
+    """Raise the error of the first of these nodes whose value is Refused: a pass needs their values."""
+    for index in indices:
+        if type(values[index]) is Refused:
+            raise values[index].error
+
+
+def live_nodes(graph: Graph, values: list, numbers, roots: Sequence[int] | None = None) -> list[bool] | None:
+    """Per node: whether the roots' values (default: the output's) need it, an op that selects one of
+    its operands (if) needing only the one it takes; None when every node is needed (no such op). A
+    node that is not live only serves a branch not taken: the passes compute nothing at it."""
+    nodes = graph.nodes
+    if not any(nodes[index].op in _SELECTING for index in graph.order):
+        return None
+    live = [False] * len(nodes)
+    for root in (graph.output,) if roots is None else roots:
+        live[root] = True
+    for index in reversed(graph.order):
+        if not live[index]:
+            continue
+        inputs = nodes[index].inputs
+        select = _SELECTING.get(nodes[index].op)
+        if select is not None and type(values[inputs[0]]) is not Refused:
+            chosen = select(numbers, values[inputs[0]])
+            if chosen is not None:
+                live[inputs[0]] = live[inputs[chosen]] = True
+                continue
+        for operand in inputs:
+            live[operand] = True
+    return live
+
+
+_SELECTING = {name: op.selects for name, op in OPS.items() if op.selects is not None}
 
 
 def zero_like(value, numbers):

@@ -6,6 +6,19 @@ from dataclasses import dataclass, field
 from ..numbers import Number
 
 
+class NotTaken:
+    """The value of a computed node that only a piecewise definition's branch not taken needs: the
+    passes do not use it (it may not exist there), and the tables say so instead of a number."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_TAKEN"
+
+
+NOT_TAKEN = NotTaken()
+
+
 @dataclass(slots=True)
 class ForwardRow:
     name: str

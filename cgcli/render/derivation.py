@@ -11,10 +11,15 @@ from typing import NamedTuple
 from ..text import excerpt
 from . import BLANK_CHOICES
 from ..graph.nodes import CONSTANT, VARIABLE
-from ..passes.trace import BackwardRow, ForwardRow, Term, Trace
+from ..passes.trace import NOT_TAKEN, BackwardRow, ForwardRow, Term, Trace
 from .notation import definition, local_rule, rule_names, shape_of, shown
 
 BLANK_TEXT = "____"  # a number the student fills in
+# a node only a branch not taken needs: what the tables (NOT_TAKEN_TEXT), pictures (NOT_TAKEN_SHORT) and
+# JSON (null, with "not_computed": NOT_TAKEN_REASON) show for its value
+NOT_TAKEN_REASON = "branch not taken"
+NOT_TAKEN_TEXT = f"not computed ({NOT_TAKEN_REASON})"
+NOT_TAKEN_SHORT = "not computed"
 
 
 class NumberText:
@@ -31,19 +36,22 @@ class NumberText:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = BLANK_TEXT if self.blank else self._numbers.format(self.value)
+            self._text = (BLANK_TEXT if self.blank else NOT_TAKEN_TEXT if self.value is NOT_TAKEN
+                          else self._numbers.format(self.value))
         return self._text
 
     @property
     def reading(self) -> str:
         if self._reading is None:
-            self._reading = BLANK_TEXT if self.blank else self._numbers.format_reading(self.value)
+            self._reading = (BLANK_TEXT if self.blank else NOT_TAKEN_TEXT if self.value is NOT_TAKEN
+                             else self._numbers.format_reading(self.value))
         return self._reading
 
     @property
     def short(self) -> str:
         if self._short is None:
-            self._short = BLANK_TEXT if self.blank else shown(self._numbers, self.value)
+            self._short = (BLANK_TEXT if self.blank else NOT_TAKEN_SHORT if self.value is NOT_TAKEN
+                           else shown(self._numbers, self.value))
         return self._short
 
     @property
