@@ -239,13 +239,13 @@ def _refused_use(graph: Graph, index: int, operands: list, numbers) -> Number:
     if chosen is not None:
         return operands[chosen]
     condition = graph.nodes[graph.nodes[index].inputs[0]]
-    why = ("its condition differs between the tensor's elements" if getattr(operands[0], "shape", ())
-           else "its condition can go both ways over these intervals" if len(numbers.signs(operands[0])) > 1
-           else "its condition does not decide")
+    written = excerpt(graph.source, condition.start, condition.end, limit=40)
+    why = (f"its condition {written} differs between the tensor's elements" if getattr(operands[0], "shape", ())
+           else f"its condition {written} is undecided over these intervals (they reach its boundary)")
     error = copy.copy(first.error)
     error.message = (f"{error.message} (both branches of {graph.names[index]} = "
                      f"{excerpt(graph.source, graph.nodes[index].start, graph.nodes[index].end, limit=60)} are needed: "
-                     f"{why}, {excerpt(graph.source, condition.start, condition.end, limit=40)})")
+                     f"{why})")
     error.args = (error.message,)
     return Refused(error, first.rank)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError, MathError
 from ..graph.nodes import Graph
 from ..ops import OPS
-from .forward_backward import differentiate, forward_values
+from .forward_backward import differentiate, forward_values, live_nodes
 from ..text import excerpt
 
 EPSILON = sys.float_info.epsilon
@@ -84,10 +84,13 @@ class _Function:
         moved[name] = self.bindings[name] + offset
         return forward_values(self.graph, moved, self.numbers)
 
-    def sides(self, values: list) -> tuple[int, ...]:
-        """The sign of each kink's distance (Op.kink_at) at these node values."""
+    def sides(self, values: list) -> tuple[int | None, ...]:
+        """The sign of each kink's distance (Op.kink_at) at these node values; None for a kink only a
+        branch not taken needs (it bends nothing there)."""
         nodes = self.graph.nodes
-        return tuple(_sign(OPS[nodes[i].op].kink_at(self.numbers, *[values[j] for j in nodes[i].inputs]))
+        live = live_nodes(self.graph, values, self.numbers)
+        return tuple(None if live is not None and not live[i]
+                     else _sign(OPS[nodes[i].op].kink_at(self.numbers, *[values[j] for j in nodes[i].inputs]))
                      for i in self.kinked)
 
     def near(self, name: str, offsets: tuple[float, ...]) -> tuple[dict[float, float], list[int], list[int]]:
@@ -97,7 +100,8 @@ class _Function:
         for offset in offsets:
             values = self.values(name, offset)
             samples[offset] = values[self.graph.output]
-            changed.update(k for k, side in enumerate(self.sides(values)) if side != at_point[k])
+            changed.update(k for k, side in enumerate(self.sides(values))
+                           if side != at_point[k] and None not in (side, at_point[k]))
         on = [self.kinked[k] for k in sorted(changed) if at_point[k] == 0]
         crossed = [self.kinked[k] for k in sorted(changed) if at_point[k] != 0]
         return samples, on, crossed
@@ -195,11 +199,11 @@ def _at_kink(function: _Function, name: str, gradient: float, on: list[int], rto
 def kinks_at_point(graph: Graph, values: list, numbers) -> list[KinkReport]:
     """Every node whose kink distance (Op.kink_at) is 0 here, with its op's one-sided slopes along
     its first operand and the convention's local derivative."""
-    reports = []
+    reports, live = [], live_nodes(graph, values, numbers)
     for index in graph.order:
         node = graph.nodes[index]
         op = OPS.get(node.op)
-        if op is None or op.kink_at is None:
+        if op is None or op.kink_at is None or (live is not None and not live[index]):
             continue
         operands = [values[i] for i in node.inputs]
         if op.kink_at(numbers, *operands) != 0:

@@ -452,13 +452,21 @@ class TangentLine:
     terms: list[TangentTermLine]
 
     @property
+    def not_taken(self) -> bool:
+        return self.value.value is NOT_TAKEN
+
+    @property
     def term_lines(self) -> list[str]:
+        if self.not_taken:
+            return [NOT_TAKEN_TEXT]
         return [term.line for term in self.terms] or ["seed" if self.definition == "input" else "constant: 0"]
 
     @property
     def tangent_equation(self) -> str:
         """`u̇ = ∂u/∂x · ẋ + ∂u/∂y · ẏ = 3 · 1 + 2 · 0 = 3`: the forward-mode chain rule at this node."""
         left, own = dotted(self.name), joined(self.tangents, factor=False)
+        if self.not_taken:
+            return f"{left}: {NOT_TAKEN_TEXT}"
         if not self.terms:
             return f"{left} = {own} ({'the seed' if self.definition == 'input' else 'a constant'})"
         return " = ".join(dict.fromkeys([left, " + ".join(term.chain for term in self.terms),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from .console import print_table, show, text_console, text_of
+from ..passes.trace import NOT_TAKEN
 from .derivation import ForwardModeDerivation, laid_out
+from .json import value_record
 
 
 def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace: bool = True) -> str:
@@ -98,8 +100,8 @@ def forward_json(trace, with_trace: bool = True) -> str:
 
 def tangent_records(rows: list, number) -> list[dict]:
     """Forward mode's rows (passes.dual.TangentRow) as JSON objects: value, tangents and the terms of each."""
-    return [{"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
-             "tangent": [number(t) for t in row.tangents],
+    return [{"name": row.name, "op": row.op, "operands": row.operands, **value_record(row.value, number),
+             "tangent": [None if t is NOT_TAKEN else number(t) for t in row.tangents],
              "terms": [{"operand": term.operand, "local": number(term.local),
                         "contributions": [number(c) for c in term.contributions]} for term in row.terms]}
             for row in rows]
