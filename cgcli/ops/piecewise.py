@@ -28,16 +28,14 @@ def _comparison(name: str, symbol: str, forward) -> Op:
 
 def _branch(ns, condition):
     """The operand the condition takes (1: then, 2: otherwise), or None where it is undecided (an
-    interval [0, 1]) or decided element by element (a tensor)."""
-    if hasattr(condition, "shape"):
-        return None
+    interval [0, 1], a tensor's elements that differ)."""
     signs = ns.signs(condition)
     return 1 if signs == {1} else 2 if signs == {0} else None
 
 
 def _select(ns, condition, then, otherwise):
-    """The branch the condition takes; both, weighted, where _branch does not decide (or a branch is a tensor)."""
-    if not (hasattr(then, "shape") or hasattr(otherwise, "shape")):
+    """The branch the condition takes; for tensors (or where _branch does not decide), both, weighted."""
+    if not any(hasattr(operand, "shape") for operand in (condition, then, otherwise)):
         branch = _branch(ns, condition)
         if branch is not None:
             return then if branch == 1 else otherwise

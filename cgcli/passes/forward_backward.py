@@ -210,7 +210,7 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
             else:
                 operands = [values[i] for i in node.inputs]
                 if refused and any(type(operand) is Refused for operand in operands):
-                    values[index] = _refused_use(graph, index, operands, numbers)
+                    values[index] = _refused_use(graph, index, rank, values, numbers)
                     continue
                 try:
                     value = OPS[node.op].forward(numbers, *operands)
@@ -227,17 +227,24 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
     return values
 
 
-def _refused_use(graph: Graph, index: int, operands: list, numbers) -> Number:
-    """The value of a node with a Refused operand: the operand an op that selects (if) takes, when
-    its first operand decides which and that one has a value; otherwise Refused, with the first error
-    (where an undecided condition needs both branches, saying so)."""
+def _refused_use(graph: Graph, index: int, rank: int, values: list, numbers) -> Number:
+    """The value of a node with a Refused operand: where an op that selects (if) has its first
+    operand decide, what it gives with 0 for the operand it does not take (the one taken, shaped as
+    the condition); otherwise Refused, with the first error (an undecided condition needing both
+    branches says so)."""
     op = OPS[graph.nodes[index].op]
+    operands = [values[i] for i in graph.nodes[index].inputs]
     first = min((operand for operand in operands if type(operand) is Refused), key=lambda operand: operand.rank)
     if op.selects is None or type(operands[0]) is Refused:
         return first
     chosen = op.selects(numbers, operands[0])
     if chosen is not None:
-        return operands[chosen]
+        if type(operands[chosen]) is Refused:
+            return operands[chosen]
+        try:
+            return op.forward(numbers, *[numbers.zero if type(operand) is Refused else operand for operand in operands])
+        except _ARITHMETIC_FAILURES as failure:
+            return Refused(_failure(graph, index, values, numbers, failure), rank)
     condition = graph.nodes[graph.nodes[index].inputs[0]]
     written = excerpt(graph.source, condition.start, condition.end, limit=40)
     why = (f"its condition {written} differs between the tensor's elements" if getattr(operands[0], "shape", ())
