@@ -62,7 +62,8 @@ def forward_rows(graph: Graph, values: list[Number], record: bool = True,
     nodes, names = graph.nodes, graph.names
     return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
                        (nodes[index].start, nodes[index].end),
-                       NOT_TAKEN if live is not None and not live[index] and nodes[index].inputs else values[index],
+                       NOT_TAKEN if (live is not None and not live[index] and nodes[index].inputs)
+                       or type(values[index]) is Refused else values[index],
                        nodes[index].call)
             for index in graph.order if names[index] is not None and (record or nodes[index].op == VARIABLE)]
 
