@@ -55,6 +55,11 @@ class NumberText:
         return self._short
 
     @property
+    def not_taken(self) -> bool:
+        """Whether the value is a node's that only a branch not taken needs (never blanked: there is nothing to fill in)."""
+        return self.value is NOT_TAKEN
+
+    @property
     def negative(self) -> bool:
         """Whether, as a factor of a product, the number needs parentheses: 3 × (-2), 2 × (1 + 3ε)."""
         return self.text.startswith("-") or "ε" in self.text
@@ -338,7 +343,8 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
         raise ValueError(blank)
     numbers, top = trace.numbers, trace.output
     blank_grads, blank_values = blank is not None, blank == "all"
-    values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row)) for row in trace.forward}
+    values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row) and row.value is not NOT_TAKEN)
+              for row in trace.forward}
     nodes = set(values)
     variables = {row.name: values[row.name] for row in trace.forward if row.op == VARIABLE}
     at = point_of(variables)

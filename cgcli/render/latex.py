@@ -144,6 +144,8 @@ def factor(latex: str, negative: bool) -> str:
 def value(shown: NumberText) -> str:
     """A value in LaTeX; a vector or matrix as a bmatrix of its elements (tensors larger than
     the number system prints in full as their summary text)."""
+    if shown.not_taken:
+        return r"\text{" + _plain_text(shown.short) + "}"
     if shown.grid is not None:
         body = r" \\ ".join(" & ".join(number(element) for element in row) for row in shown.grid)
         return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
@@ -266,6 +268,8 @@ def forward_equation(line: ForwardLine) -> str:
     if line.op in (VARIABLE, CONSTANT):
         return f"{name(line.name)} &= {own}"
     symbolic = definition(line)
+    if line.value.not_taken:
+        return f"{name(line.name)} &= {symbolic} \\quad \\text{{{_plain_text(line.value.text)}}}"
     steps = [symbolic]
     if not line.value.blank and not any(shown.blank for shown in line.operand_values if shown is not None):
         substituted = definition(line, [_operand(text) if shown is None else value(shown)
