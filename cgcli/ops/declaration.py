@@ -29,6 +29,10 @@ class Op:
     convention: str | None = None  # the choice made where the derivative does not exist
     kink: bool = False  # its derivative there comes from ns.step or ns.sign: an interval's is the whole subgradient
     vjps: tuple[Rule | None, ...] = ()  # tensor ops: one VJP per operand; None: not differentiable
+    # `(ns, first operand) -> position | None`: an op whose value is one of its operands, chosen by its
+    # first (if: 1 where the condition holds, 2 where it does not), or None where that operand does not
+    # decide (an interval across the boundary). The passes compute nothing that only the other one needs.
+    selects: Rule | None = None
     # `(ns, *operands) -> d`: where the op has a kink or a jump, d = 0 (relu, abs, sign: the operand;
     # max, min: a - b); its sign tells the sides apart. `cgrad check` finds kinks with it.
     kink_at: Rule | None = None
@@ -37,10 +41,6 @@ class Op:
     # a tuple serves every language (`@sin(` becomes math.sin, np.sin or sin: codegen.py), a dict
     # gives one tuple per language ("python", "numpy", "c") where they differ
     code: tuple[str, ...] | dict[str, tuple[str, ...]] = ()
-    # `(ns, first operand) -> position | None`: an op whose value is one of its operands, chosen by its
-    # first (if: 1 or 2 by the condition), or None where that operand does not decide (an interval
-    # across the boundary, a tensor). The passes compute nothing only the operand not chosen needs.
-    selects: Rule | None = None
 
     @property
     def arity(self) -> int:
@@ -60,15 +60,14 @@ class Op:
 def elementwise(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
                 partial_notations: tuple[str, ...], *, function: str | None = None,
                 convention: str | None = None, kink: bool = False, kink_at: Rule | None = None,
-                symbolic: tuple[Rule, ...] = (), code: tuple[str, ...] | dict[str, tuple[str, ...]] = (),
-                selects: Rule | None = None) -> Op:
+                symbolic: tuple[Rule, ...] = (), code: tuple[str, ...] | dict[str, tuple[str, ...]] = ()) -> Op:
     """An op applied element by element, with one local derivative per operand, computed (`partials`)
     and as a formula (`symbolic`). A notation that starts with `name(` makes it a function users call
     by that name, unless `function` says otherwise."""
     if function is None and notation.startswith(name + "("):
         function = name
     return Op(name, forward, partials, notation, partial_notations, function, convention, kink, kink_at=kink_at,
-              symbolic=symbolic, code=code, selects=selects)
+              symbolic=symbolic, code=code)
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,

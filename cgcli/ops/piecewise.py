@@ -1,6 +1,8 @@
 """Piecewise definitions: comparisons and their connectives as 1/0 numbers, and `if(c, a, b)`."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .declaration import Op, elementwise
 
 
@@ -61,15 +63,15 @@ PIECEWISE: tuple[Op, ...] = (
                       "c": ("fmax({0}, {1})", "0.0", "0.0")}),
     elementwise("not", lambda ns, a: ns.one - a, (_zero,), "not {0}", ("0",), symbolic=(_d_zero,),
                 code=("(1.0 - {0})", "0.0")),
-    elementwise("if", _select, (_zero, lambda ns, ans, c, a, b: c, lambda ns, ans, c, a, b: ns.one - c),
-                "if({0}, {1}, {2})", ("0", "[{0}]", "[not {0}]"), selects=_branch,
+    replace(elementwise("if", _select, (_zero, lambda ns, ans, c, a, b: c, lambda ns, ans, c, a, b: ns.one - c),
+                "if({0}, {1}, {2})", ("0", "[{0}]", "[not {0}]"),
                 convention="if(): the derivative is the branch taken's (on a boundary, the branch its condition takes)",
                 # as formulas, the indicator [c] is if(c, 1, 0): a condition is no number in the language
                 symbolic=(_d_zero, lambda s, ans, c, a, b: s.call("if", c, s.one, s.zero),
                           lambda s, ans, c, a, b: s.call("if", c, s.zero, s.one)),
                 code={"python": ("({1} if {0} else {2})", "0.0", "{0}", "(1.0 - {0})"),
                       "numpy": ("np.where({0} != 0, {1}, {2})", "0.0", "{0}", "(1.0 - {0})"),
-                      "c": ("({0} != 0 ? {1} : {2})", "0.0", "{0}", "(1.0 - {0})")}),
+                      "c": ("({0} != 0 ? {1} : {2})", "0.0", "{0}", "(1.0 - {0})")}), selects=_branch),
 )
 
 CONDITIONS = frozenset({"gt", "ge", "lt", "le", "eq", "ne", "and", "or", "not"})  # ops whose value is a condition
