@@ -19,7 +19,7 @@ INTERVALS = ("shortest", "symmetric")
 
 
 def uncertainty(program: Program | str, at: Mapping[str, Any], correlation: Mapping[tuple[str, str], float] | None = None,
-                dof: Mapping[str, float] | None = None, outputs: list[str] | None = None, k: float | None = None,
+                dof: Mapping[str, float] | None = None, outputs: str | list[str] | None = None, k: float | None = None,
                 coverage: float | None = None, second_order: bool = False, monte_carlo: int | None = None,
                 seed: int | None = None, distribution: Mapping[str, str] | None = None,
                 interval: str = "shortest") -> Budget:
@@ -36,7 +36,7 @@ def uncertainty(program: Program | str, at: Mapping[str, Any], correlation: Mapp
 
 
 def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations: list[str], dofs: list[str],
-              distributions: list[str], outputs: list[str] | None = None, k: float | None = None,
+              distributions: list[str], outputs: str | list[str] | None = None, k: float | None = None,
               coverage: float | None = None, second_order: bool = False, monte_carlo: int | None = None,
               seed: int | None = None, interval: str = "shortest", record: bool = False) -> Budget:
     """The budget from the options' texts (what the CLI passes): --at pairs, --correlation A,B=r, --dof A=ν,
@@ -56,9 +56,7 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
         raise InputError("--seed is the seed of the Monte Carlo draws: add --monte-carlo N")
     if interval not in INTERVALS:
         raise InputError(f"interval={interval!r}: expected 'shortest' or 'symmetric'")
-    names = outputs or [None]
-    if len(set(names)) < len(names):
-        raise InputError(f"--output {shorten(','.join(outputs or []))}: an output is named twice")
+    names: list[str | None] = [None] if outputs is None else list(program.outputs(outputs))
     budgets: list[OutputBudget] = []
     with_dof = any(math.isfinite(q.dof) for q in inputs.measured)
     for name in names:

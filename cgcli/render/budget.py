@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..passes.uncertainty import Budget, BudgetRow, OutputBudget
 
@@ -18,17 +19,36 @@ def significant(x: float | None, digits: int) -> str:
     return f"{x + 0.0:.{digits}g}"  # + 0.0: no -0
 
 
+def _rounded(value: float, u: float) -> tuple[Decimal, Decimal, int, int]:
+    """`value` and `u` over 10^shift, `u` to two significant digits and `value` rounded to the same decimal
+    place (returned, over 10^shift too), and the shift: 0 (positional) unless the larger of the two is below
+    10⁻⁵ or from 10¹⁰ on, where positional text is a run of zeros (or shows a float's binary digits)."""
+    from decimal import Context
+
+    u2 = Decimal(f"{u:.1e}")
+    place = u2.adjusted() - 1  # the power of ten of the last digit kept
+    exact = Decimal(value)  # the binary value, rounded as a float rounds
+    context = Context(prec=max(28, exact.adjusted() - place + 3))
+    v = exact.quantize(Decimal(1).scaleb(place), context=context)
+    v = abs(v) if v == 0 else v  # no -0.0
+    top = max(v.adjusted() if v else place, u2.adjusted())
+    shift = top if top >= 10 or top <= -6 else 0
+    return v.scaleb(-shift, context), u2.scaleb(-shift), place - shift, shift
+
+
+def _exponent(shift: int) -> str:
+    return f"e{shift:+03d}" if shift else ""
+
+
 def concise(value: float, u: float) -> str:
-    """127.732(70): `u` to two significant digits, in the units of the value's last digits (as GTC prints it)."""
+    """127.732(70): `u` to two significant digits, in the units of the value's last digits, as GTC prints it
+    (10.0(3.0) where those digits span the decimal point); 2.000(36)e-60 for the very small and very large."""
     if not u > 0 or not math.isfinite(u):
         return f"{value:.12g}(0)" if u == 0 else f"{value:.12g}"
-    mantissa, exponent = f"{u:.1e}".split("e")
-    place = int(exponent) - 1  # the power of ten of the last digit kept
-    digits = int(mantissa.replace(".", ""))
-    if place < 0:
-        return f"{value:.{-place}f}({digits})"
-    scale = 10 ** place
-    return f"{round(value / scale) * scale:.0f}({digits * scale})"
+    v, u2, place, shift = _rounded(value, u)
+    # 1200 (the last digits are integer ones) and 3.0 (they span the point): u in the value's unit
+    digits = f"{u2:f}" if place >= 0 or u2.adjusted() >= 0 else str(int(u2.scaleb(-place)))
+    return f"{v:f}({digits}){_exponent(shift)}"
 
 
 def three(x: float) -> str:
@@ -37,14 +57,13 @@ def three(x: float) -> str:
 
 
 def plus_minus(value: float, U: float) -> str:
-    """127.73 ± 0.14: U to two significant digits, the value rounded to the same place (GUM 7.2.4)."""
+    """127.73 ± 0.14: U to two significant digits, the value rounded to the same place (GUM 7.2.4);
+    (2.000 ± 0.036)e-60 for the very small and very large."""
     if not U > 0 or not math.isfinite(U):
         return f"{value:.12g}"
-    mantissa, exponent = f"{U:.1e}".split("e")
-    place = int(exponent) - 1
-    if place < 0:
-        return f"{value:.{-place}f} ± {U:.{-place}f}"
-    return f"{round(value / 10 ** place) * 10 ** place:.0f} ± {float(mantissa) * 10 ** int(exponent):.0f}"
+    v, u2, _, shift = _rounded(value, U)
+    text = f"{v:f} ± {u2:f}"
+    return f"({text}){_exponent(shift)}" if shift else text
 
 
 def percent(share: float | None) -> str:

@@ -1,0 +1,53 @@
+"""`cgrad uncertainty` on inputs nobody tuned it to: physics formulas worked by hand, extreme magnitudes,
+outputs that are constants or reach no uncertain input, `--output all`."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from conftest import run_cgrad_inprocess
+
+
+def run(*args: str, expect: int = 0) -> str:
+    code, out, err = run_cgrad_inprocess("uncertainty", *args)
+    assert code == expect, f"exit {code}; stderr:\n{err}"
+    return out if expect == 0 else err
+
+
+def run_json(*args: str) -> dict:
+    return json.loads(run(*args, "--format", "json"))
+
+
+def test_ideal_gas_by_hand():
+    # p = nRT/V, R exact: c_n = p/n, c_T = p/T, c_V = -p/V; u_c² the sum of the squared contributions
+    n, R, T, V = 1.0, 8.314462618, 293.15, 0.024
+    un, uT, uV = 0.005, 0.1, 0.0001
+    p = n * R * T / V
+    document = run_json("p = n*R*T/V", "--at", f"n=1.000(5),R={R},T=293.15±0.1,V=0.0240±0.0001")
+    output = document["outputs"]["p"]
+    assert [row["input"] for row in output["budget"]] == ["n", "T", "V"]  # R is exact: no row
+    assert [row["sensitivity"] for row in output["budget"]] == pytest.approx([p / n, p / T, -p / V], rel=1e-12)
+    assert output["u"] == pytest.approx(math.hypot(p / n * un, p / T * uT, p / V * uV), rel=1e-12)
+
+
+def test_tiny_and_huge_results_in_concise_notation():
+    # x·y at 1e-30 ± 1e-32, 2e-30 ± 3e-32: u = √((2e-30·1e-32)² + (1e-30·3e-32)²) = 3.6e-62
+    assert "f = 2.000(36)e-60" in run("x*y", "--at", "x=1e-30±1e-32,y=2e-30±3e-32")
+    out = run("x", "--at", "x=1e30±1e28", "--k", "2")
+    assert "x = 1.000(10)e+30" in out and "x = (1.000 ± 0.020)e+30" in out
+
+
+def test_output_all_and_outputs_that_no_uncertain_input_reaches():
+    document = run_json("c = 3; R = V/I; Y = 2*k", "--at", "V=1±0.1,I=2±0.1,k=2", "--output", "all")
+    assert list(document["outputs"]) == ["R", "Y"]  # all: the computed names, not the constant c
+    Y = document["outputs"]["Y"]
+    assert (Y["value"], Y["u"]) == (4, 0) and all(row["sensitivity"] == 0 for row in Y["budget"])
+    assert document["correlation"]["R"]["Y"] is None  # u(Y) = 0: no correlation coefficient
+
+
+@pytest.mark.parametrize("output, message", [
+    ("R,R", "'R' is named twice"), ("", "the program assigns no such name"), ("Q", "the program assigns no such name")])
+def test_bad_output_names(output, message):
+    assert message in run("R = V/I", "--at", "V=1±0.1,I=2±0.1", "--output", output, expect=2)
