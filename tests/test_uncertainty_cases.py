@@ -51,3 +51,29 @@ def test_output_all_and_outputs_that_no_uncertain_input_reaches():
     ("R,R", "'R' is named twice"), ("", "the program assigns no such name"), ("Q", "the program assigns no such name")])
 def test_bad_output_names(output, message):
     assert message in run("R = V/I", "--at", "V=1±0.1,I=2±0.1", "--output", output, expect=2)
+
+
+def test_far_below_a_floats_squares():
+    # u² of 1e-172 underflows (1e-344): u_c, shares, ν_eff and the correlation between outputs come from the
+    # contributions over the largest one. By hand: u²(x + y) = (1 + 9 + 2·0.5·1·3)·1e-344, ν = u⁴/(u_x⁴/5)
+    at = ["--at", "x=1e-170±1e-172,y=2e-170±3e-172"]
+    correlated = run_json("x + y", *at, "--correlation", "x,y=0.5")["outputs"]["f"]
+    assert correlated["u"] == pytest.approx(math.sqrt(13) * 1e-172, rel=1e-12)
+    assert [row["share"] for row in correlated["budget"]] == pytest.approx([1 / 13, 9 / 13, 3 / 13], rel=1e-12)
+    assert "1e-344" in run("x + y", *at, "--correlation", "x,y=0.5")  # the term column, not 0
+    assert run_json("x + y", *at, "--dof", "x=5")["outputs"]["f"]["dof"] == pytest.approx(500, rel=1e-12)
+    # R = x + y, S = x − y, independent: r = (u_x² − u_y²)/(u_R·u_S) = (1 − 9)/10
+    document = run_json("R = x + y; S = x - y", *at, "--output", "R,S")
+    assert document["correlation"]["R"]["S"] == pytest.approx(-0.8, rel=1e-12)
+    # x·y at 0 ± 1e-100: the second-order term u²(x)·u²(y) = 1e-400 is all of u_c² (GUM 5.1.2)
+    second = run_json("x*y", "--at", "x=0±1e-100,y=0±1e-100", "--second-order")["outputs"]["f"]["second_order"]
+    assert second["u"] == pytest.approx(1e-200, rel=1e-12) and second["u_linear"] == 0
+
+
+def test_far_above_a_floats_squares():
+    # u(x·y) = √((1e100·1e190)² + (1e200·1e99)²) = √(1e580 + 1e598): the squares overflow, u_c does not
+    output = run_json("x*y", "--at", "x=1e200±1e190,y=1e100±1e99")["outputs"]["f"]
+    assert output["u"] == pytest.approx(math.sqrt(1e-18 + 1) * 1e299, rel=1e-12)
+    # c_x·u(x) = 1e100·1e300: the value is a float, the contribution is not
+    assert "the combined standard uncertainty of f overflows" in run("x*y", "--at", "x=1e200±1e300,y=1e100±1", expect=1)
+    assert "U = k·u_c of x overflows" in run("x", "--at", "x=1e300±1e300", "--k", "1e10", expect=1)

@@ -70,6 +70,8 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
         if k is not None or coverage is not None:
             budget.k, budget.coverage = coverage_factor(k, coverage, budget.dof)
             budget.U = budget.k * budget.u
+            if not math.isfinite(budget.U):
+                raise MathError(f"the expanded uncertainty U = k·u_c of {budget.name} overflows float (IEEE double)")
         if second_order:
             _, hessian, third = higher_partials(output_graph(program, name), values, inputs.names, numbers)
             budget.second_order = second_order_terms(budget, hessian, third, inputs)

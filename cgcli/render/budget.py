@@ -10,10 +10,12 @@ from decimal import Decimal
 from ..passes.uncertainty import Budget, BudgetRow, OutputBudget
 
 
-def significant(x: float | None, digits: int) -> str:
+def significant(x: float | Decimal | None, digits: int) -> str:
     """`x` to `digits` significant digits, as %g writes it; '' for no number."""
     if x is None:
         return ""
+    if isinstance(x, Decimal):  # beyond a float's exponents: 4e-344
+        return f"{Decimal(f'{x:.{digits}g}').normalize():g}"  # no trailing zeros, as %g writes a float
     if math.isinf(x):
         return "∞"
     return f"{x + 0.0:.{digits}g}"  # + 0.0: no -0
