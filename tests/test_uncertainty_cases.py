@@ -77,3 +77,10 @@ def test_far_above_a_floats_squares():
     # c_x·u(x) = 1e100·1e300: the value is a float, the contribution is not
     assert "the combined standard uncertainty of f overflows" in run("x*y", "--at", "x=1e200±1e300,y=1e100±1", expect=1)
     assert "U = k·u_c of x overflows" in run("x", "--at", "x=1e300±1e300", "--k", "1e10", expect=1)
+
+
+def test_a_kink_names_its_convention_in_every_format():
+    # |x| at 0 ± 1: the budget's c = 0 is abs'(0) = 0, a convention, as cgrad eval says
+    assert run_json("abs(x)", "--at", "x=0±1")["conventions"] == ["abs'(0) = 0"]
+    assert "conventions: abs'(0) = 0" in run("abs(x)", "--at", "x=0±1")
+    assert run_json("x^2", "--at", "x=3±1")["conventions"] == []

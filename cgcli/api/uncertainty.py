@@ -58,11 +58,13 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
         raise InputError(f"interval={interval!r}: expected 'shortest' or 'symmetric'")
     names: list[str | None] = [None] if outputs is None else list(program.outputs(outputs))
     budgets: list[OutputBudget] = []
+    conventions: list[str] = []
     with_dof = any(math.isfinite(q.dof) for q in inputs.measured)
     for name in names:
         trace = trace_of(program, inputs.pairs(), numbers, inputs.names, name, record=record)
         if not isinstance(trace.value, float):
             raise InputError("uncertainty propagates scalar inputs to scalar outputs; this output is a tensor")
+        conventions += [text for text in trace.conventions if text not in conventions]
         budget = linear(trace.output, trace.value, trace.gradient, inputs)
         budget.trace = trace if record else None
         if with_dof:
@@ -76,7 +78,8 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
             _, hessian, third = higher_partials(output_graph(program, name), values, inputs.names, numbers)
             budget.second_order = second_order_terms(budget, hessian, third, inputs)
         budgets.append(budget)
-    result = Budget(program.source, inputs, {b.name: b for b in budgets}, output_correlation(budgets, inputs))
+    result = Budget(program.source, inputs, {b.name: b for b in budgets}, output_correlation(budgets, inputs),
+                    conventions)
     if monte_carlo is not None:
         _monte_carlo(program, inputs, list(zip(names, budgets)), numbers, monte_carlo, seed, interval, coverage or 0.95)
     return result

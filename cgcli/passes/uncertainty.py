@@ -78,7 +78,7 @@ class Budget:
     inputs: Inputs
     outputs: dict[str, OutputBudget]
     correlation: dict[str, dict[str, float]]
-    notes: list[str] = field(default_factory=list)
+    conventions: list[str] = field(default_factory=list)  # where a derivative does not exist: abs'(0) = 0
 
 
 def _squares(parts: list[float], pairs: list[tuple[int, int, float]]) -> tuple[float, float, list[float], list[float]]:

@@ -179,6 +179,8 @@ def table(budget: Budget, terminal: bool) -> str:
         head, rows = correlation_cells(budget)
         print_table(console, "Correlation between the outputs (GUM F.1.2.3)", head, rows,
                     frozenset(range(1, len(head))))
+    if budget.conventions:
+        show(console, "conventions: " + "; ".join(budget.conventions), "dim")
     show(console, results_line(budget), "bold")
     return text_of(console)
 
@@ -205,7 +207,7 @@ def document(budget: Budget) -> dict:
                                     "draws": m.draws, "seed": m.seed, "tolerance": m.tolerance}
         outputs[output.name] = entry
     correlation = {a: {b: _number(r) for b, r in row.items()} for a, row in budget.correlation.items()}
-    return {"outputs": outputs, "correlation": correlation}
+    return {"outputs": outputs, "correlation": correlation, "conventions": budget.conventions}
 
 
 def _row(row: BudgetRow) -> dict:
