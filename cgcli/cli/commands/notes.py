@@ -36,9 +36,10 @@ def notes_command(files: tuple[str, ...], check: bool, dry_run: bool, timeout: f
 
     \b
     Examples:
-      cgrad notes notes.md
+      cgrad notes examples/notes/seed002.md
+      cgrad notes --check examples/notes/stale.md
+      cgrad notes --dry-run examples/notes/stale.md
       cgrad notes --check docs/*.md
-      cgrad notes --dry-run notes.md
     """
     if check and dry_run:
         raise InputError("--check and --dry-run both write nothing: give one of them")
