@@ -259,9 +259,13 @@ class Filled:
     files: list[tuple[str, str]]  # (path beside the note, staged file)
 
 
-def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = None) -> Filled:
+def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = None,
+         written: dict[str, str] | None = None) -> Filled:
     """`text` (the note `name`, in `folder`) with each block's output in its region; BlockFailed at the
-    first command that fails (nothing is written then), InputError for a malformed note."""
+    first command that fails (nothing is written then), InputError for a malformed note or for a file
+    that two command lines write (`written`: real path → the line that writes it, shared by the notes of
+    one run), or a line writes over the note."""
+    written = note_files([name]) if written is None else written
     lines = lines_of(text)
     blocks = scan(lines, name)
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
@@ -275,6 +279,7 @@ def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = 
                 raise BlockFailed(f"{where}: cgrad {shorten(line, 60)}: {ran.error or f'exit {ran.status}'}",
                                   ran.status)
             outputs.append(as_markdown(ran))
+            _claim(ran.files, folder, where, written)
             files += ran.files
         body = "\n\n".join(part for part in outputs if part)
         region = [BEGIN, ""] + ([body, ""] if body else []) + [END]
@@ -287,3 +292,19 @@ def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = 
         done = stop + 1
     pieces.append("".join(lines[done:]))
     return Filled("".join(pieces), files)
+
+
+def note_files(names: list[str]) -> dict[str, str]:
+    """The `written` of `fill` to start a run over these notes with: no line may write over one of them."""
+    return {os.path.realpath(name): f"that file is the note {shorten(name)}: write the file elsewhere"
+            for name in names}
+
+
+def _claim(files: list[tuple[str, str]], folder: str, where: str, written: dict[str, str]) -> None:
+    """Each file a line wrote is written by that line alone, and is not a note of the run: else the note
+    (or the file) is overwritten when the files land, and `--check` finds it stale after every run."""
+    for path, _ in files:
+        target = os.path.realpath(os.path.join(folder, path))
+        if target in written:
+            raise InputError(f"{where}: -o {shorten(path)}: {written[target]}")
+        written[target] = f"{where} writes that file too; give each line its own file"
