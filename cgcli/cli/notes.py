@@ -121,6 +121,15 @@ def arguments(text: str, where: str) -> list[str]:
     return words
 
 
+def _repeatable(words: list[str], where: str) -> None:
+    """A note's line gives the same output at every run, or the note is never current: refuse the one
+    output of cgrad that is not a function of its command line, Monte Carlo draws from a fresh seed."""
+    params = parse_line(words)[1]
+    if params.get("monte_carlo") is not None and params.get("seed") is None:
+        raise InputError(f"{where}: --monte-carlo without --seed draws from a fresh seed at every run, so the "
+                         "note would never be current: give --seed S")
+
+
 def output_of(command, params: dict) -> tuple[str, str | None]:
     """The kind of output `command` gives with these parsed `params` (its --format, or codegen's --lang;
     else that option's default) and its -o FILE."""
@@ -274,7 +283,9 @@ def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = 
         outputs = []
         for number, line in block.commands:
             where = f"{name}, line {number}"
-            ran = run_line(arguments(line, where), folder, stage, timeout)
+            words = arguments(line, where)
+            _repeatable(words, where)
+            ran = run_line(words, folder, stage, timeout)
             if ran.status != 0:
                 raise BlockFailed(f"{where}: cgrad {shorten(line, 60)}: {ran.error or f'exit {ran.status}'}",
                                   ran.status)
