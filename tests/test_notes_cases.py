@@ -62,3 +62,19 @@ def test_monte_carlo_in_a_note_needs_its_seed(tmp_path):
     note.write_text('```cgrad\nuncertainty "x*y" --at x=1±0.1,y=2±0.1 --monte-carlo 100 --seed 4\n```\n',
                     encoding="utf-8")
     assert _notes(str(note))[0] == 0 and _notes("--check", str(note))[0] == 0
+
+
+def test_help_in_a_note(tmp_path):
+    # in a fresh process (click caches a command's help option from the first context that asks: the
+    # note's own parse of the line was that context, without the group's -h)
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    note = tmp_path / "help.md"
+    note.write_text('```cgrad\neval "x" --at x=1 -h\n```\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "cgcli", "notes", str(note)], capture_output=True, text=True,
+                          cwd=REPO, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "```text\nUsage: cgrad eval [OPTIONS] EXPR" in note.read_text(encoding="utf-8")

@@ -151,11 +151,14 @@ def parse_line(words: list[str]):
 
     from .main import cli
 
-    command = cli.get_command(None, words[0])  # type: ignore[arg-type]
+    # a context under the group's, with its settings: click caches a command's help option from the first
+    # context that asks, and a bare one took -h away (`eval … -h` in a note, then anywhere in the process)
+    group = click.Context(cli, info_name="cgrad", **cli.context_settings)
+    command = cli.get_command(group, words[0])
     if command is None:
         return None, {}
     try:
-        context = command.make_context(words[0], list(words[1:]), resilient_parsing=True)
+        context = command.make_context(words[0], list(words[1:]), parent=group, resilient_parsing=True)
     except click.ClickException:
         return command, {}
     return command, context.params
