@@ -78,3 +78,12 @@ def test_help_in_a_note(tmp_path):
                           cwd=REPO, timeout=60)
     assert (done.returncode, done.stderr) == (0, "")
     assert "```text\nUsage: cgrad eval [OPTIONS] EXPR" in note.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("line, word", [('eval "x" --at x=1 --format json > out.json', ">"),
+                                        ('eval "x" --at x=1 | head', "|")])
+def test_a_shell_pipe_or_redirection_in_a_block_is_named(tmp_path, line, word):
+    note = tmp_path / "note.md"
+    note.write_text(f"```cgrad\n{line}\n```\n", encoding="utf-8")
+    code, _, err = _notes(str(note))
+    assert code == 2 and f"line 2: {word!r} is a shell's" in err and "-o FILE" in err

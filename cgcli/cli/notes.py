@@ -118,6 +118,10 @@ def arguments(text: str, where: str) -> list[str]:
         raise InputError(f"{where}: the line names no cgrad command")
     if words[0] == "notes":
         raise InputError(f"{where}: a note's block cannot run `cgrad notes` itself")
+    shell = next((word for word in words if word in ("|", "||", "&&", ";", ">", ">>", "<", "2>", "&")), None)
+    if shell is not None:  # shlex keeps them as words: without this, click's "unexpected extra arguments"
+        raise InputError(f"{where}: {shell!r} is a shell's, and a block's line is one cgrad command run without a "
+                         "shell: write files with -o FILE")
     return words
 
 
