@@ -29,6 +29,7 @@ class Block:
     close: int  # index of the closing fence line
     commands: list[tuple[int, str]]
     region: tuple[int, int] | None = None  # indices of the BEGIN and END lines of its output, if any
+    indent: str = ""  # the opening fence's: a block in a list item gets its output in the item
 
 
 @dataclass
@@ -70,7 +71,8 @@ def scan(lines: list[str], name: str) -> list[Block]:
         if not info or info[0] != "cgrad":
             index = close + 1
             continue
-        block = Block(close, _command_lines(lines, index + 1, close, name))
+        indent = _bare(lines[index])[:len(_bare(lines[index])) - len(_bare(lines[index]).lstrip(" "))]
+        block = Block(close, _command_lines(lines, index + 1, close, name), indent=indent.lstrip("\ufeff"))
         after = close + 1
         while after < len(lines) and not lines[after].strip():
             after += 1
@@ -301,7 +303,8 @@ def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = 
             files += ran.files
         body = "\n\n".join(part for part in outputs if part)
         region = [BEGIN, ""] + ([body, ""] if body else []) + [END]
-        generated = newline.join("\n".join(region).split("\n")) + newline
+        generated = newline.join(block.indent + line if line else line
+                                 for line in "\n".join(region).split("\n")) + newline
         start, stop = block.region if block.region else (block.close + 1, block.close)
         before = "".join(lines[done:start])
         if block.region is None and before and not before.endswith("\n"):
