@@ -151,8 +151,9 @@ def output_of(command, params: dict) -> tuple[str, str | None]:
 
 
 def parse_line(words: list[str]):
-    """The click command `words` names and its parameters, parsed as click parses them (without running
-    anything); (None, {}) when it names none (running it then reports why)."""
+    """The click command `words` names, its parameters parsed as click parses them (without running
+    anything) and the names of those the line gives; (None, {}, set()) when it names none (running it
+    then reports why)."""
     import click
 
     from .main import cli
@@ -162,12 +163,14 @@ def parse_line(words: list[str]):
     group = click.Context(cli, info_name="cgrad", **cli.context_settings)
     command = cli.get_command(group, words[0])
     if command is None:
-        return None, {}
+        return None, {}, set()
     try:
         context = command.make_context(words[0], list(words[1:]), parent=group, resilient_parsing=True)
     except click.ClickException:
-        return command, {}
-    return command, context.params
+        return command, {}, set()
+    given = {name for name in context.params
+             if context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE}
+    return command, context.params, given
 
 
 def run_line(words: list[str], folder: str, stage: str | None = None, timeout: float | None = None,
@@ -180,7 +183,7 @@ def run_line(words: list[str], folder: str, stage: str | None = None, timeout: f
     from .main import run
     from ..passes.timeout import within
 
-    command, params = parse_line(words)
+    command, params, _ = parse_line(words)
     kind, out_file = output_of(command, params) if command is not None else ("text", None)
     link, staged = None, None
     if out_file not in (None, "-"):

@@ -8,6 +8,7 @@ from ..passes.uncertainty import Budget, OutputBudget
 from . import latex as tex
 from .budget import (concise, correlation_cells, headers, lines, results_line, significant, summary_lines, three,
                      with_dof)
+from ..text import one_line
 from .markdown import cell, code
 
 
@@ -33,7 +34,7 @@ def markdown(budget: Budget) -> str:
     from .derivation import derive
     from .markdown import render
 
-    out = [f"## Uncertainty budget: {code(budget.source.strip())}", "", f"Inputs: {cell(_inputs_line(budget))}.", "",
+    out = [f"## Uncertainty budget: {code(one_line(budget.source))}", "", f"Inputs: {cell(_inputs_line(budget))}.", "",
            "Each sensitivity coefficient cᵢ = ∂y/∂xᵢ is a partial derivative of the backward pass below."]
     for output in budget.outputs.values():
         # eval's worked solution without its title, its sections one level down, under the output's heading
@@ -103,7 +104,7 @@ def latex(budget: Budget) -> str:
     from .derivation import derive
     from .latex import render
 
-    out = [f"% cgrad uncertainty: {' '.join(budget.source.split())}", f"% inputs: {_inputs_line(budget)}",
+    out = [f"% cgrad uncertainty: {one_line(budget.source)}", f"% inputs: {_inputs_line(budget)}",
            r"% needs \usepackage{amsmath}"]
     for output in budget.outputs.values():
         y = tex.name(output.name)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..passes.trace import Trace
+from ..text import one_line
 from .derivation import Derivation, ForwardModeDerivation, NumberText, derive, elide, forward_mode_derivation, laid_out
 from .derivation import point_of
 
@@ -198,7 +199,7 @@ def latex_fragment(shown: JacobianView) -> str:
     mode's tangents), then the Jacobian matrix. Needs amsmath."""
     from . import latex
 
-    head = ["% cgrad: " + " ".join(shown.source.split()), f"% at {shown.at}",
+    head = ["% cgrad: " + one_line(shown.source), f"% at {shown.at}",
             f"% numbers: {shown.description}" + "".join(f"; {note}" for note in shown.conventions),
             f"% {shown.method}", r"% needs \usepackage{amsmath}"]
     parts = []

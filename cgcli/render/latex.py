@@ -7,6 +7,7 @@ import unicodedata
 
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import OPS
+from ..text import one_line
 from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)
 from .notation import PLACEHOLDER, needs_parentheses
@@ -363,7 +364,7 @@ def render(derivation: Derivation, title: str | None = None) -> str:
     """The derivation as a fragment: comments, then one align* with the forward pass, the chain rule
     for every node (output to inputs) and the gradient. Needs amsmath."""
     top = derivation.output
-    head = [f"% {title}" if title else None, "% cgrad: " + " ".join(derivation.source.split()),
+    head = [f"% {title}" if title else None, "% cgrad: " + one_line(derivation.source),
             f"% at {derivation.at}",
             f"% numbers: {derivation.description}" + "".join(f"; {note}" for note in derivation.conventions),
             r"% needs \usepackage{amsmath}"]
