@@ -107,3 +107,17 @@ def _tags(html: str) -> dict[str, int]:
 
     Counter().feed(html)
     return counts
+
+
+@pytest.mark.parametrize("magic, heading", [
+    ("%%cgrad uncertainty --at x=1±0.1,y=2±0.2\nx*y", "## Uncertainty budget: `x*y`"),
+    ("%%cgrad hessian --at x=1,y=2\nx^2*y", "## "), ("%%cgrad derive --wrt x\nx^3", "")])
+def test_a_command_whose_format_has_a_default_still_shows_markdown(shell, magic, heading):
+    # their --format defaults to table (or text): the magic asks for Markdown unless the line gives --format
+    shown, _ = _run(shell, magic)
+    markdown = shown._repr_markdown_()
+    assert markdown.startswith(heading) and "```text" not in markdown.split("\n", 1)[0], markdown[:200]
+    # x·y at 1 ± 0.1, 2 ± 0.2: u = √((2·0.1)² + (1·0.2)²) = 0.283
+    assert "uncertainty" not in magic or "u\\_c(f) = 0.283" in markdown
+    explicit, _ = _run(shell, magic.replace("\n", " --format json\n", 1))
+    assert explicit._repr_markdown_().startswith("```json")
