@@ -1,0 +1,25 @@
+"""Several outputs (eval --output) on inputs nobody tuned them to, read as a terminal shows them."""
+from __future__ import annotations
+
+import mpmath
+import pytest
+
+from test_hardening_cli import on_terminal
+
+GAS = ["p = n*R*T/V; ρ = n*M/V", "--at", "n=1,R=8.314462618,T=293.15,V=0.024,M=0.02897", "--output", "all",
+       "--no-trace", "--digits", "30"]
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_every_entry_whole_on_a_line_of_a_narrow_terminal(monkeypatch, columns):
+    # a cell too wide beside its header goes under it, whole, instead of folding at the edge
+    shown = on_terminal(monkeypatch, columns, "eval", *GAS)
+    with mpmath.workdps(50):  # p = nRT/V, ρ = nM/V: ∂p/∂n = p, ∂p/∂T = nR/V, ∂p/∂V = -p/V, ∂ρ/∂V = -ρ/V
+        n, R, T, V, M = map(mpmath.mpf, ("1", "8.314462618", "293.15", "0.024", "0.02897"))
+        p, rho = n * R * T / V, n * M / V
+        entries = [p, R * T / V, n * T / V, n * R / V, -p / V, rho, M / V, -rho / V, n / V]
+        texts = [mpmath.nstr(x, 30, strip_zeros=False) for x in entries]
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    missing = [text for text in texts if not any(text in line for line in lines)]
+    assert not missing, f"not whole on a line: {missing}\n{shown}"
