@@ -84,3 +84,17 @@ def test_a_kink_names_its_convention_in_every_format():
     assert run_json("abs(x)", "--at", "x=0±1")["conventions"] == ["abs'(0) = 0"]
     assert "conventions: abs'(0) = 0" in run("abs(x)", "--at", "x=0±1")
     assert run_json("x^2", "--at", "x=3±1")["conventions"] == []
+
+
+def test_monte_carlo_mean_and_interval_to_the_digits_of_u():
+    # l ≈ 5e7 with u ≈ 32: six significant digits (5.00008e+07) said nothing; to u's digits they do
+    out = run("l = l0 + d", "--at", "l0=50000623±25,d=215±9.7", "--monte-carlo", "20000", "--seed", "5")
+    line = next(line for line in out.splitlines() if line.startswith("Monte Carlo"))
+    import re
+
+    mean, low, high = (float(x) for x in re.search(r"mean (\S+),.*\[(\S+), (\S+)\]", line).groups())
+    # the linear l = 50000838, u = √(25² + 9.7²) = 26.8: the mean within 4 u/√N, the interval ≈ ± 1.96 u
+    u = math.hypot(25, 9.7)
+    assert abs(mean - 50000838) < 4 * u / math.sqrt(20000)
+    assert (high - low) == pytest.approx(2 * 1.96 * u, rel=0.03)
+    assert re.search(r"mean 500008\d\d\.\d,", line) and "e+07" not in line

@@ -139,12 +139,28 @@ def summary_lines(output: OutputBudget) -> list[str]:
     return out
 
 
+def near(x: float, u: float) -> str:
+    """`x` to one digit past the second significant digit of `u` (GUM S1 7.9: a Monte Carlo mean and interval
+    to the decimals of u(y)): 50000838.3, not 6 significant digits' 5.00008e+07, where u is 65."""
+    if not (u > 0 and math.isfinite(u) and math.isfinite(x)) or x == 0:
+        return significant(x, 6)
+    place = math.floor(math.log10(u)) - 2
+    digits = max(math.floor(math.log10(abs(x))) - place + 1, 1)
+    return f"{x + 0.0:#.{digits}g}".rstrip(".")
+
+
+def monte_carlo_numbers(output: OutputBudget) -> tuple[str, str, str]:
+    """The Monte Carlo mean and the interval's ends as every format writes them."""
+    m = output.monte_carlo
+    return near(m.value, m.u), near(m.interval[0], m.u), near(m.interval[1], m.u)
+
+
 def monte_carlo_lines(output: OutputBudget) -> list[str]:
     m, y = output.monte_carlo, output.name
-    low, high = m.interval
+    mean, low, high = monte_carlo_numbers(output)
     verdict = "validated" if m.validated else "not validated"
-    return [f"Monte Carlo (GUM S1), {m.draws} draws, seed {m.seed}: mean {significant(m.value, 6)}, "
-            f"u({y}) = {three(m.u)}, {m.kind} {100 * m.coverage:.4g} % interval [{significant(low, 6)}, {significant(high, 6)}]",
+    return [f"Monte Carlo (GUM S1), {m.draws} draws, seed {m.seed}: mean {mean}, "
+            f"u({y}) = {three(m.u)}, {m.kind} {100 * m.coverage:.4g} % interval [{low}, {high}]",
             f"the linear {y} ± {significant(m.U, 3)} (p = {100 * m.coverage:.4g} %) is {verdict} "
             f"(GUM S1 §8: |y − U − y_low| = {significant(m.differences[0], 2)}, "
             f"|y + U − y_high| = {significant(m.differences[1], 2)}, δ = {significant(m.tolerance, 2)})"]
