@@ -98,3 +98,14 @@ def test_monte_carlo_mean_and_interval_to_the_digits_of_u():
     assert abs(mean - 50000838) < 4 * u / math.sqrt(20000)
     assert (high - low) == pytest.approx(2 * 1.96 * u, rel=0.03)
     assert re.search(r"mean 500008\d\d\.\d,", line) and "e+07" not in line
+
+
+def test_a_json_input_with_dof_null_is_infinitely_many(tmp_path):
+    # the JSON this command writes gives "dof": null for infinitely many; read back, it means the same
+    path = tmp_path / "inputs.json"
+    path.write_text('{"V": {"value": 4.999, "u": 0.0032, "dof": null}, "I": {"value": 0.019661, "u": 9.5e-6, '
+                    '"dof": 4}}', encoding="utf-8")
+    output = run_json("V/I", "--at", f"@{path}")["outputs"]["f"]
+    # ν_eff = u⁴ / (u_I⁴/4): only I's term counts, with c_V = 1/I, c_I = -V/I²
+    u_V, u_I = 0.0032 / 0.019661, 4.999 * 9.5e-6 / 0.019661 ** 2
+    assert output["dof"] == pytest.approx((u_V ** 2 + u_I ** 2) ** 2 / (u_I ** 4 / 4), rel=1e-9)

@@ -62,7 +62,8 @@ def measured(name: str, text: str | dict, numbers) -> Measured | None:
             raise InputError(f"{shown}: expected an object with \"value\" and \"u\" (and perhaps \"dof\", "
                              f"\"distribution\"), e.g. {{\"value\": 4.999, \"u\": 0.0032}}")
         quantity = _quantity(name, str(text["value"]), str(text.get("u", "0")), numbers, shown)
-        dof = dof_value(name, str(text["dof"])) if "dof" in text else math.inf
+        # null: infinitely many, as the JSON of `cgrad uncertainty` writes them
+        dof = dof_value(name, str(text["dof"])) if text.get("dof") is not None else math.inf
         distribution = distribution_value(name, str(text.get("distribution", "normal")))
         return Measured(name, quantity.text, quantity.value, quantity.u, dof, distribution)
     if not isinstance(text, str):
