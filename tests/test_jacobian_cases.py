@@ -23,3 +23,29 @@ def test_every_entry_whole_on_a_line_of_a_narrow_terminal(monkeypatch, columns):
     assert max(len(line) for line in lines) <= columns
     missing = [text for text in texts if not any(text in line for line in lines)]
     assert not missing, f"not whole on a line: {missing}\n{shown}"
+
+
+def test_more_than_ten_columns_compile(tmp_path):
+    # amsmath's bmatrix stops at 10 columns (MaxMatrixCols): pdflatex failed on a 12-variable Jacobian
+    import shutil
+    import subprocess
+
+    from conftest import run_cgrad_inprocess
+
+    names = [f"x{i}" for i in range(12)]
+    at = ",".join(f"{name}={i}" for i, name in enumerate(names))
+    total = "+".join(names)
+    code, jacobian, _ = run_cgrad_inprocess("eval", f"a = {total}; b = 2*({total})", "--at", at, "--output", "all",
+                                            "--format", "latex", "--no-trace")
+    assert code == 0 and r"\left[\begin{array}{" + "c" * 12 + "}1 & 1" in jacobian
+    code, gradient, _ = run_cgrad_inprocess("eval", "sum(w*y)", "--at", "w=[1,2,3,4,5,6,7,8,9,10,11,12],y=1",
+                                            "--format", "latex", "--no-trace")
+    assert code == 0 and r"\begin{array}{" + "c" * 12 + "}" in gradient
+    engine = shutil.which("pdflatex")
+    if engine is None:
+        pytest.skip("pdflatex is not installed (Debian package texlive-latex-base)")
+    (tmp_path / "wide.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+                                       + jacobian + gradient + "\\end{document}\n", encoding="utf-8")
+    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "wide.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, errors="replace", timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:]

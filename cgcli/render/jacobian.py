@@ -190,8 +190,7 @@ def matrix_latex(shown: JacobianView) -> str:
     rows = laid_out(shown.rows_shown, lambda name: " & ".join(latex.value(shown.entries[name][column])
                                                               for column in shown.columns),
                     lambda _: " & ".join([r"\vdots"] * len(shown.columns)))
-    return (rf"\frac{{\partial({tops})}}{{\partial({bottoms})}} = \begin{{bmatrix}}" + r" \\ ".join(rows)
-            + r"\end{bmatrix}")
+    return rf"\frac{{\partial({tops})}}{{\partial({bottoms})}} = " + latex.matrix(rows, len(shown.columns))
 
 
 def latex_fragment(shown: JacobianView) -> str:
