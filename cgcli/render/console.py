@@ -71,8 +71,9 @@ def print_table(console, title: str, headers: Sequence[str], rows: Sequence[Row]
 
 def _records(headers: Sequence[str], rows: Sequence[Row], width: int):
     """One block per row: its first cell on a line, then `header  cell` lines below it, indented,
-    the cells of every block aligned; empty cells left out. A cell too wide to sit beside its header
-    goes on the lines below it (a number stays whole where a line can hold it); what no line holds folds."""
+    the cells of every block aligned; empty cells left out. Cells wrap at their spaces; one with a word
+    (a number) too wide to sit beside its header goes on the lines below it, whole where a line can hold
+    it; what no line holds folds."""
     from rich.console import Group
     from rich.padding import Padding
     from rich.cells import cell_len
@@ -98,7 +99,8 @@ def _records(headers: Sequence[str], rows: Sequence[Row], width: int):
         for header, cell in zip(headers[1:], row[1:]):
             if not cell:
                 continue
-            if cell_len(cell) <= beside or "\n" in cell:
+            # words wrap beside the header; a word (a number) wider than that would fold inside itself
+            if max(map(cell_len, cell.split()), default=0) <= beside or "\n" in cell:
                 fields.add_row(Text(header), Text(cell))
                 continue
             if fields.row_count:
