@@ -121,3 +121,11 @@ def test_a_command_whose_format_has_a_default_still_shows_markdown(shell, magic,
     assert "uncertainty" not in magic or "u\\_c(f) = 0.283" in markdown
     explicit, _ = _run(shell, magic.replace("\n", " --format json\n", 1))
     assert explicit._repr_markdown_().startswith("```json")
+
+
+def test_html_reads_markdowns_backslash_escapes(shell):
+    # the budget's Markdown escapes u\_c and \[…\]; its HTML shows u_c and […], not the backslashes
+    shown, _ = _run(shell, "%%cgrad uncertainty --at x=1±0.1,y=2±0.2 --monte-carlo 200 --seed 2\nx*y")
+    page = shown._repr_html_()
+    assert "u\\_c" in shown._repr_markdown_() and "u_c(f) = 0.283" in page and "\\_" not in page
+    assert "\\[" not in page and "interval [" in page
