@@ -109,3 +109,9 @@ def test_a_json_input_with_dof_null_is_infinitely_many(tmp_path):
     # ν_eff = u⁴ / (u_I⁴/4): only I's term counts, with c_V = 1/I, c_I = -V/I²
     u_V, u_I = 0.0032 / 0.019661, 4.999 * 9.5e-6 / 0.019661 ** 2
     assert output["dof"] == pytest.approx((u_V ** 2 + u_I ** 2) ** 2 / (u_I ** 4 / 4), rel=1e-9)
+
+
+def test_draws_past_the_free_memory_are_refused_before_drawing():
+    # 10^12 draws of one input: ~56 bytes each, terabytes; refused at once, not an out-of-memory kill later
+    err = run("x*y", "--at", "x=1±0.1,y=2", "--monte-carlo", str(10 ** 12), expect=1)
+    assert err.startswith("error: --monte-carlo 1000000000000: the draws would need about") and "GiB free" in err
