@@ -115,3 +115,12 @@ def test_draws_past_the_free_memory_are_refused_before_drawing():
     # 10^12 draws of one input: ~56 bytes each, terabytes; refused at once, not an out-of-memory kill later
     err = run("x*y", "--at", "x=1±0.1,y=2", "--monte-carlo", str(10 ** 12), expect=1)
     assert err.startswith("error: --monte-carlo 1000000000000: the draws would need about") and "GiB free" in err
+
+
+def test_the_api_takes_a_pair_as_numbers_or_as_text_and_all_outputs():
+    import cgcli
+
+    budget = cgcli.uncertainty("R = V/I; Z = V*I", {"V": ("5", "0.1"), "I": (2, 0.1)}, outputs="all")
+    assert list(budget.outputs) == ["R", "Z"]
+    # Z = V·I: u² = (I·u_V)² + (V·u_I)² = 0.04 + 0.25
+    assert budget.outputs["Z"].u == pytest.approx(math.sqrt(0.29), rel=1e-12)

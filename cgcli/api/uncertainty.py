@@ -27,7 +27,10 @@ def uncertainty(program: Program | str, at: Mapping[str, Any], correlation: Mapp
     input as "4.999±0.0032", "4.9990(32)", (4.999, 0.0032) or {"value": 4.999, "u": 0.0032}; a plain number is
     an exact constant. `correlation` maps pairs of inputs to r, `dof` inputs to degrees of freedom. `k` or
     `coverage` asks for U; `second_order` for GUM 5.1.2's higher-order term; `monte_carlo` for N draws (GUM S1)."""
-    pairs = [(name, {"value": repr(value[0]), "u": repr(value[1])} if isinstance(value, tuple)
+    def text(x: Any) -> str:  # ("4.999", "0.0032") as written, (4.999, 0.0032) as their shortest repr
+        return x if isinstance(x, str) else repr(x)
+
+    pairs = [(name, {"value": text(value[0]), "u": text(value[1])} if isinstance(value, tuple)
               else value if isinstance(value, (str, dict)) else repr(value)) for name, value in at.items()]
     return budget_of(program, pairs, [f"{a},{b}={r!r}" for (a, b), r in (correlation or {}).items()],
                      [f"{name}={value!r}" for name, value in (dof or {}).items()],
