@@ -124,3 +124,26 @@ def test_the_api_takes_a_pair_as_numbers_or_as_text_and_all_outputs():
     assert list(budget.outputs) == ["R", "Z"]
     # Z = V·I: u² = (I·u_V)² + (V·u_I)² = 0.04 + 0.25
     assert budget.outputs["Z"].u == pytest.approx(math.sqrt(0.29), rel=1e-12)
+
+
+def test_snell_and_a_resistor_network_against_uncertainties():
+    unc = pytest.importorskip("uncertainties")
+    umath = pytest.importorskip("uncertainties.umath")
+    import numpy as np
+
+    # Snell's law with the exact n1, correlated angles; two outputs
+    values, us = [0.5236, 0.3491], [0.0017, 0.0017]
+    theta1, theta2 = unc.correlated_values(values, np.outer(us, us) * np.array([[1, 0.4], [0.4, 1]]))
+    n2 = 1.000293 * umath.sin(theta1) / umath.sin(theta2)
+    ratio = theta1 / theta2
+    document = run_json("n2 = n1*sin(θ1)/sin(θ2); q = θ1/θ2", "--at", "n1=1.000293,θ1=0.5236±0.0017,θ2=0.3491±0.0017",
+                        "--correlation", "θ1,θ2=0.4", "--output", "n2,q")
+    assert document["outputs"]["n2"]["u"] == pytest.approx(n2.std_dev, rel=1e-10)
+    assert document["outputs"]["q"]["u"] == pytest.approx(ratio.std_dev, rel=1e-10)
+    assert document["correlation"]["n2"]["q"] == pytest.approx(unc.correlation_matrix([n2, ratio])[0][1], rel=1e-10)
+    # R = R1 + R2·R3/(R2 + R3), negative and tiny values among them
+    R1, R2, R3 = unc.ufloat(-100, 1), unc.ufloat(2.2e-3, 2.2e-5), unc.ufloat(3.3e-3, 3.3e-5)
+    R = R1 + R2 * R3 / (R2 + R3)
+    output = run_json("R = R1 + R2*R3/(R2 + R3)", "--at", "R1=-100±1,R2=2.2e-3±2.2e-5,R3=3.3e-3±3.3e-5")
+    assert output["outputs"]["R"]["u"] == pytest.approx(R.std_dev, rel=1e-10)
+    assert output["outputs"]["R"]["value"] == pytest.approx(R.nominal_value, rel=1e-14)
