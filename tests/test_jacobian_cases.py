@@ -49,3 +49,13 @@ def test_more_than_ten_columns_compile(tmp_path):
     done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "wide.tex"], cwd=tmp_path,
                           capture_output=True, text=True, errors="replace", timeout=300)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_rows_left_out_do_not_widen_a_column():
+    from conftest import run_cgrad_inprocess
+
+    code, out, _ = run_cgrad_inprocess("eval", "R = V/I; Z = V*I; Q = V+I", "--at", "V=5,I=2", "--output", "all",
+                                       "--max-rows", "2", "--no-trace")
+    lines = out.splitlines()
+    # R = 5/2 with ∂/∂V = 1/I = 0.5: next to its output, not 40 columns away behind the note's width
+    assert code == 0 and "  R          2.5    0.5" in lines and "  ⋮        1 more row (--max-rows 0 shows all)" in lines

@@ -78,10 +78,6 @@ def _cells(shown: JacobianView, name: str, text=lambda number: number.reading) -
     return [name, text(shown.values[name]), *[text(shown.entries[name][column]) for column in shown.columns]]
 
 
-def _elided(shown: JacobianView, text) -> list[str]:
-    return ["⋮", text] + [""] * (len(shown.columns) + 1)
-
-
 # ---- terminal ----
 
 def table(shown: JacobianView, terminal: bool) -> str:
@@ -97,7 +93,7 @@ def table(shown: JacobianView, terminal: bool) -> str:
             print_backward(console, shown.backward[name], name)
     if shown.tangents is not None:
         print_tangents(console, shown.tangents, "outputs")
-    rows = laid_out(shown.rows_shown, lambda name: _cells(shown, name), lambda elided: _elided(shown, elided.text))
+    rows = laid_out(shown.rows_shown, lambda name: _cells(shown, name), lambda elided: elided.text)  # a note row
     print_table(console, f"Jacobian · {shown.description}", _headers(shown), rows,
                 frozenset(range(1, len(shown.columns) + 2)))
     show(console, " · ".join([f"at {shown.at}", f"numbers: {shown.description}", shown.method, *shown.conventions]),
