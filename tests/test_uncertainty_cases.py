@@ -147,3 +147,10 @@ def test_snell_and_a_resistor_network_against_uncertainties():
     output = run_json("R = R1 + R2*R3/(R2 + R3)", "--at", "R1=-100±1,R2=2.2e-3±2.2e-5,R3=3.3e-3±3.3e-5")
     assert output["outputs"]["R"]["u"] == pytest.approx(R.std_dev, rel=1e-10)
     assert output["outputs"]["R"]["value"] == pytest.approx(R.nominal_value, rel=1e-14)
+
+
+def test_a_distribution_and_degrees_of_freedom_for_one_input_are_refused():
+    # with --dof the draws came from the t-distribution, and --distribution x=rect was silently ignored
+    err = run("x*y", "--at", "x=1±0.1,y=2±0.1", "--dof", "x=3", "--distribution", "x=rect", "--monte-carlo", "100",
+              "--seed", "1", expect=2)
+    assert err.startswith("error: --distribution x=rect and --dof x:") and err.count("\n") == 1
