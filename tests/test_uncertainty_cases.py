@@ -154,3 +154,21 @@ def test_a_distribution_and_degrees_of_freedom_for_one_input_are_refused():
     err = run("x*y", "--at", "x=1±0.1,y=2±0.1", "--dof", "x=3", "--distribution", "x=rect", "--monte-carlo", "100",
               "--seed", "1", expect=2)
     assert err.startswith("error: --distribution x=rect and --dof x:") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("at, expected", [
+    # the GUM's concise notation: the digits in parentheses are the uncertainty of the last digits
+    ("x=4.999(32)", (4.999, 0.032)), ("x=10.000(32)", (10.0, 0.032)), ("x=127.732(0.070)", (127.732, 0.07)),
+    ("x=10(3)", (10, 3)), ("x=5.(1)", (5, 1)), ("x=.5(1)", (0.5, 0.1)), ("x=-1.5(2)E-3", (-1.5e-3, 2e-4)),
+    ("x=1.5(2)e3", (1500, 200)), ("x=4.999 (32)", (4.999, 0.032)),
+    ("x=6.674 30(15)e-11", (6.67430e-11, 1.5e-15))])  # CODATA 2018's G, its digits grouped
+def test_concise_inputs(at, expected):
+    row = run_json("2*x", "--at", at)["outputs"]["f"]["budget"][0]
+    assert (row["value"], row["u"]) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["4.999(32", "(32)", "4.999(-32)", "1/3(2)", "4.999()"])
+def test_a_mistyped_concise_value_is_named(text):
+    # alone, it read as an exact constant: "no input has an uncertainty"
+    err = run("2*x", "--at", f"x={text}", expect=2)
+    assert err == f"error: --at x={text}: expected VALUE±U or the concise VALUE(U), e.g. 4.9990(32)\n"

@@ -73,8 +73,11 @@ def measured(name: str, text: str | dict, numbers) -> Measured | None:
         return _quantity(name, parts[0].strip(), parts[1].strip(), numbers, f"{shown}={shorten(text)}")
     if len(parts) > 2:
         raise InputError(f"{shown}={shorten(text)}: expected one VALUE±U")
-    concise = _CONCISE.fullmatch(text.strip())
+    # spaces are digit groups (CODATA's 6.674 30(15)e-11) or a space before the parenthesis
+    concise = _CONCISE.fullmatch("".join(text.split()))
     if concise is None:
+        if "(" in text:  # no number has one: a concise value mistyped, not an exact constant
+            raise InputError(f"{shown}={shorten(text)}: expected VALUE±U or the concise VALUE(U), e.g. 4.9990(32)")
         return None
     value, digits, exponent = concise.groups()
     if "." in digits:  # 127.732(0.070): the uncertainty in the value's unit
