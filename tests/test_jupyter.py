@@ -129,3 +129,13 @@ def test_html_reads_markdowns_backslash_escapes(shell):
     page = shown._repr_html_()
     assert "u\\_c" in shown._repr_markdown_() and "u_c(f) = 0.283" in page and "\\_" not in page
     assert "\\[" not in page and "interval [" in page
+
+
+def test_an_uncertainty_budget_of_the_python_api_shows_itself(shell):
+    # as cgcli.evaluate's Result does: Z = V/I at 4.999 ± 0.0032, 0.019661 ± 9.5e-6, u = 0.204 (GUM H.2's Z, uncorrelated)
+    result, captured = _run(shell, 'import cgcli\ncgcli.uncertainty("Z = V/I", {"V": "4.999±0.0032", '
+                                   '"I": (19.661e-3, 9.5e-6)})')
+    markdown = _shown_markdown(captured)
+    assert markdown == result._repr_markdown_() and markdown.startswith("## Uncertainty budget: `Z = V/I`")
+    assert "**Z = 254.26(20)**" in markdown and "\\begin{tabular}" in result._repr_latex_()
+    assert repr(result) == "UncertaintyResult(Z = 254.26(20))" and round(result.outputs["Z"].u, 4) == 0.2039

@@ -3,6 +3,7 @@ pass per output), the correlation between outputs, and on request W–S, second 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
 from ..errors import InputError, MathError
@@ -12,17 +13,40 @@ from ..language.measurements import Inputs, correlate, correlation_pair, distrib
 from ..passes.uncertainty import (Budget, OutputBudget, coverage_factor, higher_partials, linear, output_correlation,
                                   welch_satterthwaite)
 from ..passes.uncertainty import second_order as second_order_terms
+from ..render.notebook import RichOutput
 from ..text import shorten
 from . import output_graph, parse, trace_of
 
 INTERVALS = ("shortest", "symmetric")
 
 
+@dataclass(repr=False)
+class UncertaintyResult(Budget, RichOutput):
+    """What `uncertainty` returns: the budget of each output (`outputs`: name → OutputBudget, with its rows),
+    the `correlation` between outputs and the `conventions`. In a notebook it shows as `cgrad uncertainty
+    --format markdown` writes it (the derivation and the budget)."""
+
+    def _repr_markdown_(self) -> str:
+        from ..render.budget_text import markdown
+
+        return markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from ..render.budget_text import latex
+
+        return latex(self)
+
+    def __repr__(self) -> str:
+        from ..render.budget import results_line
+
+        return f"UncertaintyResult({results_line(self)})"
+
+
 def uncertainty(program: Program | str, at: Mapping[str, Any], correlation: Mapping[tuple[str, str], float] | None = None,
                 dof: Mapping[str, float] | None = None, outputs: str | list[str] | None = None, k: float | None = None,
                 coverage: float | None = None, second_order: bool = False, monte_carlo: int | None = None,
                 seed: int | None = None, distribution: Mapping[str, str] | None = None,
-                interval: str = "shortest") -> Budget:
+                interval: str = "shortest") -> UncertaintyResult:
     """The uncertainty budget of `program`'s outputs (the last statement, or `outputs`). `at` gives each
     input as "4.999±0.0032", "4.9990(32)", (4.999, 0.0032) or {"value": 4.999, "u": 0.0032}; a plain number is
     an exact constant. `correlation` maps pairs of inputs to r, `dof` inputs to degrees of freedom. `k` or
@@ -32,10 +56,11 @@ def uncertainty(program: Program | str, at: Mapping[str, Any], correlation: Mapp
 
     pairs = [(name, {"value": text(value[0]), "u": text(value[1])} if isinstance(value, tuple)
               else value if isinstance(value, (str, dict)) else repr(value)) for name, value in at.items()]
-    return budget_of(program, pairs, [f"{a},{b}={r!r}" for (a, b), r in (correlation or {}).items()],
-                     [f"{name}={value!r}" for name, value in (dof or {}).items()],
-                     [f"{name}={value}" for name, value in (distribution or {}).items()],
-                     outputs, k, coverage, second_order, monte_carlo, seed, interval)
+    budget = budget_of(program, pairs, [f"{a},{b}={r!r}" for (a, b), r in (correlation or {}).items()],
+                       [f"{name}={value!r}" for name, value in (dof or {}).items()],
+                       [f"{name}={value}" for name, value in (distribution or {}).items()],
+                       outputs, k, coverage, second_order, monte_carlo, seed, interval, record=True)
+    return UncertaintyResult(**{part.name: getattr(budget, part.name) for part in fields(Budget)})
 
 
 def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations: list[str], dofs: list[str],
