@@ -24,20 +24,6 @@ def excerpt(source: str, start: int, end: int, limit: int = 60) -> str:
     return head[:half] + "…" + tail[-half:]
 
 
-def one_line(source: str) -> str:
-    """A program on one line, as a heading or a comment shows it: its statements joined by "; " (a line
-    end separates statements, so joining lines with spaces read `R = V/I Z = V*I`), comments and line
-    continuations dropped. LaTeX math ($…$) keeps its words: there a line end is a space."""
-    if source.lstrip().startswith("$"):
-        return " ".join(source.split())
-    statements = []
-    for line in source.replace("\\\n", " ").split("\n"):
-        for statement in line.split("#", 1)[0].split(";"):
-            if statement.strip():
-                statements.append(" ".join(statement.split()))
-    return "; ".join(statements)
-
-
 def shorten(text: str, limit: int = 40) -> str:
     """A name or number quoted in a message, elided in the middle past `limit` characters."""
     if len(text) <= limit:

@@ -5,15 +5,22 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cgrad_inprocess
-from cgcli.text import one_line
+from cgcli.language.syntax import one_line
 
 
 @pytest.mark.parametrize("source, line", [
     ("R = V/I\nZ = V*I\n", "R = V/I; Z = V*I"), ("R = V/I;\n\nZ = V*I  # the impedance\n", "R = V/I; Z = V*I"),
     ("a = (x +\\\n 1)\nb = a", "a = (x + 1); b = a"), ("3*(a+b*c)", "3*(a+b*c)"),
-    ("$\\frac{a}\n{b}$", "$\\frac{a} {b}$")])  # LaTeX math: a line end is a space
+    # as the lexers read them: a line end inside brackets or after an operator goes on
+    ("a = (x\n + 1)\nb = a +\n 2", "a = (x + 1); b = a + 2"),
+    ("$a = \\frac{x\n}{2} \\\\\nb = a\nc = b$", "$a = \\frac{x }{2}; b = a; c = b$")])
 def test_one_line(source, line):
+    from cgcli.language.syntax import parse
+
     assert one_line(source) == line
+    # the same program: the same statements, the same names
+    assert list(parse(line).assigned) == list(parse(source).assigned)
+    assert len(parse(line).nodes) == len(parse(source).nodes)
 
 
 def test_every_format_keeps_the_statements_apart(tmp_path):

@@ -8,7 +8,7 @@ from ..passes.uncertainty import Budget, OutputBudget
 from . import latex as tex
 from .budget import (concise, correlation_cells, headers, lines, monte_carlo_numbers, results_line, significant,
                      summary_lines, three, with_dof)
-from ..text import one_line
+from ..language.syntax import one_line
 from .markdown import cell, code
 
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..passes.trace import Trace
-from ..text import one_line
+from ..language.syntax import one_line
 from .derivation import Derivation, ForwardModeDerivation, NumberText, derive, elide, forward_mode_derivation, laid_out
 from .derivation import point_of
 

@@ -7,7 +7,7 @@ import unicodedata
 
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import OPS
-from ..text import one_line
+from ..language.syntax import one_line
 from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)
 from .notation import PLACEHOLDER, needs_parentheses

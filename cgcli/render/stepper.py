@@ -7,7 +7,8 @@ import json
 import re
 from html import escape
 
-from ..text import one_line, shorten
+from ..language.syntax import one_line
+from ..text import shorten
 from .derivation import Derivation, ForwardModeDerivation, Partial
 from .figure import Figure
 from .steps import BACKWARD, FORWARD, TANGENT, Walk
