@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 from ..passes.uncertainty import Budget, BudgetRow, OutputBudget
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 def significant(x: float | Decimal | None, digits: int) -> str:
     """`x` to `digits` significant digits, as %g writes it; '' for no number."""
     if x is None:
         return ""
-    if isinstance(x, Decimal):  # beyond a float's exponents: 4e-344
-        return f"{Decimal(f'{x:.{digits}g}').normalize():g}"  # no trailing zeros, as %g writes a float
+    if not isinstance(x, (int, float)):  # a Decimal, beyond a float's exponents: 4e-344
+        return f"{type(x)(f'{x:.{digits}g}').normalize():g}"  # no trailing zeros, as %g writes a float
     if math.isinf(x):
         return "∞"
     return f"{x + 0.0:.{digits}g}"  # + 0.0: no -0
@@ -25,7 +28,7 @@ def _rounded(value: float, u: float) -> tuple[Decimal, Decimal, int, int]:
     """`value` and `u` over 10^shift, `u` to two significant digits and `value` rounded to the same decimal
     place (returned, over 10^shift too), and the shift: 0 (positional) unless the larger of the two is below
     10⁻⁵ or from 10¹⁰ on, where positional text is a run of zeros (or shows a float's binary digits)."""
-    from decimal import Context
+    from decimal import Context, Decimal  # here, not at import: ~1.5 ms that JSON does without
 
     u2 = Decimal(f"{u:.1e}")
     place = u2.adjusted() - 1  # the power of ten of the last digit kept
