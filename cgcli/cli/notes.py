@@ -71,8 +71,9 @@ def scan(lines: list[str], name: str) -> list[Block]:
         if not info or info[0] != "cgrad":
             index = close + 1
             continue
-        indent = _bare(lines[index])[:len(_bare(lines[index])) - len(_bare(lines[index]).lstrip(" "))]
-        block = Block(close, _command_lines(lines, index + 1, close, name), indent=indent.lstrip("\ufeff"))
+        opening = _bare(lines[index]).lstrip("\ufeff")
+        block = Block(close, _command_lines(lines, index + 1, close, name),
+                      indent=opening[:len(opening) - len(opening.lstrip(" "))])
         after = close + 1
         while after < len(lines) and not lines[after].strip():
             after += 1
