@@ -172,3 +172,13 @@ def test_a_mistyped_concise_value_is_named(text):
     # alone, it read as an exact constant: "no input has an uncertainty"
     err = run("2*x", "--at", f"x={text}", expect=2)
     assert err == f"error: --at x={text}: expected VALUE±U or the concise VALUE(U), e.g. 4.9990(32)\n"
+
+
+def test_an_empty_list_of_outputs_is_refused_by_the_api():
+    import cgcli
+
+    # it gave an empty budget, and cgcli.jacobian a ValueError from max()
+    with pytest.raises(cgcli.InputError, match="no output named"):
+        cgcli.uncertainty("Z = V/I", {"V": "5±0.1", "I": "2±0.1"}, outputs=[])
+    with pytest.raises(cgcli.InputError, match="no output named"):
+        cgcli.jacobian("Z = V/I", {"V": 5, "I": 2}, outputs=[])
