@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 
@@ -182,3 +183,16 @@ def test_an_empty_list_of_outputs_is_refused_by_the_api():
         cgcli.uncertainty("Z = V/I", {"V": "5±0.1", "I": "2±0.1"}, outputs=[])
     with pytest.raises(cgcli.InputError, match="no output named"):
         cgcli.jacobian("Z = V/I", {"V": 5, "I": 2}, outputs=[])
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"k": -1}, "--k -1: a coverage factor is a positive number"), ({"k": math.nan}, "--k nan"),
+    ({"coverage": 2}, "--coverage 2: a coverage probability is between 0 and 1"),
+    ({"monte_carlo": 10, "seed": -1}, "--seed -1: expected a whole number"),
+    ({"monte_carlo": 10, "seed": 1.5}, "--seed 1.5"), ({"monte_carlo": True}, "--monte-carlo True")])
+def test_the_api_checks_what_the_option_types_check(options, message):
+    import cgcli
+
+    # they reached NumPy or statistics as a ValueError, TypeError or StatisticsError, or gave U < 0
+    with pytest.raises(cgcli.InputError, match=re.escape(message)):
+        cgcli.uncertainty("V/I", {"V": "5±0.1", "I": "2±0.1"}, **options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from numbers import Integral
 from typing import Any, Mapping
 
 from ..errors import InputError, MathError
@@ -80,6 +81,14 @@ def budget_of(program: Program | str, pairs: list[tuple[str, Any]], correlations
     correlate(inputs, [correlation_pair(text) for text in correlations])
     if k is not None and coverage is not None:
         raise InputError("give --k or --coverage, not both (--coverage P: the k for probability P)")
+    # the option types check these on the command line; the Python API passes them as they come
+    if k is not None and not (isinstance(k, (int, float)) and 0 < k < math.inf):
+        raise InputError(f"--k {k!r}: a coverage factor is a positive number")
+    if coverage is not None and not (isinstance(coverage, (int, float)) and 0 < coverage < 1):
+        raise InputError(f"--coverage {coverage!r}: a coverage probability is between 0 and 1")
+    for option, value, least in (("--seed", seed, 0), ("--monte-carlo", monte_carlo, 2)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, Integral) or value < least):
+            raise InputError(f"{option} {value!r}: expected a whole number, at least {least}")
     if monte_carlo is None and seed is not None:
         raise InputError("--seed is the seed of the Monte Carlo draws: add --monte-carlo N")
     if interval not in INTERVALS:
@@ -160,8 +169,6 @@ def _monte_carlo(program: Program, inputs: Inputs, budgets: list[tuple[str | Non
     from ..passes.monte_carlo import draws, summary
     from .compiled import Compiled
 
-    if count < 2:
-        raise InputError("--monte-carlo N: at least 2 draws (GUM S1 asks for 10^6)")
     _memory_for(count, inputs, program)
     seed = int(np.random.SeedSequence().entropy % 2 ** 32) if seed is None else seed
     columns = draws(inputs, count, seed)
