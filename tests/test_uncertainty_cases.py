@@ -91,7 +91,6 @@ def test_monte_carlo_mean_and_interval_to_the_digits_of_u():
     # l ≈ 5e7 with u ≈ 32: six significant digits (5.00008e+07) said nothing; to u's digits they do
     out = run("l = l0 + d", "--at", "l0=50000623±25,d=215±9.7", "--monte-carlo", "20000", "--seed", "5")
     line = next(line for line in out.splitlines() if line.startswith("Monte Carlo"))
-    import re
 
     mean, low, high = (float(x) for x in re.search(r"mean (\S+),.*\[(\S+), (\S+)\]", line).groups())
     # the linear l = 50000838, u = √(25² + 9.7²) = 26.8: the mean within 4 u/√N, the interval ≈ ± 1.96 u
