@@ -60,3 +60,13 @@ def test_rows_left_out_do_not_widen_a_column():
     # R = 5/2 with ∂/∂V = 1/I = 0.5: next to its output, not 40 columns away behind the note's width
     assert code == 0 and any(line.startswith("  R          2.5    0.5   ") for line in lines)
     assert "  ⋮        1 more row (--max-rows 0 shows all)" in lines
+
+
+@pytest.mark.parametrize("digits", [-1, 0, 1.5, True])
+def test_the_api_checks_digits_as_the_option_does(digits):
+    import cgcli
+
+    # -1 gave the digits '0.0e-1', 1.5 a TypeError from inside the number system
+    for call in (cgcli.evaluate, cgcli.jacobian):
+        with pytest.raises(cgcli.InputError, match="expected a whole number of significant digits"):
+            call("R = V/I; Z = V*I", {"V": 5, "I": 2}, numbers="digits", digits=digits)
