@@ -195,3 +195,9 @@ def test_the_api_checks_what_the_option_types_check(options, message):
     # they reached NumPy or statistics as a ValueError, TypeError or StatisticsError, or gave U < 0
     with pytest.raises(cgcli.InputError, match=re.escape(message)):
         cgcli.uncertainty("V/I", {"V": "5±0.1", "I": "2±0.1"}, **options)
+
+
+def test_an_output_without_uncertainty_has_no_correlation_in_every_format():
+    args = ["R = V/I; Y = 2*k", "--at", "V=1±0.1,I=2±0.1,k=2", "--output", "all"]
+    assert "  Y        —   —" in run(*args).splitlines()  # u(Y) = 0: r(R, Y) is 0/0
+    assert "| Y | — | — |" in run(*args, "--format", "markdown")

@@ -171,7 +171,8 @@ def monte_carlo_lines(output: OutputBudget) -> list[str]:
 
 def correlation_cells(budget: Budget) -> tuple[list[str], list[list[str]]]:
     names = list(budget.correlation)
-    rows = [[a] + ["" if math.isnan(r) else f"{r:.4f}" for r in budget.correlation[a].values()] for a in names]
+    # an output whose u is 0 has no correlation coefficient (JSON: null)
+    rows = [[a] + ["—" if math.isnan(r) else f"{r:.4f}" for r in budget.correlation[a].values()] for a in names]
     return ["r"] + names, rows
 
 
