@@ -220,7 +220,8 @@ int main(void) {
     subprocess.run(["cc", "-O0", "-o", str(tmp_path / "guard"), str(program), "-lm"], check=True)
     lines = subprocess.run([str(tmp_path / "guard")], capture_output=True, text=True, check=True).stdout.split()
     numbers = [float(text) for text in lines]
-    sinc = [(1.0, 0.0), (math.sin(1.0), math.sin(1.0) - math.cos(1.0)), (math.sin(4) / 4, (4 * math.cos(4) - math.sin(4)) / 16)]
+    sinc = [(1.0, 0.0), (math.sin(1.0), math.sin(1.0) - math.cos(1.0)),
+            (math.sin(4) / 4, (4 * math.cos(4) - math.sin(4)) / 16)]
     root = [(0.0, 0.0), (0.0, 0.0), (2.0, 0.25)]
     for k in range(3):
         assert close(numbers[2 * k], sinc[k][0] + root[k][0]) and close(numbers[2 * k + 1], sinc[k][1] + root[k][1])

@@ -59,10 +59,12 @@ def straight_line(graph: Graph, language: str, relu0: str, active: list[bool] | 
     def operand(index: int) -> str:
         return _operand(graph, index, names)
 
-    forward = [(target, guarded(expression, guards.get(index), operand, language)
-                if graph.nodes[index].inputs else expression)
-               for index in emission_order(graph, guards) if graph.nodes[index].op != VARIABLE and names[index] is not None
-               for target, expression in [_forward_line(graph, index, names, language, relu0)]]
+    forward = []
+    for index in emission_order(graph, guards):
+        if graph.nodes[index].op != VARIABLE and names[index] is not None:
+            target, expression = _forward_line(graph, index, names, language, relu0)
+            forward.append((target, guarded(expression, guards.get(index), operand, language)
+                            if graph.nodes[index].inputs else expression))
     adjoint = _adjoint_names(graph, names, active)
     backward = _backward_lines(graph, names, adjoint, active, language, relu0,
                                lambda index, term: guarded(term, guards.get(index), operand, language))

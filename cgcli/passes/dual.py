@@ -185,12 +185,13 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
             for k, vector in enumerate(tangents):  # one more direction at the end: the given tangent
                 tangents[k] = np.append(vector, np.array([given[k]], dtype=vector.dtype))
             directions = [("v", len(slots))]
-        node_values = forward_values(shaped, _seeded(values, slots, tangents, numbers), duals, (*outputs, shaped.output))
+        roots = (*outputs, shaped.output)
+        node_values = forward_values(shaped, _seeded(values, slots, tangents, numbers), duals, roots)
         output = node_values[shaped.output]
         out_tangent = _elementwise_sum(output)
         gradient = _gradient_from(out_tangent, slots, values, numbers)
         jvp = _tangent(output, len(slots), numbers) if tangent_pairs is not None else None
-        live = live_nodes(shaped, node_values, duals, (*outputs, shaped.output))
+        live = live_nodes(shaped, node_values, duals, roots)
         rows = _rows(shaped, node_values, base, duals, directions, live) if record else []
         several = {shaped.names[root]: (_value(node_values[root]),
                                         _gradient_from(_elementwise_sum(node_values[root]), slots, values, numbers))
@@ -256,7 +257,9 @@ def _terms(graph: Graph, index: int, op, node_values: list, base, duals, directi
     plain = [v if type(v) is Refused else _value(v) for v in operands]
     terms = []
     for position, operand in enumerate(node.inputs):
-        if not graph.active[operand] or (op.vjps and op.vjps[position] is None) or (live is not None and not live[operand]):
+        if not graph.active[operand] or (op.vjps and op.vjps[position] is None):
+            continue
+        if live is not None and not live[operand]:  # the branch an if does not take: no tangent computed
             continue
         tangents = [_tangent(operands[position], k, base) for _, k in directions]
         if op.vjps:  # a tensor op: its share is the op run with this operand's tangents alone

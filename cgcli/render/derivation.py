@@ -56,7 +56,7 @@ class NumberText:
 
     @property
     def not_taken(self) -> bool:
-        """Whether the value is a node's that only a branch not taken needs (never blanked: there is nothing to fill in)."""
+        """Whether the value is a node's that only a branch not taken needs (never a blank: nothing to fill in)."""
         return self.value is NOT_TAKEN
 
     @property
