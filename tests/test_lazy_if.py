@@ -54,6 +54,20 @@ def test_the_branch_not_taken_is_not_computed(mode, source, x, value, slope):
     assert close(document["value"], value) and close(document["gradient"]["x"], slope)
 
 
+@pytest.mark.parametrize("source, x, value", [
+    ("if(x > 0 and log(x) < 1, 1, 2)", -1.0, 2), ("if(x > 0 and log(x) < 1, 1, 2)", 2.0, 1),
+    ("if(x > 0 and log(x) < 1, 1, 2)", 10.0, 2), ("if(x <= 0 or log(x) > 1, 1, 2)", -1.0, 1),
+    ("if(x <= 0 or log(x) > 1, 1, 2)", 2.0, 2), ("if(x <= 0 or log(x) > 1, 1, 2)", 10.0, 1),
+])
+def test_and_or_do_not_compute_what_their_first_operand_decides(source, x, value):
+    assert run_json_inprocess("eval", source, "--at", f"x={x}", "--no-trace")["value"] == value
+    scope: dict = {}
+    exec(_generated("python", source), scope)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert scope["value_and_grad"](x)[0] == value
+
+
 def test_the_tables_and_json_say_which_nodes_only_the_branch_not_taken_needs():
     document = run_json_inprocess("eval", SINC, "--at", "x=0")
     rows = forward_rows(document)
@@ -95,6 +109,8 @@ def test_an_interval_that_reaches_the_boundary_needs_both_branches():
     err = _fails("eval", SQRT, "--at", "x=-1..1", "--interval")
     assert err.startswith("error: in t2 = sqrt(x): square root of a negative number")
     assert "both branches of f = if(x > 0, sqrt(x), 0) are needed: its condition x > 0 is undecided" in err
+    err = _fails("eval", "if(x > 0 and log(x) < 1, 1, 2)", "--at", "x=-1..1", "--interval")
+    assert "both operands of t4 = x > 0 and log(x) < 1 are needed: x > 0 is undecided" in err
 
 
 def test_tensors():
@@ -169,7 +185,7 @@ def test_points_do_not_send_the_guarded_rows_to_the_scalar_passes():
     xs = np.array([0.0, 1.0, -2.0, 800.0])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        function = compile(f"{SINC} + {OVERFLOW} + {SQRT}")
+        function = compile(f"{SINC} + {OVERFLOW} + {SQRT} + if(x > 0 and log(x) < 1, 0, 0)")
         value, gradient, finite = function._kernel([xs], len(xs))
     assert finite.all()  # no row needs the scalar passes
     for x, v, g in zip(xs, value, gradient[0]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 
 from ..graph.nodes import Graph
+from ..numbers import FloatNumbers
 from ..ops import OPS
 
 Literal = tuple[int, bool]  # (condition node, True: where it is nonzero; False: where it is 0)
@@ -13,11 +14,21 @@ ALWAYS: Guard = frozenset({frozenset()})
 _MOST = 8  # clauses, or literals in a clause: past it a node is computed always (as before: correct, not lazy)
 
 
+def _selecting() -> dict[str, tuple[int, int]]:
+    """Per op that selects an operand by its first (Op.selects): the operand it takes where the first is
+    nonzero, and where it is 0 (if: 1 and 2; and: 1 and 0; or: 0 and 1)."""
+    numbers = FloatNumbers()
+    return {name: (op.selects(numbers, 1.0), op.selects(numbers, 0.0)) for name, op in OPS.items() if op.selects}
+
+
+_SELECTING = _selecting()
+
+
 def branch_guards(graph: Graph) -> dict[int, Guard]:
-    """Per node needed only under some conditions: when. An op that selects an operand (Op.selects:
-    if) needs its first operand always, operand 1 where that is nonzero and operand 2 where it is 0."""
+    """Per node needed only under some conditions: when. An op that selects an operand needs its first
+    operand always, and each other one where the first takes it."""
     nodes = graph.nodes
-    if not any(nodes[index].op in OPS and OPS[nodes[index].op].selects for index in graph.order):
+    if not any(nodes[index].op in _SELECTING for index in graph.order):
         return {}
     need: dict[int, Guard] = {graph.output: ALWAYS}
     for index in reversed(graph.order):
@@ -25,11 +36,11 @@ def branch_guards(graph: Graph) -> dict[int, Guard]:
         if guard is None:
             continue
         node = nodes[index]
-        selects = node.op in OPS and OPS[node.op].selects is not None
+        taken = _SELECTING.get(node.op)
         for position, operand in enumerate(node.inputs):
             edge = guard
-            if selects and position:
-                literal = (node.inputs[0], position == 1)
+            if taken is not None and position:
+                literal = (node.inputs[0], position == taken[0])
                 edge = frozenset(clause | {literal} for clause in guard if (literal[0], not literal[1]) not in clause)
             need[operand] = _either(need.get(operand), edge)
     return {index: guard for index, guard in need.items() if guard != ALWAYS}

@@ -52,7 +52,8 @@ def derivatives(graph: Graph, wrt: list[str], relu0: str = "0") -> Derivatives:
     return Derivatives(builder, output, formulas, first_adjoint, graph.taken)
 
 
-_SELECT = next(name for name, op in OPS.items() if op.selects is not None)  # if
+# if: the op that selects one of two branches by a condition, as the derivative formulas write [c]
+_SELECT = next(name for name, op in OPS.items() if op.selects is not None and op.arity == 3)
 
 
 def _branch(builder: FormulaBuilder, formula: Formula) -> tuple[tuple[Formula, int], Formula] | None:

@@ -246,14 +246,14 @@ def _refused_use(graph: Graph, index: int, rank: int, values: list, numbers) -> 
             return op.forward(numbers, *[numbers.zero if type(operand) is Refused else operand for operand in operands])
         except _ARITHMETIC_FAILURES as failure:
             return Refused(_failure(graph, index, values, numbers, failure), rank)
-    condition = graph.nodes[graph.nodes[index].inputs[0]]
-    written = excerpt(graph.source, condition.start, condition.end, limit=40)
-    why = (f"its condition {written} differs between the tensor's elements" if getattr(operands[0], "shape", ())
-           else f"its condition {written} is undecided over these intervals (they reach its boundary)")
+    node, condition = graph.nodes[index], graph.nodes[graph.nodes[index].inputs[0]]
+    parts, first_one = ("branches", "its condition ") if op.arity == 3 else ("operands", "")  # if; and, or
+    written = first_one + excerpt(graph.source, condition.start, condition.end, limit=40)
+    why = (f"{written} differs between the tensor's elements" if getattr(operands[0], "shape", ())
+           else f"{written} is undecided over these intervals (they reach its boundary)")
     error = copy.copy(first.error)
-    error.message = (f"{error.message} (both branches of {graph.names[index]} = "
-                     f"{excerpt(graph.source, graph.nodes[index].start, graph.nodes[index].end, limit=60)} are needed: "
-                     f"{why})")
+    error.message = (f"{error.message} (both {parts} of {graph.names[index]} = "
+                     f"{excerpt(graph.source, node.start, node.end, limit=60)} are needed: {why})")
     error.args = (error.message,)
     return Refused(error, first.rank)
 
