@@ -241,3 +241,12 @@ int main(void) {
     root = [(0.0, 0.0), (0.0, 0.0), (2.0, 0.25)]
     for k in range(3):
         assert close(numbers[2 * k], sinc[k][0] + root[k][0]) and close(numbers[2 * k + 1], sinc[k][1] + root[k][1])
+
+
+def test_latex_cases_guard_as_if_does():
+    sinc = r"$\begin{cases} \frac{\sin{x}}{x} & x \neq 0 \\ 1 & \text{otherwise} \end{cases}$"
+    assert run_json_inprocess("eval", sinc, "--at", "x=0", "--no-trace")["value"] == 1
+    three = r"$\begin{cases} \sqrt{x} & x > 1 \\ \ln{x} & x > 0 \\ -x & \text{otherwise} \end{cases}$"
+    for x, value, slope in ((-1.0, 1.0, -1.0), (0.5, math.log(0.5), 2.0), (4.0, 2.0, 0.25)):
+        document = run_json_inprocess("eval", three, "--at", f"x={x}", "--no-trace")
+        assert close(document["value"], value) and close(document["gradient"]["x"], slope)
