@@ -12,7 +12,7 @@ import click
 
 from . import __version__, output
 from .errors import CgradError, ExitStatus
-from .text import position
+from .text import escape, position
 from .output import HelpThroughOutput
 
 COMMANDS = {  # name → (module, command object): each imported only when it runs or --help lists it
@@ -147,13 +147,7 @@ def _interrupts_raise(exception: type[BaseException]):
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def _say(line: str) -> None:
-    """One report on stderr; if stderr itself is gone (`2>&-`, a closed pipe), the status still says it."""
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (AttributeError, OSError, ValueError):
-        pass
+_say = output.say
 
 
 def _report(error: CgradError) -> ExitStatus:
@@ -173,6 +167,8 @@ def _caret(source: str, offset: int, window: int = 70) -> list[str]:
     end = source.find("\n", offset)
     line = source[start:len(source) if end == -1 else end]
     column = offset - start
+    # escaped before the caret is placed under it: a control character shows as \x1b, four columns
+    line, column = escape(line[:column]) + escape(line[column:]), len(escape(line[:column]))
     left, right = max(0, column - window), min(len(line), column + window)
     prefix = "…" if left > 0 else ""
     shown = prefix + line[left:right] + ("…" if right < len(line) else "")

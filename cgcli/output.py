@@ -7,7 +7,7 @@ import sys
 import unicodedata
 
 from .errors import OutputClosed, OutputFailed
-from .text import shorten
+from .text import escape, shorten
 
 STDOUT = "standard output"
 
@@ -96,6 +96,17 @@ class Sink:
             except OSError as failure:
                 if exc[0] is None:  # an error already on its way says more
                     raise refused(self.path, failure) from None
+
+
+def say(line: str) -> None:
+    """One diagnostic (`error: …`, `warning: …`, `note: …`) on stderr, its user text escaped (no
+    control character reaches the terminal); if stderr itself is gone (`2>&-`, a closed pipe), the
+    exit status still says it."""
+    try:
+        sys.stderr.write(escape(line) + "\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def is_terminal() -> bool:

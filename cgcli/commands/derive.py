@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
+from .. import output
 from ..errors import InputError
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from .shared import emit, out_option
@@ -49,7 +49,7 @@ def derive_command(expression, program_file, at, wrt, output_format, out_file, n
     if len(wanted) > 1 and output_format == "text":
         lines = list(_line_names(derived).values())
         shown = ", ".join(lines) if len(lines) <= 6 else f"{', '.join(lines[:3])}, …, {lines[-1]}"
-        sys.stderr.write(f"note: the last {len(lines)} lines are the derivatives: {shown}\n")
+        output.say(f"note: the last {len(lines)} lines are the derivatives: {shown}")
     emit(_render(output_format, text, derived, values, numbers, at), out_file)
     _note_absent(wanted, graph)
 
@@ -76,7 +76,7 @@ def _note_absent(names: list[str], graph) -> None:
     known = set(graph.names) - {None}
     absent = [name for name in names if name not in known]
     if absent:
-        sys.stderr.write(f"note: {', '.join(absent)} does not occur in the expression: its derivative is 0\n")
+        output.say(f"note: {', '.join(absent)} does not occur in the expression: its derivative is 0")
 
 
 def derivative_program(program, wrt: str | None, relu0: str = "0") -> tuple[str, list[str]]:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import unicodedata
 
 import click
 
+from .. import output
 from ..errors import InputError, MissingProgram
 from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
 from .shared import emit, out_option, worksheet_options, worksheet_title
@@ -105,7 +105,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
         text = render(figure)
         problem = too_large(figure, text)
         if problem:
-            sys.stderr.write(f"note: this graph has {problem}; --collapse DEPTH folds the deep nodes\n")
+            output.say(f"note: this graph has {problem}; --collapse DEPTH folds the deep nodes")
         emit(text, out_file)
         return
     from ..render.dot import render

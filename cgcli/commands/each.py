@@ -3,9 +3,9 @@ as records that do not stop the run; and the note when a multi-line program disc
 from __future__ import annotations
 
 import json
-import sys
 
 from ..api import message, trace_of
+from .. import output
 from ..errors import CgradError, EachFailed, ExitStatus, InputError, MathError
 from ..graph import Program
 from ..syntax import parse
@@ -87,5 +87,5 @@ def note_discarded(program: Program) -> None:
     (`printf 'x^2\\nx^3\\n' | cgrad eval -`) answers only its last: say so, and point to --each."""
     lines = [line for line in program.source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     if len(lines) > 1 and any("=" not in line for line in lines[:-1]):
-        sys.stderr.write("note: the input is one program and only its last statement is answered; "
-                         "for one answer per line use --each\n")
+        output.say("note: the input is one program and only its last statement is answered; "
+                         "for one answer per line use --each")

@@ -199,7 +199,7 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
                     raise stop
             if failed:
                 done = "skipped" if on_error == "skip" else "written empty"
-                sys.stderr.write(f"warning: {failed} of {total} rows failed and were {done} (--on-error {on_error})\n")
+                output.say(f"warning: {failed} of {total} rows failed and were {done} (--on-error {on_error})")
 
 
 def _kept_rows(block: Block, failures: dict[int, CgradError], on_error: str, failed_before: int):
@@ -213,7 +213,7 @@ def _kept_rows(block: Block, failures: dict[int, CgradError], on_error: str, fai
         return range(first), type(error)(_placed(block, first, error))
     for count, position in enumerate(ordered, start=failed_before):
         if count < REPORTED:
-            sys.stderr.write(f"warning: {_placed(block, position, failures[position])}\n")
+            output.say(f"warning: {_placed(block, position, failures[position])}")
     if on_error == "skip":
         return [position for position in range(len(block.lines)) if position not in failures], None
     return None, None
@@ -294,7 +294,7 @@ def _table(run: PointsRun, reader: PointReader) -> None:
             break
     _print(rows, run)
     if more:
-        sys.stderr.write(f"note: the first {TABLE_ROWS} rows; --format csv or jsonl writes every row\n")
+        output.say(f"note: the first {TABLE_ROWS} rows; --format csv or jsonl writes every row")
 
 
 def _print(rows: list[list[str]], run: PointsRun) -> None:

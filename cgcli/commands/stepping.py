@@ -3,7 +3,6 @@ document, or numbered files in -o DIR/) or as the offline stepper page."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 
 from .. import output
@@ -78,7 +77,7 @@ def _announce(walk, suggest_collapse: bool) -> None:
     if nodes > MANY_NODES:
         hint = " (--collapse DEPTH draws fewer)" if suggest_collapse else ""
         passes = "of forward mode" if walk.tangents else "of the two passes"
-        sys.stderr.write(f"note: {nodes} nodes: writing {len(walk.steps)} frames, one per step {passes}{hint}\n")
+        output.say(f"note: {nodes} nodes: writing {len(walk.steps)} frames, one per step {passes}{hint}")
 
 
 def _warn_if_too_large(derivation, options: dict) -> None:
@@ -89,7 +88,7 @@ def _warn_if_too_large(derivation, options: dict) -> None:
     picture = figures.build(derivation.forward, derivation.output, derivation, products=True, **options)
     problem = too_large(picture, render(picture))
     if problem:
-        sys.stderr.write(f"note: each frame's graph has {problem}; --collapse DEPTH folds the deep nodes\n")
+        output.say(f"note: each frame's graph has {problem}; --collapse DEPTH folds the deep nodes")
 
 
 def _write_folder(folder: str, files) -> None:
