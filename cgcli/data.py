@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .errors import InputError
-from .text import shorten
+from .text import listing, shorten
 
 
 def read_columns(path: str, floats: bool = False) -> tuple[dict[str, Sequence], Sequence[int]]:
@@ -110,7 +110,7 @@ def _csv_rows(text: str, path: str) -> list[tuple[int, dict[str, str]]]:
     header = [name.strip() for name in header]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
-        raise InputError(f"--data {shorten(path)}: the header names {', '.join(repeated)} more than once")
+        raise InputError(f"--data {shorten(path)}: the header names {listing(repeated)} more than once")
     rows = []
     for cells in reader:
         if not cells or all(not cell.strip() for cell in cells):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import InputError
+from .text import listing, shorten
 
 VARIABLE = "var"
 CONSTANT = "const"
@@ -38,8 +39,8 @@ class Program:
         elif output in self.variables:
             root = self.variables[output]
         else:
-            known = ", ".join(self.assigned) or "none"
-            raise InputError(f"--output {output}: the program assigns no such name (assigned: {known})")
+            known = listing(self.assigned, 30) or "none"
+            raise InputError(f"--output {shorten(output)}: the program assigns no such name (assigned: {known})")
         return Graph.from_program(self, root)
 
 

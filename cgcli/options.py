@@ -1,15 +1,15 @@
 """Options shared by the commands, and reading the program text they name."""
 from __future__ import annotations
 
-import errno
-import os
+import math
 import re
-import sys
+import unicodedata
 
 import click
 
+from .bindings import names_of, split_bindings
 from .errors import InputError
-from .text import shorten
+from .text import read_text, shorten
 from .output import HelpThroughOutput
 from .numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 from .timeout import within
@@ -58,42 +58,134 @@ def expression_input(function):
     return click.argument("expression", required=False, metavar="EXPR")(function)
 
 
-def at_option(function):
-    return click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
-                        help="Values of the variables: a=1,b=-2.5,c=1/3 (repeatable).")(function)
-
-
 def read_program(expression: str | None, program_file: str | None) -> str:
-    """The program text from EXPR, '-' (stdin) or -f FILE."""
+    """The program text from EXPR, '-' (stdin) or -f FILE (at most text.READ_LIMIT bytes)."""
     if expression is not None and program_file is not None:
         raise InputError("give either EXPR or -f FILE, not both")
     if expression == "-" or program_file == "-":
-        return _decode(_read_stdin(), "stdin")
+        return read_text("-", "standard input")
     if program_file is not None:
-        try:
-            with open(program_file, "rb") as handle:
-                return _decode(handle.read(), program_file)
-        except OSError as failure:
-            raise InputError(f"cannot read {shorten(program_file)}: {failure.strerror or failure}") from None
+        return read_text(program_file, shorten(program_file))
     if expression is None:
         raise InputError("no expression: give EXPR, '-' to read stdin, or -f FILE")
     return expression
 
 
-def _read_stdin() -> bytes:
-    if sys.stdin is None:  # Python started with stdin closed (`cgrad eval - <&-`)
-        raise InputError(f"cannot read standard input: {os.strerror(errno.EBADF)}")
-    try:
-        return sys.stdin.buffer.read()
-    except OSError as failure:  # e.g. a directory as stdin: `cgrad eval - < /tmp`
-        raise InputError(f"cannot read standard input: {failure.strerror or failure}") from None
+class Names(click.ParamType):
+    """NAME[,NAME...] (--wrt): names NFC-normalised as the parser normalises them, none empty, none
+    twice. Whether the program has them is the program's to say (api.wanted_names)."""
+
+    name = "names"
+
+    def __init__(self, one: bool = False) -> None:
+        self.one = one  # one name (--highlight): given as a str
+
+    def convert(self, value, param, ctx) -> tuple[str, ...] | str:
+        if isinstance(value, tuple):  # converted already (a default)
+            return value
+        option = _option(param, "--wrt")
+        names = names_of(value, option) if not self.one else (unicodedata.normalize("NFC", value.strip()),)
+        if self.one and not names[0]:
+            raise InputError(f"{option}: give the name of a variable or node")
+        return names[0] if self.one else names
 
 
-def _decode(data: bytes, origin: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as failure:
-        raise InputError(f"{shorten(origin)} is not UTF-8 text (byte {failure.start + 1} cannot be decoded)") from None
+class Outputs(click.ParamType):
+    """NAME[,NAME...] (--output): the assigned names to answer. A comma list is read everywhere; a
+    command that answers one output (`several=False`) refuses more than one, exit 2."""
+
+    name = "output"
+
+    def __init__(self, several: bool = False) -> None:
+        self.several = several
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        option = _option(param, "--output")
+        names = names_of(value, option, what="an assigned name")
+        if self.several:
+            return names
+        if len(names) > 1:
+            command = ctx.command_path if ctx is not None else "this command"
+            raise InputError(f"{option} {shorten(value)}: {command} answers one output at a time: give one name")
+        return names[0]
+
+
+class Bindings(click.ParamType):
+    """NAME=VALUE[,...] or @FILE.json (--at, --params, --tangent, --hvp): the (name, text) pairs,
+    every message naming the option it came from. Converting the texts is the number system's."""
+
+    name = "bindings"
+
+    def convert(self, value, param, ctx) -> list[tuple[str, str | list]]:
+        if isinstance(value, list):
+            return value
+        return split_bindings((value,), _option(param, "--at"))
+
+
+class Seconds(click.ParamType):
+    """--timeout SECONDS: a positive, finite number (nan and inf are not a time limit)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, float):
+            return value
+        option = _option(param, "--timeout")
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = math.nan
+        if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_SECONDS:
+            raise InputError(f"{option} {shorten(str(value))}: give a number of seconds above 0 and at most "
+                             f"{MAX_SECONDS:g} (leave it out for no limit)")
+        return seconds
+
+
+MAX_SECONDS = 1e9  # about 31 years: beyond it the timer's clock arithmetic overflows
+NAMES, NAME, SECONDS = Names(), Names(one=True), Seconds()
+
+
+def _option(param: click.Parameter | None, default: str) -> str:
+    """The option's long name, for messages."""
+    opts = getattr(param, "opts", None)
+    return max(opts, key=len) if opts else default
+
+
+def _joined(ctx, param, value) -> list[tuple[str, str | list]]:
+    """A repeated bindings option (--at a=1 --at b=2): one list of pairs, in order."""
+    return [pair for pairs in value for pair in pairs]
+
+
+def bindings_option(name: str, help: str, *dest: str, **settings):
+    """--at, --params, --tangent or --hvp: NAME=VALUE[,...] or @FILE.json, repeatable; the command
+    receives one list of (name, text) pairs."""
+    return click.option(name, *dest, type=Bindings(), multiple=True, callback=_joined, metavar="NAME=VALUE[,...]",
+                        help=help, **settings)
+
+
+def at_option(function):
+    """--at and --ignore-unused: the command receives `at` (pairs) and `ignore_unused`, and applies
+    bindings.unused_left_out once it has the program."""
+    function = ignore_unused_option(function)
+    return bindings_option("--at", "Values of the variables: a=1,b=-2.5,c=1/3 (repeatable).")(function)
+
+
+def wrt_option(help: str, **settings):
+    """--wrt NAME[,NAME...]: which derivatives; every command that picks derivatives takes it."""
+    return click.option("--wrt", type=NAMES, metavar="NAME[,NAME...]", help=help, **settings)
+
+
+def output_option(help: str = "Answer this assigned name instead of the last statement.", several: bool = False):
+    """--output NAME: which statement is the output; every command that reads a program takes it."""
+    return click.option("--output", "output_name", type=Outputs(several), metavar="NAME", help=help)
+
+
+def ignore_unused_option(function):
+    return click.option("--ignore-unused", is_flag=True,
+                        help="Names given values (--at) that the program does not use are ignored, not refused: "
+                             "one shared --at for many formulas.")(function)
 
 
 def number_options(function):
@@ -108,7 +200,7 @@ def number_options(function):
         click.option("--max-digits", type=click.IntRange(min=1), default=DEFAULT_MAX_DIGITS, show_default=True,
                      help="Refuse, before computing it, any number that would take more digits than this written "
                           "out in full (2^(10^6), 10^-200000), in every mode; and --digits above this."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+        click.option("--timeout", type=SECONDS, metavar="SECONDS",
                      help="Give up (exit 1) after this many seconds, naming the node being computed "
                           "[default: no limit]."),
         click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,

@@ -1,4 +1,4 @@
-"""Quoting the user's text in messages: where a place is, an excerpt of the source, a shortened name."""
+"""The user's text: reading it (bounded in size) and quoting it in messages (escaped, shortened, placed)."""
 from __future__ import annotations
 
 import re
@@ -54,3 +54,71 @@ def listing(names, few: int = 5, separator: str = ", ") -> str:
     shown = separator.join(shorten(str(name)) for name in names[:few])
     rest = len(names) - few
     return shown + (f" and {rest} more" if rest > 0 else "")
+
+
+READ_LIMIT = 32 << 20  # bytes: the most a program, an --at @FILE or an --against FILE may hold
+
+
+def read_text(source: str, shown: str, limit: int = READ_LIMIT) -> str:
+    """The UTF-8 text of the file `source` ('-': standard input), at most `limit` bytes: /dev/zero or
+    an endless pipe is refused after `limit` bytes, not read into memory. `shown`: how messages name
+    it (`-f prog.txt`, `--at @v.json`); every failure is an InputError (exit 2)."""
+    import errno
+    import os
+    import sys
+
+    from .errors import InputError
+
+    try:
+        if source == "-":
+            if sys.stdin is None:  # Python started with stdin closed (`cgrad eval - <&-`)
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(limit + 1)
+    except OSError as failure:  # a missing file, a directory, a closed stdin
+        where = "standard input" if source == "-" else shown
+        raise InputError(f"cannot read {where}: {failure.strerror or failure}") from None
+    if len(data) > limit:
+        raise InputError(f"{shown} is larger than {limit >> 20} MiB, the most cgrad reads from one input")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as failure:
+        raise InputError(f"{shown} is not UTF-8 text (byte {failure.start + 1} cannot be decoded)") from None
+
+
+# Letters of other scripts that print like a Latin letter (after NFKC, which already folds 𝑥 to x):
+# Cyrillic and Greek lowercase and capitals.
+_LOOKS_LATIN = str.maketrans("аеіјоpрсухѕԁԛԝһӏАВЕКМНОРСТХУІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινκρυ",
+                             "aeijoppcyxsdqwhlABEKMHOPCTXYIJSABEZHIKMNOPTYXoivkpu")
+
+
+def _skeleton(name: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", name).translate(_LOOKS_LATIN)
+
+
+def look_alike(name: str, others) -> str:
+    """A note when `name` prints like one of `others` but is another name (Cyrillic х beside Latin x,
+    math italic 𝑥 beside x): `; 'х' is Cyrillic (U+0445), 'x' is Latin`; else ''."""
+    import unicodedata
+
+    skeleton = _skeleton(name)
+    twin = next((other for other in others if other != name and _skeleton(other) == skeleton), None)
+    if twin is None:
+        return ""
+
+    def scripts(text: str) -> str:
+        found = []
+        for character in text:
+            if character.isalpha():
+                script = unicodedata.name(character, "UNKNOWN").split()[0].capitalize()
+                if script not in found:
+                    found.append(script)
+        codes = ", ".join(f"U+{ord(character):04X}" for character in text if ord(character) > 0x7F)
+        return "/".join(found) + (f" ({codes})" if codes else "")
+
+    return (f"; {shorten(name)!r} looks like {shorten(twin)!r} but is another name: "
+            f"{shorten(name)!r} is {scripts(name)}, {shorten(twin)!r} is {scripts(twin)}")

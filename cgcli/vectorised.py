@@ -9,6 +9,7 @@ from typing import Any, Callable, Mapping
 from .api import message, output_graph, pairs_of, parse, wanted_names
 from .bindings import bind
 from .errors import CgradError, InputError
+from .text import listing
 from .evaluation import evaluate
 from .graph import Program
 from .kernel import Kernel
@@ -107,7 +108,7 @@ class Compiled:
             raise InputError(f"on_error={on_error!r}: expected 'raise' or 'nan'")
         given = dict(zip(self.inputs, arrays))
         if len(arrays) > len(self.inputs):
-            raise InputError(f"{len(arrays)} arrays for {len(self.inputs)} inputs ({', '.join(self.inputs)})")
+            raise InputError(f"{len(arrays)} arrays for {len(self.inputs)} inputs ({listing(self.inputs)})")
         for name, array in named.items():
             if name not in self.inputs or name in given:
                 raise InputError(f"{name}: {'given twice' if name in given else 'not an input'} "
@@ -115,7 +116,7 @@ class Compiled:
             given[name] = array
         missing = [name for name in self.inputs if name not in given]
         if missing:
-            raise InputError(f"no values for {', '.join(missing)}")
+            raise InputError(f"no values for {listing(missing)}")
         try:
             columns = np.broadcast_arrays(*(np.asarray(given[name], dtype=float) for name in self.inputs))
         except ValueError as failure:

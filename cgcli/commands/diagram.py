@@ -3,20 +3,22 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import unicodedata
-
 import click
 
 from .. import output
+from ..api import output_graph
+from ..bindings import unused_left_out
 from ..errors import InputError, MissingProgram
-from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from ..text import shorten
+from ..options import (NAME, ExpressionCommand, at_option, bindings_option, expression_input, number_options,
+                       output_option, read_program, wrt_option)
 from .shared import emit, out_option, worksheet_options, worksheet_title
 
 
 @click.command("diagram", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--output", "output_name", metavar="NAME", help="Draw the graph of this assigned name.")
+@output_option("Draw the graph of this assigned name.")
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png", "html"]),
               default="mermaid", show_default=True,
               help="mermaid or dot source; svg or png drawn by Graphviz's dot program; html: an offline page "
@@ -24,7 +26,7 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @out_option
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR", show_default=True,
               help="LR: inputs on the left, output on the right; TB: inputs on top.")
-@click.option("--highlight", metavar="NAME",
+@click.option("--highlight", type=NAME, metavar="NAME",
               help="Colour every node and edge on a path from the output down to NAME.")
 @click.option("--products", is_flag=True, help="With --at: each edge also shows upstream × local = contribution.")
 @click.option("--collapse", type=click.IntRange(min=0), metavar="DEPTH",
@@ -34,17 +36,16 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
                    "Mermaid, or DOT); -o DIR/ writes numbered files.")
 @click.option("--derivative", is_flag=True,
               help="Draw the graph of the derivative ∂f/∂x (the program `cgrad derive` prints) instead of f's.")
-@click.option("--wrt", metavar="NAME", help="With --derivative: the name x of ∂f/∂x [default: the only variable].")
+@wrt_option("With --derivative: the name x of ∂f/∂x [default: the only variable].")
 @click.option("--mode", type=click.Choice(["reverse", "forward", "both"]), default="reverse", show_default=True,
               help="With --at: reverse: nodes show ∂output/∂node (--steps: the forward, then the backward pass); "
                    "forward: nodes show their tangents, as `cgrad eval --mode forward` computes them (--steps: one "
                    "frame per node, tangents flowing forward).")
-@click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
-              help="With --mode forward: the direction v (variables not named: 0); without it, one tangent per "
-                   "variable.")
+@bindings_option("--tangent", "With --mode forward: the direction v (variables not named: 0); without it, one "
+                 "tangent per variable.")
 @number_options
 @worksheet_options
-def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
+def diagram_command(expression, program_file, at, ignore_unused, output_name, output_format, out_file, direction, highlight,
                     products, steps, collapse, derivative, wrt, mode, tangent, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
@@ -75,29 +76,28 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     if output_format == "png" and out_file in (None, "-"):
         raise InputError("--format png is binary: give -o FILE.png")
     program = parse(read_program(expression, program_file))
+    at = unused_left_out(program, at) if ignore_unused else at
     if derivative:
         program, output_name = _derivative(program, output_name, wrt, numbers)
     elif wrt is not None:
         raise InputError("--wrt draws a derivative: use it with --derivative")
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
-    highlight = highlight and unicodedata.normalize("NFC", highlight.strip())
+    graph = output_graph(program, output_name)
     title = worksheet_title(blank, answers)
     if at:
-        from ..bindings import split_bindings
         from ..evaluation import evaluate
         from ..render.derivation import derive
 
         if mode == "forward":
-            derivation = _forward_mode(graph, program, split_bindings(at), numbers, tangent)
+            derivation = _forward_mode(graph, program, at, numbers, tangent)
         else:
-            derivation = derive(evaluate(graph, split_bindings(at), program, numbers), None if answers else blank)
-        rows, output = derivation.forward, derivation.output
+            derivation = derive(evaluate(graph, at, program, numbers), None if answers else blank)
+        rows, top = derivation.forward, derivation.output
         if walking:
             _walk(derivation, output_format, out_file, title, collapse=collapse, direction=direction.upper())
             return
     else:
-        derivation, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
-    figure = figures.build(rows, output, derivation, products=products, highlight=highlight, collapse=collapse,
+        derivation, rows, top = None, figures.structure_rows(graph), graph.names[graph.output]
+    figure = figures.build(rows, top, derivation, products=products, highlight=highlight, collapse=collapse,
                            direction=direction.upper(), title=title)
     if output_format == "mermaid":
         from ..render.mermaid import render, too_large
@@ -127,14 +127,12 @@ def _check_mode(mode: str, tangent: tuple[str, ...], at, worksheet: bool) -> Non
         raise InputError("--mode forward does not make worksheets: leave out --blank and --answers")
 
 
-def _forward_mode(graph, program, pairs, numbers, tangent: tuple[str, ...]):
+def _forward_mode(graph, program, pairs, numbers, tangent: list):
     """The forward-mode derivation, from the passes `cgrad eval --mode forward` runs."""
-    from ..bindings import split_bindings
     from ..dual_passes import forward_mode
     from ..render.derivation import forward_mode_derivation
 
-    return forward_mode_derivation(forward_mode(graph, pairs, program, numbers,
-                                                split_bindings(tangent) if tangent else None))
+    return forward_mode_derivation(forward_mode(graph, pairs, program, numbers, tangent or None))
 
 
 def _walk(derivation, output_format: str, out_file: str | None, title: str | None, **options) -> None:
@@ -146,7 +144,7 @@ def _walk(derivation, output_format: str, out_file: str | None, title: str | Non
         stepping.write_frames(derivation, output_format, out_file, title, **options)
 
 
-def _derivative(program, output_name: str | None, wrt: str | None, numbers):
+def _derivative(program, output_name: str | None, wrt: tuple[str, ...] | None, numbers):
     """The program of ∂f/∂wrt and the name of its derivative line, to draw in place of f's."""
     from .derive import derivative_program
     from ..syntax import parse
@@ -155,8 +153,8 @@ def _derivative(program, output_name: str | None, wrt: str | None, numbers):
         raise InputError("--derivative draws the derivative of the last statement: --output does not apply")
     if wrt is None and len(program.variables) != 1:
         raise InputError("--derivative: say which derivative with --wrt NAME")
-    if wrt is not None and "," in wrt:
-        raise InputError(f"--wrt {wrt}: --derivative draws one derivative; give one name")
+    if wrt is not None and len(wrt) > 1:
+        raise InputError(f"--wrt {shorten(','.join(wrt))}: --derivative draws one derivative; give one name")
     text, lines = derivative_program(program, wrt, numbers.relu0_text or "0")
     return parse(text), lines[0]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..api import message, trace_of
+from ..bindings import unused_left_out
 from .. import output
 from ..errors import CgradError, EachFailed, ExitStatus, InputError, MathError
 from ..graph import Program
@@ -29,7 +30,7 @@ def run_each(text: str, pairs: list[tuple[str, object]], numbers, wrt: str | Non
         try:
             record = _answer(line, pairs, numbers, wrt, output_name)
         except CgradError as error:
-            record = {"line": number, "error": message(error)}
+            record = {"line": number, "expression": line.strip(), "error": message(error)}
             worst = max(worst, _severity(error))
         else:
             record = {"line": number, **record}
@@ -51,8 +52,8 @@ def _severity(error: CgradError) -> ExitStatus:
 
 def _answer(line: str, pairs: list[tuple[str, object]], numbers, wrt: str | None, output_name: str | None) -> dict:
     program = parse(line)
-    used = [(name, value) for name, value in pairs if name in program.variables]  # the point is shared
-    trace = trace_of(program, used, numbers, wrt and wrt.split(","), output_name, record=False)
+    used = unused_left_out(program, pairs)  # the point is shared
+    trace = trace_of(program, used, numbers, wrt and list(wrt), output_name, record=False)
     to_json = trace.numbers.to_json
     return {"expression": line.strip(), "value": to_json(trace.value),
             "gradient": {name: to_json(value) for name, value in trace.gradient.items()}}

@@ -1,22 +1,22 @@
 """`cgrad paths`: the multivariable chain rule spelled out, path by path (seed 004)."""
 from __future__ import annotations
 
-import unicodedata
-
 import click
 
 from .. import output
 from ..errors import InputError
-from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
-from .shared import emit, names_option, out_option, titled, worksheet_options, worksheet_title
+from ..api import output_graph, wanted_names
+from ..bindings import unused_left_out
+from ..options import (ExpressionCommand, at_option, expression_input, number_options, output_option, read_program,
+                       wrt_option)
+from .shared import emit, out_option, titled, worksheet_options, worksheet_title
 
 
 @click.command("paths", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--wrt", required=True, metavar="NAME[,NAME...]",
-              help="The variables (or intermediate nodes) to trace the paths down to.")
-@click.option("--output", "output_name", metavar="NAME", help="Start at this assigned name instead of the last statement.")
+@wrt_option("The variables (or intermediate nodes) to trace the paths down to.", required=True)
+@output_option("Start at this assigned name instead of the last statement.")
 @click.option("--max-paths", type=click.IntRange(min=1), default=20, show_default=True, metavar="N",
               help="List at most N paths per name; the rest are counted and their sum given.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
@@ -24,7 +24,7 @@ from .shared import emit, names_option, out_option, titled, worksheet_options, w
 @out_option
 @number_options
 @worksheet_options
-def paths_command(expression, program_file, at, wrt, output_name, max_paths, output_format, out_file, numbers,
+def paths_command(expression, program_file, at, ignore_unused, wrt, output_name, max_paths, output_format, out_file, numbers,
                   blank, answers):
     """Every path from the output down to each --wrt name, the product of the local derivatives along
     it, and their sum, which is the partial derivative (the multivariable chain rule).
@@ -36,7 +36,6 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
       cgrad paths "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --wrt b,u --format markdown
       cgrad paths "a = x; b = a + a; c = b + b" --at x=1 --wrt x --blank grads
     """
-    from ..bindings import split_bindings
     from ..chain_paths import paths
     from ..evaluation import evaluate
     from ..syntax import parse
@@ -44,13 +43,11 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
     if (blank or answers) and output_format == "json":
         raise InputError("--blank and --answers make worksheets: use them with --format table or markdown")
     program = parse(read_program(expression, program_file))
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
-    known = [name for name in (graph.names[i] for i in graph.order) if name is not None]
-    targets = names_option(wrt, "--wrt", known)
-    if not targets:
-        raise InputError("--wrt: give the name of a variable or node")
+    at = unused_left_out(program, at) if ignore_unused else at
+    graph = output_graph(program, output_name)
+    targets = wanted_names(program, graph, list(wrt))
     # only the derivatives asked for: the backward pass then skips every node that cannot lead there
-    trace = evaluate(graph, split_bindings(at), program, numbers, targets)
+    trace = evaluate(graph, at, program, numbers, targets)
     reports = [paths(trace, target, max_paths) for target in targets]
     if output_format == "json":
         from ..render.paths import render_json

@@ -14,7 +14,7 @@ from ..bindings import converted
 from ..errors import CgradError, InputError
 from ..graph import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, row_cells
-from ..text import shorten
+from ..text import listing, shorten
 from ..vectorised import Compiled, NotVectorisable, result_headers
 
 TABLE_ROWS = 20  # --format table shows this many rows
@@ -46,7 +46,7 @@ class PointsRun:
                              "give it once")
         missing = [name for name in self.inputs if name not in reader.columns]
         if missing:
-            raise InputError(f"--points {shorten(reader.name)}: no column {', '.join(missing)} in the header "
+            raise InputError(f"--points {shorten(reader.name)}: no column {listing(missing)} in the header "
                              f"({shorten(', '.join(reader.columns), 120)}); add it, or give it with --at")
 
     def rows(self, block: Block, columns: list[str] | None) -> tuple[list[list[Any]], dict[int, CgradError]]:
