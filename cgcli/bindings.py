@@ -97,6 +97,12 @@ def _top_level_split(text: str) -> list[str]:
     return [item for item in items if item.strip()]
 
 
+def constant_name(name: str) -> str:
+    """The one rule for e, pi and π, in a program (`e = …`) and in --at (`--at e=…`) alike."""
+    return (f"'{name}' is the constant {CONSTANTS[name]}, which can be neither assigned nor given a value; "
+            f"name the quantity another way (e.g. {name}1)")
+
+
 def unused_left_out(program: Program, pairs: list[tuple[str, str | list]]) -> list[tuple[str, str | list]]:
     """--ignore-unused (and every line of --each): the pairs of one shared --at that name a variable
     of this program; the others are left out, not refused."""
@@ -114,8 +120,7 @@ def bind(program: Program, pairs: list[tuple[str, str | list]], numbers, option:
             raise InputError(f"{shown}: it is computed by the program, so it cannot be given a value"
                              + _unused_hint(option))
         if name not in program.variables and name in CONSTANTS:
-            raise InputError(f"{shown}: '{name}' is the constant {CONSTANTS[name]} in expressions; "
-                             "give the variable another name")
+            raise InputError(f"{shown}: {constant_name(name)}")
         if name not in program.variables:
             known = listing(program.variables, 30) or "none"
             raise InputError(f"{shown}: the expression has no variable of that name (its variables: {known})"

@@ -29,6 +29,7 @@ class Program:
     assigned: dict[str, int]  # name = expr
     variables: dict[str, int]  # free names, in order of first appearance
     last: int  # the node of the last statement
+    discarded: tuple[int, ...] = ()  # where each bare expression before the last starts: no answer is given for it
 
     def graph(self, output: str | None = None) -> Graph:
         """The graph of the output (the last statement unless named), pruned to what it needs."""

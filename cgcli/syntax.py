@@ -89,6 +89,7 @@ class GraphBuilder:
         self.variables: dict[str, int] = {}
         self.first_use: dict[str, int] = {}  # name → offset where a free name or constant was first used
         self.assigned_at: dict[str, int] = {}  # name → offset of its assignment
+        self.statements_assigned: set[int] = set()  # where each assignment statement starts
 
     def _add(self, op: str, inputs: tuple[int, ...], start: int, end: int, literal: str | None = None) -> Occurrence:
         nodes = self.nodes
@@ -194,6 +195,11 @@ class GraphBuilder:
         name = self.source[start:name_end]
         if name in FUNCTIONS:
             raise self._fail(f"'{name}' is a function name and cannot be assigned", start)
+        if name in CONSTANTS:
+            from .bindings import constant_name
+
+            raise self._fail(constant_name(name), start)
+        self.statements_assigned.add(start)
         if name in self.assigned:
             raise self._fail(f"'{shorten(name)}' is assigned twice (first at {position(self.source, self.assigned_at[name])}); "
                              "each name is assigned once", start)
@@ -212,7 +218,8 @@ class GraphBuilder:
     def program(self, children) -> Program:
         if not children:
             raise InputError("empty expression: there is nothing to evaluate")
-        return Program(self.source, self.nodes, self.assigned, self.variables, children[-1][0])
+        bare = tuple(start for _, start, _ in children[:-1] if start not in self.statements_assigned)
+        return Program(self.source, self.nodes, self.assigned, self.variables, children[-1][0], bare)
 
 
 def unknown_function_message(name: str) -> str:

@@ -86,7 +86,6 @@ def _cell(value) -> str:
 def note_discarded(program: Program) -> None:
     """A program read from stdin or a file whose bare expressions before the last are discarded
     (`printf 'x^2\\nx^3\\n' | cgrad eval -`) answers only its last: say so, and point to --each."""
-    lines = [line for line in program.source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    if len(lines) > 1 and any("=" not in line for line in lines[:-1]):
+    if program.discarded:
         output.say("note: the input is one program and only its last statement is answered; "
-                         "for one answer per line use --each")
+                   "for one answer per line use --each")
