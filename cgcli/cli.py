@@ -12,7 +12,7 @@ import click
 
 from . import __version__, output
 from .errors import CgradError, ExitStatus
-from .text import escape, position
+from .text import escape, position, shorten
 from .output import HelpThroughOutput
 
 COMMANDS = {  # name → (module, command object): each imported only when it runs or --help lists it
@@ -38,6 +38,19 @@ class _LazyGroup(HelpThroughOutput, click.Group):
 
         module, attribute = COMMANDS[name]
         return getattr(importlib.import_module(module), attribute)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name in COMMANDS or name.startswith("-") or ctx.resilient_parsing:
+            return super().resolve_command(ctx, args)
+        import difflib
+        import shlex
+
+        close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
+        if close:
+            raise click.UsageError(f"no command {shorten(name)!r}; did you mean {close[0]}?", ctx)
+        raise click.UsageError(f"no command {shorten(name)!r}; to evaluate a formula: cgrad eval "
+                               f"{shorten(shlex.quote(name), 60)} --at NAME=VALUE,…", ctx)
 
 
 def _show_version(ctx: click.Context, parameter: click.Parameter, value: bool) -> None:

@@ -30,7 +30,15 @@ class ExpressionCommand(HelpThroughOutput, click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if "--" not in args:
             args = self._expression_behind_dashes(ctx, args)
-        return super().parse_args(ctx, args)
+        given = list(args)  # click's parser consumes the list it reads
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError:
+            hint = _spaced_bindings(self, given)
+            if hint:
+                raise InputError(hint) from None
+            raise
+
 
     def _expression_behind_dashes(self, ctx: click.Context, args: list[str]) -> list[str]:
         takes_value = {name for param in self.params if isinstance(param, click.Option) and not param.is_flag
@@ -49,6 +57,17 @@ class ExpressionCommand(HelpThroughOutput, click.Command):
                   and not (arg[:2] in takes_value and not re.search(_MATH, arg[2:]))):
                 return args[:index] + args[index + 1:] + ["--", arg]
         return args
+
+
+def _spaced_bindings(command: click.Command, args: list[str]) -> str | None:
+    """`--at a=1 b=2`: the newcomer's spaces between values, which click reads as stray arguments."""
+    options = {name for param in command.params if isinstance(param.type, Bindings) for name in param.opts}
+    for index, arg in enumerate(args[:-2]):
+        stray = args[index + 2]
+        if arg in options and re.fullmatch(r"[^\W\d]\w*=\S+", stray):
+            return (f"{arg} {shorten(args[index + 1])} {shorten(stray)}: separate the values with commas, "
+                    f"not spaces: {arg} {shorten(args[index + 1] + ',' + stray, 80)}")
+    return None
 
 
 def expression_input(function):
