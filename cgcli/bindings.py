@@ -29,7 +29,7 @@ def split_bindings(texts: tuple[str, ...], option: str = "--at") -> list[tuple[s
             name = unicodedata.normalize("NFC", name.strip())
             if not equals or not NAME.fullmatch(name) or not value.strip():
                 raise InputError(f"{option} {shorten(text)}: expected NAME=VALUE, e.g. {option} a=1,b=-2.5,c=1/3 "
-                                 f"(the part {shorten(item.strip())!r} is not of that form)")
+                                 f"(the part '{shorten(item.strip())}' is not of that form)")
             pairs.append((name, value.strip()))
     return pairs
 
@@ -67,7 +67,7 @@ def _from_json_file(path: str, option: str) -> list[tuple[str, str | list]]:
     for name, value in document.items():
         name = unicodedata.normalize("NFC", name)
         if not NAME.fullmatch(name) or not isinstance(value, (str, list)):
-            raise InputError(f"{shown}: {shorten(name)!r} → {shorten(repr(value))} is not "
+            raise InputError(f"{shown}: '{shorten(name)}' → {shorten(repr(value))} is not "
                              "a name with a number, a numeric string or a nested list")
         pairs.append((name, value))
     return pairs
@@ -78,7 +78,7 @@ def _without_repeats(pairs: list[tuple[str, object]], shown: str) -> dict:
     seen = set()
     for name, _ in pairs:
         if name in seen:
-            raise InputError(f"{shown}: {shorten(name)!r} is given twice")
+            raise InputError(f"{shown}: '{shorten(name)}' is given twice")
         seen.add(name)
     return dict(pairs)
 

@@ -84,7 +84,7 @@ def read_program(expression: str | None, program_file: str | None) -> str:
     if expression == "-" or program_file == "-":
         return read_text("-", "standard input")
     if program_file is not None:
-        return read_text(program_file, shorten(program_file))
+        return read_text(program_file, f"-f {shorten(program_file)}")
     if expression is None:
         raise InputError("no expression: give EXPR, '-' to read stdin, or -f FILE")
     return expression

@@ -78,8 +78,9 @@ def read_text(source: str, shown: str, limit: int = READ_LIMIT) -> str:
             with open(source, "rb") as handle:
                 data = handle.read(limit + 1)
     except OSError as failure:  # a missing file, a directory, a closed stdin
-        where = "standard input" if source == "-" else shown
-        raise InputError(f"cannot read {where}: {failure.strerror or failure}") from None
+        reason = failure.strerror or failure
+        raise InputError(f"cannot read {shown}: {reason}" if shown in ("standard input", "-f -") else
+                         f"{shown}: cannot read it: {reason}") from None
     if len(data) > limit:
         raise InputError(f"{shown} is larger than {limit >> 20} MiB, the most cgrad reads from one input")
     try:
@@ -120,5 +121,5 @@ def look_alike(name: str, others) -> str:
         codes = ", ".join(f"U+{ord(character):04X}" for character in text if ord(character) > 0x7F)
         return "/".join(found) + (f" ({codes})" if codes else "")
 
-    return (f"; {shorten(name)!r} looks like {shorten(twin)!r} but is another name: "
-            f"{shorten(name)!r} is {scripts(name)}, {shorten(twin)!r} is {scripts(twin)}")
+    return (f"; '{shorten(name)}' looks like '{shorten(twin)}' but is another name: "
+            f"'{shorten(name)}' is {scripts(name)}, '{shorten(twin)}' is {scripts(twin)}")

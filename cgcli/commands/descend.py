@@ -170,7 +170,7 @@ def _column(cells, lines, name: str, path: str, numbers):
         column = None  # the cell by cell reading below says which cell
     if column is None:
         for row, (line, cell) in enumerate(zip(lines, cells), start=1):
-            converted(cell, numbers, f"--data {shorten(path)}: {place(row, line)}, column {name}: {shorten(cell)!r}",
+            converted(cell, numbers, f"--data {shorten(path)}: {place(row, line)}, column {name}: '{shorten(cell)}'",
                       tensors=False)
     return column
 
