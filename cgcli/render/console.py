@@ -85,7 +85,7 @@ def _records(headers: Sequence[str], rows: Sequence[Row], width: int):
             blocks.append(Text(f"⋮ {row}", style="dim"))
             continue
         fields = Table.grid(padding=(0, 2))
-        fields.add_column(style="dim", overflow="fold", min_width=label_width)
+        fields.add_column(style="dim", overflow="fold", width=label_width)
         fields.add_column(overflow="fold")
         for header, cell in zip(headers[1:], row[1:]):
             if cell:
