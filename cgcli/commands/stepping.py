@@ -2,6 +2,7 @@
 document, or numbered files in -o DIR/) or as the offline stepper page."""
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 
@@ -92,8 +93,13 @@ def _warn_if_too_large(derivation, options: dict) -> None:
 
 
 def _write_folder(folder: str, files) -> None:
+    """The frames into -o DIR/: the folder is made if missing, as -o FILE makes its file; a missing
+    folder above it is refused (exit 74), as for -o FILE."""
     try:
-        os.makedirs(folder, exist_ok=True)
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise output.refused(folder, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))) from None
     except OSError as failure:
         raise output.refused(folder, failure) from None
     for name, text in files:
