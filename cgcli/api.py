@@ -79,11 +79,12 @@ def output_graph(program: Program, output: str | None) -> Graph:
 
 
 def wanted_names(program: Program, graph: Graph, wrt: list[str] | None,
-                 ignore_unused: bool = False) -> list[str] | None:
+                 ignore_unused: bool | None = False) -> list[str] | None:
     """The names `wrt` checked: any named node (a variable, an assigned name such as u = b*c or
     c = 3, or t1, t2, f); None (every variable) without `wrt`. The one rule of every command: a
     name the program does not have is an error (exit 2), unless `ignore_unused` (--ignore-unused)
-    accepts it with derivative 0."""
+    accepts it with derivative 0; None: the caller cannot answer 0 for it (paths, hessian, check),
+    so the message does not offer it."""
     from .bindings import names_of
 
     if wrt is None:
@@ -92,9 +93,10 @@ def wanted_names(program: Program, graph: Graph, wrt: list[str] | None,
     known = {**program.variables, **program.assigned, **{name: i for i, name in enumerate(graph.names) if name}}
     strangers = [name for name in wanted if name not in known]
     if strangers and not ignore_unused:
+        offer = ("" if ignore_unused is None else
+                 "; --ignore-unused takes the derivative with respect to a name the program does not have as 0")
         raise InputError(f"--wrt {shorten(','.join(wanted))}: no node named {listing(strangers)} "
-                         f"(known: {listing(known, 30) or 'none'}){look_alike(strangers[0], known)}; "
-                         "--ignore-unused takes the derivative with respect to a name the program does not have as 0")
+                         f"(known: {listing(known, 30) or 'none'}){look_alike(strangers[0], known)}{offer}")
     return list(wanted)
 
 

@@ -85,7 +85,7 @@ def _check(expression, program_file, at, ignore_unused, rtol, atol, interval, ag
 
 def _variables(program, graph, wrt: tuple[str, ...] | None) -> list[str] | None:
     """The --wrt names, checked as every command checks them; check perturbs variables only."""
-    wanted = wanted_names(program, graph, wrt)
+    wanted = wanted_names(program, graph, wrt, None)
     computed = [name for name in wanted or () if name not in program.variables]
     if computed:
         raise InputError(f"--wrt {shorten(computed[0])}: check perturbs the variables, and {shorten(computed[0])} "

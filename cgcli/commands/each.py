@@ -15,8 +15,9 @@ from .shared import emit
 CSV_COLUMNS = ("line", "expression", "value", "gradient", "error")
 
 
-def run_each(text: str, pairs: list[tuple[str, object]], numbers, wrt: str | None, output_name: str | None,
-             output_format: str | None, out_file: str | None) -> int:
+def run_each(text: str, pairs: list[tuple[str, object]], numbers, wrt: tuple[str, ...] | None,
+             output_name: str | None, output_format: str | None, out_file: str | None,
+             ignore_unused: bool = False) -> int:
     """Answer each non-blank, non-comment line of `text` in order; the exit status is 2 if some
     line's input was wrong, else 1 if some line's math failed, else 0."""
     output_format = output_format or "jsonl"
@@ -28,7 +29,7 @@ def run_each(text: str, pairs: list[tuple[str, object]], numbers, wrt: str | Non
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            record = _answer(line, pairs, numbers, wrt, output_name)
+            record = _answer(line, pairs, numbers, wrt, output_name, ignore_unused)
         except CgradError as error:
             record = {"line": number, "expression": line.strip(), "error": message(error)}
             worst = max(worst, _severity(error))
@@ -50,10 +51,11 @@ def _severity(error: CgradError) -> ExitStatus:
     return ExitStatus.INPUT if error.status == ExitStatus.INPUT else ExitStatus.MATH
 
 
-def _answer(line: str, pairs: list[tuple[str, object]], numbers, wrt: str | None, output_name: str | None) -> dict:
+def _answer(line: str, pairs: list[tuple[str, object]], numbers, wrt: tuple[str, ...] | None,
+            output_name: str | None, ignore_unused: bool) -> dict:
     program = parse(line)
     used = unused_left_out(program, pairs)  # the point is shared
-    trace = trace_of(program, used, numbers, wrt and list(wrt), output_name, record=False)
+    trace = trace_of(program, used, numbers, wrt and list(wrt), output_name, record=False, ignore_unused=ignore_unused)
     to_json = trace.numbers.to_json
     return {"expression": line.strip(), "value": to_json(trace.value),
             "gradient": {name: to_json(value) for name, value in trace.gradient.items()}}

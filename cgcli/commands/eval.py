@@ -77,7 +77,7 @@ def eval_command(expression, program_file, at, each, wrt, output_name, ignore_un
     if each:
         from .each import run_each
 
-        return run_each(text, at, numbers, wrt, output_name, output_format, out_file)
+        return run_each(text, at, numbers, wrt, output_name, output_format, out_file, ignore_unused)
     if output_format in ("jsonl", "csv"):
         raise InputError(f"--format {output_format} writes one record per formula or per point: add --each or --points FILE")
     output_format = output_format or "table"

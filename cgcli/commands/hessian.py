@@ -44,7 +44,7 @@ def hessian_command(expression, program_file, at, ignore_unused, wrt, hvp, outpu
     at = unused_left_out(program, at) if ignore_unused else at
     graph = output_graph(program, output_name)
     record = not no_trace and output_format != "json"
-    wanted = wanted_names(program, graph, wrt)  # unknown names refused as every command refuses them
+    wanted = wanted_names(program, graph, wrt, None)  # unknown names refused as every command refuses them
     result = hessian(graph, at, program, numbers, wanted, hvp or None, record)
     emit(_rendered(result, output_format, out_file, record, max_rows), out_file)
 

@@ -45,7 +45,7 @@ def paths_command(expression, program_file, at, ignore_unused, wrt, output_name,
     program = parse(read_program(expression, program_file))
     at = unused_left_out(program, at) if ignore_unused else at
     graph = output_graph(program, output_name)
-    targets = wanted_names(program, graph, list(wrt))
+    targets = wanted_names(program, graph, list(wrt), None)
     # only the derivatives asked for: the backward pass then skips every node that cannot lead there
     trace = evaluate(graph, at, program, numbers, targets)
     reports = [paths(trace, target, max_paths) for target in targets]

@@ -28,7 +28,7 @@ class PointsRun:
                  output_name: str | None, on_error: str) -> None:
         graph = output_graph(program, output_name)
         self.program, self.pairs, self.numbers, self.graph = program, pairs, numbers, graph
-        self.wanted = wanted_names(program, graph, wrt)
+        self.wanted = wanted_names(program, graph, wrt, None)
         parameters = {name for name, _ in pairs}
         self.inputs = [graph.names[i] for i in graph.variables() if graph.names[i] not in parameters]
         self.wrt = [graph.names[i] for i in graph.variables()] if self.wanted is None else self.wanted
