@@ -42,7 +42,8 @@ def names_of(text: str, option: str = "--wrt", what: str = "a variable or node")
         raise InputError(f"{option}: give the name of {what}")
     if not all(names):
         raise InputError(f"{option} {shorten(text)}: an empty name between commas")
-    repeated = next((name for index, name in enumerate(names) if name in names[:index]), None)
+    seen: set[str] = set()
+    repeated = next((name for name in names if name in seen or seen.add(name)), None)
     if repeated is not None:
         raise InputError(f"{option} {shorten(text)}: {shorten(repeated)} is given twice")
     return names

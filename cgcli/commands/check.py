@@ -147,8 +147,8 @@ def _their_gradient(source: str, numbers) -> dict[str, float]:
 
 
 def _once(pairs: list, shown: str) -> dict:
-    names = [name for name, _ in pairs]
-    repeated = next((name for name in names if names.count(name) > 1), None)
+    seen: set[str] = set()
+    repeated = next((name for name, _ in pairs if name in seen or seen.add(name)), None)
     if repeated is not None:
         raise InputError(f"{shown}: {shorten(repeated)} is given twice")
     return dict(pairs)
