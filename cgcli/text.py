@@ -59,10 +59,11 @@ def listing(names, few: int = 5, separator: str = ", ") -> str:
 READ_LIMIT = 32 << 20  # bytes: the most a program, an --at @FILE or an --against FILE may hold
 
 
-def read_text(source: str, shown: str, limit: int = READ_LIMIT) -> str:
+def read_text(source: str, shown: str, limit: int = READ_LIMIT, encoding: str = "utf-8-sig") -> str:
     """The UTF-8 text of the file `source` ('-': standard input), at most `limit` bytes: /dev/zero or
     an endless pipe is refused after `limit` bytes, not read into memory. `shown`: how messages name
-    it (`-f prog.txt`, `--at @v.json`); every failure is an InputError (exit 2)."""
+    it (`-f prog.txt`, `--at @v.json`, a note's name); every failure is an InputError (exit 2).
+    `encoding` "utf-8" keeps a byte-order mark (a note rewritten byte for byte)."""
     import errno
     import os
     import sys
@@ -79,12 +80,12 @@ def read_text(source: str, shown: str, limit: int = READ_LIMIT) -> str:
                 data = handle.read(limit + 1)
     except OSError as failure:  # a missing file, a directory, a closed stdin
         reason = failure.strerror or failure
-        raise InputError(f"cannot read {shown}: {reason}" if shown in ("standard input", "-f -") else
-                         f"{shown}: cannot read it: {reason}") from None
+        raise InputError(f"{shown}: cannot read it: {reason}" if shown.startswith("-") else
+                         f"cannot read {shown}: {reason}") from None
     if len(data) > limit:
         raise InputError(f"{shown} is larger than {limit >> 20} MiB, the most cgrad reads from one input")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as failure:
         raise InputError(f"{shown} is not UTF-8 text (byte {failure.start + 1} cannot be decoded)") from None
 

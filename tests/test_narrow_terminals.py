@@ -19,7 +19,7 @@ import termios
 
 import pytest
 
-import cgcli.output
+import cgcli.cli.output
 from conftest import REPO, run_cgrad_inprocess
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -37,7 +37,7 @@ CASES = {
 
 
 def _terminal_run(args: list[str], width: int, monkeypatch) -> str:
-    monkeypatch.setattr(cgcli.output, "is_terminal", lambda: True)
+    monkeypatch.setattr(cgcli.cli.output, "is_terminal", lambda: True)
     code, out, err = run_cgrad_inprocess(*args, env={"COLUMNS": str(width)})
     assert code == 0, err
     return ANSI.sub("", out)
@@ -66,7 +66,7 @@ def test_the_fold_check_sees_a_cropped_number():
 
 CHILD = """
 import fcntl, struct, sys, termios
-from cgcli.cli import main
+from cgcli.cli.main import main
 for width, args in RUNS:
     fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
     sys.stdout.write(f"=== {width}\\n")

@@ -53,6 +53,8 @@ class _LazyGroup(HelpThroughOutput, click.Group):
         close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
         if close:
             raise click.UsageError(f"no command '{shorten(name)}'; did you mean {close[0]}?", ctx)
+        if name.isidentifier():
+            raise click.UsageError(f"no command '{shorten(name)}' (the commands: {', '.join(COMMANDS)})", ctx)
         raise click.UsageError(f"no command '{shorten(name)}'; to evaluate a formula: cgrad eval "
                                f"{shorten(shlex.quote(name), 60)} --at NAME=VALUE,…", ctx)
 

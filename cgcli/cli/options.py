@@ -117,7 +117,7 @@ class Outputs(click.ParamType):
     name = "output"
 
     def convert(self, value, param, ctx) -> str:
-        return ",".join(names_of(value, _option(param, "--output"), what="an assigned name"))
+        return ",".join(names_of(value, _option(param, "--output"), what="an assigned name", once=False))
 
 
 class Bindings(click.ParamType):

@@ -36,16 +36,17 @@ def split_bindings(texts: tuple[str, ...], option: str = "--at",
     return pairs
 
 
-def names_of(text: str, option: str = "--wrt", what: str = "a variable or node") -> tuple[str, ...]:
+def names_of(text: str, option: str = "--wrt", what: str = "a variable or node",
+             once: bool = True) -> tuple[str, ...]:
     """`a, b` → ('a', 'b'): the names of --wrt or --output, NFC-normalised as the parser normalises
-    names; none empty, none twice."""
+    names; none empty, and with `once` none twice (--output's repeats are Program.outputs' to refuse)."""
     names = tuple(unicodedata.normalize("NFC", name.strip()) for name in text.split(","))
     if not any(names):
         raise InputError(f"{option}: give the name of {what}")
     if not all(names):
         raise InputError(f"{option} {shorten(text)}: an empty name between commas")
     seen: set[str] = set()
-    repeated = next((name for name in names if name in seen or seen.add(name)), None)
+    repeated = next((name for name in names if name in seen or seen.add(name)), None) if once else None
     if repeated is not None:
         raise InputError(f"{option} {shorten(text)}: {shorten(repeated)} is given twice")
     return names

@@ -12,7 +12,7 @@ from .. import output
 from ...errors import InputError, NoteStale
 from ..options import SECONDS
 from ..output import HelpThroughOutput
-from ...text import shorten
+from ...text import read_text, shorten
 
 
 class _Command(HelpThroughOutput, click.Command):
@@ -68,17 +68,8 @@ def notes_command(files: tuple[str, ...], check: bool, dry_run: bool, timeout: f
 
 
 def _read(name: str) -> str:
-    from ..options import _decode
-
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except OSError as failure:
-        raise InputError(f"cannot read {shorten(name)}: {failure.strerror or failure}") from None
-    try:
-        return data.decode("utf-8")  # a byte-order mark is kept: the note is rewritten byte for byte
-    except UnicodeDecodeError:
-        return _decode(data, name)  # raises the one message for text that is not UTF-8
+    # a byte-order mark is kept: the note is rewritten byte for byte
+    return read_text(name, shorten(name), encoding="utf-8")
 
 
 def _check(notes) -> None:
