@@ -152,3 +152,57 @@ def test_check_wrt_checks_only_those_variables():
     code, out, err = run_cgrad_inprocess("check", "x*y + z", "--at", "x=1,y=2,z=3", "--wrt", "x", "--against", "-",
                                          input='{"x": 2, "y": 1, "z": 1}')
     assert code == 0, err
+
+
+# ---- 19.5: one format registry, one renderer protocol, the API's __all__ ----
+
+def test_every_commands_format_choices_come_from_the_registry():
+    import click
+
+    from cgcli.render.formats import FORMATS
+
+    for name in COMMANDS:
+        formats = [param for param in _command(name).params if "--format" in getattr(param, "opts", ())]
+        if not formats:
+            continue
+        (option,) = formats
+        assert isinstance(option.type, click.Choice) and tuple(option.type.choices) == FORMATS[name].choices, name
+        assert option.default == FORMATS[name].default and option.help == FORMATS[name].help, name
+    assert set(FORMATS) <= set(COMMANDS)
+
+
+def test_every_derivation_renderer_takes_the_derivation_and_one_options_object():
+    import importlib
+    import inspect
+
+    from cgcli.render.formats import DERIVATION_FORMATS, RenderOptions
+
+    for module in [*DERIVATION_FORMATS.values(), "json"]:
+        parameters = list(inspect.signature(importlib.import_module(f"cgcli.render.{module}").render).parameters.values())
+        assert len(parameters) == 2 and parameters[1].default == RenderOptions(), module
+
+
+def test_the_renderers_answer_what_the_options_ask():
+    from cgcli.api import trace_of
+    from cgcli.language.syntax import parse
+    from cgcli.numbers import number_system
+    from cgcli.render.derivation import derive
+    from cgcli.render.formats import RenderOptions, render
+
+    trace = trace_of(parse("u = b*c; J = 3*(a + u)"), [("a", "1"), ("b", "2"), ("c", "3")], number_system("float"))
+    derivation = derive(trace, None, 60)
+    full, short = render("markdown", derivation), render("markdown", derivation, RenderOptions(with_trace=False))
+    assert "```mermaid" in full and "```mermaid" not in short and "### Gradient" in short
+    assert "```mermaid" not in render("markdown", derivation, RenderOptions(graph=False))
+    assert render("latex", derivation, RenderOptions(title="Worksheet")).startswith("% Worksheet")
+    assert render("table", derivation, RenderOptions(terminal=True, width=60)).count("\n") > 10
+
+
+def test_the_python_api_declares_what_it_exports():
+    import cgcli.api
+    import cgcli.api.compiled
+    import cgcli.api.uncertainty
+
+    for module in (cgcli.api, cgcli.api.compiled, cgcli.api.uncertainty):
+        assert module.__all__ and all(callable(getattr(module, name)) for name in module.__all__), module
+    assert {"parse", "evaluate", "jacobian", "Result"} <= set(cgcli.api.__all__)

@@ -11,6 +11,10 @@ from ..text import listing, look_alike, position, shorten
 from ..passes.trace import Trace
 from ..render.notebook import RichOutput
 
+# for scripts: parse, evaluate, jacobian and their results; the rest is the one path the CLI shares
+__all__ = ["parse", "evaluate", "jacobian", "Result", "JacobianResult",
+           "trace_of", "jacobian_of", "output_graph", "wanted_names", "pairs_of", "message"]
+
 
 @dataclass(frozen=True)
 class Result(RichOutput):
@@ -26,14 +30,14 @@ class Result(RichOutput):
     passes: Trace | None = field(default=None, repr=False, compare=False)  # the passes as run, for the renderers
 
     def _repr_markdown_(self) -> str:
-        from ..render.markdown import render
+        from ..render.formats import render
 
-        return render(self._derivation(), True, None)
+        return render("markdown", self._derivation())
 
     def _repr_latex_(self) -> str:
-        from ..render.latex import render
+        from ..render.formats import render
 
-        return render(self._derivation(), None)
+        return render("latex", self._derivation())
 
     def _derivation(self):
         from ..render.derivation import derive

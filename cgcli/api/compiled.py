@@ -14,6 +14,8 @@ from ..graph.nodes import Program
 from ..compiled.kernel import Kernel
 from ..text import listing
 
+__all__ = ["compile", "Compiled", "Batch", "NotVectorisable", "result_headers"]
+
 
 def result_headers(output: str, wrt) -> list[str]:
     """The value's name, then d<output>/d<name> for each partial derivative."""

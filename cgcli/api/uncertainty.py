@@ -15,6 +15,8 @@ from ..passes.uncertainty import second_order as second_order_terms
 from ..text import shorten
 from . import output_graph, parse, trace_of
 
+__all__ = ["uncertainty", "budget_of"]
+
 INTERVALS = ("shortest", "symmetric")
 
 

@@ -197,6 +197,15 @@ def output_option(help: str = "Answer this assigned name instead of the last sta
                         metavar=metavar or ("NAME[,NAME...]|all" if several else "NAME"))
 
 
+def format_option(command: str):
+    """--format: the command's choices, default and help, from the one registry (render.formats)."""
+    from ..render.formats import FORMATS
+
+    formats = FORMATS[command]
+    return click.option("--format", "output_format", type=click.Choice(formats.choices), default=formats.default,
+                        show_default=formats.default is not None, help=formats.help)
+
+
 def ignore_unused_option(function):
     return click.option("--ignore-unused", is_flag=True,
                         help="Names given values (--at) that the program does not use are ignored, not refused: "

@@ -14,8 +14,8 @@ from ...errors import InputError, MathError
 from ...passes.gradcheck import (DEFAULT_ATOL, DEFAULT_RTOL, CheckResult, against_check, failures,
                                  finite_difference_check, interval_check)
 from ...numbers import number_system
-from ..options import (SECONDS, ExpressionCommand, at_option, expression_input, output_option, read_program,
-                       wrt_option)
+from ..options import (SECONDS, ExpressionCommand, at_option, expression_input, format_option, output_option,
+                       read_program, wrt_option)
 from ...language.syntax import parse
 from ...text import read_text, shorten
 from ...passes.timeout import within
@@ -36,8 +36,7 @@ _TOLERANCE = click.FloatRange(min=0)
               help="Check a gradient computed elsewhere (a JSON object name → number; '-' for stdin) against cgrad's.")
 @output_option("Check this assigned name instead of the last statement.")
 @wrt_option("Check only these variables' partial derivatives [default: every variable].")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: one row per variable, then the kinks; json: one object.")
+@format_option("check")
 @out_option
 @click.option("--timeout", type=SECONDS, metavar="SECONDS",
               help="Give up (exit 1) after this many seconds [default: no limit].")

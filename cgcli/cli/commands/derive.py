@@ -10,8 +10,8 @@ from ...api import output_graph, wanted_names
 from ...language.bindings import unused_left_out
 from ...errors import InputError
 from ...text import listing
-from ..options import (ExpressionCommand, at_option, expression_input, number_options,
-                       output_option, read_program, wrt_option)
+from ..options import (ExpressionCommand, at_option, expression_input, format_option, number_options, output_option,
+                       read_program, wrt_option)
 from .shared import emit, out_option
 
 
@@ -20,9 +20,7 @@ from .shared import emit, out_option
 @at_option
 @wrt_option("Differentiate with respect to these names (variables or named nodes) [default: every variable].")
 @output_option("Differentiate this assigned name instead of the last statement.")
-@click.option("--format", "output_format", type=click.Choice(["text", "latex", "markdown", "json"]), default="text",
-              show_default=True, help="text: a program cgrad eval accepts, the derivatives last; latex: an align* "
-              "fragment; markdown: notes with the program and its LaTeX; json: one object.")
+@format_option("derive")
 @out_option
 @number_options
 def derive_command(expression, program_file, at, wrt, output_name, ignore_unused, output_format, out_file, numbers):

@@ -14,7 +14,7 @@ from ...passes.descent import OPTIMIZERS, Settings, check_names, descend
 from ...errors import InputError, TooLarge
 from ...compiled.heap import freed_memory_kept
 from ...text import listing, shorten
-from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, number_options,
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, number_options,
                        output_option, read_program)
 from ...language.syntax import parse
 
@@ -42,9 +42,7 @@ from ...language.syntax import parse
 @click.option("--beta2", default="0.999", show_default=True, help="β2 of --optimizer adam.")
 @click.option("--eps", default="1e-8", show_default=True, help="ε of --optimizer adam.")
 @click.option("--trace", "show_trace", is_flag=True, help="One row per step: loss, parameters, gradient.")
-@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "markdown"]),
-              default="table", show_default=True,
-              help="table: the result (and with --trace the steps); csv, json, markdown: every step, for plots and notes.")
+@format_option("descend")
 @click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
               help="Longest step table before its middle rows are elided (0: no limit).")
 @number_options

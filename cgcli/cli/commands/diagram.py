@@ -10,8 +10,8 @@ from ...api import output_graph
 from ...language.bindings import unused_left_out
 from ...errors import InputError, MissingProgram
 from ...text import shorten
-from ..options import (NAME, ExpressionCommand, at_option, bindings_option, expression_input, number_options,
-                       output_option, read_program, wrt_option)
+from ..options import (NAME, ExpressionCommand, at_option, bindings_option, expression_input, format_option,
+                       number_options, output_option, read_program, wrt_option)
 from .shared import emit, out_option, worksheet_options, worksheet_title
 
 
@@ -20,10 +20,7 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @at_option
 @output_option("Draw the graph of this assigned name; of several (R,X,Z, or all), their shared graph, each drawn as "
                "an output.", several=True)
-@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png", "html"]),
-              default="mermaid", show_default=True,
-              help="mermaid or dot source; svg or png drawn by Graphviz's dot program; html: an offline page "
-                   "that steps through the passes (needs --at and dot).")
+@format_option("diagram")
 @out_option
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR", show_default=True,
               help="LR: inputs on the left, output on the right; TB: inputs on top.")

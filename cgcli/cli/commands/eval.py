@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 
 from ...errors import InputError
-from ..options import (ExpressionCommand, at_option, bindings_option, expression_input,
-                       number_options, output_option, read_program, wrt_option)
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, number_options,
+                       output_option, read_program, wrt_option)
 from ...api import output_graph, trace_of
 from ...language.bindings import unused_left_out
 from ...language.syntax import parse
@@ -30,10 +30,7 @@ from .shared import eval_output, out_option, worksheet_options
               help="With --points, a row that fails: stop there (exit 1 or 2, the rows before it written), skip it, "
                    "or write it empty; skip and null report on stderr.")
 @click.option("--no-header", is_flag=True, help="With --points and CSV output: no header row (to join outputs).")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex", "jsonl", "csv"]),
-              default=None, help="[default: table; jsonl with --each; with --points, as the input] table: the forward pass, backward pass and gradient as tables; json: one "
-              "object; markdown: a worked solution for notes (Mermaid graph, tables, chain rule in LaTeX); "
-              "latex: the derivation as an align* fragment; jsonl, csv: with --each or --points.")
+@format_option("eval")
 @out_option
 @worksheet_options
 @number_options

@@ -27,10 +27,11 @@ def forward_output(graph, program, pairs, numbers, tangent_pairs, mode: str, out
     if output_format == "json":
         document = json.loads(tangents.forward_json(forward, with_trace))
         if reverse is not None:
+            from ...render.formats import RenderOptions
             from ...render.json import render
 
             document["mode"] = "both"
-            document["reverse"] = json.loads(render(reverse, with_trace))
+            document["reverse"] = json.loads(render(reverse, RenderOptions(with_trace=with_trace)))
             document["agree"] = agreement
         emit(json.dumps(document, ensure_ascii=False) + "\n", out_file)
         return

@@ -5,8 +5,8 @@ import click
 
 from ...api import output_graph, wanted_names
 from ...language.bindings import unused_left_out
-from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, number_options, output_option,
-                       read_program, wrt_option)
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, number_options,
+                       output_option, read_program, wrt_option)
 from ...language.syntax import parse
 from .shared import emit, out_option
 
@@ -18,9 +18,7 @@ from .shared import emit, out_option
 @bindings_option("--hvp", "The Hessian-vector product H·v along this direction (variables not named: 0), with one "
                  "dual backward pass and no matrix.")
 @output_option("Differentiate this assigned name instead of the last statement.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True, help="table: the second pass traced and the matrix; json: one object; markdown: "
-              "a worked solution.")
+@format_option("hessian")
 @out_option
 @number_options
 @click.option("--no-trace", is_flag=True, help="Only the matrix (or H·v), the value and the gradient.")
@@ -58,16 +56,15 @@ def _rendered(result, output_format: str, out_file: str | None, record: bool, ma
 
     headers, rows = tangents.hessian_cells(result)
     title = "Hessian-vector product H·v" if result.hessian is None else "Hessian H (row i: ∂/∂xᵢ of the gradient)"
-    if output_format == "markdown":
-        from ...render.markdown import render
+    from ...render.formats import RenderOptions, render
 
+    if output_format == "markdown":
         text = "# Hessian by forward-over-reverse\n\n" + tangents.HESSIAN_NOTE + ".\n\n"
         if record:
-            text += render(derive(result.trace, None, max_rows), True, None, graph=False) + "\n"
+            text += render("markdown", derive(result.trace, None, max_rows), RenderOptions(graph=False)) + "\n"
         return text + tangents.hessian_markdown(title, headers, rows)
     from .. import output
-    from ...render.table import render
 
     terminal = out_file in (None, "-") and output.is_terminal()
-    text = render(derive(result.trace, None, max_rows), terminal) + "\n" if record else ""
+    text = render("table", derive(result.trace, None, max_rows), RenderOptions(terminal=terminal)) + "\n" if record else ""
     return text + tangents.hessian_table(title, headers, rows, terminal) + tangents.HESSIAN_NOTE + "\n"

@@ -7,8 +7,8 @@ from .. import output
 from ...errors import InputError
 from ...api import output_graph, wanted_names
 from ...language.bindings import unused_left_out
-from ..options import (ExpressionCommand, at_option, expression_input, number_options, output_option, read_program,
-                       wrt_option)
+from ..options import (ExpressionCommand, at_option, expression_input, format_option, number_options, output_option,
+                       read_program, wrt_option)
 from .shared import emit, out_option, titled, worksheet_options, worksheet_title
 
 
@@ -19,8 +19,7 @@ from .shared import emit, out_option, titled, worksheet_options, worksheet_title
 @output_option("Start at this assigned name instead of the last statement.")
 @click.option("--max-paths", type=click.IntRange(min=1), default=20, show_default=True, metavar="N",
               help="List at most N paths per name; the rest are counted and their sum given.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True, help="table, json, or markdown with the sum over paths as a LaTeX equation.")
+@format_option("paths")
 @out_option
 @number_options
 @worksheet_options

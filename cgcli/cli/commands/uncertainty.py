@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..options import ExpressionCommand, bindings_option, expression_input, output_option, read_program
+from ..options import ExpressionCommand, bindings_option, expression_input, format_option, output_option, read_program
 from .shared import emit, out_option
 
 
@@ -41,9 +41,7 @@ def _listed(texts: tuple[str, ...]) -> list[str]:
                    "deviation u [default: normal].")
 @click.option("--interval", type=click.Choice(["shortest", "symmetric"]), default="shortest", show_default=True,
               help="The Monte Carlo coverage interval: the shortest, or the probabilistically symmetric one.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex"]), default="table",
-              show_default=True, help="table: the budgets as the GUM lays them out; json: one object; markdown, latex: "
-              "the derivation (graph, backward pass, partial derivatives) and the budget.")
+@format_option("uncertainty")
 @out_option
 def uncertainty_command(expression, program_file, at, correlation, dof, outputs, k, coverage, second, monte_carlo,
                         seed, distribution, interval, output_format, out_file):

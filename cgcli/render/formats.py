@@ -1,0 +1,61 @@
+"""The one registry of output formats (each command's --format choices, default and help) and the
+renderer protocol of a derivation's formats: `render(derivation, options)` with one RenderOptions."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Everything a renderer may be told, beside what it renders; each takes what applies to it."""
+
+    terminal: bool = False  # a terminal: Rich tables fitted to its width, coloured; else whole plain lines
+    with_trace: bool = True  # the forward and backward passes, not only the value and the gradient
+    title: str | None = None  # a worksheet's title: "Worksheet" or "Answer key"
+    graph: bool = True  # markdown: the Mermaid graph of the passes
+    width: int | None = None  # a terminal's width in columns [default: the terminal's own]
+
+
+@dataclass(frozen=True)
+class Formats:
+    """A command's --format: its choices in the order help lists them, its default, and their help."""
+
+    choices: tuple[str, ...]
+    default: str | None
+    help: str
+
+
+FORMATS: dict[str, Formats] = {
+    "eval": Formats(("table", "json", "markdown", "latex", "jsonl", "csv"), None,
+                    "[default: table; jsonl with --each; with --points, as the input] table: the forward pass, "
+                    "backward pass and gradient as tables; json: one object; markdown: a worked solution for notes "
+                    "(Mermaid graph, tables, chain rule in LaTeX); latex: the derivation as an align* fragment; "
+                    "jsonl, csv: with --each or --points."),
+    "derive": Formats(("text", "latex", "markdown", "json"), "text",
+                      "text: a program cgrad eval accepts, the derivatives last; latex: an align* fragment; "
+                      "markdown: notes with the program and its LaTeX; json: one object."),
+    "paths": Formats(("table", "json", "markdown"), "table",
+                     "table, json, or markdown with the sum over paths as a LaTeX equation."),
+    "hessian": Formats(("table", "json", "markdown"), "table",
+                       "table: the second pass traced and the matrix; json: one object; markdown: a worked solution."),
+    "check": Formats(("table", "json"), "table", "table: one row per variable, then the kinks; json: one object."),
+    "diagram": Formats(("mermaid", "dot", "svg", "png", "html"), "mermaid",
+                       "mermaid or dot source; svg or png drawn by Graphviz's dot program; html: an offline page "
+                       "that steps through the passes (needs --at and dot)."),
+    "descend": Formats(("table", "csv", "json", "markdown"), "table",
+                       "table: the result (and with --trace the steps); csv, json, markdown: every step, for plots "
+                       "and notes."),
+    "uncertainty": Formats(("table", "json", "markdown", "latex"), "table",
+                           "table: the budgets as the GUM lays them out; json: one object; markdown, latex: the "
+                           "derivation (graph, backward pass, partial derivatives) and the budget."),
+}
+
+# the formats of one derivation (eval, hessian's trace, a budget's): format → the module that writes it
+DERIVATION_FORMATS = {"table": "table", "markdown": "markdown", "latex": "latex"}
+
+
+def render(output_format: str, derivation, options: RenderOptions = RenderOptions()) -> str:
+    """The derivation in `output_format` (a key of DERIVATION_FORMATS), its module imported only now."""
+    module = importlib.import_module(f"{__package__}.{DERIVATION_FORMATS[output_format]}")
+    return module.render(derivation, options)
