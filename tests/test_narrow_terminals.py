@@ -30,7 +30,7 @@ FOLD = r"(?:[ ]*\n[ ]*(?:\S+[ ]{2,})?)?"
 
 CASES = {
     "eval": ["eval", "sin(x)*y", "--at", "x=1,y=0.1"],  # issue 23: 0.5403023058681398 cut at 36 columns
-    "descend": ["descend", "(x-3)^2", "--params", "x=0", "--lr", "0.45", "--steps", "12", "--trace"],  # exponents
+    "descend": ["descend", "(x-3)^2", "--params", "x=0", "--lr", "0.45", "--steps", "6", "--trace"],  # exponents
     "paths": ["paths", "t = w1*x1; a1 = relu(t); a2 = sigmoid(t); o = a1 + a2", "--at", "w1=0.5,x1=2",
               "--wrt", "w1"],
 }
