@@ -175,11 +175,13 @@ def test_every_derivation_renderer_takes_the_derivation_and_one_options_object()
     import importlib
     import inspect
 
-    from cgcli.render.formats import DERIVATION_FORMATS, RenderOptions
+    from cgcli.render.formats import RENDERERS, RenderOptions
 
-    for module in [*DERIVATION_FORMATS.values(), "json"]:
-        parameters = list(inspect.signature(importlib.import_module(f"cgcli.render.{module}").render).parameters.values())
-        assert len(parameters) == 2 and parameters[1].default == RenderOptions(), module
+    for kind, formats in RENDERERS.items():
+        for module, function in formats.values():
+            renderer = getattr(importlib.import_module(f"cgcli.render.{module}"), function)
+            parameters = list(inspect.signature(renderer).parameters.values())
+            assert len(parameters) == 2 and parameters[1].default == RenderOptions(), (kind, module, function)
 
 
 def test_the_renderers_answer_what_the_options_ask():

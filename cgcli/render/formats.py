@@ -51,11 +51,19 @@ FORMATS: dict[str, Formats] = {
                            "derivation (graph, backward pass, partial derivatives) and the budget."),
 }
 
-# the formats of one derivation (eval, hessian's trace, a budget's): format → the module that writes it
-DERIVATION_FORMATS = {"table": "table", "markdown": "markdown", "latex": "latex"}
+# what is rendered → format → (module, function) writing it; each takes (what it renders, RenderOptions)
+RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
+    "derivation": {"table": ("table", "render"), "markdown": ("markdown", "render"), "latex": ("latex", "render")},
+    "forward": {"table": ("tangents", "forward_table"), "markdown": ("tangents", "forward_markdown"),
+                "latex": ("tangents", "forward_latex")},
+    "paths": {"table": ("paths", "render_text"), "markdown": ("paths", "render_markdown")},
+    "trace": {"json": ("json", "render")},
+}
+DERIVATION_FORMATS = RENDERERS["derivation"]
 
 
-def render(output_format: str, derivation, options: RenderOptions = RenderOptions()) -> str:
-    """The derivation in `output_format` (a key of DERIVATION_FORMATS), its module imported only now."""
-    module = importlib.import_module(f"{__package__}.{DERIVATION_FORMATS[output_format]}")
-    return module.render(derivation, options)
+def render(output_format: str, subject, options: RenderOptions = RenderOptions(), kind: str = "derivation") -> str:
+    """`subject` (a derivation, a forward-mode derivation, path listings, a trace: `kind`) in
+    `output_format`, its module imported only now."""
+    module, function = RENDERERS[kind][output_format]
+    return getattr(importlib.import_module(f"{__package__}.{module}"), function)(subject, options)

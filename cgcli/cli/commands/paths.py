@@ -57,12 +57,9 @@ def paths_command(expression, program_file, at, ignore_unused, wrt, output_name,
 
     title = worksheet_title(blank, answers)
     listings = [path_listing(trace, report, blank is not None and not answers) for report in reports]
-    if output_format == "markdown":
-        from ...render.paths import render_markdown
+    from ...render.formats import RenderOptions, render
 
-        text = render_markdown(listings, title)
-    else:
-        from ...render.paths import render_text
-
-        text = titled(render_text(listings, out_file in (None, "-") and output.is_terminal()), title)
+    options = RenderOptions(terminal=out_file in (None, "-") and output.is_terminal(), title=title)
+    text = render(output_format, listings, options, kind="paths")
+    text = titled(text, title) if output_format == "table" else text
     emit(text, out_file)
