@@ -165,6 +165,14 @@ def test_a_failed_frame_is_absent(tmp_path):
     assert os.listdir(tmp_path / "frames") == []  # not a cut frame, nor a temporary file
 
 
+def test_points_stopped_by_a_bad_row_keep_the_rows_before_it(tmp_path):
+    (tmp_path / "p.csv").write_text("x\n1\n2\nabc\n4\n")
+    code, out, err = run_cgrad_inprocess("eval", "x^2", "--points", str(tmp_path / "p.csv"), "-o", str(tmp_path / "o.csv"))
+    assert code == 2 and "row 3" in err
+    assert (tmp_path / "o.csv").read_text() == "f,df/dx\n1,2\n4,4\n"  # the input failed, not the output
+    assert sorted(os.listdir(tmp_path)) == ["o.csv", "p.csv"]
+
+
 def test_a_written_file_keeps_its_mode_and_a_symlink_keeps_pointing(tmp_path):
     target = tmp_path / "result.txt"
     target.write_text("old")
@@ -256,6 +264,8 @@ def test_a_name_that_looks_like_another_is_named_with_its_script(other, latin, s
     code, out, err = run_cgrad_inprocess("eval", f"{latin}^2", "--at", f"{other}=1")
     assert code == 2 and f"looks like '{latin}'" in err, err
     code, out, err = run_cgrad_inprocess("eval", f"{latin}^2", "--at", f"{latin}=1", "--wrt", other)
+    assert code == 2 and f"looks like '{latin}'" in err, err
+    code, out, err = run_cgrad_inprocess("eval", f"{latin} = 2*q; {latin}^2", "--at", "q=1", "--output", other)
     assert code == 2 and f"looks like '{latin}'" in err, err
 
 

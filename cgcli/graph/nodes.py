@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..text import listing, shorten
+from ..text import listing, look_alike, shorten
 
 VARIABLE = "var"
 CONSTANT = "const"
@@ -67,7 +67,8 @@ class Program:
             known = listing(self.assigned, 30) or "none"
             quoted = [f"'{name}'" for name in strangers]
             what = "such name" if len(names) == 1 else f"name {listing(quoted)}"
-            raise InputError(f"--output {shorten(_spelled(output))}: the program assigns no {what} (assigned: {known})")
+            raise InputError(f"--output {shorten(_spelled(output))}: the program assigns no {what} (assigned: {known})"
+                             + look_alike(strangers[0], [*self.assigned, *self.variables]))
         repeated = [name for index, name in enumerate(names) if name in names[:index]]
         if repeated:
             raise InputError(f"--output {shorten(_spelled(output))}: {repeated[0]!r} is named twice; name each "
