@@ -206,6 +206,12 @@ def format_option(command: str):
                         show_default=formats.default is not None, help=formats.help)
 
 
+def max_rows_option(what: str = "table"):
+    """--max-rows N: the longest table before its middle rows are elided (derivation.py elides them)."""
+    return click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
+                        help=f"Longest {what} before its middle rows are elided (0: no limit).")
+
+
 def ignore_unused_option(function):
     return click.option("--ignore-unused", is_flag=True,
                         help="Names given values (--at) that the program does not use are ignored, not refused: "

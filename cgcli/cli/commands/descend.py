@@ -14,8 +14,8 @@ from ...passes.descent import OPTIMIZERS, Settings, check_names, descend
 from ...errors import InputError, TooLarge
 from ...compiled.heap import freed_memory_kept
 from ...text import listing, shorten
-from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, number_options,
-                       output_option, read_program)
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, max_rows_option,
+                       number_options, output_option, read_program)
 from ...language.syntax import parse
 
 
@@ -43,8 +43,7 @@ from ...language.syntax import parse
 @click.option("--eps", default="1e-8", show_default=True, help="ε of --optimizer adam.")
 @click.option("--trace", "show_trace", is_flag=True, help="One row per step: loss, parameters, gradient.")
 @format_option("descend")
-@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
-              help="Longest step table before its middle rows are elided (0: no limit).")
+@max_rows_option("step table")
 @number_options
 def descend_command(expression, program_file, params_text, at, ignore_unused, output_name, data_file, reduce, batch_size, lr, steps, tol,
                     grad_tol, optimizer, momentum, beta1, beta2, eps, show_trace, output_format, max_rows, numbers):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 
 from ...errors import InputError
-from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, number_options,
-                       output_option, read_program, wrt_option)
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, max_rows_option,
+                       number_options, output_option, read_program, wrt_option)
 from ...api import output_graph, trace_of
 from ...language.bindings import unused_left_out
 from ...language.syntax import parse
@@ -43,8 +43,7 @@ from .shared import eval_output, out_option, worksheet_options
 @click.option("--naive", is_flag=True,
               help="Also the classic mistake: a backward pass that assigns each node's derivative (grad = …) "
                    "instead of adding to it (grad += …); its wrong partial derivatives marked, and why.")
-@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
-              help="Longest table before its middle rows are elided (0: no limit).")
+@max_rows_option()
 def eval_command(expression, program_file, at, each, wrt, output_name, ignore_unused, points, on_error, no_header, output_format,
                  out_file, blank, answers, numbers, no_trace, mode, tangent, naive, max_rows):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.

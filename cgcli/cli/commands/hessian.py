@@ -5,8 +5,8 @@ import click
 
 from ...api import output_graph, wanted_names
 from ...language.bindings import unused_left_out
-from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, number_options,
-                       output_option, read_program, wrt_option)
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, max_rows_option,
+                       number_options, output_option, read_program, wrt_option)
 from ...language.syntax import parse
 from .shared import emit, out_option
 
@@ -22,8 +22,7 @@ from .shared import emit, out_option
 @out_option
 @number_options
 @click.option("--no-trace", is_flag=True, help="Only the matrix (or H·v), the value and the gradient.")
-@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
-              help="Longest table before its middle rows are elided (0: no limit).")
+@max_rows_option()
 def hessian_command(expression, program_file, at, ignore_unused, wrt, hvp, output_name, output_format, out_file, numbers, no_trace,
                     max_rows):
     """The Hessian of EXPR at the given point: the backward pass run in dual numbers a + bε, each
