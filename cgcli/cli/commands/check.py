@@ -40,8 +40,8 @@ _TOLERANCE = click.FloatRange(min=0)
 @out_option
 @click.option("--timeout", type=SECONDS, metavar="SECONDS",
               help="Give up (exit 1) after this many seconds [default: no limit].")
-def check_command(expression, program_file, at, ignore_unused, rtol, atol, interval, against, output_name, wrt, output_format,
-                  out_file, timeout):
+def check_command(expression, program_file, at, ignore_unused, rtol, atol, interval, against, output_name, wrt,
+                  output_format, out_file, timeout):
     """Check the gradient of EXPR at a point: exit 0 if every partial derivative passes, 1 if one fails.
 
     Central differences (Richardson-extrapolated, a step per variable) estimate each partial derivative

@@ -45,8 +45,9 @@ from ...language.syntax import parse
 @format_option("descend")
 @max_rows_option("step table")
 @number_options
-def descend_command(expression, program_file, params_text, at, ignore_unused, output_name, data_file, reduce, batch_size, lr, steps, tol,
-                    grad_tol, optimizer, momentum, beta1, beta2, eps, show_trace, output_format, max_rows, numbers):
+def descend_command(expression, program_file, params_text, at, ignore_unused, output_name, data_file, reduce,
+                    batch_size, lr, steps, tol, grad_tol, optimizer, momentum, beta1, beta2, eps, show_trace,
+                    output_format, max_rows, numbers):
     """Minimise EXPR by gradient descent over the --params.
 
     \b

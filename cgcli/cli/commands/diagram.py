@@ -43,8 +43,8 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
                  "tangent per variable.")
 @number_options
 @worksheet_options
-def diagram_command(expression, program_file, at, ignore_unused, output_name, output_format, out_file, direction, highlight,
-                    products, steps, collapse, derivative, wrt, mode, tangent, numbers, blank, answers):
+def diagram_command(expression, program_file, at, ignore_unused, output_name, output_format, out_file, direction,
+                    highlight, products, steps, collapse, derivative, wrt, mode, tangent, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
 

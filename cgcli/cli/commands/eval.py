@@ -44,8 +44,8 @@ from .shared import eval_output, out_option, worksheet_options
               help="Also the classic mistake: a backward pass that assigns each node's derivative (grad = …) "
                    "instead of adding to it (grad += …); its wrong partial derivatives marked, and why.")
 @max_rows_option()
-def eval_command(expression, program_file, at, each, wrt, output_name, ignore_unused, points, on_error, no_header, output_format,
-                 out_file, blank, answers, numbers, no_trace, mode, tangent, naive, max_rows):
+def eval_command(expression, program_file, at, each, wrt, output_name, ignore_unused, points, on_error, no_header,
+                 output_format, out_file, blank, answers, numbers, no_trace, mode, tangent, naive, max_rows):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.
 
     \b

@@ -23,8 +23,8 @@ from .shared import emit, out_option
 @number_options
 @click.option("--no-trace", is_flag=True, help="Only the matrix (or H·v), the value and the gradient.")
 @max_rows_option()
-def hessian_command(expression, program_file, at, ignore_unused, wrt, hvp, output_name, output_format, out_file, numbers, no_trace,
-                    max_rows):
+def hessian_command(expression, program_file, at, ignore_unused, wrt, hvp, output_name, output_format, out_file,
+                    numbers, no_trace, max_rows):
     """The Hessian of EXPR at the given point: the backward pass run in dual numbers a + bε, each
     variable seeded with its unit tangent; the ε parts of the gradient are the Hessian's rows.
 

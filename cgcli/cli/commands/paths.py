@@ -23,8 +23,8 @@ from .shared import emit, out_option, titled, worksheet_options, worksheet_title
 @out_option
 @number_options
 @worksheet_options
-def paths_command(expression, program_file, at, ignore_unused, wrt, output_name, max_paths, output_format, out_file, numbers,
-                  blank, answers):
+def paths_command(expression, program_file, at, ignore_unused, wrt, output_name, max_paths, output_format, out_file,
+                  numbers, blank, answers):
     """Every path from the output down to each --wrt name, the product of the local derivatives along
     it, and their sum, which is the partial derivative (the multivariable chain rule).
 
