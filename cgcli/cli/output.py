@@ -76,7 +76,14 @@ class Replacing:
                 self.handle = open(target, "w" if self.text else "wb", **self._text_settings())
                 return self.handle
             folder, name = os.path.split(target)
-            descriptor, self.temporary = _temporary_beside(folder, name)
+            try:
+                descriptor, self.temporary = _temporary_beside(folder, name)
+            except PermissionError:
+                if not os.access(target, os.W_OK):
+                    raise
+                # a writable file in a folder we may not write: in place, as before (not atomic)
+                self.handle = open(target, "w" if self.text else "wb", **self._text_settings())
+                return self.handle
             self.handle = os.fdopen(descriptor, "w" if self.text else "wb", **self._text_settings())
             self.target = target
         except OSError as failure:
