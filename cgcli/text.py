@@ -77,9 +77,9 @@ def read_text(source: str, shown: str, limit: int = READ_LIMIT, encoding: str = 
             data = sys.stdin.buffer.read(limit + 1)
         else:
             with open(source, "rb") as handle:
-                data = handle.read(limit + 1)
-    except OSError as failure:  # a missing file, a directory, a closed stdin
-        reason = failure.strerror or failure
+                data = handle.read(limit + 1)  # a directory fails here (IsADirectoryError)
+    except (OSError, ValueError) as failure:  # a missing file, a directory, a closed stdin, a NUL in the name
+        reason = getattr(failure, "strerror", None) or failure
         raise InputError(f"{shown}: cannot read it: {reason}" if shown.startswith("-") else
                          f"cannot read {shown}: {reason}") from None
     if len(data) > limit:

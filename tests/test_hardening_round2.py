@@ -107,6 +107,16 @@ def test_an_endless_input_is_refused_after_the_limit(args):
     assert code == 2 and "is larger than 32 MiB, the most cgrad reads from one input" in err, err
 
 
+@pytest.mark.parametrize("args, status", [
+    (["eval", "-f", "a\x00b"], 2), (["eval", "x", "--at", "@a\x00b"], 2), (["check", "x", "--at", "x=1", "--against", "\x00"], 2),
+    (["eval", "-f", "/tmp"], 2), (["eval", "x", "--at", "x=1", "-o", "a\x00b"], 74),
+    (["diagram", "x", "--at", "x=1", "--steps", "-o", "a\x00/"], 74),
+])
+def test_a_file_name_no_system_accepts_is_a_clear_error(args, status):
+    code, out, err = run_cgrad_inprocess(*args)
+    assert code == status and err.startswith("error: ") and err.count("\n") == 1, err
+
+
 def test_stdin_over_the_limit_is_refused():
     code, out, err = run_cgrad_inprocess("eval", "-", input=b"x" * (READ_LIMIT + 1))
     assert (code, err) == (2, "error: standard input is larger than 32 MiB, the most cgrad reads from one input\n")

@@ -72,7 +72,8 @@ def _spaced_bindings(command: click.Command, args: list[str]) -> str | None:
 
 def expression_input(function):
     """EXPR (or '-' for stdin) and -f FILE."""
-    function = click.option("-f", "--file", "program_file", type=click.Path(dir_okay=False, allow_dash=True),
+    # a plain string, not click.Path: text.read_text says what is wrong with any FILE (a directory, a NUL)
+    function = click.option("-f", "--file", "program_file", metavar="FILE",
                             help="Read the program from FILE ('-' for stdin).")(function)
     return click.argument("expression", required=False, metavar="EXPR")(function)
 

@@ -69,8 +69,8 @@ class Replacing:
         self.handle, self.temporary = None, None
 
     def __enter__(self):
-        target = os.path.realpath(self.path)  # through a symlink: the file it names is replaced
         try:
+            target = os.path.realpath(self.path)  # through a symlink: the file it names is replaced
             in_place = os.path.exists(target) and not os.path.isfile(target)
             if in_place:
                 self.handle = open(target, "w" if self.text else "wb", **self._text_settings())
@@ -86,7 +86,7 @@ class Replacing:
                 return self.handle
             self.handle = os.fdopen(descriptor, "w" if self.text else "wb", **self._text_settings())
             self.target = target
-        except OSError as failure:
+        except (OSError, ValueError) as failure:
             raise refused(self.path, failure) from None
         return self.handle
 
@@ -138,9 +138,9 @@ def _keep_mode(target: str, temporary: str) -> None:
     os.chmod(temporary, mode)
 
 
-def refused(path: str, failure: OSError) -> OutputFailed:
-    """The error for a file or folder the system will not let cgrad write."""
-    return OutputFailed(f"cannot write {shorten(path)}: {failure.strerror or failure}")
+def refused(path: str, failure: OSError | ValueError) -> OutputFailed:
+    """The error for a file or folder the system will not let cgrad write (or cannot name: a NUL)."""
+    return OutputFailed(f"cannot write {shorten(path)}: {getattr(failure, 'strerror', None) or failure}")
 
 
 class Sink:

@@ -100,7 +100,7 @@ def _write_folder(folder: str, files) -> None:
     except FileExistsError:
         if not os.path.isdir(folder):
             raise output.refused(folder, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))) from None
-    except OSError as failure:
+    except (OSError, ValueError) as failure:  # ValueError: a NUL in the name
         raise output.refused(folder, failure) from None
     for name, text in files:
         output.write_file(text.encode("utf-8"), os.path.join(folder, name))
