@@ -71,11 +71,26 @@ def _spaced_bindings(command: click.Command, args: list[str]) -> str | None:
 
 
 def expression_input(function):
-    """EXPR (or '-' for stdin) and -f FILE."""
+    """EXPR (or '-' for stdin), -f FILE, and --syntax, which holds while the command runs."""
+    import functools
+
+    from ..language.syntax import SYNTAXES, chosen_syntax
+
+    @functools.wraps(function)
+    def with_syntax(*args, syntax, **kwargs):
+        token = chosen_syntax.set(syntax)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            chosen_syntax.reset(token)
+
+    wrapped = click.option("--syntax", type=click.Choice(SYNTAXES), default="auto", show_default=True,
+                           help="The program's language: auto reads a program wrapped in $…$ or $$…$$ as LaTeX "
+                                "math, and any other in cgrad's own; latex or cgrad forces one.")(with_syntax)
     # a plain string, not click.Path: text.read_text says what is wrong with any FILE (a directory, a NUL)
-    function = click.option("-f", "--file", "program_file", metavar="FILE",
-                            help="Read the program from FILE ('-' for stdin).")(function)
-    return click.argument("expression", required=False, metavar="EXPR")(function)
+    wrapped = click.option("-f", "--file", "program_file", metavar="FILE",
+                           help="Read the program from FILE ('-' for stdin).")(wrapped)
+    return click.argument("expression", required=False, metavar="EXPR")(wrapped)
 
 
 def read_program(expression: str | None, program_file: str | None) -> str:

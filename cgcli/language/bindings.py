@@ -32,7 +32,7 @@ def split_bindings(texts: tuple[str, ...], option: str = "--at",
             if not equals or not NAME.fullmatch(name) or not value.strip():
                 raise InputError(f"{option} {shorten(text)}: expected NAME=VALUE, e.g. {option} a=1,b=-2.5,c=1/3 "
                                  f"(the part '{shorten(item.strip())}' is not of that form)")
-            pairs.append((name, value.strip()))
+            pairs.append((name, value.strip().replace("−", "-")))  # the minus sign pasted text carries
     return pairs
 
 
