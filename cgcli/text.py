@@ -35,15 +35,19 @@ def shorten(text: str, limit: int = 40) -> str:
 
 # C0 and C1 control characters, DEL, and the bidirectional overrides and isolates ("Trojan source"):
 # written raw they can retitle a terminal, write its clipboard, or reorder what a line seems to say.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_unsafe = None  # compiled on first use: most runs print no message
 
 
 def escape(text: str) -> str:
     """User text as it may appear on a terminal: every control character (tab and newline kept),
     DEL, C1 control and bidi control written as a visible escape (ESC as \\x1b, U+202E as \\u202e)."""
-    if not _UNSAFE.search(text):
+    global _unsafe
+    if _unsafe is None:
+        _unsafe = re.compile(_UNSAFE)
+    if not _unsafe.search(text):
         return text
-    return _UNSAFE.sub(lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 0x100
+    return _unsafe.sub(lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 0x100
                        else f"\\u{ord(match[0]):04x}", text)
 
 

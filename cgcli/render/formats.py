@@ -3,27 +3,37 @@ renderer protocol of a derivation's formats: `render(derivation, options)` with 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
 class RenderOptions:
-    """Everything a renderer may be told, beside what it renders; each takes what applies to it."""
+    """Everything a renderer may be told, beside what it renders; each takes what applies to it.
+    A plain class, not a dataclass: building a dataclass costs a millisecond of every start."""
 
-    terminal: bool = False  # a terminal: Rich tables fitted to its width, coloured; else whole plain lines
-    with_trace: bool = True  # the forward and backward passes, not only the value and the gradient
-    title: str | None = None  # a worksheet's title: "Worksheet" or "Answer key"
-    graph: bool = True  # markdown: the Mermaid graph of the passes
-    width: int | None = None  # a terminal's width in columns [default: the terminal's own]
+    __slots__ = ("terminal", "with_trace", "title", "graph", "width")
+
+    def __init__(self, terminal: bool = False, with_trace: bool = True, title: str | None = None, graph: bool = True,
+                 width: int | None = None) -> None:
+        self.terminal = terminal  # a terminal: Rich tables fitted to its width, coloured; else whole plain lines
+        self.with_trace = with_trace  # the forward and backward passes, not only the value and the gradient
+        self.title = title  # a worksheet's title: "Worksheet" or "Answer key"
+        self.graph = graph  # markdown: the Mermaid graph of the passes
+        self.width = width  # a terminal's width in columns [default: the terminal's own]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RenderOptions) and all(getattr(self, name) == getattr(other, name)
+                                                        for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        return "RenderOptions(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
 
 
-@dataclass(frozen=True)
 class Formats:
     """A command's --format: its choices in the order help lists them, its default, and their help."""
 
-    choices: tuple[str, ...]
-    default: str | None
-    help: str
+    __slots__ = ("choices", "default", "help")
+
+    def __init__(self, choices: tuple[str, ...], default: str | None, help: str) -> None:
+        self.choices, self.default, self.help = choices, default, help
 
 
 FORMATS: dict[str, Formats] = {
