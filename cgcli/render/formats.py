@@ -68,12 +68,13 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
                 "latex": ("tangents", "forward_latex")},
     "paths": {"table": ("paths", "render_text"), "markdown": ("paths", "render_markdown")},
     "trace": {"json": ("json", "render")},
+    "check": {"table": ("check", "table"), "json": ("check", "to_json")},
 }
 DERIVATION_FORMATS = RENDERERS["derivation"]
 
 
 def render(output_format: str, subject, options: RenderOptions = RenderOptions(), kind: str = "derivation") -> str:
-    """`subject` (a derivation, a forward-mode derivation, path listings, a trace: `kind`) in
+    """`subject` (a derivation, a forward-mode derivation, path listings, a trace, a check: `kind`) in
     `output_format`, its module imported only now."""
     module, function = RENDERERS[kind][output_format]
     return getattr(importlib.import_module(f"{__package__}.{module}"), function)(subject, options)

@@ -11,7 +11,7 @@ import click
 from ...api import output_graph, wanted_names
 from ...language.bindings import bind, unused_left_out
 from ...errors import InputError, MathError
-from ...passes.gradcheck import (DEFAULT_ATOL, DEFAULT_RTOL, CheckResult, against_check, failures,
+from ...passes.gradcheck import (DEFAULT_ATOL, DEFAULT_RTOL, against_check, failures,
                                  finite_difference_check, interval_check)
 from ...numbers import number_system
 from ..options import (SECONDS, ExpressionCommand, at_option, expression_input, format_option, output_option,
@@ -77,7 +77,9 @@ def _check(expression, program_file, at, ignore_unused, rtol, atol, interval, ag
         result = interval_check(graph, bindings, enclosure, numbers, rtol, atol, wanted)
     else:
         result = finite_difference_check(graph, bindings, numbers, rtol, atol, wanted)
-    emit(_json(result) if output_format == "json" else _table(result), out_file)
+    from ...render.formats import render
+
+    emit(render(output_format, result, kind="check"), out_file)
     if not result.passed:
         raise MathError(f"gradient check failed for {failures(result)}")
 
@@ -151,65 +153,3 @@ def _once(pairs: list, shown: str) -> dict:
     if repeated is not None:
         raise InputError(f"{shown}: {shorten(repeated)} is given twice")
     return dict(pairs)
-
-
-def _number(x: float | None) -> str:
-    return "" if x is None else f"{x:.12g}"
-
-
-def _error(x: float | None) -> str:
-    return "" if x is None else f"{x:.2e}"
-
-
-def _reference(check) -> str:
-    if check.enclosure is not None:
-        return "[{:.12g}, {:.12g}]".format(*check.enclosure)
-    return _number(check.reference)
-
-
-_HEADINGS = {"finite_difference": "finite difference", "theirs": "theirs", None: "enclosure"}
-
-
-def _table(result: CheckResult) -> str:
-    """One row per variable, the kinks, and the verdict."""
-    head = ["variable", "gradient", _HEADINGS[result.reference], "abs error", "rel error", "verdict", "note"]
-    rows = [head] + [[check.name, _number(check.gradient), _reference(check), _error(check.abs_error),
-                      _error(check.rel_error), check.verdict, check.note] for check in result.variables]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(head))]
-    lines = [f"check: {result.method}; rtol {result.rtol:g}, atol {result.atol:g}", ""]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-    if result.kinks:
-        lines += ["", "kinks at this point:"]
-        lines += [f"  {kink.node} = {kink.source}: {_kink_text(kink)}" for kink in result.kinks]
-    lines += ["", "passed" if result.passed else "FAILED: " + ", ".join(
-        check.name for check in result.variables if not check.passed)]
-    return "\n".join(lines) + "\n"
-
-
-def _kink_text(kink) -> str:
-    sides = f"one-sided slopes {kink.left:.6g} (left), {kink.right:.6g} (right)"
-    if kink.jump:
-        return f"{sides} (they grow as 1/step): a jump, no derivative; the convention takes {kink.convention:g}"
-    low, high = kink.subgradient
-    where = "inside" if kink.inside else "OUTSIDE"
-    return f"{sides}: subgradient [{low:.6g}, {high:.6g}]; the convention's {kink.convention:g} is {where}"
-
-
-def _json(result: CheckResult) -> str:
-    variables = {}
-    for check in result.variables:
-        entry = {"gradient": check.gradient}
-        if result.reference is not None:
-            entry[result.reference] = check.reference
-        if check.enclosure is not None:
-            entry["enclosure"] = list(check.enclosure)
-        if check.one_sided is not None:
-            entry["one_sided"] = list(check.one_sided)
-        entry.update({"abs_error": check.abs_error, "rel_error": check.rel_error, "verdict": check.verdict,
-                      "passed": check.passed, "note": check.note})
-        variables[check.name] = entry
-    kinks = [{"node": kink.node, "source": kink.source, "one_sided": [kink.left, kink.right],
-              "subgradient": None if kink.jump else list(kink.subgradient), "jump": kink.jump,
-              "convention": kink.convention, "inside": kink.inside} for kink in result.kinks]
-    return json.dumps({"passed": result.passed, "method": result.method, "rtol": result.rtol, "atol": result.atol,
-                       "variables": variables, "kinks": kinks}, ensure_ascii=False, indent=2) + "\n"
