@@ -21,8 +21,8 @@ def _listed(texts: tuple[str, ...]) -> list[str]:
               "(repeatable).")
 @click.option("--dof", multiple=True, metavar="NAME=ν[,...]", help="Degrees of freedom of an input's uncertainty "
               "(others: infinite); adds ν_eff by Welch–Satterthwaite and takes k from the t-distribution.")
-@output_option("The outputs (assigned names) to propagate to [default: the last statement]; with several, the "
-               "correlation between them.", dest="outputs", metavar="NAME[,NAME...]")
+@output_option("The outputs (assigned names, or all of them) to propagate to [default: the last statement]; with "
+               "several, the correlation between them.", dest="outputs", metavar="NAME[,NAME...]|all")
 @click.option("--k", "k", type=click.FloatRange(min=0, min_open=True), metavar="K",
               help="Coverage factor: adds the expanded uncertainty U = k·u_c (with --dof: the t-distribution's k "
                    "for the coverage probability K has for a normal distribution, 2 → 95.45 %).")
@@ -61,9 +61,8 @@ def uncertainty_command(expression, program_file, at, correlation, dof, outputs,
     from ...api.uncertainty import budget_of
 
     program = read_program(expression, program_file)
-    names = outputs.split(",") if outputs is not None else None
     budget = budget_of(program, at, list(correlation), _listed(dof),
-                       _listed(distribution), names, k, coverage, second, monte_carlo, seed, interval,
+                       _listed(distribution), outputs, k, coverage, second, monte_carlo, seed, interval,
                        record=output_format in ("markdown", "latex"))
     if output_format == "json":
         from ...render.budget import to_json
