@@ -133,7 +133,8 @@ class Outputs(click.ParamType):
     name = "output"
 
     def convert(self, value, param, ctx) -> str:
-        return ",".join(names_of(value, _option(param, "--output"), what="an assigned name", once=False))
+        names = names_of(value, _option(param, "--output"), what="an output (an assigned name)", once=False)
+        return ",".join(names)
 
 
 class Bindings(click.ParamType):
