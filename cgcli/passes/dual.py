@@ -15,6 +15,7 @@ from ..language.bindings import bind
 from .broadcasting import with_tensors
 from .certification import until_certified
 from ..errors import InputError
+from ..text import listing
 from ..graph.nodes import Graph, Program
 from ..numbers.dual import Dual, DualNumbers, component, tangent_of, unit_vectors, value_of
 from ..ops import OPS
@@ -100,8 +101,9 @@ def _slots(graph: Graph, values: dict, wrt: list[str] | None) -> list[Slot]:
     if wrt is not None:
         strangers = [name for name in wrt if name not in variables]
         if strangers:
-            raise InputError(f"--wrt {', '.join(strangers)}: second derivatives are taken with respect to variables "
-                             f"(the variables: {', '.join(variables)})")
+            raise InputError(f"--wrt {listing(strangers)}: second derivatives are taken with respect to variables, "
+                             "not computed nodes "
+                             f"(the variables: {listing(variables, 30)})")
         variables = wrt
     slots = []
     for name in variables:

@@ -10,7 +10,7 @@ from ..numbers import Number
 from ..numbers.agreement import agree
 from ..numbers.limits import refusal
 from ..ops import CONSTANTS, OPS
-from ..text import excerpt, shorten
+from ..text import excerpt, listing, look_alike, shorten
 from .timeout import note_place
 from .trace import NOT_TAKEN, BackwardRow, ForwardRow, NaiveGradient, Term, Trace
 
@@ -167,8 +167,10 @@ def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
     Called before any pass, so a missing value reads the same whatever the other values are."""
     unbound = [graph.names[i] for i in graph.variables() if graph.names[i] not in bindings]
     if unbound:
+        others = [*bindings, *(name for name in graph.names if name is not None)]
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
-                         f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound), 80)}")
+                         f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound[:5]), 80)}"
+                         + look_alike(unbound[0], others))
 
 
 def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list, numbers) -> dict[str, Number]:
@@ -374,5 +376,7 @@ def _describe(graph: Graph, index: int) -> str:
 
 
 def _listing(names: list[str]) -> str:
+    if len(names) > 5:
+        return listing([f"'{name}'" for name in names])
     quoted = [f"'{shorten(name)}'" for name in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]

@@ -11,7 +11,7 @@ from ..errors import InputError, MathError
 from ..graph.nodes import Graph
 from ..ops import OPS
 from .forward_backward import differentiate, forward_values, live_nodes
-from ..text import excerpt
+from ..text import excerpt, listing
 
 EPSILON = sys.float_info.epsilon
 RICHARDSON_STEP = EPSILON ** (1 / 5)  # balances Richardson's O(h⁴) error against round-off eps·|f|/h
@@ -112,9 +112,10 @@ def _sign(value) -> int:
 
 
 def finite_difference_check(graph: Graph, bindings: dict[str, float], numbers, rtol: float,
-                            atol: float) -> CheckResult:
-    """cgrad's gradient against Richardson-extrapolated central differences, variable by variable."""
-    gradient = differentiate(graph, bindings, numbers, record=False).gradient
+                            atol: float, wrt: list[str] | None = None) -> CheckResult:
+    """cgrad's gradient against Richardson-extrapolated central differences, variable by variable
+    (the `wrt` variables, or every one)."""
+    gradient = differentiate(graph, bindings, numbers, wrt, record=False).gradient
     function = _Function(graph, bindings, numbers)
     checks = [_check_variable(function, name, gradient[name], rtol, atol) for name in gradient]
     return CheckResult("central differences with Richardson extrapolation", "finite_difference", rtol, atol, checks,
@@ -223,10 +224,10 @@ def kinks_at_point(graph: Graph, values: list, numbers) -> list[KinkReport]:
 
 
 def interval_check(graph: Graph, bindings: dict[str, float], enclosure: dict, numbers, rtol: float,
-                   atol: float) -> CheckResult:
+                   atol: float, wrt: list[str] | None = None) -> CheckResult:
     """Rigorous: cgrad's float gradient against the interval backward pass's enclosure of the
     derivative at the same point (`enclosure`: name → (low, high) as floats rounded outward)."""
-    gradient = differentiate(graph, bindings, numbers, record=False).gradient
+    gradient = differentiate(graph, bindings, numbers, wrt, record=False).gradient
     checks = []
     for name, value in gradient.items():
         low, high = enclosure[name]
@@ -240,15 +241,18 @@ def interval_check(graph: Graph, bindings: dict[str, float], enclosure: dict, nu
 
 
 def against_check(graph: Graph, bindings: dict[str, float], theirs: dict[str, float], numbers, rtol: float,
-                  atol: float) -> CheckResult:
-    """Someone else's gradient (name → number) against cgrad's, name by name."""
-    gradient = differentiate(graph, bindings, numbers, record=False).gradient
+                  atol: float, wrt: list[str] | None = None) -> CheckResult:
+    """Someone else's gradient (name → number) against cgrad's, name by name (with `wrt`, those
+    names only: theirs may give more variables)."""
+    gradient = differentiate(graph, bindings, numbers, wrt, record=False).gradient
+    variables = {graph.names[i] for i in graph.variables()}
     missing = [name for name in gradient if name not in theirs]
-    extra = [name for name in theirs if name not in gradient]
+    extra = [name for name in theirs if name not in gradient and (wrt is None or name not in variables)]
+    theirs = {name: theirs[name] for name in gradient if name in theirs}
     if missing or extra:
-        parts = ([f"no value for {', '.join(missing)}"] if missing else []) + \
-                ([f"{', '.join(extra)} is not a variable of the expression"] if extra else [])
-        raise InputError(f"--against: {'; '.join(parts)} (its variables: {', '.join(gradient) or 'none'})")
+        parts = ([f"no value for {listing(missing)}"] if missing else []) + \
+                ([f"{listing(extra)} is not a variable of the expression"] if extra else [])
+        raise InputError(f"--against: {'; '.join(parts)} (its variables: {listing(gradient, 30) or 'none'})")
     checks = [_judged(name, gradient[name], theirs[name], 0.0, rtol, atol, "") for name in gradient]
     return CheckResult("a given gradient against cgrad's backward pass", "theirs", rtol, atol, checks,
                        kinks_at_point(graph, forward_values(graph, bindings, numbers), numbers))

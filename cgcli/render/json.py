@@ -7,9 +7,12 @@ from collections.abc import Callable
 from ..text import excerpt
 from ..passes.trace import NOT_TAKEN, BackwardRow, ForwardRow, Trace
 from .derivation import NOT_TAKEN_REASON
+from .formats import RenderOptions
 
 
-def render(trace: Trace, with_trace: bool = True) -> str:
+def render(trace: Trace, options: RenderOptions = RenderOptions()) -> str:
+    """The trace's records as they are (JSON needs no derivation: nothing is elided or blanked)."""
+    with_trace = options.with_trace
     # the number system's own method, not a wrapper around it: a full trace converts every value,
     # upstream, local and contribution (104k numbers for the 2000-variable Rosenbrock sum)
     number = trace.numbers.to_json

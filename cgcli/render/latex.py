@@ -10,6 +10,7 @@ from ..ops import OPS
 from ..language.syntax import one_line
 from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)
+from .formats import RenderOptions
 from .notation import PLACEHOLDER, needs_parentheses
 
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
@@ -373,10 +374,10 @@ def _prose(text: str) -> str:
     return "$".join(piece if index % 2 else _plain_text(piece) for index, piece in enumerate(pieces))
 
 
-def render(derivation: Derivation, title: str | None = None) -> str:
+def render(derivation: Derivation, options: RenderOptions = RenderOptions()) -> str:
     """The derivation as a fragment: comments, then one align* with the forward pass, the chain rule
     for every node (output to inputs) and the gradient. Needs amsmath."""
-    top = derivation.output
+    top, title = derivation.output, options.title
     head = [f"% {title}" if title else None, "% cgrad: " + one_line(derivation.source),
             f"% at {derivation.at}",
             f"% numbers: {derivation.description}" + "".join(f"; {note}" for note in derivation.conventions),

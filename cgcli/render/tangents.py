@@ -7,13 +7,14 @@ import json
 from .console import print_table, show, text_console, text_of
 from ..passes.trace import NOT_TAKEN
 from .derivation import ForwardModeDerivation, laid_out
+from .formats import RenderOptions
 from .json import value_record
 
 
-def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace: bool = True) -> str:
-    console = text_console(terminal)
+def forward_table(derivation: ForwardModeDerivation, options: RenderOptions = RenderOptions()) -> str:
+    console = text_console(options.terminal, options.width)
     mode = derivation.description
-    if with_trace:
+    if options.with_trace:
         print_tangents(console, derivation)
     print_table(console, f"Gradient by forward mode · {mode}", ["variable", f"∂{derivation.output}/∂variable"],
                 [(name, value.reading) for name, value in derivation.gradient], frozenset({1}))
@@ -36,10 +37,10 @@ def print_tangents(console, derivation: ForwardModeDerivation, outputs: str = "o
                  "local derivative · operand tangent"], rows, frozenset(range(2, 3 + len(directions))))
 
 
-def forward_markdown(derivation: ForwardModeDerivation, source: str) -> str:
+def forward_markdown(derivation: ForwardModeDerivation, options: RenderOptions = RenderOptions()) -> str:
     from .markdown import cell, code
 
-    out = ["# Forward mode", "", f"Expression: {code(source)}", "", cell(derivation.seed_note) + ".", ""]
+    out = ["# Forward mode", "", f"Expression: {code(derivation.source)}", "", cell(derivation.seed_note) + ".", ""]
     out += markdown_tangents(derivation)
     out += ["", f"## Gradient by forward mode", "", "| variable | ∂" + cell(derivation.output) + "/∂variable |",
             "|---|---:|"]
@@ -64,7 +65,7 @@ def markdown_tangents(derivation: ForwardModeDerivation) -> list[str]:
     return out + ["| " + " | ".join(row) + " |" for row in rows]
 
 
-def forward_latex(derivation: ForwardModeDerivation) -> str:
+def forward_latex(derivation: ForwardModeDerivation, options: RenderOptions = RenderOptions()) -> str:
     """Each node's tangent as Σ ∂node/∂operand · (operand's tangent), one equation per direction."""
     return "\n".join(["\\begin{align*}", *latex_tangents(derivation), "\\end{align*}"]) + "\n"
 
