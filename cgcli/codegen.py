@@ -1,10 +1,12 @@
 """`cgrad codegen`: straight-line Python, NumPy or C computing a formula's value and gradient, the
-forward pass then the reverse pass unrolled, from the per-op templates of the op table (Op.code)."""
+forward pass then the reverse pass unrolled: each value as the op table spells it in the language,
+each local derivative the op's one derivative rule printed in it."""
 from __future__ import annotations
 
 import keyword
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import InputError, MathError
@@ -12,27 +14,113 @@ from .graph import CONSTANT, VARIABLE, Graph, Node
 from .ops import OPS
 
 LANGUAGES = ("python", "numpy", "c")
-# `@name(` in a template: the language's spelling of that libm function
-_RENAMED = {"numpy": {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2", "asinh": "arcsinh",
-                      "acosh": "arccosh", "atanh": "arctanh", "pow": "power"}}
-_PREFIX = {"python": "math.", "numpy": "np.", "c": ""}
 _CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
-# names the generated code itself uses, which a user's name must not shadow
-_RESERVED = {"math", "np", "value_and_grad", "in", "grad", "double", "const", "return", "int", "float", "abs",
-             "max", "min", "exp", "log", "sin", "cos", "tan", "pow", "sqrt", "fmax", "fmin", "fabs"}
 _COMMENT = {"python": "#", "numpy": "#", "c": "//"}
+# Names a user's name must not take in the generated code: the code's own, and in C the keywords
+# (C11), <math.h>'s functions and macros, and the macros GCC predefines in its default GNU mode.
+_OWN = {"math", "np", "value_and_grad", "in", "grad"}
+_PYTHON_BUILTINS = {"abs", "max", "min", "float", "int", "range", "len", "sum", "print"}
+_C_KEYWORDS = set("""auto break case char const continue default do double else enum extern float for goto if
+    inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void
+    volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert
+    _Thread_local""".split())
+_MATH_H = set("""acos asin atan atan2 cos sin tan acosh asinh atanh cosh sinh tanh exp exp2 expm1 frexp ilogb ldexp
+    log log10 log1p log2 logb modf scalbn scalbln cbrt fabs hypot pow sqrt erf erfc lgamma tgamma ceil floor
+    nearbyint rint lrint llrint round lround llround trunc fmod remainder remquo copysign nan nextafter nexttoward
+    fdim fmax fmin fma j0 j1 jn y0 y1 yn gamma signbit fpclassify isfinite isinf isnan isnormal isgreater
+    isgreaterequal isless islessequal islessgreater isunordered math_errhandling NAN INFINITY HUGE_VAL HUGE_VALF
+    HUGE_VALL MATH_ERRNO MATH_ERREXCEPT linux unix i386""".split())
+_C_PREFIXES = ("M_", "FP_")  # <math.h>'s constants (M_PI, M_SQRT2) and classes (FP_NAN)
 
 
-def templates(op_name: str, language: str) -> tuple[str, ...]:
-    """The op's (value, ∂/∂operand...) templates in `language`, `@f(` spelled out; refused if it has none."""
-    code = OPS[op_name].code
-    if isinstance(code, dict):
-        code = code.get(language, code.get("*", ()))
-    if not code:
-        raise InputError(f"codegen --lang {language}: the op {op_name} has no {language} template "
+def identifier(name: str, language: str) -> str:
+    """A program's name (already the language's, NFC) as an identifier of `language`: kept where the
+    target reads it as itself and does not reserve it (C: ASCII only); else `u__` and the name with every
+    character other than an ASCII letter or digit written `_<hex code point>_`. Kept names never
+    contain `__` and mangled ones always start with `u__`, and the escapes are one-to-one, so two
+    names cgrad tells apart stay apart (Python folds `𝑥` into `x` by NFKC: mangled, it cannot)."""
+    if _kept(name, language):
+        return name
+    return "u__" + "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in name)
+
+
+def _kept(name: str, language: str) -> bool:
+    if not name.isidentifier() or "__" in name or name.startswith("_") or name in _OWN:
+        return False
+    if language == "c":
+        return (name.isascii() and name not in _C_KEYWORDS and name not in _MATH_H
+                and not name.startswith(_C_PREFIXES))
+    # Python reads an identifier as its NFKC form: a name that form changes would meet another
+    return unicodedata.normalize("NFKC", name) == name and not keyword.iskeyword(name) and name not in _PYTHON_BUILTINS
+
+
+def _literal(value) -> str:
+    """A constant as code: the double nearest it (an exact rational, or pi and e)."""
+    return repr(float(value))
+
+
+def _atomic(text: str) -> bool:
+    """Whether code text needs no parentheses as an operand: a name, an unsigned number, or a call."""
+    if re.fullmatch(r"[\w.{}]+", text):
+        return True
+    head = re.match(r"[\w.]+\(", text)
+    if head is None or not text.endswith(")"):
+        return False
+    depth = 0
+    for position in range(head.end() - 1, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[position], 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False
+
+
+def _call(op_name: str, language: str, operands: list[str]) -> str:
+    """The op applied to operand texts in `language`, as the op table spells it."""
+    return OPS[op_name].spelled(language).format(*[text if _atomic(text) else f"({text})" for text in operands])
+
+
+def _printed(builder, root: int, language: str) -> str:
+    """A formula of a FormulaBuilder as one expression in `language`, node by node (no recursion)."""
+    texts: dict[int, str] = {}
+    wanted = {root}
+    for index in range(root, -1, -1):  # the nodes the root needs: inputs come before their users
+        if index in wanted:
+            wanted.update(builder.nodes[index].inputs)
+    for index in sorted(wanted):
+        node = builder.nodes[index]
+        if node.op == VARIABLE:
+            texts[index] = node.name
+        elif node.op == CONSTANT:
+            value = builder.rational.get(index)
+            texts[index] = _literal(_CONSTANTS[node.literal] if value is None else value)
+        else:
+            texts[index] = _call(node.op, language, [texts[i] for i in node.inputs])
+    return texts[root]
+
+
+_TEMPLATES: dict[tuple, tuple] = {}
+
+
+def templates(op_name: str, language: str, relu0: str = "0") -> tuple[str, ...]:
+    """The op's (value, ∂/∂operand...) code in `language` over {0}, {1} (the operands) and {ans} (its
+    value): the value as the op table spells it, each derivative its one derivative rule run over
+    formulas and printed; refused for an op without derivative rules."""
+    from .symbolic import FormulaBuilder
+
+    op = OPS[op_name]
+    cached = _TEMPLATES.get((op_name, language, relu0))
+    if cached is not None and cached[0] is op:  # the op, not a stale copy (tests replace rules)
+        return cached[1]
+    if not op.rules:
+        raise InputError(f"codegen --lang {language}: the op {op_name} has no {language} code "
                          "(tensor ops are not generated yet)")
-    prefix, renamed = _PREFIX[language], _RENAMED.get(language, {})
-    return tuple(re.sub(r"@(\w+)\(", lambda m: f"{prefix}{renamed.get(m[1], m[1])}(", text) for text in code)
+    builder = FormulaBuilder(relu0)
+    operands = [builder.variable(f"{{{position}}}") for position in range(op.arity)]
+    ans = builder.variable("{ans}")
+    code = (op.spelled(language),) + tuple(_printed(builder, rule(builder, ans, *operands).index, language)
+                                           for rule in op.rules)
+    _TEMPLATES[(op_name, language, relu0)] = (op, code)
+    return code
 
 
 @dataclass
@@ -52,7 +140,7 @@ def straight_line(graph: Graph, language: str, relu0: str, active: list[bool] | 
     """The passes of `graph`, the backward one over the `active` nodes (default: those depending on a
     variable), nodes called by `names` (default: the program's names, made safe in the language)."""
     active = graph.active if active is None else active
-    names = _identifiers(graph) if names is None else names
+    names = _identifiers(graph, language) if names is None else names
     forward = [_forward_line(graph, index, names, language, relu0) for index in graph.order
                if graph.nodes[index].op != VARIABLE and names[index] is not None]
     adjoint = _adjoint_names(graph, names, active)
@@ -81,19 +169,9 @@ def _float(text: str, graph: Graph | None = None, node: Node | None = None) -> s
     return repr(value)
 
 
-def _identifiers(graph: Graph) -> list[str | None]:
-    """Per node: its name in the generated code (the program's, made safe), or None for a literal."""
-    used = {name for name in graph.names if name}
-    names: list[str | None] = []
-    for name in graph.names:
-        if name is not None and (keyword.iskeyword(name) or name in _RESERVED):
-            safe = name + "_"
-            while safe in used:
-                safe += "_"
-            used.add(safe)
-            name = safe
-        names.append(name)
-    return names
+def _identifiers(graph: Graph, language: str) -> list[str | None]:
+    """Per node: its name in the generated code (identifier()), or None for a literal."""
+    return [None if name is None else identifier(name, language) for name in graph.names]
 
 
 def _operand(graph: Graph, index: int, names: list[str | None]) -> str:
@@ -108,7 +186,7 @@ def _forward_line(graph: Graph, index: int, names, language: str, relu0: str) ->
     if node.op == CONSTANT:
         return names[index], _float(node.literal, graph, node)
     operands = [_operand(graph, i, names) for i in node.inputs]
-    return names[index], templates(node.op, language)[0].format(*operands, ans=names[index], relu0=_float(relu0))
+    return names[index], _call(node.op, language, operands)
 
 
 def _adjoint_names(graph: Graph, names, active: list[bool]) -> dict[int, str]:
@@ -138,22 +216,22 @@ def _backward_lines(graph: Graph, names, adjoint, active: list[bool], language: 
         if not active[index] or node.op in (VARIABLE, CONSTANT):
             continue
         operands = [_operand(graph, i, names) for i in node.inputs]
-        partials = templates(node.op, language)[1:]
+        partials = templates(node.op, language, relu0)[1:]
         for position, operand in enumerate(node.inputs):
             if not active[operand]:
                 continue
-            partial = partials[position].format(*operands, ans=names[index], relu0=_float(relu0))
+            partial = partials[position].format(*operands, ans=names[index])
             lines.append((adjoint[operand], _term(adjoint[index], partial), operand not in seen))
             seen.add(operand)
     return lines
 
 
 def _term(upstream: str, partial: str) -> str:
-    if partial == "1":
+    if partial == "1.0":
         return upstream
-    if partial == "-1":
+    if partial == "-1.0":
         return "-" + upstream
-    return f"{upstream} * ({partial})"
+    return f"{upstream} * {partial if _atomic(partial) else f'({partial})'}"
 
 
 def _header(language: str, source: str, graph: Graph, relu0: str) -> list[str]:

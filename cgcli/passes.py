@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge
+from .errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge, UndefinedDerivative
 from .graph import CONSTANT, VARIABLE, Graph
 from .numbers import Number
 from .numbers.agreement import agree
@@ -179,7 +179,7 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
                 value = _constant(graph, index, numbers)
             else:
                 try:
-                    value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
+                    value = numbers.apply(OPS[node.op], *[values[i] for i in node.inputs])
                 except _ARITHMETIC_FAILURES as failure:
                     raise _failure(graph, index, values, numbers, failure) from None
                 if not is_finite(value):
@@ -232,6 +232,8 @@ def _operand_names(graph: Graph, index: int) -> tuple[str, ...]:
 def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception,
              derivative_of: int | None = None) -> MathError:
     """A MathError naming the node, its source text and its operands' values."""
+    if isinstance(failure, UndefinedDerivative) and derivative_of is None:  # forward mode: a guard refused
+        derivative_of = graph.nodes[index].inputs[failure.position]
     if isinstance(failure, DomainError):
         reason = str(failure)
     elif isinstance(failure, ZeroDivisionError):
@@ -245,7 +247,8 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
         reason = str(failure) or type(failure).__name__
     node = graph.nodes[index]
     shown = dict.fromkeys(i for i in node.inputs if graph.nodes[i].op != CONSTANT)  # x*x: x once
-    described = ((_describe(graph, i), shorten(numbers.format(values[i]), 60)) for i in shown)
+    written = getattr(numbers, "format_primal", numbers.format)  # dual numbers: the value, not its tangent
+    described = ((_describe(graph, i), shorten(written(values[i]), 60)) for i in shown)
     # an operand written as its own value (1/3 in exact mode) says nothing new
     operands = ", ".join(f"{text} = {value}" for text, value in described if text != value)
     message = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}: "

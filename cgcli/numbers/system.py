@@ -28,6 +28,11 @@ class NumberSystem(ABC):
     precision: int | None = None  # the working precision in decimal digits (--digits)
     certifies = False  # whether certified(), finer() and magnitude() refine the digits printed (--digits)
 
+    def apply(self, op, *operands) -> Number:
+        """An op of the op table on this system's numbers: its forward rule (dual numbers also apply
+        its derivative rule to the tangents)."""
+        return op.forward(self, *operands)
+
     # ---- constants and reading numbers ----
     @property
     @abstractmethod

@@ -137,6 +137,13 @@ class TensorNumbers(NumberSystem):
     digits, precision, certifies = _FromScalar(), _FromScalar(), _FromScalar()
     literal, parse, index, magnitude = _FromScalar(), _FromScalar(), _FromScalar(), _FromScalar()
 
+    def apply(self, op, *operands):
+        """An elementwise op element by element through the scalar system's own apply where that one
+        is its own (dual numbers: the op's derivative rule), else the op's forward rule over tensors."""
+        if op.rules and type(self.scalar).apply is not NumberSystem.apply and any(map(is_tensor, operands)):
+            return np.frompyfunc(lambda *xs: self.scalar.apply(op, *xs), len(operands), 1)(*operands)
+        return op.forward(self, *operands)
+
     # lifted element by element
 
     exp = _unary("exp", np.exp)
