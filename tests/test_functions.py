@@ -185,9 +185,16 @@ LATEX_PROGRAM = "u = asin(x) + acos(x) + atan(x); v = cbrt(y) + erf(u) + π; w =
 def test_latex_and_markdown_name_the_functions():
     code, latex, err = run_cgrad_inprocess("eval", LATEX_PROGRAM, "--at", "x=0.5,y=3", "--format", "latex")
     assert code == 0, err
-    for shown in (r"\arcsin(x)", r"\arccos(x)", r"\arctan(x)", r"\sqrt[3]{y}", r"\operatorname{erf}(u)",
-                  r"\pi", r"\log(y, 2)", r"\operatorname{log2}(y)", r"\ln(y)"):
+    spellings = (r"\arcsin\left(x\right)", r"\arccos\left(x\right)", r"\arctan\left(x\right)", r"\sqrt[3]{y}",
+                 r"\operatorname{erf}\left(u\right)", r"\log_{2}\left(y\right)", r"\ln\left(y\right)")
+    for shown in spellings + (r"\pi",):
         assert shown in latex, shown
+    # derive writes every function as eval does: the op table's LaTeX column (cbrt was \operatorname{cbrt})
+    code, derived, err = run_cgrad_inprocess("derive", LATEX_PROGRAM, "--format", "latex")
+    assert code == 0, err
+    for shown in (r"\sqrt[3]{y}", r"\operatorname{erf}\left(u\right)", r"\arcsin\left(x\right)"):
+        assert shown in derived, shown
+    assert "cbrt" not in derived and "operatorname{log" not in derived
     assert "π" not in latex.split("\\begin{align*}")[1]
     code, markdown, err = run_cgrad_inprocess("eval", LATEX_PROGRAM, "--at", "x=0.5,y=3", "--format", "markdown")
     assert code == 0, err  # Markdown's tables write the rules as text, its equations hold the numbers

@@ -73,6 +73,7 @@ class Op:
                         "c": name}[target]
         if "{0}" in spelling:
             return spelling
+        spelling = spelling.replace("{", "{{").replace("}", "}}")  # a name: its braces are text
         if target == "latex":
             return spelling + r"\left(" + ", ".join(f"{{{i}}}" for i in range(self.arity)) + r"\right)"
         return spelling + "(" + ", ".join(f"{{{i}}}" for i in range(self.arity)) + ")"

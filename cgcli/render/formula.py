@@ -44,13 +44,6 @@ _ASSOCIATIVE = {"add", "mul"}  # a + (b + c) is written a + b + c
 def _latex_style() -> Style:
     from . import latex
 
-    def call(function: str, operands: list) -> list:
-        if function == "sqrt":
-            return [r"\sqrt{", *operands[0], "}"]
-        head = latex.INVERSES.get(function) or (f"\\{function}" if function in latex.FUNCTIONS
-                                                else rf"\operatorname{{{function}}}")
-        return [head + r"\left("] + _plain_call("", operands)[1:-1] + [r"\right)"]
-
     def constant(text: str) -> str:
         if text in CONSTANTS:
             return r"\pi" if CONSTANTS[text] == "pi" else "e"
@@ -63,7 +56,7 @@ def _latex_style() -> Style:
         operators={"add": ("{0} + {1}", SUM, (SUM, PRODUCT)), "sub": ("{0} - {1}", SUM, (SUM, PRODUCT)),
                    "mul": (r"{0} \cdot {1}", PRODUCT, (PRODUCT, UNARY)), "div": (r"\frac{{{0}}}{{{1}}}", ATOM, (0, 0)),
                    "pow": ("{0}^{{{1}}}", POWER, (ATOM, 0)), "neg": ("-{0}", UNARY, (UNARY,))},
-        assignment="{name} &= {value}", name=latex.name, constant=constant, call=call, derivative=latex.partial)
+        assignment="{name} &= {value}", name=latex.name, constant=constant, call=latex.call, derivative=latex.partial)
 
 
 def statements(derivatives: Derivatives, wanted: list[str] | None = None, style: Style = TEXT) -> list[str]:
