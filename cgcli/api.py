@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from .errors import CgradError, InputError
 from .graph import Graph, Program
-from .text import position
+from .text import position, language_form
 from .trace import Trace
 
 
@@ -71,9 +71,7 @@ def trace_of(program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[
 
 def output_graph(program: Program, output: str | None) -> Graph:
     """The graph of the program's last statement, or of the assigned name `output`."""
-    import unicodedata
-
-    return program.graph(output and unicodedata.normalize("NFC", output))
+    return program.graph(output and language_form(output))
 
 
 def wanted_names(program: Program, graph: Graph, wrt: list[str] | None) -> list[str] | None:

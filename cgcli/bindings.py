@@ -3,10 +3,9 @@ program, and convert them with the number system (tensors from nested lists)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .errors import InputError, TooLarge
-from .text import shorten
+from .text import shorten, language_form
 from .graph import Program
 from .numbers import Number
 from .numbers.limits import refusal
@@ -25,7 +24,7 @@ def split_bindings(texts: tuple[str, ...]) -> list[tuple[str, str | list]]:
             continue
         for item in _top_level_split(text):
             name, equals, value = item.partition("=")
-            name = unicodedata.normalize("NFC", name.strip())
+            name = language_form(name.strip())
             if not equals or not NAME.fullmatch(name) or not value.strip():
                 raise InputError(f"--at {shorten(text)}: expected NAME=VALUE, e.g. --at a=1,b=-2.5,c=1/3 "
                                  f"(the part {shorten(item.strip())!r} is not of that form)")
@@ -49,7 +48,7 @@ def _from_json_file(path: str) -> list[tuple[str, str | list]]:
         raise InputError(f"--at @{shorten(path)}: expected a JSON object of name → value")
     pairs = []
     for name, value in document.items():
-        name = unicodedata.normalize("NFC", name)
+        name = language_form(name)
         if not NAME.fullmatch(name) or not isinstance(value, (str, list)):
             raise InputError(f"--at @{shorten(path)}: {shorten(name)!r} → {shorten(repr(value))} is not "
                              "a name with a number, a numeric string or a nested list")

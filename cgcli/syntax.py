@@ -9,7 +9,7 @@ from typing import Iterator
 
 from . import lalr
 from .errors import InputError
-from .text import position, shorten
+from .text import position, shorten, language_form
 from .graph import CONSTANT, VARIABLE, Node, Program
 from .misreadings import check_glued_e, check_name
 from .ops import CONSTANTS, FUNCTIONS
@@ -267,7 +267,7 @@ def _unexpected_character(source: str, offset: int) -> InputError:
 
 def parse(source: str) -> Program:
     """Parse a program (statements separated by ';' or new lines) into a Program."""
-    source = unicodedata.normalize("NFC", source)
+    source = language_form(source)
     if not source.strip():
         raise InputError("empty expression: there is nothing to evaluate")
     tables = lalr.tables()

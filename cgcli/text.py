@@ -29,3 +29,12 @@ def shorten(text: str, limit: int = 40) -> str:
     if len(text) <= limit:
         return text
     return text[: limit // 2] + "…" + text[-(limit // 2 - 1):]
+
+
+def language_form(text: str) -> str:
+    """A name (or a program) as the language compares it: NFC, so that é typed as one character or as
+    e + a combining accent is one name, while 𝑥 and x, ﬁ and fi, µ and μ stay apart (Python folds
+    them by NFKC; codegen.identifier keeps them apart in generated code). Every reader of names uses it."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 
 import click
 
@@ -15,7 +14,7 @@ from ..gradcheck import (DEFAULT_ATOL, DEFAULT_RTOL, CheckResult, against_check,
 from ..numbers import number_system
 from ..options import ExpressionCommand, at_option, expression_input, read_program
 from ..syntax import parse
-from ..text import shorten
+from ..text import shorten, language_form
 from ..timeout import within
 from .shared import emit, out_option
 
@@ -61,7 +60,7 @@ def check_command(expression, program_file, at, rtol, atol, interval, against, o
 
 def _check(expression, program_file, at, rtol, atol, interval, against, output_name, output_format, out_file):
     program = parse(read_program(expression, program_file))
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
+    graph = program.graph(output_name and language_form(output_name))
     pairs = split_bindings(at)
     numbers = number_system("float")
     bindings = _scalars(bind(program, pairs, numbers))
@@ -117,7 +116,7 @@ def _their_gradient(source: str, numbers) -> dict[str, float]:
         number = numbers.parse(value) if isinstance(value, str) else value
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
             raise InputError(f"{shown}: the value of {shorten(name)} is {shorten(json.dumps(value))}, not a number")
-        gradient[unicodedata.normalize("NFC", name)] = float(number)
+        gradient[language_form(name)] = float(number)
     return gradient
 
 

@@ -1,7 +1,8 @@
 """`cgrad paths`: the multivariable chain rule spelled out, path by path (seed 004)."""
 from __future__ import annotations
 
-import unicodedata
+from ..text import language_form
+
 
 import click
 
@@ -44,7 +45,7 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
     if (blank or answers) and output_format == "json":
         raise InputError("--blank and --answers make worksheets: use them with --format table or markdown")
     program = parse(read_program(expression, program_file))
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
+    graph = program.graph(output_name and language_form(output_name))
     known = [name for name in (graph.names[i] for i in graph.order) if name is not None]
     targets = names_option(wrt, "--wrt", known)
     if not targets:
