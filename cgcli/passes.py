@@ -258,7 +258,9 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
         message += f"the derivative with respect to {_describe(graph, derivative_of)}: {reason}"
     else:
         message += f"the derivative with respect to {_describe(graph, derivative_of)} is undefined ({reason})"
-    return MathError(message + (f", where {operands}" if operands else ""), graph.source, node.start)
+    error = MathError(message + (f", where {operands}" if operands else ""), graph.source, node.start)
+    error.undefined_derivative = derivative_of is not None  # forward mode asks the reverse pass which (dual.py)
+    return error
 
 
 def _place(graph: Graph, index: int) -> str:
