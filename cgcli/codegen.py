@@ -92,7 +92,7 @@ def _printed(builder, root: int, language: str) -> str:
             texts[index] = node.name
         elif node.op == CONSTANT:
             value = builder.rational.get(index)
-            texts[index] = _literal(_CONSTANTS[node.literal] if value is None else value)
+            texts[index] = _float(node.literal) if value is None else _literal(value)
         else:
             texts[index] = _call(node.op, language, [texts[i] for i in node.inputs])
     return texts[root]
@@ -101,25 +101,30 @@ def _printed(builder, root: int, language: str) -> str:
 _TEMPLATES: dict[tuple, tuple] = {}
 
 
-def templates(op_name: str, language: str, relu0: str = "0") -> tuple[str, ...]:
+def templates(op_name: str, language: str, relu0: str = "0", literals: tuple[str | None, ...] = ()
+              ) -> tuple[str, ...]:
     """The op's (value, ∂/∂operand...) code in `language` over {0}, {1} (the operands) and {ans} (its
     value): the value as the op table spells it, each derivative its one derivative rule run over
-    formulas and printed; refused for an op without derivative rules."""
+    formulas and printed; refused for an op without derivative rules. An operand with a literal in
+    `literals` enters the rule as that number, so the formula folds it (x^2: 2.0 * x)."""
     from .symbolic import FormulaBuilder
 
     op = OPS[op_name]
-    cached = _TEMPLATES.get((op_name, language, relu0))
+    key = (op_name, language, relu0, literals)
+    cached = _TEMPLATES.get(key)
     if cached is not None and cached[0] is op:  # the op, not a stale copy (tests replace rules)
         return cached[1]
     if not op.rules:
         raise InputError(f"codegen --lang {language}: the op {op_name} has no {language} code "
                          "(tensor ops are not generated yet)")
     builder = FormulaBuilder(relu0)
-    operands = [builder.variable(f"{{{position}}}") for position in range(op.arity)]
+    literals = literals or (None,) * op.arity
+    operands = [builder.variable(f"{{{position}}}") if literal is None else builder.literal(literal)
+                for position, literal in enumerate(literals)]
     ans = builder.variable("{ans}")
     code = (op.spelled(language),) + tuple(_printed(builder, rule(builder, ans, *operands).index, language)
                                            for rule in op.rules)
-    _TEMPLATES[(op_name, language, relu0)] = (op, code)
+    _TEMPLATES[key] = (op, code)
     return code
 
 
@@ -216,7 +221,9 @@ def _backward_lines(graph: Graph, names, adjoint, active: list[bool], language: 
         if not active[index] or node.op in (VARIABLE, CONSTANT):
             continue
         operands = [_operand(graph, i, names) for i in node.inputs]
-        partials = templates(node.op, language, relu0)[1:]
+        literals = tuple(graph.nodes[i].literal if graph.nodes[i].op == CONSTANT and graph.nodes[i].name is None
+                         else None for i in node.inputs)
+        partials = templates(node.op, language, relu0, literals)[1:]
         for position, operand in enumerate(node.inputs):
             if not active[operand]:
                 continue
