@@ -36,7 +36,7 @@ UNARY = {"sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan, "exp": mpmath.
          "asinh": mpmath.asinh, "atan": mpmath.atan, "asin": mpmath.asin, "acos": mpmath.acos,
          "atanh": mpmath.atanh, "acosh": mpmath.acosh, "erf": mpmath.erf, "abs": abs,
          "sigmoid": lambda v: 1 / (1 + mpmath.exp(-v)), "softplus": lambda v: mpmath.log1p(mpmath.exp(v)),
-         "relu": lambda v: max(v, 0)}
+         "relu": lambda v: max(v, 0), "log1p": mpmath.log1p}
 BINARY = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b,
           "hypot": mpmath.hypot, "atan2": mpmath.atan2, "max": max, "min": min}
 KINKS = {"abs", "relu", "max", "min"}  # no reference derivative where their argument is 0 (a tie)
