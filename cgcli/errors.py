@@ -66,6 +66,21 @@ class EachFailed(CgradError):
         self.status = status
 
 
+class BlockFailed(CgradError):
+    """A command line of a note's ```cgrad block failed (`cgrad notes`): no note is written, and cgrad
+    exits as that command did."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class NoteStale(CgradError):
+    """`cgrad notes --check`: a note's generated output is out of date (exit 1, as `diff` and `black --check`)."""
+
+    status = ExitStatus.MATH
+
+
 class DomainError(ArithmeticError):
     """Raised by an op rule or a number system; the passes add which node and which operands."""
 

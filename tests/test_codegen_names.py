@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cgcli.codegen import identifier
+from cgcli.compiled.codegen import identifier
 from cgcli.ops import CONSTANTS, FUNCTIONS
 from conftest import run_cgrad_inprocess, run_json_inprocess
 
@@ -65,7 +65,7 @@ def _generated(source: str, language: str) -> str:
 
 def _inputs(text: str, source: str) -> list[str]:
     """The generated function's parameters, as the program's names (in the order first written)."""
-    from cgcli.syntax import parse
+    from cgcli.language.syntax import parse
 
     program = parse(source)
     graph = program.graph()
@@ -146,7 +146,7 @@ def test_c_for_every_kind_of_name_compiles_and_agrees(tmp_path):
 @given(st.lists(st.text(st.characters(categories=["Lu", "Ll", "Lo", "Nl", "Mn", "Nd", "Pc"]), min_size=1, max_size=3),
                 min_size=2, max_size=5, unique=True))
 def test_generated_names_give_python_that_computes_what_eval_computes(texts):
-    from cgcli.bindings import NAME
+    from cgcli.language.bindings import NAME
     from cgcli.text import language_form
 
     names = list(dict.fromkeys(language_form(t) for t in texts if NAME.fullmatch(language_form(t))))

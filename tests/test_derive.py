@@ -29,7 +29,7 @@ def derive_json(*args: str) -> dict:
 
 def test_every_scalar_op_builds_its_derivative_rule_as_a_formula():
     """derive runs the same rule the backward pass computes with: each builds a formula per operand."""
-    from cgcli.symbolic import Formula, FormulaBuilder
+    from cgcli.graph.symbolic import Formula, FormulaBuilder
 
     for op in OPS.values():
         if op.rules:
@@ -42,11 +42,11 @@ def test_every_scalar_op_builds_its_derivative_rule_as_a_formula():
 def test_random_expressions_formula_equals_backward_pass():
     """The library path of `cgrad derive` (the CLI's in-process runs cost 18 ms each; 200 of them are
     run through the same functions here), then the printed program parsed and evaluated again."""
-    from cgcli.adjoint import derivatives
+    from cgcli.passes.adjoint import derivatives
     from cgcli.numbers import FloatNumbers
-    from cgcli.passes import differentiate
+    from cgcli.passes.forward_backward import differentiate
     from cgcli.render.formula import derivative_names, statements
-    from cgcli.syntax import parse
+    from cgcli.language.syntax import parse
 
     rng = random.Random(20251)
     names = ["x", "y", "w1"]

@@ -122,7 +122,8 @@ EVAL_OPTIONS = st.lists(st.sampled_from([["--format", "json"], ["--format", "mar
                                          ["--format", "json"], ["--format", "markdown"], ["--format", "latex"],
                                          ["--no-trace"], ["--max-rows", "3"], ["--wrt", "x"], ["--output", "u"], ["--naive"],
                                          ["--blank", "grads"], ["--blank", "all"], ["--answers"], ["--format", "yaml"],
-                                         ["--max-rows", "-1"], ["--wrt", "q"], ["--output", "nope"]]),
+                                         ["--max-rows", "-1"], ["--wrt", "q"], ["--output", "nope"],
+                                         ["--output", "all"], ["--output", "u,x"], ["--mode", "forward"]]),
                         max_size=3).map(lambda groups: [word for group in groups for word in group])
 
 

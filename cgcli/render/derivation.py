@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 from ..text import excerpt
 from . import BLANK_CHOICES
-from ..graph import CONSTANT, VARIABLE
-from ..trace import BackwardRow, ForwardRow, Term, Trace
+from ..graph.nodes import CONSTANT, VARIABLE
+from ..passes.trace import BackwardRow, ForwardRow, Term, Trace
 from .notation import definition, local_rule, rule_names, shape_of, shown
 
 BLANK_TEXT = "____"  # a number the student fills in
@@ -319,7 +319,7 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
     values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row)) for row in trace.forward}
     nodes = set(values)
     variables = {row.name: values[row.name] for row in trace.forward if row.op == VARIABLE}
-    at = _point(variables)
+    at = point_of(variables)
 
     def forward_line(row: ForwardRow) -> ForwardLine:
         return _forward_line(row, trace.source, values)
@@ -348,7 +348,7 @@ def _forward_line(row, source: str, values: dict[str, NumberText]) -> ForwardLin
                        shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)))
 
 
-def _point(variables: dict[str, NumberText]) -> str:
+def point_of(variables: dict[str, NumberText]) -> str:
     """`a = 1, b = 2`: the point."""
     return ", ".join(f"{name} = {value.text}" for name, value in variables.items())
 
@@ -476,7 +476,7 @@ class ForwardModeDerivation:
 
 
 def forward_mode_derivation(trace, max_rows: int = 0) -> ForwardModeDerivation:
-    """What every format shows of a forward-mode pass (dual_passes.ForwardModeTrace)."""
+    """What every format shows of a forward-mode pass (passes.dual.ForwardModeTrace)."""
     numbers = trace.numbers
     values = {row.name: NumberText(numbers, row.value) for row in trace.rows}
 
@@ -495,5 +495,5 @@ def forward_mode_derivation(trace, max_rows: int = 0) -> ForwardModeDerivation:
     forward = _Lines(trace.rows, lambda row: _forward_line(row, trace.source, values))
     return ForwardModeDerivation(trace.source, numbers.description, trace.output, text(trace.value), trace.directions,
                                  elide(every, max_rows), gradient, None if trace.jvp is None else text(trace.jvp),
-                                 trace.conventions, _point({row.name: values[row.name] for row in trace.rows
+                                 trace.conventions, point_of({row.name: values[row.name] for row in trace.rows
                                                             if row.op == VARIABLE}), forward, every)
