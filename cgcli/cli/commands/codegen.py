@@ -19,7 +19,8 @@ def _float_code_only(ctx: click.Context, param: click.Parameter, value):
 
 
 def _refused(name: str, **kwargs):
-    return click.option(name, expose_value=False, callback=_float_code_only, hidden=True, **kwargs)
+    return click.option(name, expose_value=False, callback=_float_code_only,
+                        help="Refused (exit 2): generated code computes in float; cgrad eval takes it.", **kwargs)
 
 
 @click.command("codegen", cls=ExpressionCommand)
@@ -34,8 +35,8 @@ def _refused(name: str, **kwargs):
               help="Give up (exit 1) after this many seconds [default: no limit].")
 @_refused("--exact", is_flag=True)
 @_refused("--interval", is_flag=True)
-@_refused("--digits", type=click.IntRange(min=1))
-@_refused("--max-digits", type=click.IntRange(min=1))
+@_refused("--digits", type=click.IntRange(min=1), metavar="N")
+@_refused("--max-digits", type=click.IntRange(min=1), metavar="N")
 def codegen_command(expression, program_file, language, out_file, relu0, timeout):
     """Print code computing the value of EXPR and its gradient: the forward pass, then the reverse
     pass unrolled, the program's names kept (t1, t2, ... for unnamed steps). The inputs and the
