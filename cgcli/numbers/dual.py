@@ -11,6 +11,7 @@ so relu'(0), max ties and interval subgradients follow its conventions.
 from __future__ import annotations
 
 from ..errors import DomainError, UndefinedDerivative
+from .rules import op_of
 from .system import Number, NumberSystem
 
 
@@ -110,17 +111,11 @@ def tangent_of(x):
     return x.tangent if isinstance(x, Dual) else None
 
 
-# The op table, registered by cgcli/ops (which this layer may not import): op name → op, and each
-# number-system primitive → the name of the op whose forward rule ends in it. A dual primitive takes
-# its tangent from that op's one derivative rule, looked up at every call.
-OPS: dict = {}
-PRIMITIVES: dict[str, str] = {}
-
-
 def _lifted(primitive: str):
-    """A primitive of the base system, its tangent from the derivative rule of the op it implements."""
+    """A primitive of the base system, its tangent from the derivative rule of the op it implements
+    (rules.py: the op table, registered by cgcli/ops)."""
     def lifted(self, *operands):
-        return self.apply(OPS[PRIMITIVES[primitive]], *operands)
+        return self.apply(op_of(primitive), *operands)
     lifted.__name__ = primitive
     return lifted
 

@@ -7,7 +7,7 @@ the number-system interface (numbers/system.py), which every number system imple
 """
 from __future__ import annotations
 
-from ..numbers import dual as _dual
+from ..numbers import rules as _rules
 from .declaration import Op
 from .elementwise import ELEMENTWISE
 from .tensor import TENSOR
@@ -20,8 +20,9 @@ for _op in OPS.values():
         FUNCTIONS.setdefault(_op.function, {})[_op.arity] = _op
 del _op
 
-# dual numbers take every primitive's tangent from the op it implements (numbers/dual.py)
-_dual.OPS, _dual.PRIMITIVES = OPS, {op.primitive: op.name for op in OPS.values() if op.primitive}
+# dual numbers take every primitive's tangent from the op it implements, tensors its NumPy function
+# (numbers/rules.py)
+_rules.OPS, _rules.PRIMITIVES = OPS, {op.primitive: op.name for op in OPS.values() if op.primitive}
 
 # How a constant is written in the language → the number system's name for it. π is what people
 # paste from their notes.
