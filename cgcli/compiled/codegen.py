@@ -16,21 +16,29 @@ from ..ops import OPS
 LANGUAGES = ("python", "numpy", "c")
 _CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
 _COMMENT = {"python": "#", "numpy": "#", "c": "//"}
-# Names a user's name must not take in the generated code: the code's own, and in C the keywords
-# (C11), <math.h>'s functions and macros, and the macros GCC predefines in its default GNU mode.
-_OWN = {"math", "np", "value_and_grad", "in", "grad"}
-_PYTHON_BUILTINS = {"abs", "max", "min", "float", "int", "range", "len", "sum", "print"}
+# Names a user's name must not take in the generated code: the code's own, every name the op table's
+# spellings in the language call (math, abs, fmax…), and in C the keywords (C11), the rest of
+# <math.h>'s functions and its macros, and the macros GCC predefines in its default GNU mode.
+_OWN = {"math", "np", "value_and_grad", "in", "grad", "float", "int"}
 _C_KEYWORDS = set("""auto break case char const continue default do double else enum extern float for goto if
     inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void
     volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert
     _Thread_local""".split())
-_MATH_H = set("""acos asin atan atan2 cos sin tan acosh asinh atanh cosh sinh tanh exp exp2 expm1 frexp ilogb ldexp
-    log log10 log1p log2 logb modf scalbn scalbln cbrt fabs hypot pow sqrt erf erfc lgamma tgamma ceil floor
-    nearbyint rint lrint llrint round lround llround trunc fmod remainder remquo copysign nan nextafter nexttoward
-    fdim fmax fmin fma j0 j1 jn y0 y1 yn gamma signbit fpclassify isfinite isinf isnan isnormal isgreater
-    isgreaterequal isless islessequal islessgreater isunordered math_errhandling NAN INFINITY HUGE_VAL HUGE_VALF
-    HUGE_VALL MATH_ERRNO MATH_ERREXCEPT linux unix i386""".split())
+_MATH_H = set("""exp2 expm1 frexp ilogb ldexp logb modf scalbn scalbln fabs erfc lgamma tgamma ceil floor nearbyint
+    rint lrint llrint round lround llround trunc fmod remainder remquo copysign nan nextafter nexttoward fdim fmax
+    fmin fma j0 j1 jn y0 y1 yn gamma signbit fpclassify isfinite isinf isnan isnormal isgreater isgreaterequal
+    isless islessequal islessgreater isunordered math_errhandling NAN INFINITY HUGE_VAL HUGE_VALF HUGE_VALL
+    MATH_ERRNO MATH_ERREXCEPT linux unix i386""".split())
 _C_PREFIXES = ("M_", "FP_")  # <math.h>'s constants (M_PI, M_SQRT2) and classes (FP_NAN)
+_CALLED: dict[str, set[str]] = {}
+
+
+def _called(language: str) -> set[str]:
+    """The names the op table's spellings in `language` use: a user's name must not shadow them."""
+    if language not in _CALLED:
+        _CALLED[language] = {word for op in OPS.values() if op.rules
+                             for word in re.findall(r"[A-Za-z_]\w*", op.spelled(language))}
+    return _CALLED[language]
 
 
 def identifier(name: str, language: str) -> str:
@@ -45,13 +53,13 @@ def identifier(name: str, language: str) -> str:
 
 
 def _kept(name: str, language: str) -> bool:
-    if not name.isidentifier() or "__" in name or name.startswith("_") or name in _OWN:
+    if not name.isidentifier() or "__" in name or name.startswith("_") or name in _OWN or name in _called(language):
         return False
     if language == "c":
         return (name.isascii() and name not in _C_KEYWORDS and name not in _MATH_H
                 and not name.startswith(_C_PREFIXES))
     # Python reads an identifier as its NFKC form: a name that form changes would meet another
-    return unicodedata.normalize("NFKC", name) == name and not keyword.iskeyword(name) and name not in _PYTHON_BUILTINS
+    return unicodedata.normalize("NFKC", name) == name and not keyword.iskeyword(name)
 
 
 def _literal(value) -> str:

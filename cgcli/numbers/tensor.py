@@ -101,7 +101,7 @@ def _lifted(name: str):
             return function(*operands)
         if _floats(*operands):
             ufunc = ufunc_name(name)
-            if ufunc is None:  # none in NumPy (erf), or not exact enough (log_base at powers of 2 and 10)
+            if ufunc is None:  # none in NumPy, or not exact enough (log_base at powers of 2 and 10)
                 return np.asarray(_map(function, *operands)).astype(float)
             with np.errstate(all="ignore"):  # overflow shows as inf, which is_finite reports
                 return getattr(np, ufunc)(*operands)

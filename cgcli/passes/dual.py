@@ -86,7 +86,7 @@ def _setup(graph: Graph, program: Program, pairs, numbers):
     check_bound(graph, values)
     base, shaped = with_tensors(graph, values, numbers)
     # the values first, as the reverse pass computes them: where the function itself is undefined,
-    # that is the answer, before any derivative met on the way (acosh(acos(x)) at 1)
+    # that is the answer, before any derivative met on the way (a function of x outside its domain where x's own derivative is infinite)
     forward_values(shaped, values, base)
     duals = DualNumbers(numbers)
     if base is not numbers:
@@ -98,7 +98,7 @@ def _setup(graph: Graph, program: Program, pairs, numbers):
 
 def _canonical(work, graph: Graph, values: dict, base):
     """work(); where a derivative does not exist, the refusal the reverse pass gives (it meets the
-    nodes output first, forward mode inputs first: sqrt(cbrt(x)) at 0 names sqrt in both)."""
+    nodes output first, forward mode inputs first: both name the node nearest the output)."""
     try:
         return work()
     except MathError as failure:
