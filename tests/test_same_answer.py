@@ -255,3 +255,41 @@ def test_a_planted_wrong_tanh_rule_fails_in_every_command(monkeypatch):
     found = disagreements(tree, program, ["x", "y"], points)
     assert sorted(found) == sorted(["reverse", "forward", "both", "hessian", "derive", "check", "codegen", "points"])
     assert all(len(problems) == len(points) for problems in found.values()), found
+
+
+def test_every_command_refuses_with_the_one_guard(monkeypatch):
+    """sqrt's guard is the one place its refusal at 0 is decided: without it, every command meets the
+    division of its rule instead, and all of them say so alike."""
+    point = {"x": "0", "y": "1"}
+    guarded = answers("sqrt(x) + y", ["x", "y"], [point])
+    monkeypatch.setitem(OPS, "sqrt", dataclasses.replace(OPS["sqrt"], guards=()))
+    unguarded = answers("sqrt(x) + y", ["x", "y"], [point])
+    for results in (guarded, unguarded):
+        assert all(result[0][0] == "refused" for result in results.values()), results
+        assert len({result[0][2] for command, result in results.items() if command != "codegen"}) == 1, results
+    assert "infinite slope" in guarded["reverse"][0][2] and "infinite slope" not in unguarded["reverse"][0][2]
+
+
+def test_the_trace_tables_write_each_derivative_rule_as_it_computes():
+    """The notation a trace table shows for a local derivative (`1/sqrt(1 - {0}^2)`) is display text
+    beside the one rule: run as a program, it computes what the rule computes (Iverson brackets,
+    `[{0} > 0]`, are not the language's and are left out)."""
+    from cgcli.numbers import number_system
+
+    floats = number_system("float")
+    for op in OPS.values():
+        if not op.rules:
+            continue
+        values = [1.5, 2.5][:op.arity] if op.name == "acosh" else [0.3, 0.7][:op.arity]
+        names = ["a", "b"][:op.arity]
+        ans = op.forward(floats, *values)
+        for position, notation in enumerate(op.partial_notations):
+            if "[" in notation:
+                continue
+            program = notation.format(*names, ans=f"({op.notation.format(*names)})") + "".join(
+                f" + 0*{name}" for name in names)
+            document = json.loads(run_cgrad_inprocess(
+                "eval", program, "--at", ",".join(f"{n}={v}" for n, v in zip(names, values)), "--format", "json",
+                "--no-trace")[1])
+            assert _close(document["value"], op.partials[position](floats, ans, *values), 1e-12, 1e-15), (
+                op.name, position, notation)
