@@ -183,9 +183,13 @@ def disagreements(tree, program: str, variables: list[str], points: list[dict]) 
     wrong: dict[str, list[str]] = {}
     for k, point in enumerate(points):
         truth = results["reverse"][k]
-        value, kinked = reference(tree, {n: mpmath.mpf(v) for n, v in point.items()})
+        with mpmath.workdps(30):
+            value, kinked = reference(tree, {n: mpmath.mpf(v) for n, v in point.items()})
+        with mpmath.workprec(53):  # as a double computes it: where that differs, doubles cannot tell
+            rough, _ = reference(tree, {n: mpmath.mpf(v) for n, v in point.items()})
+        conditioned = value is not None and rough is not None and _close(rough, value, 1e-9, 1e-12)
         expected = None
-        if truth[0] == "value" and value is not None and not kinked:
+        if truth[0] == "value" and conditioned and not kinked:
             f = lambda *xs: reference(tree, dict(zip(variables, xs)))[0]  # noqa: E731
             with mpmath.workdps(30):
                 at = [mpmath.mpf(point[n]) for n in variables]
@@ -202,6 +206,8 @@ def disagreements(tree, program: str, variables: list[str], points: list[dict]) 
                 same = False
             elif expected is not None:
                 same = _agrees(mine, expected[1], expected[2], variables, 1e-6)
+            elif value is not None and not conditioned:
+                same = True  # ill-conditioned (cos of 10^11): NumPy's and math's last bits may both be right
             else:
                 same = _agrees(mine, truth[1], truth[2], variables, 1e-7)
             if not same:

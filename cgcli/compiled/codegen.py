@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..errors import InputError, MathError
 from ..graph.nodes import CONSTANT, VARIABLE, Graph, Node
 from ..ops import OPS
+from ..ops.declaration import ATOM, UNARY
 
 LANGUAGES = ("python", "numpy", "c")
 _CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
@@ -82,14 +83,29 @@ def _atomic(text: str) -> bool:
     return False
 
 
-def _call(op_name: str, language: str, operands: list[str]) -> str:
-    """The op applied to operand texts in `language`, as the op table spells it."""
-    return OPS[op_name].spelled(language).format(*[text if _atomic(text) else f"({text})" for text in operands])
+_PLAIN_CALL = re.compile(r"[\w.]+\(\{0\}(?:, \{\d\})*\)")
+
+
+def _call(op_name: str, language: str, operands: list[str], precedences: list[int] | None = None
+          ) -> tuple[str, int]:
+    """(text, precedence) of the op applied to operand texts in `language`, as the op table spells it.
+    An operator's operands are parenthesised as the precedence table says; any other spelling is a
+    template that may put an operand anywhere (`-{0}` inside sigmoid), so a compound one is always."""
+    op = OPS[op_name]
+    template, own, least = op.written(language)
+    if precedences is not None and _PLAIN_CALL.fullmatch(template):  # f(a, b): its operands are whole
+        return template.format(*operands), own
+    if op.precedence is None or precedences is None:
+        return template.format(*[text if _atomic(text) else f"({text})" for text in operands]), own
+    # -(-1.0): in C, -- is another operator
+    fitted = [text if precedence >= needed and not (op_name == "neg" and text.startswith("-")) else f"({text})"
+              for text, precedence, needed in zip(operands, precedences, least)]
+    return template.format(*fitted), own
 
 
 def _printed(builder, root: int, language: str) -> str:
     """A formula of a FormulaBuilder as one expression in `language`, node by node (no recursion)."""
-    texts: dict[int, str] = {}
+    texts: dict[int, tuple[str, int]] = {}
     wanted = {root}
     for index in range(root, -1, -1):  # the nodes the root needs: inputs come before their users
         if index in wanted:
@@ -97,13 +113,15 @@ def _printed(builder, root: int, language: str) -> str:
     for index in sorted(wanted):
         node = builder.nodes[index]
         if node.op == VARIABLE:
-            texts[index] = node.name
+            texts[index] = node.name, ATOM
         elif node.op == CONSTANT:
             value = builder.rational.get(index)
-            texts[index] = _float(node.literal) if value is None else _literal(value)
+            text = _float(node.literal) if value is None else _literal(value)
+            texts[index] = text, UNARY if text.startswith("-") else ATOM
         else:
-            texts[index] = _call(node.op, language, [texts[i] for i in node.inputs])
-    return texts[root]
+            texts[index] = _call(node.op, language, [texts[i][0] for i in node.inputs],
+                                 [texts[i][1] for i in node.inputs])
+    return texts[root][0]
 
 
 _TEMPLATES: dict[tuple, tuple] = {}
@@ -199,7 +217,7 @@ def _forward_line(graph: Graph, index: int, names, language: str, relu0: str) ->
     if node.op == CONSTANT:
         return names[index], _float(node.literal, graph, node)
     operands = [_operand(graph, i, names) for i in node.inputs]
-    return names[index], _call(node.op, language, operands)
+    return names[index], _call(node.op, language, operands)[0]
 
 
 def _adjoint_names(graph: Graph, names, active: list[bool]) -> dict[int, str]:

@@ -20,7 +20,10 @@ from functools import cached_property
 from typing import Callable
 
 Rule = Callable[..., object]
-TARGETS = ("latex", "python", "numpy", "c")  # the languages an op is spelled in, beside cgrad's own
+TARGETS = ("text", "latex", "python", "numpy", "c")  # text: cgrad's own language, as derive writes it
+# THE precedence table, lowest first: an operand whose own precedence is below the least its operator
+# asks of it is parenthesised, in every printer (derive's text and LaTeX, generated code)
+SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class Op:
     # {0}, {1} (`\sqrt[3]{{{0}}}`, `fmax({0}, 0.0)`) where it is not a plain call. Missing: the defaults
     # of spelled().
     spellings: dict[str, str] = field(default_factory=dict)
+    # an operator written between or before its operands: (its precedence, the least precedence of each
+    # operand before it needs parentheses); None for a function, which is written as a call
+    precedence: tuple[int, tuple[int, ...]] | None = None
 
     @property
     def arity(self) -> int:
@@ -64,12 +70,24 @@ class Op:
         guards = self.guards or (None,) * len(self.rules)
         return tuple(rule if guard is None else _guarded(guard, rule) for guard, rule in zip(guards, self.rules))
 
+    def written(self, target: str) -> tuple[str, int, tuple[int, ...]]:
+        """(template, precedence, least precedence of each operand) of the op in `target`. An operand
+        the spelling puts in braces (LaTeX's \\frac{a}{b}, x^{n}) needs no parentheses, and an op all of
+        whose operands are braced is an atom; a call is an atom whose operands need none."""
+        template = self.spelled(target)
+        if self.precedence is None:
+            return template, ATOM, (0,) * self.arity
+        own, least = self.precedence
+        braced = [f"{{{{{{{k}}}}}}}" in template for k in range(self.arity)]
+        least = tuple(0 if inside else needed for inside, needed in zip(braced, least))
+        return template, ATOM if all(braced) else own, least
+
     def spelled(self, target: str) -> str:
         """How `target` writes a call of this op, as a template over {0}, {1}, …"""
         spelling = self.spellings.get(target)
         if spelling is None:
             name = self.function or self.name
-            spelling = {"latex": rf"\operatorname{{{name}}}", "python": f"math.{name}", "numpy": f"np.{name}",
+            spelling = {"text": name, "latex": rf"\operatorname{{{name}}}", "python": f"math.{name}", "numpy": f"np.{name}",
                         "c": name}[target]
         if "{0}" in spelling:
             return spelling
@@ -89,7 +107,8 @@ def _guarded(guard: Rule, rule: Rule) -> Rule:
 def elementwise(name: str, forward: Rule, rules: tuple[Rule, ...], notation: str,
                 partial_notations: tuple[str, ...], *, function: str | None = None,
                 convention: str | None = None, kink: bool = False, kink_at: Rule | None = None,
-                guards: tuple[Rule | None, ...] = (), primitive: str | None = None, **spellings: str) -> Op:
+                guards: tuple[Rule | None, ...] = (), primitive: str | None = None,
+                precedence: tuple[int, tuple[int, ...]] | None = None, **spellings: str) -> Op:
     """An op applied element by element, with one local derivative rule per operand. A notation that
     starts with `name(` makes it a function users call by that name, unless `function` says otherwise;
     the keywords latex=, python=, numpy=, c= spell it in those languages."""
@@ -99,7 +118,7 @@ def elementwise(name: str, forward: Rule, rules: tuple[Rule, ...], notation: str
     if unknown:
         raise TypeError(f"{name}: no target language {', '.join(sorted(unknown))}")
     return Op(name, forward, rules, notation, partial_notations, function, convention, kink, kink_at=kink_at,
-              guards=guards, primitive=primitive, spellings=spellings)
+              guards=guards, primitive=primitive, spellings=spellings, precedence=precedence)
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,

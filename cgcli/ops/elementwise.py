@@ -4,7 +4,7 @@ its spellings in LaTeX, Python, NumPy and C (see declaration.py)."""
 from __future__ import annotations
 
 from ..errors import DomainError
-from .declaration import Op, elementwise
+from .declaration import ATOM, POWER, PRODUCT, SUM, UNARY, Op, elementwise
 
 
 def _one(ns, ans, *operands):
@@ -201,24 +201,26 @@ _SIGMOID = {"python": "(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({
 _SOFTPLUS = {"python": "(max({0}, 0.0) + math.log1p(math.exp(-abs({0}))))",
              "numpy": "(np.maximum({0}, 0.0) + np.log1p(np.exp(-np.abs({0}))))",
              "c": "(fmax({0}, 0.0) + log1p(exp(-fabs({0}))))"}
-def _infix(template: str, latex: str | None = None) -> dict[str, str]:
-    """An operator, written the same way in every language (its operands are parenthesised where needed)."""
-    return {"latex": latex or template, "python": template, "numpy": template, "c": template}
+def _infix(template: str, precedence: int, least: tuple[int, ...], latex: str | None = None) -> dict:
+    """An operator, written the same way in every language (its operands parenthesised where the
+    precedence table says), and in LaTeX as `latex`."""
+    return {"text": template, "latex": latex or template, "python": template, "numpy": template, "c": template,
+            "precedence": (precedence, least)}
 
 
 ELEMENTWISE: tuple[Op, ...] = (
     # arithmetic
-    elementwise("add", lambda ns, a, b: a + b, (_one, _one), "{0} + {1}", ("1", "1"), **_infix("{0} + {1}")),
-    elementwise("sub", lambda ns, a, b: a - b, (_one, _minus_one), "{0} - {1}", ("1", "-1"), **_infix("{0} - {1}")),
+    elementwise("add", lambda ns, a, b: a + b, (_one, _one), "{0} + {1}", ("1", "1"), **_infix("{0} + {1}", SUM, (SUM, PRODUCT))),
+    elementwise("sub", lambda ns, a, b: a - b, (_one, _minus_one), "{0} - {1}", ("1", "-1"), **_infix("{0} - {1}", SUM, (SUM, PRODUCT))),
     elementwise("mul", lambda ns, a, b: a * b, (lambda ns, ans, a, b: b, lambda ns, ans, a, b: a),
-                "{0} · {1}", ("{1}", "{0}"), **_infix("{0} * {1}", r"{0} \cdot {1}")),
+                "{0} · {1}", ("{1}", "{0}"), **_infix("{0} * {1}", PRODUCT, (PRODUCT, UNARY), r"{0} \cdot {1}")),
     elementwise("div", _div, (lambda ns, ans, a, b: ns.one / b, lambda ns, ans, a, b: -ans / b),
-                "{0} / {1}", ("1/{1}", "-{0}/{1}^2"), **_infix("{0} / {1}", r"\frac{{{0}}}{{{1}}}")),
+                "{0} / {1}", ("1/{1}", "-{0}/{1}^2"), **_infix("{0} / {1}", PRODUCT, (PRODUCT, UNARY), r"\frac{{{0}}}{{{1}}}")),
     elementwise("pow", _pow, (_pow_dbase, _pow_dexponent), "{0} ^ {1}", ("{1}·{0}^({1} - 1)", "{ans}·log({0})"),
-                guards=(_pow_dbase_guard, _pow_dexponent_guard), primitive="pow",
-                latex="{0}^{{{1}}}", python="math.pow", numpy="np.power", c="pow"),
-    elementwise("neg", lambda ns, x: -x, (_minus_one,), "-{0}", ("-1",), **_infix("-{0}")),
-    elementwise("id", lambda ns, x: x, (_one,), "{0}", ("1",), **_infix("{0}")),
+                guards=(_pow_dbase_guard, _pow_dexponent_guard), primitive="pow", precedence=(POWER, (ATOM, POWER)),
+                text="{0}^{1}", latex="{0}^{{{1}}}", python="math.pow", numpy="np.power", c="pow"),
+    elementwise("neg", lambda ns, x: -x, (_minus_one,), "-{0}", ("-1",), **_infix("-{0}", UNARY, (UNARY,))),
+    elementwise("id", lambda ns, x: x, (_one,), "{0}", ("1",), **_infix("{0}", ATOM, (0,))),
     # exponentials, logarithms and roots
     elementwise("exp", lambda ns, x: ns.exp(x), (lambda ns, ans, x: ans,), "exp({0})", ("{ans}",),
                 primitive="exp", latex=r"\exp"),

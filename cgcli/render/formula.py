@@ -9,8 +9,13 @@ from dataclasses import dataclass
 from ..passes.adjoint import Derivatives
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import CONSTANTS, FUNCTIONS, OPS
+from ..ops.declaration import ATOM, PRODUCT, UNARY
 
-SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
+
+
+def _operators(target: str) -> dict[str, tuple[str, int, tuple[int, ...]]]:
+    """The op table's operators as `target` writes them, with their precedences (declaration.py)."""
+    return {op.name: op.written(target) for op in OPS.values() if op.precedence is not None and op.name != "id"}
 
 
 @dataclass(frozen=True)
@@ -34,10 +39,7 @@ def _plain_call(function: str, operands: list) -> list:
 
 
 TEXT = Style(
-    operators={"add": ("{0} + {1}", SUM, (SUM, PRODUCT)), "sub": ("{0} - {1}", SUM, (SUM, PRODUCT)),
-               "mul": ("{0} * {1}", PRODUCT, (PRODUCT, UNARY)), "div": ("{0} / {1}", PRODUCT, (PRODUCT, UNARY)),
-               "pow": ("{0}^{1}", POWER, (ATOM, POWER)), "neg": ("-{0}", UNARY, (UNARY,))},
-    assignment="{name} = {value}", name=str, constant=str, call=_plain_call)
+    operators=_operators("text"), assignment="{name} = {value}", name=str, constant=str, call=_plain_call)
 _ASSOCIATIVE = {"add", "mul"}  # a + (b + c) is written a + b + c
 
 
@@ -53,10 +55,7 @@ def _latex_style() -> Style:
         return latex.number(text)
 
     return Style(
-        operators={"add": ("{0} + {1}", SUM, (SUM, PRODUCT)), "sub": ("{0} - {1}", SUM, (SUM, PRODUCT)),
-                   "mul": (r"{0} \cdot {1}", PRODUCT, (PRODUCT, UNARY)), "div": (r"\frac{{{0}}}{{{1}}}", ATOM, (0, 0)),
-                   "pow": ("{0}^{{{1}}}", POWER, (ATOM, 0)), "neg": ("-{0}", UNARY, (UNARY,))},
-        assignment="{name} &= {value}", name=latex.name, constant=constant, call=latex.call, derivative=latex.partial)
+        operators=_operators("latex"), assignment="{name} &= {value}", name=latex.name, constant=constant, call=latex.call, derivative=latex.partial)
 
 
 def statements(derivatives: Derivatives, wanted: list[str] | None = None, style: Style = TEXT) -> list[str]:
