@@ -286,8 +286,8 @@ def test_the_trace_tables_write_each_derivative_rule_as_it_computes():
     for op in OPS.values():
         if not op.rules:
             continue
-        values = [1.5, 2.5][:op.arity] if op.name == "acosh" else [0.3, 0.7][:op.arity]
-        names = ["a", "b"][:op.arity]
+        values = [1.5, 2.5][:op.arity] if op.name == "acosh" else [0.3, 0.7, 0.2][:op.arity]
+        names = ["a", "b", "c"][:op.arity]
         ans = op.forward(floats, *values)
         for position, notation in enumerate(op.partial_notations):
             if "[" in notation:

@@ -78,11 +78,12 @@ class JacobianResult(RichOutput):
         return view(self.passes, 60)  # long tables elided in the middle, as `cgrad eval` does by default
 
 
-def parse(text: str) -> Program:
-    """The program of `text` (statements separated by ';' or new lines); InputError if it is wrong."""
+def parse(text: str, syntax: str | None = None) -> Program:
+    """The program of `text` (statements separated by ';' or new lines; LaTeX math in $…$ or $$…$$,
+    or with syntax="latex"; "cgrad" forces cgrad's own); InputError if it is wrong."""
     from ..language.syntax import parse as parse_text
 
-    return parse_text(text)
+    return parse_text(text, syntax)
 
 
 def evaluate(program: Program | str, at: Mapping[str, object] | None = None, numbers: str = "float",

@@ -8,7 +8,7 @@ from typing import Any, Callable, Mapping
 
 from . import message, output_graph, pairs_of, parse, wanted_names
 from ..language.bindings import bind
-from ..errors import CgradError, InputError
+from ..errors import CgradError, InputError, settled
 from ..passes.evaluation import evaluate
 from ..graph.nodes import Program
 from ..compiled.kernel import Kernel
@@ -152,7 +152,7 @@ class Compiled:
                 try:
                     value[row], *partials_at_row = point(row)
                 except CgradError as error:
-                    failures[row] = error
+                    failures[row] = settled(error)
                     value[row] = np.nan
                     partials_at_row = [np.nan] * len(gradient)
                 for partial, at_row in zip(gradient, partials_at_row):

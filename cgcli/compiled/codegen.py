@@ -95,8 +95,9 @@ def _call(op_name: str, language: str, operands: list[str], precedences: list[in
     template, own, least = op.written(language)
     if precedences is not None and _PLAIN_CALL.fullmatch(template):  # f(a, b): its operands are whole
         return template.format(*operands), own
-    if op.precedence is None or precedences is None:
-        return template.format(*[text if _atomic(text) else f"({text})" for text in operands]), own
+    if op.precedence is None or precedences is None or template != op.spelled("text"):
+        # not written as the operator itself (a comparison as a conditional expression): an atom
+        return template.format(*[text if _atomic(text) else f"({text})" for text in operands]), ATOM
     # -(-1.0): in C, -- is another operator
     fitted = [text if precedence >= needed and not (op_name == "neg" and text.startswith("-")) else f"({text})"
               for text, precedence, needed in zip(operands, precedences, least)]

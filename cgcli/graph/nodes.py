@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..text import shorten, language_form
 
 VARIABLE = "var"
 CONSTANT = "const"
+PARAMETER = "param"  # a function's parameter or a sum's indexed name inside its body: replaced where it is used
 
 
 @dataclass(slots=True)
@@ -19,6 +20,35 @@ class Node:
     end: int
     name: str | None = None
     literal: str | None = None  # the text of a constant, kept exact: "0.1", "-3", "pi"
+    call: str | None = None  # the call of a defined function it was copied for: "f(a)"
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function the program defines: its body is the nodes first..end-1, `result` its value, and
+    `placeholders` its parameters' PARAMETER nodes, which a call replaces by its arguments."""
+
+    name: str
+    parameters: tuple[str, ...]
+    placeholders: tuple[int, ...]
+    first: int
+    end: int
+    result: int
+    at: int  # source offset of its head
+
+
+@dataclass(frozen=True)
+class Call:
+    """One use of a defined function: the nodes first..end-1 are its body's copy, `result` its value;
+    `start`, `stop` the call's source span (for a definition, its head: f(x) = … is also f at x)."""
+
+    function: str
+    arguments: tuple[int, ...]
+    result: int
+    first: int
+    end: int
+    start: int
+    stop: int
 
 
 @dataclass
@@ -30,6 +60,8 @@ class Program:
     assigned: dict[str, int]  # name = expr
     variables: dict[str, int]  # free names, in order of first appearance
     last: int  # the node of the last statement
+    functions: dict[str, Function] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)  # in the order they were made
 
     def graph(self, output: str | None = None) -> Graph:
         """The graph of the output (the last statement unless named), pruned to what it needs."""

@@ -29,7 +29,7 @@ def split_bindings(texts: tuple[str, ...], objects: bool = False) -> list[tuple[
             if not equals or not NAME.fullmatch(name) or not value.strip():
                 raise InputError(f"--at {shorten(text)}: expected NAME=VALUE, e.g. --at a=1,b=-2.5,c=1/3 "
                                  f"(the part {shorten(item.strip())!r} is not of that form)")
-            pairs.append((name, value.strip()))
+            pairs.append((name, value.strip().replace("−", "-")))  # the minus sign pasted text carries
     return pairs
 
 

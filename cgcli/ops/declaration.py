@@ -23,7 +23,7 @@ Rule = Callable[..., object]
 TARGETS = ("text", "latex", "python", "numpy", "c")  # text: cgrad's own language, as derive writes it
 # THE precedence table, lowest first: an operand whose own precedence is below the least its operator
 # asks of it is parenthesised, in every printer (derive's text and LaTeX, generated code)
-SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
+OR, AND, NOT, COMPARISON, SUM, PRODUCT, UNARY, POWER, ATOM = -3, -2, -1, 0, 1, 2, 3, 4, 5
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,16 @@ class Op:
         if target == "latex":
             return spelling + r"\left(" + ", ".join(f"{{{i}}}" for i in range(self.arity)) + r"\right)"
         return spelling + "(" + ", ".join(f"{{{i}}}" for i in range(self.arity)) + ")"
+
+
+def composite(name: str, forward: Rule) -> Rule:
+    """A derivative rule's call of an op that no number system has as a primitive (sigmoid in
+    softplus', if in if's): formulas build the call (graph/symbolic.py), numbers compute it by the
+    op's forward rule."""
+    def call(ns, *operands):
+        build = getattr(ns, "build", None)
+        return build(name, *operands) if build is not None else forward(ns, *operands)
+    return call
 
 
 def _guarded(guard: Rule, rule: Rule) -> Rule:

@@ -4,7 +4,7 @@ its spellings in LaTeX, Python, NumPy and C (see declaration.py)."""
 from __future__ import annotations
 
 from ..errors import DomainError
-from .declaration import ATOM, POWER, PRODUCT, SUM, UNARY, Op, elementwise
+from .declaration import ATOM, POWER, PRODUCT, SUM, UNARY, Op, composite, elementwise
 
 
 def _one(ns, ans, *operands):
@@ -180,15 +180,6 @@ def _heaviside(ns, x, at_zero):
     return ns.step(x) + at_zero * _heaviside_dh(ns, None, x, at_zero)
 
 
-def _composite(name: str, forward):
-    """A rule's call of an op no number system has as a primitive (sigmoid in softplus'): formulas
-    build the call (symbolic.py), numbers compute it by the op's forward rule."""
-    def rule(ns, ans, *operands):
-        build = getattr(ns, "build", None)
-        return build(name, *operands) if build is not None else forward(ns, *operands)
-    return rule
-
-
 # Spellings that are not a plain call in some language (declaration.py: Op.spellings)
 _SIGN = {"python": "(1.0 if {0} > 0 else -1.0 if {0} < 0 else 0.0)", "numpy": "np.sign({0})",
          "c": "({0} > 0 ? 1.0 : {0} < 0 ? -1.0 : 0.0)"}
@@ -283,7 +274,7 @@ ELEMENTWISE: tuple[Op, ...] = (
     # activations
     elementwise("sigmoid", _sigmoid, (lambda ns, ans, x: ans * (ns.one - ans),), "sigmoid({0})",
                 ("{ans}·(1 - {ans})",), **_SIGMOID),
-    elementwise("softplus", _softplus, (_composite("sigmoid", _sigmoid),), "softplus({0})", ("sigmoid({0})",),
+    elementwise("softplus", _softplus, (lambda ns, ans, x: composite("sigmoid", _sigmoid)(ns, x),), "softplus({0})", ("sigmoid({0})",),
                 **_SOFTPLUS),
     elementwise("relu", lambda ns, x: ns.maximum(x, ns.zero), (lambda ns, ans, x: ns.step(x, ns.relu0),),
                 "relu({0})", ("[{0} > 0]",), convention="relu'(0) = {relu0}", kink=True, kink_at=_operand,

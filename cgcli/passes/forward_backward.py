@@ -55,7 +55,7 @@ def forward_rows(graph: Graph, values: list[Number], record: bool = True) -> lis
     """The forward pass's records: every named node in topological order (without `record`, the variables')."""
     nodes, names = graph.nodes, graph.names
     return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
-                       (nodes[index].start, nodes[index].end), values[index])
+                       (nodes[index].start, nodes[index].end), values[index], nodes[index].call)
             for index in graph.order if names[index] is not None and (record or nodes[index].op == VARIABLE)]
 
 

@@ -13,6 +13,7 @@ class ForwardRow:
     operands: tuple[str, ...]  # the operands' names, or a constant's literal text
     span: tuple[int, int]  # where in the source the node came from
     value: Number
+    call: str | None = None  # the call of a defined function the node belongs to: "f(a)"
 
 
 @dataclass(slots=True)

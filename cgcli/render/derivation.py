@@ -116,6 +116,19 @@ def laid_out(rows: Sequence, cells: Callable, note: Callable[[Elided], object]) 
     return [note(row) if isinstance(row, Elided) else cells(row) for row in rows]
 
 
+def grouped_by_call(rows: Sequence, cells: Callable, heading: Callable[[str], object]) -> list:
+    """Rows (forward lines or Elided markers) as `cells` makes them, with a heading row (made by
+    `heading`) where the rows of a call of a defined function begin: the call's boundary."""
+    out, current = [], None
+    for row in rows:
+        call = getattr(row, "call", None)
+        if call is not None and call != current:
+            out.append(heading(call))
+        current = call
+        out.append(cells(row))
+    return out
+
+
 class _Lines(Sequence):
     """The lines of a pass, each made from its record when first asked for: a table of 60 rows out
     of 10⁵ nodes formats 60."""
@@ -154,6 +167,7 @@ class ForwardLine:
     shape: str | None  # `2×3` for a tensor
     value: NumberText | None  # None when only the structure is drawn
     operand_values: tuple[NumberText | None, ...] = ()  # per operand: its node's value (None: a literal)
+    call: str | None = None  # the call of a defined function the row belongs to: "f(a)"
 
     @property
     def shape_text(self) -> str:
@@ -345,7 +359,8 @@ def _forward_line(row, source: str, values: dict[str, NumberText]) -> ForwardLin
     """The line of a forward pass's record (a ForwardRow, or a forward-mode TangentRow: the same fields)."""
     return ForwardLine(row.name, row.op, row.operands, definition(row),
                        "" if row.op in (VARIABLE, CONSTANT) else excerpt(source, *row.span),
-                       shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)))
+                       shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)),
+                       getattr(row, "call", None))
 
 
 def point_of(variables: dict[str, NumberText]) -> str:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from ..passes.adjoint import Derivatives
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import CONSTANTS, FUNCTIONS, OPS
-from ..ops.declaration import ATOM, PRODUCT, UNARY
-
+from ..ops.declaration import ATOM, OR, PRODUCT, UNARY
+from ..ops.piecewise import CONDITIONS
 
 
 def _operators(target: str) -> dict[str, tuple[str, int, tuple[int, ...]]]:
-    """The op table's operators as `target` writes them, with their precedences (declaration.py)."""
+    """The op table's operators (arithmetic, comparisons, and, or, not) as `target` writes them, with
+    their precedences (declaration.py)."""
     return {op.name: op.written(target) for op in OPS.values() if op.precedence is not None and op.name != "id"}
 
 
@@ -118,7 +119,7 @@ def _names(derivatives: Derivatives, uses: dict[int, int], roots: list[int], lin
             continue
         if node.name is not None:
             names[index] = node.name
-        elif uses[index] > 1 or index in root_set:
+        elif (uses[index] > 1 or index in root_set) and node.op not in CONDITIONS:  # a condition is written in place
             prefix = "t" if index < derivatives.first_adjoint else "g"
             while True:
                 counters[prefix] += 1
@@ -171,7 +172,7 @@ def _definition(node, nodes, names: dict[int, str], texts, style: Style) -> tupl
     if node.op in style.operators:
         template, precedence, least = style.operators[node.op]
         return _fill(template, [operand(i, least[k], k) for k, i in enumerate(node.inputs)]), precedence
-    return style.call(OPS[node.op].function, [operand(i, 0) for i in node.inputs]), ATOM
+    return style.call(OPS[node.op].function, [operand(i, OR) for i in node.inputs]), ATOM
 
 
 def _fill(template: str, pieces: list[list]) -> list:

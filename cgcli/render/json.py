@@ -33,7 +33,8 @@ def render(trace: Trace, with_trace: bool = True) -> str:
 def forward_records(rows: list[ForwardRow], source: str, number: Callable) -> list[dict]:
     """The forward pass's rows as JSON objects, numbers by `number` (the number system's to_json)."""
     return [{"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
-             "text": excerpt(source, *row.span, limit=80), "span": row.span} for row in rows]
+             "text": excerpt(source, *row.span, limit=80), "span": row.span,
+             **({"call": row.call} if getattr(row, "call", None) else {})} for row in rows]
 
 
 def backward_records(rows: list[BackwardRow], number: Callable) -> list[dict]:

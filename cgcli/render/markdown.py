@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..text import excerpt
 from . import figure as figures
 from . import latex
-from .derivation import NAIVE_HEADER, NAIVE_TITLE, BackwardLine, Derivation, Partial, laid_out
+from .derivation import NAIVE_HEADER, NAIVE_TITLE, BackwardLine, Derivation, Elided, Partial, grouped_by_call, laid_out
 
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|$~#!"} | {"&": "&amp;", "\n": "<br>", "\r": ""})
 
@@ -35,10 +35,18 @@ def code(text: str) -> str:
 
 
 def table(headers: list[str], right: set[int], rows: list, cells: Callable[[object], list[str]]) -> list[str]:
-    """A table of `rows`, each as `cells` writes it; the Elided marker as a ⋮ row saying how many are left out."""
+    """A table of `rows`, each as `cells` writes it; the Elided marker as a ⋮ row saying how many are left
+    out; the rows of a defined function's call under a row naming the call."""
     out = ["| " + " | ".join(headers) + " |",
            "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
-    rows = laid_out(rows, cells, lambda elided: ["⋮", elided.text] + [""] * (len(headers) - 2))
+
+    def laid(row):
+        if isinstance(row, Elided):
+            return ["⋮", row.text] + [""] * (len(headers) - 2)
+        made = cells(row)
+        return made if getattr(row, "call", None) is None else ["&emsp;" + made[0], *made[1:]]
+
+    rows = grouped_by_call(rows, laid, lambda call: [f"*{code(call)}*"] + [""] * (len(headers) - 1))
     return out + ["| " + " | ".join(row) + " |" for row in rows]
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .console import print_table, show, text_console, text_of
-from .derivation import NAIVE_HEADER, Derivation, Partial, laid_out
+from .derivation import NAIVE_HEADER, Derivation, Elided, Partial, grouped_by_call, laid_out
 
 
 def render(derivation: Derivation, terminal: bool, with_trace: bool = True, width: int | None = None) -> str:
@@ -35,8 +35,10 @@ def _note(elided) -> str:
 def print_forward(console, derivation: Derivation, outputs: str = "output") -> None:
     """The forward pass's table: node, definition, source (shape) and value."""
     shaped = derivation.shaped
-    forward = laid_out(derivation.forward_shown, lambda line: (
-        line.name, line.definition, line.source, *[line.shape_text] * shaped, line.value.reading), _note)
+    # the rows of a call of a defined function stand under the call, indented
+    forward = grouped_by_call(derivation.forward_shown, lambda line: _note(line) if isinstance(line, Elided) else (
+        ("  " if line.call else "") + line.name, line.definition, line.source, *[line.shape_text] * shaped,
+        line.value.reading), lambda call: (call, "", "", *[""] * shaped, ""))
     print_table(console, f"Forward pass (inputs to {outputs}) · {derivation.description}",
                 ["node", "definition", "source"] + ["shape"] * shaped + ["value"], forward, frozenset({3 + shaped}))
 

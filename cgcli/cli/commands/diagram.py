@@ -44,10 +44,13 @@ from ...text import language_form
 @click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
               help="With --mode forward: the direction v (variables not named: 0); without it, one tangent per "
                    "variable.")
+@click.option("--by", type=click.Choice(["node", "function"]), default="node", show_default=True,
+              help="node: every op a node; function: the functions the program defines (f(x) = …) on the edges "
+                   "between the values they take and give (seed 000's first figure).")
 @number_options
 @worksheet_options
 def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
-                    products, steps, collapse, derivative, wrt, mode, tangent, numbers, blank, answers):
+                    products, steps, collapse, derivative, wrt, mode, tangent, by, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
 
@@ -61,6 +64,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
       cgrad diagram "x^2*sin(x)" --derivative --wrt x
       cgrad diagram "a = x; b = a + a; c = b + b" --at x=2 --steps -o frames/
       cgrad diagram "u = x*y; v = u + x; w = v*u" --at x=2,y=3 --steps --mode forward --tangent x=1
+      cgrad diagram '$$f(x_1,x_2) = x_1x_2w_0 = u; g(u) = w_1u+w_2 = z; h(z) = 5*z = y$$' --by function
     """
     from ...render import figure as figures
     from ...language.syntax import parse
@@ -89,6 +93,9 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     elif wrt is not None:
         raise InputError("--wrt draws a derivative: use it with --derivative")
     graph = program.graph(output_name and language_form(output_name))
+    if by == "function":
+        return _by_function(program, graph, output_format, out_file, direction.upper(),
+                            at or highlight or products or collapse is not None or blank or answers or walking)
     highlight = highlight and language_form(highlight.strip())
     title = worksheet_title(blank, answers)
     if at:
@@ -146,6 +153,25 @@ def _draw(figure, output_format: str, out_file: str | None) -> None:
     from ...render.dot import render
 
     text = render(figure)
+    emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
+
+
+def _by_function(program, graph, output_format: str, out_file, direction: str, decorated) -> None:
+    """The function-level graph: the calls of the program's functions, as Mermaid or DOT."""
+    from ...render import functions
+
+    if decorated:
+        raise InputError("--by function draws the functions alone: without --at, --highlight, --products, "
+                         "--collapse, --steps or a worksheet")
+    if output_format == "html":
+        raise InputError("--by function draws mermaid, dot, svg or png")
+    calls = functions.edges(program, graph)
+    if not calls:
+        raise InputError("--by function: the program calls no function it defines (define one as f(x) = …)")
+    if output_format == "mermaid":
+        emit(functions.render_mermaid(calls, direction), out_file)
+        return
+    text = functions.render_dot(calls, direction)
     emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
 
 
