@@ -3,10 +3,11 @@ pass run in them (forward-over-reverse).
 
 A value is a `Dual` holding a value of the base system and its tangent: a base value, a NumPy vector
 of them (several directions at once: one pass gives a whole Hessian or Jacobian), or None for a
-constant, which costs nothing to carry. `DualNumbers` implements the declared interface: each
-primitive computes the base value and multiplies the tangent by the derivative rule of the op table's
-op that the primitive implements, e.g. exp(a + bε) = exp(a) + exp(a)·b ε. Branches and kinks are decided by the base system on the value,
-so relu'(0), max ties and interval subgradients follow its conventions.
+constant, which costs nothing to carry. `DualNumbers` implements the declared interface: an op (and
+each primitive, through the op that it implements) computes the base value and multiplies the tangent
+by the op table's derivative rule, e.g. exp(a + bε) = exp(a) + exp(a)·b ε. Branches and kinks are
+decided by the base system on the value, so relu'(0), max ties and interval subgradients follow its
+conventions.
 """
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 how it is spelled in every output language.
 
 Rules receive the number system `ns` first, so one rule serves every number mode, tensors of them,
-dual numbers and formulas (symbolic.py's `Formulas`, where `ns.cos(x)` builds the node cos(x)). An
+dual numbers and formulas (graph/symbolic.py's FormulaBuilder, where `ns.cos(x)` builds the node
+cos(x)). An
 elementwise op gives one local derivative rule per operand, `(ns, ans, *operands)` where `ans` is
 the op's output (micrograd's and HIPS autograd's convention, so `exp` reuses its output); the
 backward pass multiplies it by the upstream derivative. That one rule is what the backward pass,
@@ -87,8 +88,8 @@ class Op:
         spelling = self.spellings.get(target)
         if spelling is None:
             name = self.function or self.name
-            spelling = {"text": name, "latex": rf"\operatorname{{{name}}}", "python": f"math.{name}", "numpy": f"np.{name}",
-                        "c": name}[target]
+            spelling = {"text": name, "latex": rf"\operatorname{{{name}}}", "python": f"math.{name}",
+                        "numpy": f"np.{name}", "c": name}[target]
         if "{0}" in spelling:
             return spelling
         spelling = spelling.replace("{", "{{").replace("}", "}}")  # a name: its braces are text
@@ -121,7 +122,7 @@ def elementwise(name: str, forward: Rule, rules: tuple[Rule, ...], notation: str
                 precedence: tuple[int, tuple[int, ...]] | None = None, **spellings: str) -> Op:
     """An op applied element by element, with one local derivative rule per operand. A notation that
     starts with `name(` makes it a function users call by that name, unless `function` says otherwise;
-    the keywords latex=, python=, numpy=, c= spell it in those languages."""
+    the keywords text=, latex=, python=, numpy=, c= spell it in those languages (TARGETS)."""
     if function is None and notation.startswith(name + "("):
         function = name
     unknown = set(spellings) - set(TARGETS)

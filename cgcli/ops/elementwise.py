@@ -180,6 +180,8 @@ def _heaviside(ns, x, at_zero):
     return ns.step(x) + at_zero * _heaviside_dh(ns, None, x, at_zero)
 
 
+_sigmoid_of = composite("sigmoid", _sigmoid)  # softplus' = sigmoid, as a formula a call of it
+
 # Spellings that are not a plain call in some language (declaration.py: Op.spellings)
 _SIGN = {"python": "(1.0 if {0} > 0 else -1.0 if {0} < 0 else 0.0)", "numpy": "np.sign({0})",
          "c": "({0} > 0 ? 1.0 : {0} < 0 ? -1.0 : 0.0)"}
@@ -201,12 +203,15 @@ def _infix(template: str, precedence: int, least: tuple[int, ...], latex: str | 
 
 ELEMENTWISE: tuple[Op, ...] = (
     # arithmetic
-    elementwise("add", lambda ns, a, b: a + b, (_one, _one), "{0} + {1}", ("1", "1"), **_infix("{0} + {1}", SUM, (SUM, PRODUCT))),
-    elementwise("sub", lambda ns, a, b: a - b, (_one, _minus_one), "{0} - {1}", ("1", "-1"), **_infix("{0} - {1}", SUM, (SUM, PRODUCT))),
+    elementwise("add", lambda ns, a, b: a + b, (_one, _one), "{0} + {1}", ("1", "1"),
+                **_infix("{0} + {1}", SUM, (SUM, PRODUCT))),
+    elementwise("sub", lambda ns, a, b: a - b, (_one, _minus_one), "{0} - {1}", ("1", "-1"),
+                **_infix("{0} - {1}", SUM, (SUM, PRODUCT))),
     elementwise("mul", lambda ns, a, b: a * b, (lambda ns, ans, a, b: b, lambda ns, ans, a, b: a),
                 "{0} · {1}", ("{1}", "{0}"), **_infix("{0} * {1}", PRODUCT, (PRODUCT, UNARY), r"{0} \cdot {1}")),
     elementwise("div", _div, (lambda ns, ans, a, b: ns.one / b, lambda ns, ans, a, b: -ans / b),
-                "{0} / {1}", ("1/{1}", "-{0}/{1}^2"), **_infix("{0} / {1}", PRODUCT, (PRODUCT, UNARY), r"\frac{{{0}}}{{{1}}}")),
+                "{0} / {1}", ("1/{1}", "-{0}/{1}^2"),
+                **_infix("{0} / {1}", PRODUCT, (PRODUCT, UNARY), r"\frac{{{0}}}{{{1}}}")),
     elementwise("pow", _pow, (_pow_dbase, _pow_dexponent), "{0} ^ {1}", ("{1}·{0}^({1} - 1)", "{ans}·log({0})"),
                 guards=(_pow_dbase_guard, _pow_dexponent_guard), primitive="pow", precedence=(POWER, (ATOM, POWER)),
                 text="{0}^{1}", latex="{0}^{{{1}}}", python="math.pow", numpy="np.power", c="pow"),
@@ -219,7 +224,8 @@ ELEMENTWISE: tuple[Op, ...] = (
                 latex=r"\log"),
     elementwise("ln", _log, (lambda ns, ans, x: ns.one / x,), "ln({0})", ("1/{0}",),
                 latex=r"\ln", python="math.log", numpy="np.log", c="log"),
-    elementwise("log1p", _log1p, (lambda ns, ans, x: ns.one / (ns.one + x),), "log1p({0})", ("1/(1 + {0})",), primitive="log1p",
+    elementwise("log1p", _log1p, (lambda ns, ans, x: ns.one / (ns.one + x),), "log1p({0})", ("1/(1 + {0})",),
+                primitive="log1p",
                 latex=r"\log\left(1 + {0}\right)"),
     elementwise("log_base", _log_base,
                 (lambda ns, ans, x, base: ns.one / (x * ns.log(base)),
@@ -233,7 +239,8 @@ ELEMENTWISE: tuple[Op, ...] = (
                 guards=(_infinite_slope("sqrt"),), primitive="sqrt", latex=r"\sqrt{{{0}}}"),
     elementwise("cbrt", lambda ns, x: ns.cbrt(x), (lambda ns, ans, x: ns.one / (3 * ans ** 2),), "cbrt({0})",
                 ("1/(3·{ans}^2)",), guards=(_infinite_slope("cbrt"),), primitive="cbrt", latex=r"\sqrt[3]{{{0}}}"),
-    elementwise("hypot", lambda ns, x, y: ns.hypot(x, y), (lambda ns, ans, x, y: x / ans, lambda ns, ans, x, y: y / ans),
+    elementwise("hypot", lambda ns, x, y: ns.hypot(x, y),
+                (lambda ns, ans, x, y: x / ans, lambda ns, ans, x, y: y / ans),
                 "hypot({0}, {1})", ("{0}/{ans}", "{1}/{ans}"),
                 guards=(_infinite_slope("hypot"), _infinite_slope("hypot")), primitive="hypot"),
     # trigonometric and hyperbolic, and their inverses (a literal operand stays inside a call in the
@@ -252,7 +259,8 @@ ELEMENTWISE: tuple[Op, ...] = (
                 primitive="acos", latex=r"\arccos", numpy="np.arccos"),
     elementwise("atan", lambda ns, x: ns.atan(x), (lambda ns, ans, x: ns.one / (ns.one + x ** 2),),
                 "atan({0})", ("1/(1 + {0}^2)",), primitive="atan", latex=r"\arctan", numpy="np.arctan"),
-    elementwise("atan2", _atan2, (lambda ns, ans, y, x: x / (x ** 2 + y ** 2), lambda ns, ans, y, x: -y / (x ** 2 + y ** 2)),
+    elementwise("atan2", _atan2,
+                (lambda ns, ans, y, x: x / (x ** 2 + y ** 2), lambda ns, ans, y, x: -y / (x ** 2 + y ** 2)),
                 "atan2({0}, {1})", ("cos({ans})/hypot({0}, {1})", "-sin({ans})/hypot({0}, {1})"),
                 primitive="atan2", numpy="np.arctan2"),
     elementwise("sinh", lambda ns, x: ns.sinh(x), (lambda ns, ans, x: ns.cosh(x),), "sinh({0})", ("cosh({0})",),
@@ -274,7 +282,7 @@ ELEMENTWISE: tuple[Op, ...] = (
     # activations
     elementwise("sigmoid", _sigmoid, (lambda ns, ans, x: ans * (ns.one - ans),), "sigmoid({0})",
                 ("{ans}·(1 - {ans})",), **_SIGMOID),
-    elementwise("softplus", _softplus, (lambda ns, ans, x: composite("sigmoid", _sigmoid)(ns, x),), "softplus({0})", ("sigmoid({0})",),
+    elementwise("softplus", _softplus, (lambda ns, ans, x: _sigmoid_of(ns, x),), "softplus({0})", ("sigmoid({0})",),
                 **_SOFTPLUS),
     elementwise("relu", lambda ns, x: ns.maximum(x, ns.zero), (lambda ns, ans, x: ns.step(x, ns.relu0),),
                 "relu({0})", ("[{0} > 0]",), convention="relu'(0) = {relu0}", kink=True, kink_at=_operand,

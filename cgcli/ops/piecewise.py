@@ -17,7 +17,8 @@ def _comparison(name: str, symbol: str, latex: str, forward) -> Op:
     """`a symbol b` as 1 or 0 (an interval that straddles the boundary: [0, 1]); flat on both sides."""
     return elementwise(name, forward, (_zero, _zero), f"{{0}} {symbol} {{1}}", ("0", "0"), kink_at=_difference,
                        precedence=(COMPARISON, (SUM, SUM)), text=f"{{0}} {symbol} {{1}}", latex=f"{{0}} {latex} {{1}}",
-                       python=f"(1.0 if {{0}} {symbol} {{1}} else 0.0)", numpy=f"np.where({{0}} {symbol} {{1}}, 1.0, 0.0)",
+                       python=f"(1.0 if {{0}} {symbol} {{1}} else 0.0)",
+                       numpy=f"np.where({{0}} {symbol} {{1}}, 1.0, 0.0)",
                        c=f"({{0}} {symbol} {{1}} ? 1.0 : 0.0)")
 
 
@@ -44,10 +45,9 @@ def _equal(ns, a, b):
     return ns.step(a - b, ns.one) * ns.step(b - a, ns.one)
 
 
-def _indicator(ns, condition, then, otherwise):
-    """if(c, 1, 0) as a derivative rule: as formulas the indicator [c] is a call of if (a condition is
-    no number in the language), as numbers it is c itself (or the weights where c is undecided)."""
-    return composite("if", _select)(ns, condition, then, otherwise)
+# if(c, 1, 0) in a derivative rule: as formulas the indicator [c] is a call of if (a condition is no
+# number in the language), as numbers it is c itself (or the weights where c is undecided)
+_indicator = composite("if", _select)
 
 
 PIECEWISE: tuple[Op, ...] = (
