@@ -50,6 +50,9 @@ class Op:
     # an operator written between or before its operands: (its precedence, the least precedence of each
     # operand before it needs parentheses); None for a function, which is written as a call
     precedence: tuple[int, tuple[int, ...]] | None = None
+    # number system → the primitive's implementation there, `(ns, *operands)`: a method of that system
+    # (registered by cgcli/ops); tensors and dual numbers lift it
+    numbers: dict[str, Rule] = field(default_factory=dict)
 
     @property
     def arity(self) -> int:
@@ -119,7 +122,8 @@ def elementwise(name: str, forward: Rule, rules: tuple[Rule, ...], notation: str
                 partial_notations: tuple[str, ...], *, function: str | None = None,
                 convention: str | None = None, kink: bool = False, kink_at: Rule | None = None,
                 guards: tuple[Rule | None, ...] = (), primitive: str | None = None,
-                precedence: tuple[int, tuple[int, ...]] | None = None, **spellings: str) -> Op:
+                precedence: tuple[int, tuple[int, ...]] | None = None, numbers: dict[str, Rule] | None = None,
+                **spellings: str) -> Op:
     """An op applied element by element, with one local derivative rule per operand. A notation that
     starts with `name(` makes it a function users call by that name, unless `function` says otherwise;
     the keywords text=, latex=, python=, numpy=, c= spell it in those languages (TARGETS)."""
@@ -129,7 +133,7 @@ def elementwise(name: str, forward: Rule, rules: tuple[Rule, ...], notation: str
     if unknown:
         raise TypeError(f"{name}: no target language {', '.join(sorted(unknown))}")
     return Op(name, forward, rules, notation, partial_notations, function, convention, kink, kink_at=kink_at,
-              guards=guards, primitive=primitive, spellings=spellings, precedence=precedence)
+              guards=guards, primitive=primitive, spellings=spellings, precedence=precedence, numbers=numbers or {})
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,

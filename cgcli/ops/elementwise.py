@@ -3,8 +3,97 @@ forward rule, its one derivative rule per operand, the guards where a derivative
 its spellings in LaTeX, Python, NumPy and C (see declaration.py)."""
 from __future__ import annotations
 
+import math
+
 from ..errors import DomainError
+from ..numbers.enclosure import Interval, exp_log10
+from ..numbers.interval import libmp_function
 from .declaration import ATOM, POWER, PRODUCT, SUM, UNARY, Op, composite, elementwise
+
+
+# ---- the functions' implementations per number system (Op.numbers), registered by cgcli/ops as the
+# systems' methods; tensors and dual numbers lift them (numbers/tensor.py, numbers/dual.py) ----
+
+def _math(function):
+    """A float implementation: the math module's function."""
+    return lambda ns, *operands: function(*operands)
+
+
+def _grows(function):
+    """A float implementation of a function that grows like exp: past the float range, the refusal
+    says how many digits the result has."""
+    return lambda ns, x: ns.overflow_checked(function, x)
+
+
+def _float_cbrt(ns, x: float) -> float:
+    """The real cube root where math.cbrt is missing (Python 3.11+ has it): the power, then one Newton
+    step (27 ** (1/3) is 3.0000000000000004)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    root = math.copysign(abs(x) ** (1 / 3), x)
+    return root - (root * root * root - x) / (3 * root * root)
+
+
+def _rational_at(name: str, point: int, value: int, call: str = "{name}({x})", known: bool = True):
+    """An exact implementation: rational only at `point`, where it is `value` (numbers/exact.py)."""
+    return lambda ns, x: ns.rational_only_at(name, x, point, value, call, known)
+
+
+def _exact_atan2(ns, y, x):
+    if y == 0 and x > 0:
+        return ns.zero
+    raise ns.irrational(f"atan2({ns.format(y)}, {ns.format(x)})")  # ±π/2, π, or atan(q) (+ π)
+
+
+def _enclosed(name: str, increasing: bool = True, grows: bool = False, even: bool = False):
+    """An interval implementation by mpmath's libmp function `name`, monotone over the argument (or, for
+    an even function, over its magnitude); one that grows like exp is refused past --max-digits first."""
+    function = libmp_function(name)
+
+    def enclosure(ns, x):
+        if grows:
+            ns.refuse_beyond(exp_log10(abs(x).iv))
+        return ns.monotone(function, abs(x) if even else x, increasing)
+    return enclosure
+
+
+def _odd_cbrt(value, precision, rounding):
+    """libmp's cube root takes no negative numbers: cbrt(-x) = -cbrt(x)."""
+    from mpmath import libmp
+
+    if value[0]:  # the sign bit
+        return libmp.mpf_neg(libmp.mpf_cbrt(libmp.mpf_neg(value), precision, rounding))
+    return libmp.mpf_cbrt(value, precision, rounding)
+
+
+def _interval_tanh(ns, x):
+    """tanh is increasing: the enclosure of tanh at each end, from exp of a negative number only
+    (tanh(-t) = -tanh(t)), which cannot grow past --max-digits."""
+    def at(end):
+        if end < 0:
+            return -at(-end)
+        z = ns.exp(Interval(-2 * end)).iv
+        return (1 - z) / (1 + z)
+    return Interval(ns.context.mpf([at(x.iv.a).a, at(x.iv.b).b]))
+
+
+def _context(name: str, periodic: tuple | None = None):
+    """An interval implementation by the mpmath interval context's own function; a periodic one
+    (period and whole range) is the whole range over an enclosure wider than a period."""
+    def enclosure(ns, *operands):
+        function = getattr(ns.context, name)
+        if periodic is not None:
+            return ns.periodic(function, operands[0], *periodic)
+        return Interval(function(*[operand.iv for operand in operands]))
+    return enclosure
+
+
+def _interval_hypot(ns, x, y):
+    return Interval(ns.context.sqrt(x.iv ** 2 + y.iv ** 2))  # ** 2, not x·x: [-1, 2]² is [0, 4]
+
+
+def _systems(float, exact, interval) -> dict:
+    return {"float": float, "exact": exact, "interval": interval}
 
 
 def _one(ns, ans, *operands):
@@ -225,7 +314,8 @@ ELEMENTWISE: tuple[Op, ...] = (
     elementwise("ln", _log, (lambda ns, ans, x: ns.one / x,), "ln({0})", ("1/{0}",),
                 latex=r"\ln", python="math.log", numpy="np.log", c="log"),
     elementwise("log1p", _log1p, (lambda ns, ans, x: ns.one / (ns.one + x),), "log1p({0})", ("1/(1 + {0})",),
-                primitive="log1p",
+                primitive="log1p", numbers=_systems(_math(math.log1p), _rational_at("log1p", 0, 0, "log(1 + {x})"),
+                                                    _context("log1p")),
                 latex=r"\log\left(1 + {0}\right)"),
     elementwise("log_base", _log_base,
                 (lambda ns, ans, x, base: ns.one / (x * ns.log(base)),
@@ -238,47 +328,65 @@ ELEMENTWISE: tuple[Op, ...] = (
     elementwise("sqrt", _sqrt, (lambda ns, ans, x: ns.one / (2 * ans),), "sqrt({0})", ("1/(2·{ans})",),
                 guards=(_infinite_slope("sqrt"),), primitive="sqrt", latex=r"\sqrt{{{0}}}"),
     elementwise("cbrt", lambda ns, x: ns.cbrt(x), (lambda ns, ans, x: ns.one / (3 * ans ** 2),), "cbrt({0})",
-                ("1/(3·{ans}^2)",), guards=(_infinite_slope("cbrt"),), primitive="cbrt", latex=r"\sqrt[3]{{{0}}}"),
+                ("1/(3·{ans}^2)",), guards=(_infinite_slope("cbrt"),), primitive="cbrt",
+                numbers=_systems(_math(math.cbrt) if hasattr(math, "cbrt") else _float_cbrt,
+                                 lambda ns, x: ns.root(x, 3, "cbrt({x})"), lambda ns, x: ns.monotone(_odd_cbrt, x)), latex=r"\sqrt[3]{{{0}}}"),
     elementwise("hypot", lambda ns, x, y: ns.hypot(x, y),
                 (lambda ns, ans, x, y: x / ans, lambda ns, ans, x, y: y / ans),
                 "hypot({0}, {1})", ("{0}/{ans}", "{1}/{ans}"),
-                guards=(_infinite_slope("hypot"), _infinite_slope("hypot")), primitive="hypot"),
+                guards=(_infinite_slope("hypot"), _infinite_slope("hypot")), primitive="hypot",
+                numbers=_systems(_math(math.hypot), lambda ns, x, y: ns.root(x * x + y * y, 2, f"hypot({ns.format(x)}, {ns.format(y)})"),
+                                 _interval_hypot)),
     # trigonometric and hyperbolic, and their inverses (a literal operand stays inside a call in the
     # notations, where it needs no parentheses: atan2(-1, x))
     elementwise("sin", lambda ns, x: ns.sin(x), (lambda ns, ans, x: ns.cos(x),), "sin({0})", ("cos({0})",),
-                primitive="sin", latex=r"\sin"),
+                primitive="sin", latex=r"\sin",
+                numbers=_systems(_math(math.sin), _rational_at("sin", 0, 0), _context("sin", (7, [-1, 1])))),
     elementwise("cos", lambda ns, x: ns.cos(x), (lambda ns, ans, x: -ns.sin(x),), "cos({0})", ("-sin({0})",),
-                primitive="cos", latex=r"\cos"),
+                primitive="cos", latex=r"\cos",
+                numbers=_systems(_math(math.cos), _rational_at("cos", 0, 1), _context("cos", (7, [-1, 1])))),
     elementwise("tan", lambda ns, x: ns.tan(x), (lambda ns, ans, x: ns.one + ans ** 2,), "tan({0})",
-                ("1 + {ans}^2",), primitive="tan", latex=r"\tan"),
+                ("1 + {ans}^2",), primitive="tan", latex=r"\tan",
+                numbers=_systems(_math(math.tan), _rational_at("tan", 0, 0), _context("tan", (4, ["-inf", "inf"])))),
     elementwise("asin", _within_one("asin"), (lambda ns, ans, x: ns.one / ns.sqrt(_one_minus_square(ns, x)),),
                 "asin({0})", ("1/sqrt(1 - {0}^2)",), guards=(_radicand_guard("asin", "±1", _one_minus_square),),
-                primitive="asin", latex=r"\arcsin", numpy="np.arcsin"),
+                primitive="asin", latex=r"\arcsin", numpy="np.arcsin",
+                numbers=_systems(_math(math.asin), _rational_at("asin", 0, 0), _enclosed("mpf_asin"))),
     elementwise("acos", _within_one("acos"), (lambda ns, ans, x: -ns.one / ns.sqrt(_one_minus_square(ns, x)),),
                 "acos({0})", ("-1/sqrt(1 - {0}^2)",), guards=(_radicand_guard("acos", "±1", _one_minus_square),),
-                primitive="acos", latex=r"\arccos", numpy="np.arccos"),
+                primitive="acos", latex=r"\arccos", numpy="np.arccos",
+                numbers=_systems(_math(math.acos), _rational_at("acos", 1, 0), _enclosed("mpf_acos", increasing=False))),
     elementwise("atan", lambda ns, x: ns.atan(x), (lambda ns, ans, x: ns.one / (ns.one + x ** 2),),
-                "atan({0})", ("1/(1 + {0}^2)",), primitive="atan", latex=r"\arctan", numpy="np.arctan"),
+                "atan({0})", ("1/(1 + {0}^2)",), primitive="atan", latex=r"\arctan", numpy="np.arctan",
+                numbers=_systems(_math(math.atan), _rational_at("atan", 0, 0), _enclosed("mpf_atan"))),
     elementwise("atan2", _atan2,
                 (lambda ns, ans, y, x: x / (x ** 2 + y ** 2), lambda ns, ans, y, x: -y / (x ** 2 + y ** 2)),
                 "atan2({0}, {1})", ("cos({ans})/hypot({0}, {1})", "-sin({ans})/hypot({0}, {1})"),
-                primitive="atan2", numpy="np.arctan2"),
+                primitive="atan2", numpy="np.arctan2",
+                numbers=_systems(_math(math.atan2), _exact_atan2, _context("atan2"))),
     elementwise("sinh", lambda ns, x: ns.sinh(x), (lambda ns, ans, x: ns.cosh(x),), "sinh({0})", ("cosh({0})",),
-                primitive="sinh", latex=r"\sinh"),
+                primitive="sinh", latex=r"\sinh",
+                numbers=_systems(_grows(math.sinh), _rational_at("sinh", 0, 0), _enclosed("mpf_sinh", grows=True))),
     elementwise("cosh", lambda ns, x: ns.cosh(x), (lambda ns, ans, x: ns.sinh(x),), "cosh({0})", ("sinh({0})",),
-                primitive="cosh", latex=r"\cosh"),
+                primitive="cosh", latex=r"\cosh",
+                numbers=_systems(_grows(math.cosh), _rational_at("cosh", 0, 1), _enclosed("mpf_cosh", grows=True, even=True))),
     elementwise("tanh", lambda ns, x: ns.tanh(x), (lambda ns, ans, x: ns.one - ans ** 2,), "tanh({0})",
-                ("1 - {ans}^2",), primitive="tanh", latex=r"\tanh"),
+                ("1 - {ans}^2",), primitive="tanh", latex=r"\tanh",
+                numbers=_systems(_math(math.tanh), _rational_at("tanh", 0, 0), _interval_tanh)),
     elementwise("asinh", lambda ns, x: ns.asinh(x), (lambda ns, ans, x: ns.one / ns.sqrt(x ** 2 + ns.one),),
-                "asinh({0})", ("1/sqrt({0}^2 + 1)",), primitive="asinh", numpy="np.arcsinh"),
+                "asinh({0})", ("1/sqrt({0}^2 + 1)",), primitive="asinh", numpy="np.arcsinh",
+                numbers=_systems(_math(math.asinh), _rational_at("asinh", 0, 0), _enclosed("mpf_asinh"))),
     elementwise("acosh", _acosh, (lambda ns, ans, x: ns.one / ns.sqrt(_square_minus_one(ns, x)),),
                 "acosh({0})", ("1/sqrt({0}^2 - 1)",), guards=(_radicand_guard("acosh", "1", _square_minus_one),),
-                primitive="acosh", numpy="np.arccosh"),
+                primitive="acosh", numpy="np.arccosh",
+                numbers=_systems(_math(math.acosh), _rational_at("acosh", 1, 0), _enclosed("mpf_acosh"))),
     elementwise("atanh", _within_one("atanh", "(-1, 1)"), (lambda ns, ans, x: ns.one / _one_minus_square(ns, x),),
-                "atanh({0})", ("1/(1 - {0}^2)",), primitive="atanh", numpy="np.arctanh"),
+                "atanh({0})", ("1/(1 - {0}^2)",), primitive="atanh", numpy="np.arctanh",
+                numbers=_systems(_math(math.atanh), _rational_at("atanh", 0, 0), _enclosed("mpf_atanh"))),
     # special functions
     elementwise("erf", lambda ns, x: ns.erf(x), (lambda ns, ans, x: 2 * ns.exp(-x ** 2) / ns.sqrt(ns.pi),),
-                "erf({0})", ("2·exp(-{0}^2)/sqrt(π)",), primitive="erf", numpy="np.vectorize(math.erf)"),
+                "erf({0})", ("2·exp(-{0}^2)/sqrt(π)",), primitive="erf", numpy="np.vectorize(math.erf)",
+                numbers=_systems(_math(math.erf), _rational_at("erf", 0, 0, known=False), _enclosed("mpf_erf"))),
     # activations
     elementwise("sigmoid", _sigmoid, (lambda ns, ans, x: ans * (ns.one - ans),), "sigmoid({0})",
                 ("{ans}·(1 - {ans})",), **_SIGMOID),
