@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-from . import ops as _ops  # noqa: F401  the op table defines the number systems' functions (Op.numbers)
 from .errors import CgradError, InputError, MathError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~10 ms) at `import cgcli`

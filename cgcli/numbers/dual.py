@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..errors import DomainError, UndefinedDerivative
 from .rules import op_of
-from .system import Number, NumberSystem
+from .system import OP_DECLARED, Number, NumberSystem
 
 
 def _is_zero(tangent) -> bool:
@@ -239,7 +239,7 @@ class _DualNumbers(NumberSystem):
 # Dual's abs() asks for)
 DualNumbers = type("DualNumbers", (_DualNumbers,), {
     "__doc__": _DualNumbers.__doc__,
-    **{name: _lifted(name) for name in sorted(_DualNumbers.__abstractmethods__ | {"abs"})}})
+    **{name: _lifted(name) for name in sorted(_DualNumbers.__abstractmethods__ | {"abs", *OP_DECLARED})}})
 
 
 def _components(tangent) -> list:

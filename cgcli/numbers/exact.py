@@ -15,6 +15,7 @@ from .text import decimal_parts, int_text, parse_number, written_digits
 
 class ExactNumbers(ScalarNumbers):
     name = "exact"
+    implements = "exact"
     description = "exact (rational)"
 
     zero = Fraction(0)

@@ -13,6 +13,7 @@ from .text import parse_number, written_digits
 
 class FloatNumbers(ScalarNumbers):
     name = "float"
+    implements = "float"
     description = "float (IEEE double)"
 
     zero = 0.0

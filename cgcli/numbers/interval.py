@@ -24,6 +24,7 @@ _SLACK_BITS = 20  # … and widened by 2^-(precision + this), relative: 2^10 uni
 
 class IntervalNumbers(NumberSystem):
     name = "interval"
+    implements = "interval"
     overflow = "the enclosure is not finite"
     relu0 = relu0_text = None  # at a kink an interval's derivative is the whole subgradient
     kink_note = "at a kink inside an interval the derivative is the whole subgradient: relu' ∈ [0, 1], abs' ∈ [-1, 1]"

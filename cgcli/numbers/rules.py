@@ -21,3 +21,10 @@ def ufunc_name(primitive: str) -> str | None:
     """The NumPy function the op table spells the primitive with, where it is one plain call."""
     match = _UFUNC.fullmatch(op_of(primitive).spelled("numpy"))
     return match[1] if match else None
+
+
+def implementation(system: str, primitive: str):
+    """The op table's implementation of a primitive in a number system ("float", "exact", "interval")."""
+    if primitive not in PRIMITIVES:
+        raise AttributeError(f"{primitive}: the op table (cgcli.ops) is not imported, or declares no such function")
+    return op_of(primitive).numbers[system]

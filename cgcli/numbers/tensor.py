@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .rules import ufunc_name
-from .system import NumberSystem
+from .system import OP_DECLARED, NumberSystem
 
 SUMMARY_SIZE = 12  # tensors with more elements print as a shape and a few values (JSON has them all)
 
@@ -200,7 +200,7 @@ class _TensorNumbers(NumberSystem):
 # every primitive of the interface that _TensorNumbers does not define itself, lifted element by element
 TensorNumbers = type("TensorNumbers", (_TensorNumbers,), {
     "__doc__": _TensorNumbers.__doc__,
-    **{name: _lifted(name) for name in sorted(_TensorNumbers.__abstractmethods__)}})
+    **{name: _lifted(name) for name in sorted(_TensorNumbers.__abstractmethods__ | set(OP_DECLARED))}})
 
 
 def _floats(*values) -> bool:

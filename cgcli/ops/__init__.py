@@ -7,13 +7,7 @@ the number-system interface (numbers/system.py), which every number system imple
 """
 from __future__ import annotations
 
-import abc
-
 from ..numbers import rules as _rules
-from ..numbers.digits import DigitsNumbers
-from ..numbers.exact import ExactNumbers
-from ..numbers.floats import FloatNumbers
-from ..numbers.interval import IntervalNumbers
 from .declaration import Op
 from .elementwise import ELEMENTWISE
 from .piecewise import PIECEWISE
@@ -27,19 +21,9 @@ for _op in OPS.values():
         FUNCTIONS.setdefault(_op.function, {})[_op.arity] = _op
 del _op
 
-# dual numbers take every primitive's tangent from the op it implements, tensors its NumPy function
-# (numbers/rules.py)
+# the number systems take each function's implementation from its op (Op.numbers), dual numbers its
+# tangent, tensors its NumPy function (numbers/rules.py)
 _rules.OPS, _rules.PRIMITIVES = OPS, {op.primitive: op.name for op in OPS.values() if op.primitive}
-
-# each primitive's implementation in each number system, as that system's method (Op.numbers): the
-# interface (numbers/system.py) declares them, the op table defines them
-_SYSTEMS = {"float": FloatNumbers, "exact": ExactNumbers, "interval": IntervalNumbers}
-for _op in OPS.values():
-    for _system, _implementation in _op.numbers.items():
-        setattr(_SYSTEMS[_system], _op.primitive, _implementation)
-for _class in (*_SYSTEMS.values(), DigitsNumbers):
-    abc.update_abstractmethods(_class)
-del _op, _system, _implementation, _class
 
 # How a constant is written in the language → the number system's name for it. π is what people
 # paste from their notes.
