@@ -50,8 +50,8 @@ class Op:
     # an operator written between or before its operands: (its precedence, the least precedence of each
     # operand before it needs parentheses); None for a function, which is written as a call
     precedence: tuple[int, tuple[int, ...]] | None = None
-    # number system → the primitive's implementation there, `(ns, *operands)`: a method of that system
-    # (registered by cgcli/ops); tensors and dual numbers lift it
+    # number system ("float", "exact", "interval") → the primitive's implementation there, `(ns, *operands)`:
+    # the system's method of that name (NumberSystem.__getattr__); tensors and dual numbers lift it
     numbers: dict[str, Rule] = field(default_factory=dict)
 
     @property

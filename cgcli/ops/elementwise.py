@@ -11,8 +11,8 @@ from ..numbers.interval import libmp_function
 from .declaration import ATOM, POWER, PRODUCT, SUM, UNARY, Op, composite, elementwise
 
 
-# ---- the functions' implementations per number system (Op.numbers), registered by cgcli/ops as the
-# systems' methods; tensors and dual numbers lift them (numbers/tensor.py, numbers/dual.py) ----
+# ---- the functions' implementations per number system (Op.numbers): each system finds its own on first
+# use (numbers/system.py, NumberSystem.__getattr__); tensors and dual numbers lift them ----
 
 def _math(function):
     """A float implementation: the math module's function."""
