@@ -85,6 +85,15 @@ class DomainError(ArithmeticError):
     """Raised by an op rule or a number system; the passes add which node and which operands."""
 
 
+class UndefinedDerivative(DomainError):
+    """A derivative rule's guard refused, inside a pass that computes values (forward mode): which
+    operand's derivative, so the message is the backward pass's."""
+
+    def __init__(self, reason: str, position: int) -> None:
+        super().__init__(reason)
+        self.position = position
+
+
 class TooLarge(DomainError):
     """A result would exceed --max-digits."""
 

@@ -128,3 +128,12 @@ def look_alike(name: str, others) -> str:
 
     return (f"; '{shorten(name)}' looks like '{shorten(twin)}' but is another name: "
             f"'{shorten(name)}' is {scripts(name)}, '{shorten(twin)}' is {scripts(twin)}")
+
+
+def language_form(text: str) -> str:
+    """A name (or a program) as the language compares it: NFC, so that é typed as one character or as
+    e + a combining accent is one name, while 𝑥 and x, ﬁ and fi, µ and μ stay apart (Python folds
+    them by NFKC; codegen.identifier keeps them apart in generated code). Every reader of names uses it."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)

@@ -27,10 +27,16 @@ def derive_json(*args: str) -> dict:
     return json.loads(derive(*args, "--format", "json"))
 
 
-def test_every_scalar_op_has_a_symbolic_derivative():
+def test_every_scalar_op_builds_its_derivative_rule_as_a_formula():
+    """derive runs the same rule the backward pass computes with: each builds a formula per operand."""
+    from cgcli.graph.symbolic import Formula, FormulaBuilder
+
     for op in OPS.values():
-        if op.partials:
-            assert len(op.symbolic) == len(op.partials), f"{op.name} has no symbolic derivative per operand"
+        if op.rules:
+            builder = FormulaBuilder()
+            operands = [builder.variable(f"x{i}") for i in range(op.arity)]
+            built = [rule(builder, builder.variable("ans"), *operands) for rule in op.rules]
+            assert all(isinstance(formula, Formula) for formula in built), op.name
 
 
 def test_random_expressions_formula_equals_backward_pass():

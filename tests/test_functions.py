@@ -185,9 +185,16 @@ LATEX_PROGRAM = "u = asin(x) + acos(x) + atan(x); v = cbrt(y) + erf(u) + π; w =
 def test_latex_and_markdown_name_the_functions():
     code, latex, err = run_cgrad_inprocess("eval", LATEX_PROGRAM, "--at", "x=0.5,y=3", "--format", "latex")
     assert code == 0, err
-    for shown in (r"\arcsin(x)", r"\arccos(x)", r"\arctan(x)", r"\sqrt[3]{y}", r"\operatorname{erf}(u)",
-                  r"\pi", r"\log(y, 2)", r"\operatorname{log2}(y)", r"\ln(y)"):
+    spellings = (r"\arcsin\left(x\right)", r"\arccos\left(x\right)", r"\arctan\left(x\right)", r"\sqrt[3]{y}",
+                 r"\operatorname{erf}\left(u\right)", r"\log_{2}\left(y\right)", r"\ln\left(y\right)")
+    for shown in spellings + (r"\pi",):
         assert shown in latex, shown
+    # derive writes every function as eval does: the op table's LaTeX column (cbrt was \operatorname{cbrt})
+    code, derived, err = run_cgrad_inprocess("derive", LATEX_PROGRAM, "--format", "latex")
+    assert code == 0, err
+    for shown in (r"\sqrt[3]{y}", r"\operatorname{erf}\left(u\right)", r"\arcsin\left(x\right)"):
+        assert shown in derived, shown
+    assert "cbrt" not in derived and "operatorname{log" not in derived
     assert "π" not in latex.split("\\begin{align*}")[1]
     code, markdown, err = run_cgrad_inprocess("eval", LATEX_PROGRAM, "--at", "x=0.5,y=3", "--format", "markdown")
     assert code == 0, err  # Markdown's tables write the rules as text, its equations hold the numbers
@@ -232,20 +239,33 @@ def test_every_number_system_implements_the_declared_interface():
     from cgcli.numbers.system import NumberSystem
     from cgcli.numbers.tensor import TensorNumbers
 
-    declared = NumberSystem.__abstractmethods__
+    import cgcli.ops  # noqa: F401  it declares each function's implementation per system (Op.numbers)
+    from cgcli.numbers.system import OP_DECLARED
+
+    declared = NumberSystem.__abstractmethods__ | set(OP_DECLARED)
     assert {"asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "hypot", "cbrt",
             "log_base", "sign", "exp", "format", "to_json", "signs", "step"} <= declared
     systems = [number_system("float"), number_system("exact"), number_system("digits", 30), number_system("interval")]
     for system in systems + [TensorNumbers(system) for system in systems]:
         assert isinstance(system, NumberSystem) and not type(system).__abstractmethods__
+        assert all(callable(getattr(system, name)) for name in OP_DECLARED), system
     with pytest.raises(AttributeError):
         TensorNumbers(systems[0]).not_a_primitive  # nothing is forwarded that is not declared
 
     class Forgetful(type(systems[0])):
-        erf = NumberSystem.erf  # a primitive left as the interface declares it: abstract
+        exp = NumberSystem.exp  # a primitive left as the interface declares it: abstract
 
-    with pytest.raises(TypeError, match="erf"):
+    with pytest.raises(TypeError, match="exp"):
         Forgetful()
+
+
+def test_every_function_the_op_table_defines_has_an_implementation_in_every_system():
+    import cgcli.ops  # noqa: F401
+    from cgcli.numbers.rules import op_of
+    from cgcli.numbers.system import OP_DECLARED
+
+    for name in OP_DECLARED:
+        assert set(op_of(name).numbers) == {"float", "exact", "interval"}, name
 
 
 def test_two_systems_at_different_precisions_coexist():

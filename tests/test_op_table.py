@@ -60,6 +60,7 @@ ELEMENTWISE = {
     "id": Reference(lambda x: x, (("1/2",), ("-3",)), syntax="y = {0}; y"),
     "exp": Reference(mp.exp, (("0",), ("1/2",), ("-3",))),
     "log": Reference(mp.log, (("1",), ("1/2",), ("3",))),
+    "log1p": Reference(mp.log1p, (("1",), ("-1/2",), ("3",))),
     "ln": Reference(mp.log, (("1",), ("1/2",), ("3",))),
     "log_base": Reference(lambda x, b: mp.log(x) / mp.log(b), (("8", "2"), ("1/9", "3"), ("5", "1/2"))),
     "log2": Reference(lambda x: mp.log(x, 2), (("8",), ("1/4",), ("3",))),

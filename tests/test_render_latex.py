@@ -46,9 +46,9 @@ def test_notation_of_the_op_table():
     # {1}·{0}^({1} - 1): the power rule with the exponent in braces
     assert latex.notation("{1}·{0}^({1} - 1)", ["x", "2"], False) == r"2 \cdot x^{2 - 1}"
     assert latex.notation("sqrt({0})", ["x"], True) == r"\sqrt{x}"
-    assert latex.notation("sigmoid({0})", ["z"], True) == r"\operatorname{sigmoid}(z)"
+    assert latex.notation("sigmoid({0})", ["z"], True) == r"\operatorname{sigmoid}\left(z\right)"
     assert latex.notation("{0} - {1}", ["a", "-3"], False) == r"a - \left(-3\right)"
-    assert latex.notation("max({0}, {1})", ["a", "-3"], True) == r"\max(a, -3)"
+    assert latex.notation("max({0}, {1})", ["a", "-3"], True) == r"\max\left(a, -3\right)"
     assert latex.notation("[{0} ≥ {1}]", ["a", "b"], True) == r"[a \geq b]"
     assert latex.notation("{0} ^ {1}", [r"\frac{1}{2}", "3"], False) == r"\left(\frac{1}{2}\right)^{3}"
 

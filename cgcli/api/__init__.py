@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from ..errors import CgradError, InputError
 from ..graph.nodes import Graph, Program
-from ..text import listing, look_alike, position, shorten
+from ..text import language_form, listing, look_alike, position, shorten
 from ..passes.trace import Trace
 from ..render.notebook import RichOutput
 
@@ -179,9 +179,7 @@ def trace_of(program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[
 
 def output_graph(program: Program, output: str | None) -> Graph:
     """The graph of the program's last statement, or of the assigned name `output`."""
-    import unicodedata
-
-    return program.graph(output and unicodedata.normalize("NFC", output))
+    return program.graph(output and language_form(output))
 
 
 def wanted_names(program: Program, graph: Graph, wrt: list[str] | None,

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 
 import click
 
 from ..language.bindings import names_of, split_bindings
 from ..errors import InputError
-from ..text import read_text, shorten
+from ..text import language_form, read_text, shorten
 from .output import HelpThroughOutput
 from ..numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 from ..passes.timeout import within
@@ -119,7 +118,7 @@ class Names(click.ParamType):
         if isinstance(value, tuple):  # converted already (a default)
             return value
         option = _option(param, "--wrt")
-        names = names_of(value, option) if not self.one else (unicodedata.normalize("NFC", value.strip()),)
+        names = names_of(value, option) if not self.one else (language_form(value.strip()),)
         if self.one and not names[0]:
             raise InputError(f"{option}: give the name of a variable or node")
         return names[0] if self.one else names

@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections import Counter
 from operator import itemgetter
 from typing import BinaryIO, Iterator
 
 from ..errors import InputError
-from ..text import shorten
+from ..text import shorten, language_form
 
 BLOCK_BYTES = 1 << 20  # at most this much input per block; a pipe gives what it has, at once
 ROW_BYTES = 1 << 20  # a row (record) longer than this is refused: `--points /dev/zero` ends at once
@@ -98,7 +97,7 @@ class PointReader:
             cells = next(csv.reader(io.StringIO(block.lines[0])), [])
         except csv.Error as failure:
             raise InputError(f"{self.label}: the header (line 1) is not CSV ({failure})") from None
-        columns = [unicodedata.normalize("NFC", cell.strip()) for cell in cells]
+        columns = [language_form(cell.strip()) for cell in cells]
         repeated = [name for name, count in Counter(columns).items() if count > 1 and name]
         if repeated:
             raise InputError(f"{self.label}: the header (line 1) names the column {shorten(repeated[0])} twice")
@@ -286,9 +285,9 @@ class RepeatedKeys(ValueError):
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
     """A JSON object's pairs as a dict with NFC keys, each key once."""
-    record = {unicodedata.normalize("NFC", name): value for name, value in pairs}
+    record = {language_form(name): value for name, value in pairs}
     if len(record) != len(pairs):
-        counts = Counter(unicodedata.normalize("NFC", name) for name, _ in pairs)
+        counts = Counter(language_form(name) for name, _ in pairs)
         raise RepeatedKeys(next(name for name, count in counts.items() if count > 1))
     return record
 

@@ -1,39 +1,159 @@
 """`cgrad codegen`: straight-line Python, NumPy or C computing a formula's value and gradient, the
-forward pass then the reverse pass unrolled, from the per-op templates of the op table (Op.code)."""
+forward pass then the reverse pass unrolled: each value as the op table spells it in the language,
+each local derivative the op's one derivative rule printed in it."""
 from __future__ import annotations
 
 import keyword
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..errors import InputError, MathError
 from ..graph.nodes import CONSTANT, VARIABLE, Graph, Node
 from ..ops import OPS
 from .branches import branch_guards, emission_order, guarded
+from ..ops.declaration import ATOM, UNARY
 
 LANGUAGES = ("python", "numpy", "c")
-# `@name(` in a template: the language's spelling of that libm function
-_RENAMED = {"numpy": {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2", "asinh": "arcsinh",
-                      "acosh": "arccosh", "atanh": "arctanh", "pow": "power"}}
-_PREFIX = {"python": "math.", "numpy": "np.", "c": ""}
 _CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
-# names the generated code itself uses, which a user's name must not shadow
-_RESERVED = {"math", "np", "value_and_grad", "in", "grad", "double", "const", "return", "int", "float", "abs",
-             "max", "min", "exp", "log", "sin", "cos", "tan", "pow", "sqrt", "fmax", "fmin", "fabs"}
 _COMMENT = {"python": "#", "numpy": "#", "c": "//"}
+# Names a user's name must not take in the generated code: the code's own, every name the op table's
+# spellings in the language call (math, abs, fmax…), and in C the keywords (C11), the rest of
+# <math.h>'s functions and its macros, and the macros GCC predefines in its default GNU mode.
+_OWN = {"math", "np", "value_and_grad", "in", "grad", "float", "int"}
+_C_KEYWORDS = set("""auto break case char const continue default do double else enum extern float for goto if
+    inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void
+    volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert
+    _Thread_local""".split())
+_MATH_H = set("""exp2 expm1 frexp ilogb ldexp logb modf scalbn scalbln fabs erfc lgamma tgamma ceil floor nearbyint
+    rint lrint llrint round lround llround trunc fmod remainder remquo copysign nan nextafter nexttoward fdim fmax
+    fmin fma j0 j1 jn y0 y1 yn gamma signbit fpclassify isfinite isinf isnan isnormal isgreater isgreaterequal
+    isless islessequal islessgreater isunordered math_errhandling NAN INFINITY HUGE_VAL HUGE_VALF HUGE_VALL
+    MATH_ERRNO MATH_ERREXCEPT linux unix i386""".split())
+_C_PREFIXES = ("M_", "FP_")  # <math.h>'s constants (M_PI, M_SQRT2) and classes (FP_NAN)
+_CALLED: dict[str, set[str]] = {}
 
 
-def templates(op_name: str, language: str) -> tuple[str, ...]:
-    """The op's (value, ∂/∂operand...) templates in `language`, `@f(` spelled out; refused if it has none."""
-    code = OPS[op_name].code
-    if isinstance(code, dict):
-        code = code.get(language, code.get("*", ()))
-    if not code:
-        raise InputError(f"codegen --lang {language}: the op {op_name} has no {language} template "
+def _called(language: str) -> set[str]:
+    """The names the op table's spellings in `language` use: a user's name must not shadow them."""
+    if language not in _CALLED:
+        _CALLED[language] = {word for op in OPS.values() if op.rules
+                             for word in re.findall(r"[A-Za-z_]\w*", op.spelled(language))}
+    return _CALLED[language]
+
+
+def identifier(name: str, language: str) -> str:
+    """A program's name (already the language's, NFC) as an identifier of `language`: kept where the
+    target reads it as itself and does not reserve it (C: ASCII only); else `u__` and the name with every
+    character other than an ASCII letter or digit written `_<hex code point>_`. Kept names never
+    contain `__` and mangled ones always start with `u__`, and the escapes are one-to-one, so two
+    names cgrad tells apart stay apart (Python folds `𝑥` into `x` by NFKC: mangled, it cannot)."""
+    if _kept(name, language):
+        return name
+    return "u__" + "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in name)
+
+
+def _kept(name: str, language: str) -> bool:
+    if not name.isidentifier() or "__" in name or name.startswith("_") or name in _OWN or name in _called(language):
+        return False
+    if language == "c":
+        return (name.isascii() and name not in _C_KEYWORDS and name not in _MATH_H
+                and not name.startswith(_C_PREFIXES))
+    # Python reads an identifier as its NFKC form: a name that form changes would meet another
+    return unicodedata.normalize("NFKC", name) == name and not keyword.iskeyword(name)
+
+
+def _literal(value) -> str:
+    """A constant as code: the double nearest it (an exact rational, or pi and e)."""
+    return repr(float(value))
+
+
+def _atomic(text: str) -> bool:
+    """Whether code text needs no parentheses as an operand: a name, an unsigned number, or a call."""
+    if re.fullmatch(r"[\w.{}]+", text):
+        return True
+    head = re.match(r"[\w.]*\(", text)  # a call, or an expression in parentheses
+    if head is None or not text.endswith(")"):
+        return False
+    depth = 0
+    for position in range(head.end() - 1, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[position], 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False
+
+
+_PLAIN_CALL = re.compile(r"[\w.]+\(\{0\}(?:, \{\d\})*\)")
+
+
+def _call(op_name: str, language: str, operands: list[str], precedences: list[int] | None = None
+          ) -> tuple[str, int]:
+    """(text, precedence) of the op applied to operand texts in `language`, as the op table spells it.
+    An operator's operands are parenthesised as the precedence table says; any other spelling is a
+    template that may put an operand anywhere (`-{0}` inside sigmoid), so a compound one is always."""
+    op = OPS[op_name]
+    template, own, least = op.written(language)
+    if precedences is not None and _PLAIN_CALL.fullmatch(template):  # f(a, b): its operands are whole
+        return template.format(*operands), own
+    if op.precedence is None or precedences is None or template != op.spelled("text"):
+        # not written as the operator itself (a comparison as a conditional expression): an atom
+        return template.format(*[text if _atomic(text) else f"({text})" for text in operands]), ATOM
+    # -(-1.0): in C, -- is another operator
+    fitted = [text if precedence >= needed and not (op_name == "neg" and text.startswith("-")) else f"({text})"
+              for text, precedence, needed in zip(operands, precedences, least)]
+    return template.format(*fitted), own
+
+
+def _printed(builder, root: int, language: str) -> str:
+    """A formula of a FormulaBuilder as one expression in `language`, node by node (no recursion)."""
+    texts: dict[int, tuple[str, int]] = {}
+    wanted = {root}
+    for index in range(root, -1, -1):  # the nodes the root needs: inputs come before their users
+        if index in wanted:
+            wanted.update(builder.nodes[index].inputs)
+    for index in sorted(wanted):
+        node = builder.nodes[index]
+        if node.op == VARIABLE:
+            texts[index] = node.name, ATOM
+        elif node.op == CONSTANT:
+            value = builder.rational.get(index)
+            text = _float(node.literal) if value is None else _literal(value)
+            texts[index] = text, UNARY if text.startswith("-") else ATOM
+        else:
+            texts[index] = _call(node.op, language, [texts[i][0] for i in node.inputs],
+                                 [texts[i][1] for i in node.inputs])
+    return texts[root][0]
+
+
+_TEMPLATES: dict[tuple, tuple] = {}
+
+
+def templates(op_name: str, language: str, relu0: str = "0", literals: tuple[str | None, ...] = ()
+              ) -> tuple[str, ...]:
+    """The op's (value, ∂/∂operand...) code in `language` over {0}, {1} (the operands) and {ans} (its
+    value): the value as the op table spells it, each derivative its one derivative rule run over
+    formulas and printed; refused for an op without derivative rules. An operand with a literal in
+    `literals` enters the rule as that number, so the formula folds it (x^2: 2.0 * x)."""
+    from ..graph.symbolic import FormulaBuilder
+
+    op = OPS[op_name]
+    key = (op_name, language, relu0, literals)
+    cached = _TEMPLATES.get(key)
+    if cached is not None and cached[0] is op:  # the op, not a stale copy (tests replace rules)
+        return cached[1]
+    if not op.rules:
+        raise InputError(f"codegen --lang {language}: the op {op_name} has no {language} code "
                          "(tensor ops are not generated yet)")
-    prefix, renamed = _PREFIX[language], _RENAMED.get(language, {})
-    return tuple(re.sub(r"@(\w+)\(", lambda m: f"{prefix}{renamed.get(m[1], m[1])}(", text) for text in code)
+    builder = FormulaBuilder(relu0)
+    literals = literals or (None,) * op.arity
+    operands = [builder.variable(f"{{{position}}}") if literal is None else builder.literal(literal)
+                for position, literal in enumerate(literals)]
+    ans = builder.variable("{ans}")
+    code = (op.spelled(language),) + tuple(_printed(builder, rule(builder, ans, *operands).index, language)
+                                           for rule in op.rules)
+    _TEMPLATES[key] = (op, code)
+    return code
 
 
 @dataclass
@@ -53,7 +173,7 @@ def straight_line(graph: Graph, language: str, relu0: str, active: list[bool] | 
     """The passes of `graph`, the backward one over the `active` nodes (default: those depending on a
     variable), nodes called by `names` (default: the program's names, made safe in the language)."""
     active = graph.active if active is None else active
-    names = _identifiers(graph) if names is None else names
+    names = _identifiers(graph, language) if names is None else names
     guards = branch_guards(graph)  # a node only one branch of an if needs is computed under its condition
 
     def operand(index: int) -> str:
@@ -92,19 +212,9 @@ def _float(text: str, graph: Graph | None = None, node: Node | None = None) -> s
     return repr(value)
 
 
-def _identifiers(graph: Graph) -> list[str | None]:
-    """Per node: its name in the generated code (the program's, made safe), or None for a literal."""
-    used = {name for name in graph.names if name}
-    names: list[str | None] = []
-    for name in graph.names:
-        if name is not None and (keyword.iskeyword(name) or name in _RESERVED):
-            safe = name + "_"
-            while safe in used:
-                safe += "_"
-            used.add(safe)
-            name = safe
-        names.append(name)
-    return names
+def _identifiers(graph: Graph, language: str) -> list[str | None]:
+    """Per node: its name in the generated code (identifier()), or None for a literal."""
+    return [None if name is None else identifier(name, language) for name in graph.names]
 
 
 def _operand(graph: Graph, index: int, names: list[str | None]) -> str:
@@ -119,7 +229,7 @@ def _forward_line(graph: Graph, index: int, names, language: str, relu0: str) ->
     if node.op == CONSTANT:
         return names[index], _float(node.literal, graph, node)
     operands = [_operand(graph, i, names) for i in node.inputs]
-    return names[index], templates(node.op, language)[0].format(*operands, ans=names[index], relu0=_float(relu0))
+    return names[index], _call(node.op, language, operands)[0]
 
 
 def _adjoint_names(graph: Graph, names, active: list[bool]) -> dict[int, str]:
@@ -150,22 +260,24 @@ def _backward_lines(graph: Graph, names, adjoint, active: list[bool], language: 
         if not active[index] or node.op in (VARIABLE, CONSTANT):
             continue
         operands = [_operand(graph, i, names) for i in node.inputs]
-        partials = templates(node.op, language)[1:]
+        literals = tuple(graph.nodes[i].literal if graph.nodes[i].op == CONSTANT and graph.nodes[i].name is None
+                         else None for i in node.inputs)
+        partials = templates(node.op, language, relu0, literals)[1:]
         for position, operand in enumerate(node.inputs):
             if not active[operand]:
                 continue
-            partial = partials[position].format(*operands, ans=names[index], relu0=_float(relu0))
+            partial = partials[position].format(*operands, ans=names[index])
             lines.append((adjoint[operand], guard(index, _term(adjoint[index], partial)), operand not in seen))
             seen.add(operand)
     return lines
 
 
 def _term(upstream: str, partial: str) -> str:
-    if partial == "1":
+    if partial == "1.0":
         return upstream
-    if partial == "-1":
+    if partial == "-1.0":
         return "-" + upstream
-    return f"{upstream} * ({partial})"
+    return f"{upstream} * {partial if _atomic(partial) else f'({partial})'}"
 
 
 def _header(language: str, source: str, graph: Graph, relu0: str) -> list[str]:
@@ -175,7 +287,8 @@ def _header(language: str, source: str, graph: Graph, relu0: str) -> list[str]:
     lines = [f"Generated by cgrad codegen: the value of the formula and its gradient,",
              f"  {' '.join(source.split())}",
              "the forward pass, then the reverse pass unrolled (g_name = ∂output/∂name; fan-out sums).",
-             "No domain checks: outside the domain the results are nan or inf."]
+             "No domain checks: outside the domain " + ("Python raises ValueError, ZeroDivisionError or OverflowError."
+                                                       if language == "python" else "the results are nan or inf.")]
     lines += ["Conventions at kinks: " + "; ".join(c.format(relu0=relu0) for c in conventions)] if conventions else []
     return [f"{mark} {line}".rstrip() for line in lines]
 

@@ -1,12 +1,11 @@
 """The computational graph: nodes in topological order, each with its op, inputs, name and source span."""
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..text import listing, look_alike, shorten
+from ..text import language_form, listing, look_alike, shorten
 
 VARIABLE = "var"
 CONSTANT = "const"
@@ -87,7 +86,7 @@ class Program:
     def outputs(self, output: str | Sequence[str]) -> list[str]:
         """The names `--output` gives: one name, a comma list (R,X,Z) or `all` (every assigned name
         whose value is computed, not a constant such as c = 3), each known and given once."""
-        names = [unicodedata.normalize("NFC", name.strip())
+        names = [language_form(name.strip())
                  for name in (output.split(",") if isinstance(output, str) else output)]
         if not names:  # an empty list (from the Python API; the option's text always names one)
             raise InputError("--output: no output named; name one or more, or all")

@@ -88,10 +88,31 @@ class FormulaBuilder:
             self._known[key] = self._append(Node(VARIABLE, (), 0, 0, name=name))
         return Formula(self, self._known[key])
 
+    # ---- the builder as a number system: the op table's derivative rules build formulas with it ----
+    name = "formula"
+
+    def signs(self, x: Formula) -> set[int]:
+        """A constant's sign; any sign for the rest (a rule's branch on a sign is taken only when known)."""
+        value = self.value_of(x)
+        return {-1, 0, 1} if value is None else {(value > 0) - (value < 0)}
+
+    def step(self, x: Formula, at_zero: Formula | None = None) -> Formula:
+        return self.apply("heaviside", x, self.zero if at_zero is None else at_zero)
+
+    def build(self, op: str, *operands: Formula) -> Formula:
+        """The call of an op by name (a rule's call of an op that numbers compute by its forward rule)."""
+        return self.apply(op, *operands)
+
+    call = build
+
+    def __getattr__(self, primitive: str):
+        """ns.cos(x), ns.maximum(a, b): the op whose forward rule ends in that number-system primitive."""
+        op = _BY_PRIMITIVE.get(primitive)
+        if op is None:
+            raise AttributeError(primitive)
+        return lambda *operands: self.apply(op, *operands)
+
     # ---- ops ----
-    def call(self, function: str, *operands: Formula) -> Formula:
-        """An op of the op table by name, applied to formulas (simplified where a rule applies)."""
-        return self.apply(function, *operands)
 
     def apply(self, op: str, *operands: Formula) -> Formula:
         simplify = _SIMPLIFICATIONS.get(op)
@@ -194,6 +215,9 @@ def _like_terms(b: FormulaBuilder, left: Formula, right: Formula, sign: int) -> 
 
 
 def _sub(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
+    sign = _sign_of_steps(b, left, right)
+    if sign is not None:
+        return sign
     values = _fold(b, left, right)
     if values:
         return _folded(b, values[0] - values[1])
@@ -204,6 +228,19 @@ def _sub(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
     if b.value_of(left) == 0:
         return -right
     return _like_terms(b, left, right, -1)
+
+
+def _sign_of_steps(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
+    """heaviside(u, 0) - heaviside(-u, 0) is sign(u) (abs' as its rule computes it)."""
+    first, second = b.nodes[left.index], b.nodes[right.index]
+    if first.op != "heaviside" or second.op != "heaviside" or first.name or second.name:
+        return None
+    if b.value_of(Formula(b, first.inputs[1])) != 0 or b.value_of(Formula(b, second.inputs[1])) != 0:
+        return None
+    negated = b.nodes[second.inputs[0]]
+    if negated.op == "neg" and negated.name is None and negated.inputs[0] == first.inputs[0]:
+        return b.raw("sign", Formula(b, first.inputs[0]))
+    return None
 
 
 def _mul(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
@@ -231,7 +268,7 @@ def _div(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
         return None
     if divisor:  # (6·x)/3 → 2·x
         return b.scaled(Fraction(coefficient) / divisor, rest)
-    return b.scaled(coefficient, b.raw("div", rest, right))  # (-x)/y → -(x/y)
+    return b.scaled(coefficient, b.raw("div", rest or b.one, right))  # (-x)/y → -(x/y), -1/y → -(1/y)
 
 
 def _neg(b: FormulaBuilder, operand: Formula) -> Formula:
@@ -258,4 +295,5 @@ def _folded(b: FormulaBuilder, value: Fraction) -> Formula | None:
     return b.constant(value) if _small(value) else None
 
 
+_BY_PRIMITIVE = {op.primitive: op.name for op in OPS.values() if op.primitive}
 _SIMPLIFICATIONS = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg, "pow": _pow}

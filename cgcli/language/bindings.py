@@ -3,10 +3,9 @@ program, and convert them with the number system (tensors from nested lists)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ..errors import DomainError, InputError, TooLarge
-from ..text import listing, look_alike, read_text, shorten
+from ..text import language_form, listing, look_alike, read_text, shorten
 from ..graph.nodes import Program
 from ..numbers import Number
 from ..numbers.limits import refusal
@@ -28,7 +27,7 @@ def split_bindings(texts: tuple[str, ...], option: str = "--at",
             continue
         for item in _top_level_split(text):
             name, equals, value = item.partition("=")
-            name = unicodedata.normalize("NFC", name.strip())
+            name = language_form(name.strip())
             if not equals or not NAME.fullmatch(name) or not value.strip():
                 raise InputError(f"{option} {shorten(text)}: expected NAME=VALUE, e.g. {option} a=1,b=-2.5,c=1/3 "
                                  f"(the part '{shorten(item.strip())}' is not of that form)")
@@ -40,7 +39,7 @@ def names_of(text: str, option: str = "--wrt", what: str = "a variable or node",
              once: bool = True) -> tuple[str, ...]:
     """`a, b` → ('a', 'b'): the names of --wrt or --output, NFC-normalised as the parser normalises
     names; none empty, and with `once` none twice (--output's repeats are Program.outputs' to refuse)."""
-    names = tuple(unicodedata.normalize("NFC", name.strip()) for name in text.split(","))
+    names = tuple(language_form(name.strip()) for name in text.split(","))
     if not any(names):
         raise InputError(f"{option}: give the name of {what}")
     if not all(names):
@@ -69,7 +68,7 @@ def _from_json_file(path: str, option: str = "--at", objects: bool = False) -> l
         raise InputError(f"{shown}: expected a JSON object of name → value")
     pairs = []
     for name, value in document.items():
-        name = unicodedata.normalize("NFC", name)
+        name = language_form(name)
         if not NAME.fullmatch(name) or not isinstance(value, (str, list, dict) if objects else (str, list)):
             raise InputError(f"{shown}: '{shorten(name)}' → {shorten(repr(value))} is not "
                              "a name with a number, a numeric string or a nested list"

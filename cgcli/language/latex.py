@@ -11,9 +11,24 @@ from ..graph.nodes import CONSTANT
 from ..ops import CONSTANTS, FUNCTIONS
 from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
 
-# \sin … as cgrad's functions; sympy's latex() writes log for the natural logarithm, as cgrad does
-_COMMANDS = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arsinh": "asinh", "arcosh": "acosh",
-             "artanh": "atanh", "ln": "log", "atan_2": "atan2"}  # sympy: \\operatorname{atan}_{2}
+
+
+def _spelled_commands() -> dict[str, str]:
+    """LaTeX's command (or operator name) → cgrad's function, as the op table spells each function in
+    LaTeX (\\arcsin is asin, \\operatorname{sgn} is sign): what cgrad writes, it reads."""
+    commands = {}
+    for function, by_arity in FUNCTIONS.items():
+        for op in by_arity.values():
+            spelled = re.fullmatch(r"\\([A-Za-z]+)|\\operatorname\{([A-Za-z0-9]+)\}", op.spellings.get("latex", ""))
+            if spelled:
+                commands.setdefault(spelled[1] or spelled[2], function)
+    return commands
+
+
+# \sin … as cgrad's functions, and the other names people write: ISO's arsinh, sympy's atan_2
+# (\\operatorname{atan}_{2}); sympy's latex() writes log for the natural logarithm, as cgrad does
+_COMMANDS = {**_spelled_commands(), "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh", "ln": "log",
+             "atan_2": "atan2"}
 _CONTINUING = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMMA", "AMP", "UNDERSCORE", "COMPARE",
                          "FRAC", "SQRT", "FUNC"})
 _OPENING = {"LPAR": 1, "LBRACE": 1, "LBAR": 1, "LSQB": 1, "BEGIN_CASES": 1,
@@ -295,13 +310,17 @@ def _refuse_spelled_functions(source: str, shown: str, tokens: list[Token]) -> N
             if kind == "LPAR" and run_start is not None and index - run_start > 1 and tokens[index - 1][2] == start:
                 word = source[tokens[run_start][1]:tokens[index - 1][2]]
                 if word in FUNCTIONS:
-                    command = f"\\{word}" if word in _LATEX_COMMANDS else f"\\operatorname{{{word}}}"
+                    command = _command(word)
                     raise InputError(f"'{word}' here is the product {'·'.join(word)}: write the function as {command}",
                                      shown, tokens[run_start][1])
             run_start = None
 
 
-_LATEX_COMMANDS = {"sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "ln", "log", "max", "min"}
+def _command(function: str) -> str:
+    """How LaTeX writes the function (the op table's spelling): \\sin, \\operatorname{relu}, \\sqrt[3]{…}."""
+    op = next(iter(FUNCTIONS[function].values()))
+    spelling = op.spellings.get("latex") or rf"\operatorname{{{function}}}"
+    return spelling if "{0}" not in spelling else op.spelled("latex").format(*["…"] * op.arity)
 
 
 def parse(source: str) -> "Program":

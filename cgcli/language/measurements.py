@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..text import shorten
+from ..text import shorten, language_form
 
 DISTRIBUTIONS = ("normal", "rect", "tri")
 _PLUS_MINUS = re.compile(r"±|\+/?-")
@@ -116,10 +116,8 @@ def distribution_value(name: str, text: str) -> str:
 
 def correlation_pair(text: str) -> tuple[str, str, float]:
     """`V,I=-0.36` → ("V", "I", -0.36), with r in [-1, 1]."""
-    import unicodedata
-
     names, equals, value = text.partition("=")
-    pair = [unicodedata.normalize("NFC", part.strip()) for part in names.split(",")]
+    pair = [language_form(part.strip()) for part in names.split(",")]
     try:
         r = float(value)
     except ValueError:

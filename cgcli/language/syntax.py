@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import re
-import unicodedata
 from contextvars import ContextVar
 from typing import Iterator
 
@@ -13,6 +12,7 @@ from ..errors import InputError
 from ..graph.nodes import Program
 from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
 from .misreadings import check_glued_e, check_name
+from ..text import language_form
 
 __all__ = ["GraphBuilder", "Occurrence", "Token", "SYNTAXES", "chosen_syntax", "one_line", "parse", "tokens"]
 
@@ -82,7 +82,7 @@ def parse(source: str, syntax: str | None = None) -> Program:
     if syntax == "latex" or (syntax == "auto" and _wrapped_in_dollars(source)):
         from .latex import parse as parse_latex  # its tables load only for LaTeX input
 
-        return parse_latex(unicodedata.normalize("NFC", source))
+        return parse_latex(language_form(source))
     return _parse_cgrad(source)
 
 
@@ -122,7 +122,7 @@ def _wrapped_in_dollars(source: str) -> bool:
 
 
 def _parse_cgrad(source: str) -> Program:
-    source = unicodedata.normalize("NFC", source)
+    source = language_form(source)
     if not source.strip():
         raise InputError("empty expression: there is nothing to evaluate")
     tables = lalr.tables()

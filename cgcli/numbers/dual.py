@@ -3,14 +3,17 @@ pass run in them (forward-over-reverse).
 
 A value is a `Dual` holding a value of the base system and its tangent: a base value, a NumPy vector
 of them (several directions at once: one pass gives a whole Hessian or Jacobian), or None for a
-constant, which costs nothing to carry. `DualNumbers` implements the declared interface: each
-primitive computes the base value and applies the base system's derivative to the tangent, e.g.
-exp(a + bε) = exp(a) + exp(a)·b ε. Branches and kinks are decided by the base system on the value,
-so relu'(0), max ties and interval subgradients follow its conventions.
+constant, which costs nothing to carry. `DualNumbers` implements the declared interface: an op (and
+each primitive, through the op that it implements) computes the base value and multiplies the tangent
+by the op table's derivative rule, e.g. exp(a + bε) = exp(a) + exp(a)·b ε. Branches and kinks are
+decided by the base system on the value, so relu'(0), max ties and interval subgradients follow its
+conventions.
 """
 from __future__ import annotations
 
-from .system import Number, NumberSystem
+from ..errors import DomainError, UndefinedDerivative
+from .rules import op_of
+from .system import OP_DECLARED, Number, NumberSystem
 
 
 def _is_zero(tangent) -> bool:
@@ -65,12 +68,12 @@ class Dual:
         return self._lift(other) / self
 
     def __pow__(self, exponent):
+        if type(exponent) is int:  # x ** 2 in a derivative rule: the base system's 2
+            exponent = self.ns.literal(str(exponent))
         return DualNumbers(self.ns).pow(self, self._lift(exponent))
 
     def __abs__(self):
-        ns, value = self.ns, self.value
-        # abs' = step(x) - step(-x): the base system's choice at 0 (0 for a point, [-1, 1] for an interval)
-        return Dual(abs(value), _scaled(self.tangent, ns.step(value) - ns.step(-value)), ns)
+        return DualNumbers(self.ns).abs(self)
 
     # comparisons by value, for the tensor ops that look for the largest entry
     def __lt__(self, other): return self.value < self._lift(other).value
@@ -109,56 +112,16 @@ def tangent_of(x):
     return x.tangent if isinstance(x, Dual) else None
 
 
-def _unary(name: str, derivative):
-    """A primitive of one argument: the base's value, and derivative(ns, x, value) times the tangent."""
-    def lifted(self, x):
-        function = getattr(self.base, name)
-        if not isinstance(x, Dual):
-            return Dual(function(x), None, self.base)
-        value = function(x.value)
-        if _is_zero(x.tangent):
-            return Dual(value, None, self.base)
-        return Dual(value, _scaled(x.tangent, derivative(self.base, x.value, value)), self.base)
-    lifted.__name__ = name
+def _lifted(primitive: str):
+    """A primitive of the base system, its tangent from the derivative rule of the op it implements
+    (rules.py: the op table, registered by cgcli/ops)."""
+    def lifted(self, *operands):
+        return self.apply(op_of(primitive), *operands)
+    lifted.__name__ = primitive
     return lifted
 
 
-def _binary(name: str, derivatives):
-    """A primitive of two arguments: the base's value and its two partial derivatives(ns, a, b, value)."""
-    first, second = derivatives
-
-    def lifted(self, a, b):
-        a, b = self._dual(a), self._dual(b)
-        value = getattr(self.base, name)(a.value, b.value)
-        tangent = None
-        if not _is_zero(a.tangent):
-            tangent = _scaled(a.tangent, first(self.base, a.value, b.value, value))
-        if not _is_zero(b.tangent):
-            tangent = _sum(tangent, _scaled(b.tangent, second(self.base, a.value, b.value, value)))
-        return Dual(value, tangent, self.base)
-    lifted.__name__ = name
-    return lifted
-
-
-def _square(x):
-    return abs(x) * abs(x)  # ≥ 0 for an interval around 0 too
-
-
-def _pow_dbase(ns, a, b, value):
-    return ns.zero if ns.signs(b) == {0} else b * ns.pow(a, b - ns.one)
-
-
-def _pow_dexponent(ns, a, b, value):
-    from ..errors import DomainError
-
-    if ns.signs(a) == {1}:
-        return value * ns.log(a)
-    if ns.signs(a) == {0} and ns.signs(b) == {1}:
-        return ns.zero
-    raise DomainError("it needs the log of the base, which is not positive")
-
-
-class DualNumbers(NumberSystem):
+class _DualNumbers(NumberSystem):
     """The base system's numbers with a tangent each. Names, conventions and precision are the base's."""
 
     certifies = False  # the caller certifies the base values and the tangents (certification.py)
@@ -204,36 +167,25 @@ class DualNumbers(NumberSystem):
     def index(self, x) -> int | None:
         return self.base.index(value_of(x))
 
-    exp = _unary("exp", lambda ns, x, value: value)
-    log = _unary("log", lambda ns, x, value: ns.one / x)
-    log1p = _unary("log1p", lambda ns, x, value: ns.one / (ns.one + x))
-    sqrt = _unary("sqrt", lambda ns, x, value: ns.one / (2 * value))
-    cbrt = _unary("cbrt", lambda ns, x, value: ns.one / (3 * _square(value)))
-    sin = _unary("sin", lambda ns, x, value: ns.cos(x))
-    cos = _unary("cos", lambda ns, x, value: -ns.sin(x))
-    tan = _unary("tan", lambda ns, x, value: ns.one + value * value)
-    asin = _unary("asin", lambda ns, x, value: ns.one / ns.sqrt((ns.one - x) * (ns.one + x)))
-    acos = _unary("acos", lambda ns, x, value: -ns.one / ns.sqrt((ns.one - x) * (ns.one + x)))
-    atan = _unary("atan", lambda ns, x, value: ns.one / (ns.one + _square(x)))
-    sinh = _unary("sinh", lambda ns, x, value: ns.cosh(x))
-    cosh = _unary("cosh", lambda ns, x, value: ns.sinh(x))
-    tanh = _unary("tanh", lambda ns, x, value: ns.one - value * value)
-    asinh = _unary("asinh", lambda ns, x, value: ns.one / ns.sqrt(_square(x) + ns.one))
-    acosh = _unary("acosh", lambda ns, x, value: ns.one / ns.sqrt((x - ns.one) * (x + ns.one)))
-    atanh = _unary("atanh", lambda ns, x, value: ns.one / ((ns.one - x) * (ns.one + x)))
-    erf = _unary("erf", lambda ns, x, value: 2 * ns.exp(-_square(x)) / ns.sqrt(ns.pi))
-
-    pow = _binary("pow", (_pow_dbase, _pow_dexponent))
-    log_base = _binary("log_base", (lambda ns, x, base, value: ns.one / (x * ns.log(base)),
-                                    lambda ns, x, base, value: -value / (base * ns.log(base))))
-    hypot = _binary("hypot", (lambda ns, x, y, value: x / value, lambda ns, x, y, value: y / value))
-    atan2 = _binary("atan2", (lambda ns, y, x, value: x / (_square(x) + _square(y)),
-                              lambda ns, y, x, value: -y / (_square(x) + _square(y))))
-    # the same tie-breaking as the op table's max and min: a tie sends the tangent of the first operand
-    maximum = _binary("maximum", (lambda ns, a, b, value: ns.step(a - b, ns.one),
-                                  lambda ns, a, b, value: ns.step(b - a, ns.zero)))
-    minimum = _binary("minimum", (lambda ns, a, b, value: ns.step(b - a, ns.one),
-                                  lambda ns, a, b, value: ns.step(a - b, ns.zero)))
+    def apply(self, op, *operands):
+        """The op on dual numbers: its value by its forward rule in the base system, its tangent Σ ∂op/∂operandᵢ · tangentᵢ by the op's derivative rule and guards."""
+        if op.vjps:  # a tensor op: its forward rule over dual numbers
+            return op.forward(self, *operands)
+        base = self.base
+        values = [value_of(x) for x in operands]
+        value = op.forward(base, *values)
+        tangent = None
+        for position, x in enumerate(operands):
+            if not _is_zero(tangent_of(x)):
+                try:
+                    local = op.partials[position](base, value, *values)
+                except UndefinedDerivative:
+                    raise
+                except (DomainError, ZeroDivisionError) as failure:
+                    reason = str(failure) if isinstance(failure, DomainError) else "division by zero"
+                    raise UndefinedDerivative(reason, position) from None
+                tangent = _sum(tangent, _scaled(x.tangent, local))
+        return Dual(value, tangent, base)
 
     def signs(self, x) -> set[int]:
         return self.base.signs(value_of(x))
@@ -246,6 +198,10 @@ class DualNumbers(NumberSystem):
 
     def sign(self, x):
         return self._dual(self.base.sign(value_of(x)))
+
+    def format_primal(self, x) -> str:
+        """The value without its tangent, as the base system prints it (in messages)."""
+        return self.base.format(value_of(x))
 
     # ---- printing: a + bε, a vector of tangents as [b₁, b₂, …]ε ----
     def format(self, x) -> str:
@@ -277,6 +233,13 @@ class DualNumbers(NumberSystem):
 
     def certified(self, x) -> bool:
         return self.base.certified(value_of(x)) and all(map(self.base.certified, _components(tangent_of(x))))
+
+
+# every primitive of the interface that _DualNumbers does not define itself, lifted (and abs, which
+# Dual's abs() asks for)
+DualNumbers = type("DualNumbers", (_DualNumbers,), {
+    "__doc__": _DualNumbers.__doc__,
+    **{name: _lifted(name) for name in sorted(_DualNumbers.__abstractmethods__ | {"abs", *OP_DECLARED})}})
 
 
 def _components(tangent) -> list:

@@ -1,4 +1,6 @@
-"""Exact rational arithmetic (--exact): Fractions, with the few transcendental values that are rational."""
+"""Exact rational arithmetic (--exact): Fractions, with the few transcendental values that are rational.
+The functions the op table declares an exact implementation for (cgcli/ops/elementwise.py: numbers=)
+are added to it there."""
 from __future__ import annotations
 
 import math
@@ -13,6 +15,7 @@ from .text import decimal_parts, int_text, parse_number, written_digits
 
 class ExactNumbers(ScalarNumbers):
     name = "exact"
+    implements = "exact"
     description = "exact (rational)"
 
     zero = Fraction(0)
@@ -60,63 +63,39 @@ class ExactNumbers(ScalarNumbers):
         return x.denominator == 1
 
     # Transcendental functions are exact only at the points where their value is rational.
-    def _irrational(self, call: str, known: bool = True) -> Irrational:
+    def irrational(self, call: str, known: bool = True) -> Irrational:
         what = "is irrational" if known else "is not known to be rational"
         return Irrational(f"{call} {what}, which --exact cannot represent; use --digits N")
 
-    def _rational_only_at(name: str, point: int, value: int, call: str = "{name}({x})", known: bool = True):
+    def rational_only_at(self, name: str, x: Fraction, point: int, value: int, call: str = "{name}({x})",
+                         known: bool = True) -> Fraction:
         """A function whose value at a rational argument is rational only at `point` (for exp, sin,
         tanh, …, Lindemann–Weierstrass: e^q and sin q are irrational at every other rational q; the
-        inverses follow; for erf nothing better is known)."""
-        def function(self, x: Fraction) -> Fraction:
-            if x == point:
-                return Fraction(value)
-            raise self._irrational(call.format(name=name, x=self.format(x)), known)
-        function.__name__ = name
-        return function
+        inverses follow; for some nothing better is known: `known` False)."""
+        if x == point:
+            return Fraction(value)
+        raise self.irrational(call.format(name=name, x=self.format(x)), known)
 
-    exp = _rational_only_at("exp", 0, 1)
-    log = _rational_only_at("log", 1, 0)
-    log1p = _rational_only_at("log1p", 0, 0, "log(1 + {x})")
-    sin = _rational_only_at("sin", 0, 0)
-    cos = _rational_only_at("cos", 0, 1)
-    tan = _rational_only_at("tan", 0, 0)
-    asin = _rational_only_at("asin", 0, 0)
-    acos = _rational_only_at("acos", 1, 0)
-    atan = _rational_only_at("atan", 0, 0)
-    sinh = _rational_only_at("sinh", 0, 0)
-    cosh = _rational_only_at("cosh", 0, 1)
-    tanh = _rational_only_at("tanh", 0, 0)
-    asinh = _rational_only_at("asinh", 0, 0)
-    acosh = _rational_only_at("acosh", 1, 0)
-    atanh = _rational_only_at("atanh", 0, 0)
-    erf = _rational_only_at("erf", 0, 0, known=False)
-    del _rational_only_at
+    def exp(self, x: Fraction) -> Fraction:
+        return self.rational_only_at("exp", x, 0, 1)
 
-    def atan2(self, y: Fraction, x: Fraction) -> Fraction:
-        if y == 0 and x > 0:
-            return self.zero
-        raise self._irrational(f"atan2({self.format(y)}, {self.format(x)})")  # ±π/2, π, or atan(q) (+ π)
+    def log(self, x: Fraction) -> Fraction:
+        return self.rational_only_at("log", x, 1, 0)
 
     def log_base(self, x: Fraction, base: Fraction) -> Fraction:
         exponent = _rational_log(x, base)
         if exponent is None:
-            raise self._irrational(f"log({self.format(x)}, {self.format(base)})")
+            raise self.irrational(f"log({self.format(x)}, {self.format(base)})")
         return exponent
 
     def sqrt(self, x: Fraction) -> Fraction:
-        return self._root(x, 2, "sqrt({x})")
+        return self.root(x, 2, "sqrt({x})")
 
-    def cbrt(self, x: Fraction) -> Fraction:
-        return self._root(x, 3, "cbrt({x})")
-
-    def hypot(self, x: Fraction, y: Fraction) -> Fraction:
-        return self._root(x * x + y * y, 2, f"hypot({self.format(x)}, {self.format(y)})")
-
-    def _root(self, x: Fraction, degree: int, call: str) -> Fraction:
+    def root(self, x: Fraction, degree: int, call: str) -> Fraction:
+        """The real root of that degree where it is rational; else the refusal, naming `call`."""
         root = _exact_root(x, degree)
         if root is None:
-            raise self._irrational(call.format(x=self.format(x)))
+            raise self.irrational(call.format(x=self.format(x)))
         return root
 
     def pow(self, base: Fraction, exponent: Fraction) -> Fraction:
@@ -128,7 +107,7 @@ class ExactNumbers(ScalarNumbers):
             return base ** numerator
         root = _exact_root(base, denominator)
         if root is None:
-            raise self._irrational(f"{self.format(base)}^({self.format(exponent)})")
+            raise self.irrational(f"{self.format(base)}^({self.format(exponent)})")
         return root ** numerator
 
     def format(self, x: Fraction) -> str:

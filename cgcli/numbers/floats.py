@@ -1,4 +1,5 @@
-"""IEEE double arithmetic through the math module: the default number system."""
+"""IEEE double arithmetic through the math module: the default number system. The functions the op
+table declares a float implementation for (cgcli/ops/elementwise.py: numbers=) are added to it there."""
 from __future__ import annotations
 
 import math
@@ -10,17 +11,9 @@ from .scalar import ScalarNumbers
 from .text import parse_number, written_digits
 
 
-def _cbrt(x: float) -> float:
-    """The real cube root where math.cbrt is missing: the power, then one Newton step (27 ** (1/3) is
-    3.0000000000000004)."""
-    if x == 0 or not math.isfinite(x):
-        return x
-    root = math.copysign(abs(x) ** (1 / 3), x)
-    return root - (root * root * root - x) / (3 * root * root)
-
-
 class FloatNumbers(ScalarNumbers):
     name = "float"
+    implements = "float"
     description = "float (IEEE double)"
 
     zero = 0.0
@@ -52,10 +45,9 @@ class FloatNumbers(ScalarNumbers):
         return None  # a double's range is its own limit: `overflow` says so
 
     def exp(self, x: float) -> float:
-        return self._exponential(math.exp, x)
+        return self.overflow_checked(math.exp, x)
 
     log = staticmethod(math.log)
-    log1p = staticmethod(math.log1p)
 
     @staticmethod
     def log_base(x: float, base: float) -> float:
@@ -67,30 +59,9 @@ class FloatNumbers(ScalarNumbers):
         return math.log(x) / math.log(base)
 
     sqrt = staticmethod(math.sqrt)
-    cbrt = staticmethod(getattr(math, "cbrt", None) or _cbrt)  # math.cbrt is Python 3.11+
-    hypot = staticmethod(math.hypot)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
-    tan = staticmethod(math.tan)
-    asin = staticmethod(math.asin)
-    acos = staticmethod(math.acos)
-    atan = staticmethod(math.atan)
-    atan2 = staticmethod(math.atan2)
-
-    def sinh(self, x: float) -> float:
-        return self._exponential(math.sinh, x)
-
-    def cosh(self, x: float) -> float:
-        return self._exponential(math.cosh, x)
-
-    tanh = staticmethod(math.tanh)
-    asinh = staticmethod(math.asinh)
-    acosh = staticmethod(math.acosh)
-    atanh = staticmethod(math.atanh)
-    erf = staticmethod(math.erf)
-
-    def _exponential(self, function, x: float) -> float:
-        """exp, sinh or cosh: past the float range, the error says how many digits the result has."""
+    def overflow_checked(self, function, x: float) -> float:
+        """function(x) for a function that grows like exp: past the float range, the error says how many
+        digits the result has."""
         try:
             return function(x)
         except OverflowError:

@@ -1,9 +1,9 @@
 """Interval arithmetic (--interval): every value is an enclosure [lo, hi], rounded outward.
 
 Each system owns an mpmath interval context at its own precision (an interval system and a live
---digits system do not share one). Arithmetic and exp, log, sqrt, sin, cos, tan, atan2 are that
-context's; the other functions are monotone on each piece of their domain and are enclosed from
-their two ends. The op table asks `signs`, `maximum` and `step`, so a kink inside an interval gives
+--digits system do not share one). Arithmetic, exp, log and sqrt are that context's; the op table
+declares the other functions' enclosures (cgcli/ops/elementwise.py: numbers=), with `monotone`
+(enclosed from the two ends of each piece of their domain) and `periodic`. The op table asks `signs`, `maximum` and `step`, so a kink inside an interval gives
 the whole subgradient instead of a silent pick."""
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ _SLACK_BITS = 20  # … and widened by 2^-(precision + this), relative: 2^10 uni
 
 class IntervalNumbers(NumberSystem):
     name = "interval"
+    implements = "interval"
     overflow = "the enclosure is not finite"
     relu0 = relu0_text = None  # at a kink an interval's derivative is the whole subgradient
     kink_note = "at a kink inside an interval the derivative is the whole subgradient: relu' ∈ [0, 1], abs' ∈ [-1, 1]"
@@ -76,54 +77,13 @@ class IntervalNumbers(NumberSystem):
     def log(self, x: Interval) -> Interval:
         return Interval(self.context.log(x.iv))
 
-    def log1p(self, x: Interval) -> Interval:
-        return Interval(self.context.log1p(x.iv))
-
     def log_base(self, x: Interval, base: Interval) -> Interval:
         return Interval(self.context.log(x.iv) / self.context.log(base.iv))
 
     def sqrt(self, x: Interval) -> Interval:
         return Interval(self.context.sqrt(x.iv))
 
-    def cbrt(self, x: Interval) -> Interval:
-        return self._monotone(_odd_cbrt, x)
-
-    def hypot(self, x: Interval, y: Interval) -> Interval:
-        return Interval(self.context.sqrt(x.iv ** 2 + y.iv ** 2))  # ** 2, not x·x: [-1, 2]² is [0, 4]
-
-    def atan2(self, y: Interval, x: Interval) -> Interval:
-        return Interval(self.context.atan2(y.iv, x.iv))
-
-    def asin(self, x: Interval) -> Interval:
-        return self._monotone(_libmp("mpf_asin"), x)
-
-    def acos(self, x: Interval) -> Interval:
-        return self._monotone(_libmp("mpf_acos"), x, increasing=False)
-
-    def atan(self, x: Interval) -> Interval:
-        return self._monotone(_libmp("mpf_atan"), x)
-
-    def sinh(self, x: Interval) -> Interval:
-        self._refuse_beyond(exp_log10(abs(x).iv))
-        return self._monotone(_libmp("mpf_sinh"), x)
-
-    def cosh(self, x: Interval) -> Interval:
-        self._refuse_beyond(exp_log10(abs(x).iv))
-        return self._monotone(_libmp("mpf_cosh"), abs(x))  # cosh(x) = cosh(|x|), increasing in |x|
-
-    def asinh(self, x: Interval) -> Interval:
-        return self._monotone(_libmp("mpf_asinh"), x)
-
-    def acosh(self, x: Interval) -> Interval:
-        return self._monotone(_libmp("mpf_acosh"), x)
-
-    def atanh(self, x: Interval) -> Interval:
-        return self._monotone(_libmp("mpf_atanh"), x)
-
-    def erf(self, x: Interval) -> Interval:
-        return self._monotone(_libmp("mpf_erf"), x)
-
-    def _monotone(self, function, x: Interval, increasing: bool = True) -> Interval:
+    def monotone(self, function, x: Interval, increasing: bool = True) -> Interval:
         """function over x, for a libmp function monotone on x: from below at one end, from above at
         the other."""
         low, high = x.iv._mpi_ if increasing else reversed(x.iv._mpi_)
@@ -131,28 +91,10 @@ class IntervalNumbers(NumberSystem):
         return Interval(self.context.make_mpf((_end_enclosure(function, low, precision)[0],
                                                _end_enclosure(function, high, precision)[1])))
 
-    def tanh(self, x: Interval) -> Interval:
-        """tanh is increasing: the enclosure of tanh at each end, from exp of a negative number only
-        (tanh(-t) = -tanh(t)), which cannot grow past --max-digits."""
-        def at(end):
-            if end < 0:
-                return -at(-end)
-            z = self.exp(Interval(-2 * end)).iv
-            return (1 - z) / (1 + z)
-        return Interval(self.context.mpf([at(x.iv.a).a, at(x.iv.b).b]))
-
-    # Over an enclosure wider than a period the range is known without reducing a huge argument
-    # modulo π, which needs π to as many bits as the argument has (seconds for 1e99999).
-    def sin(self, x: Interval) -> Interval:
-        return self._periodic(self.context.sin, x, 7, [-1, 1])
-
-    def cos(self, x: Interval) -> Interval:
-        return self._periodic(self.context.cos, x, 7, [-1, 1])
-
-    def tan(self, x: Interval) -> Interval:
-        return self._periodic(self.context.tan, x, 4, ["-inf", "inf"])
-
-    def _periodic(self, function, x: Interval, beyond_period: int, whole_range: list) -> Interval:
+    def periodic(self, function, x: Interval, beyond_period: int, whole_range: list) -> Interval:
+        """function over x, for a function of that period or less: its whole range over an enclosure
+        wider than `beyond_period`, without reducing a huge argument modulo π (which needs π to as many
+        bits as the argument has: seconds for 1e99999)."""
         from mpmath import libmp
 
         low, high = x.iv._mpi_
@@ -166,7 +108,7 @@ class IntervalNumbers(NumberSystem):
         """exp, refused past --max-digits. Where it is below 10^-max_digits it is enclosed in [0, that]
         without being computed, as a float's exp underflows to 0: it may vanish in a sum (softplus(1e6)
         adds exp(-1e6) to 1e6), and mpmath would need ln 2 to as many bits as the argument has."""
-        self._refuse_beyond(exp_log10(x.iv))
+        self.refuse_beyond(exp_log10(x.iv))
         context = self.context
         underflow = -(self.max_digits - 1) * context.ln10  # exp of less is below 10^-(max_digits - 1)
         if x < underflow:
@@ -176,10 +118,10 @@ class IntervalNumbers(NumberSystem):
         return Interval(context.mpf([0, context.exp(x.iv.b).b]))
 
     def pow(self, base: Interval, exponent: Interval) -> Interval:
-        self._refuse_beyond(pow_log10(raw(base, self.context), raw(exponent, self.context)))
+        self.refuse_beyond(pow_log10(raw(base, self.context), raw(exponent, self.context)))
         return base ** exponent
 
-    def _refuse_beyond(self, digits: float) -> None:
+    def refuse_beyond(self, digits: float) -> None:
         if digits > self.max_digits:
             raise too_many_digits(digits, self.max_digits)
 
@@ -245,7 +187,7 @@ class IntervalNumbers(NumberSystem):
         return [_decimal(low, self.digits, round_down), _decimal(high, self.digits, round_up)]
 
 
-def _libmp(name: str):
+def libmp_function(name: str):
     """A function of mpmath's libmp, (value, precision, rounding) → value, looked up when used."""
     def function(value, precision, rounding):
         from mpmath import libmp
@@ -253,14 +195,6 @@ def _libmp(name: str):
         return getattr(libmp, name)(value, precision, rounding)
     return function
 
-
-def _odd_cbrt(value, precision, rounding):
-    """libmp's cube root takes no negative numbers: cbrt(-x) = -cbrt(x)."""
-    from mpmath import libmp
-
-    if value[0]:  # the sign bit
-        return libmp.mpf_neg(libmp.mpf_cbrt(libmp.mpf_neg(value), precision, rounding))
-    return libmp.mpf_cbrt(value, precision, rounding)
 
 
 def _end_enclosure(function, end, precision: int) -> tuple:

@@ -11,7 +11,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from .rules import implementation
+
 Number = Any  # a value of the system: float, Fraction, Interval, or an array of them
+# The functions of one or two numbers whose implementation in each system its op declares (Op.numbers):
+# every system answers them (tensors and dual numbers by lifting their base system's)
+OP_DECLARED = ("log1p", "cbrt", "hypot", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh",
+               "tanh", "asinh", "acosh", "atanh", "erf")
 
 
 class NumberSystem(ABC):
@@ -27,6 +33,11 @@ class NumberSystem(ABC):
     digits: int | None = None  # significant digits printed, where the system has a number of them
     precision: int | None = None  # the working precision in decimal digits (--digits)
     certifies = False  # whether certified(), finer() and magnitude() refine the digits printed (--digits)
+
+    def apply(self, op, *operands) -> Number:
+        """An op of the op table on this system's numbers: its forward rule (dual numbers also apply
+        its derivative rule to the tangents)."""
+        return op.forward(self, *operands)
 
     # ---- constants and reading numbers ----
     @property
@@ -69,9 +80,6 @@ class NumberSystem(ABC):
     def log(self, x: Number) -> Number: ...
 
     @abstractmethod
-    def log1p(self, x: Number) -> Number: ...
-
-    @abstractmethod
     def log_base(self, x: Number, base: Number) -> Number:
         """The logarithm of x to `base` (base > 0, base ≠ 1)."""
 
@@ -79,58 +87,19 @@ class NumberSystem(ABC):
     def sqrt(self, x: Number) -> Number: ...
 
     @abstractmethod
-    def cbrt(self, x: Number) -> Number:
-        """The real cube root, negative for negative x."""
-
-    @abstractmethod
     def pow(self, base: Number, exponent: Number) -> Number: ...
 
-    @abstractmethod
-    def hypot(self, x: Number, y: Number) -> Number:
-        """sqrt(x² + y²), without overflowing where the result does not."""
+    # ---- the functions the op table defines for each system (cgcli/ops/elementwise.py: numbers=) ----
+    implements: str  # which of an op's implementations are this system's: "float", "exact" or "interval"
 
-    @abstractmethod
-    def sin(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def cos(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def tan(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def asin(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def acos(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def atan(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def atan2(self, y: Number, x: Number) -> Number:
-        """The angle of the point (x, y), in (-π, π]; not both 0."""
-
-    @abstractmethod
-    def sinh(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def cosh(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def tanh(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def asinh(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def acosh(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def atanh(self, x: Number) -> Number: ...
-
-    @abstractmethod
-    def erf(self, x: Number) -> Number: ...
+    def __getattr__(self, name: str):
+        """ns.sinh, ns.atan2, …: the implementation the op table declares for this system (registered by
+        cgcli/ops, which every rule that calls one has imported), as a method of the class from then on."""
+        if name not in OP_DECLARED:
+            raise AttributeError(f"{type(self).__name__} has no {name!r}")
+        function = implementation(self.implements, name)
+        setattr(type(self), name, function)
+        return function.__get__(self, type(self))
 
     # ---- signs and branches: asked instead of comparing, so intervals can answer "both" ----
     @abstractmethod

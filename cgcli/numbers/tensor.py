@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .system import NumberSystem
+from .rules import ufunc_name
+from .system import OP_DECLARED, NumberSystem
 
 SUMMARY_SIZE = 12  # tensors with more elements print as a shape and a few values (JSON has them all)
 
@@ -89,42 +90,27 @@ class _FromScalar:
         return self if instance is None else getattr(instance.scalar, self.name)
 
 
-def _unary(name: str, ufunc=None):
-    """A primitive of one argument lifted element by element: NumPy's `ufunc` on float arrays where
-    there is one, else the scalar system's function on each element."""
-    def lifted(self, x):
+def _lifted(name: str):
+    """A primitive lifted element by element, with NumPy's broadcasting: on float arrays the NumPy
+    function the op table spells it with (rules.py), else the scalar system's function on each element."""
+    def lifted(self, *operands):
         function = getattr(self.scalar, name)
-        if not is_tensor(x):
-            return function(x)
-        if x.dtype != object:
-            if ufunc is None:
-                return _map(function, x).astype(float)
-            with np.errstate(all="ignore"):  # overflow shows as inf, which is_finite reports
-                return ufunc(x)
-        return _map(function, x)
-    lifted.__name__ = name
-    return lifted
-
-
-def _binary(name: str, ufunc=None):
-    """A primitive of two arguments lifted element by element, with NumPy's broadcasting."""
-    def lifted(self, a, b):
-        function = getattr(self.scalar, name)
-        if not (is_tensor(a) or is_tensor(b)):
+        if not any(map(is_tensor, operands)):
             # the scalar system's own value: NumPy would give np.float64, whose comparisons give
             # np.bool_, which the op table's sign arithmetic cannot subtract
-            return function(a, b)
-        if _floats(a, b):
-            if ufunc is None:
-                return np.asarray(_map(function, a, b)).astype(float)
-            with np.errstate(all="ignore"):
-                return ufunc(a, b)
-        return _map(function, a, b)
+            return function(*operands)
+        if _floats(*operands):
+            ufunc = ufunc_name(name)
+            if ufunc is None:  # none in NumPy, or not exact enough (log_base at powers of 2 and 10)
+                return np.asarray(_map(function, *operands)).astype(float)
+            with np.errstate(all="ignore"):  # overflow shows as inf, which is_finite reports
+                return getattr(np, ufunc)(*operands)
+        return _map(function, *operands)
     lifted.__name__ = name
     return lifted
 
 
-class TensorNumbers(NumberSystem):
+class _TensorNumbers(NumberSystem):
     """A scalar system's numbers and NumPy arrays of them, behind the same interface."""
 
     def __init__(self, scalar: NumberSystem) -> None:
@@ -137,32 +123,12 @@ class TensorNumbers(NumberSystem):
     digits, precision, certifies = _FromScalar(), _FromScalar(), _FromScalar()
     literal, parse, index, magnitude = _FromScalar(), _FromScalar(), _FromScalar(), _FromScalar()
 
-    # lifted element by element
-
-    exp = _unary("exp", np.exp)
-    log = _unary("log", np.log)
-    log1p = _unary("log1p", np.log1p)
-    sqrt = _unary("sqrt", np.sqrt)
-    cbrt = _unary("cbrt", np.cbrt)
-    sin = _unary("sin", np.sin)
-    cos = _unary("cos", np.cos)
-    tan = _unary("tan", np.tan)
-    asin = _unary("asin", np.arcsin)
-    acos = _unary("acos", np.arccos)
-    atan = _unary("atan", np.arctan)
-    sinh = _unary("sinh", np.sinh)
-    cosh = _unary("cosh", np.cosh)
-    tanh = _unary("tanh", np.tanh)
-    asinh = _unary("asinh", np.arcsinh)
-    acosh = _unary("acosh", np.arccosh)
-    atanh = _unary("atanh", np.arctanh)
-    erf = _unary("erf")  # NumPy has none: math.erf element by element
-    pow = _binary("pow", np.power)
-    log_base = _binary("log_base")  # exact log2 and log10 at powers of their base, as the scalar system
-    hypot = _binary("hypot", np.hypot)
-    atan2 = _binary("atan2", np.arctan2)
-    maximum = _binary("maximum", np.maximum)
-    minimum = _binary("minimum", np.minimum)
+    def apply(self, op, *operands):
+        """An elementwise op element by element through the scalar system's own apply where that one
+        is its own (dual numbers: the op's derivative rule), else the op's forward rule over tensors."""
+        if op.rules and type(self.scalar).apply is not NumberSystem.apply and any(map(is_tensor, operands)):
+            return np.frompyfunc(lambda *xs: self.scalar.apply(op, *xs), len(operands), 1)(*operands)
+        return op.forward(self, *operands)
 
     def signs(self, x) -> set[int]:
         if not is_tensor(x):
@@ -209,7 +175,7 @@ class TensorNumbers(NumberSystem):
     def certified(self, x) -> bool:
         return all(map(self.scalar.certified, x.flat)) if is_tensor(x) else self.scalar.certified(x)
 
-    def finer(self) -> TensorNumbers:
+    def finer(self):
         return TensorNumbers(self.scalar.finer())
 
     def format(self, x, summary: bool = True) -> str:
@@ -229,6 +195,12 @@ class TensorNumbers(NumberSystem):
         def convert(item):
             return [convert(child) for child in item] if isinstance(item, list) else self.scalar.to_json(item)
         return convert(_elements(x))
+
+
+# every primitive of the interface that _TensorNumbers does not define itself, lifted element by element
+TensorNumbers = type("TensorNumbers", (_TensorNumbers,), {
+    "__doc__": _TensorNumbers.__doc__,
+    **{name: _lifted(name) for name in sorted(_TensorNumbers.__abstractmethods__ | set(OP_DECLARED))}})
 
 
 def _floats(*values) -> bool:

@@ -7,6 +7,7 @@ the number-system interface (numbers/system.py), which every number system imple
 """
 from __future__ import annotations
 
+from ..numbers import rules as _rules
 from .declaration import Op
 from .elementwise import ELEMENTWISE
 from .piecewise import PIECEWISE
@@ -19,6 +20,10 @@ for _op in OPS.values():
     if _op.function:
         FUNCTIONS.setdefault(_op.function, {})[_op.arity] = _op
 del _op
+
+# the number systems take each function's implementation from its op (Op.numbers), dual numbers its
+# tangent, tensors its NumPy function (numbers/rules.py)
+_rules.OPS, _rules.PRIMITIVES = OPS, {op.primitive: op.name for op in OPS.values() if op.primitive}
 
 # How a constant is written in the language → the number system's name for it. π is what people
 # paste from their notes.

@@ -1,28 +1,37 @@
-"""What an op of the op table declares: its forward rule, its derivative rules, and how both print.
+"""What an op of the op table declares: its forward rule, its derivative rule, its domain guards, and
+how it is spelled in every output language.
 
-Rules receive the number system `ns` first, so one rule serves every number mode and tensors
-of them. An elementwise op gives a local derivative per operand, `(ns, ans, *operands)` where
-`ans` is the op's output (micrograd's and HIPS autograd's convention, so `exp` reuses its
-output); the backward pass multiplies it by the upstream derivative. A tensor op gives a
-vector-Jacobian product per operand instead, `(ns, g, ans, *operands)` with `g` the upstream
-derivative: JAX's and autograd's `defvjp`. An elementwise op also gives its local derivatives
-symbolically, `(s, ans, *operands)` over formula handles (symbolic.py), the same rule written for
-`cgrad derive`: `s.one / x` builds the node 1/x instead of computing it. In the notations `{0}`, `{1}` stand for the operands'
-names, `{ans}` for the node's own name and `{g}` for the upstream derivative.
+Rules receive the number system `ns` first, so one rule serves every number mode, tensors of them,
+dual numbers and formulas (graph/symbolic.py's FormulaBuilder, where `ns.cos(x)` builds the node
+cos(x)). An
+elementwise op gives one local derivative rule per operand, `(ns, ans, *operands)` where `ans` is
+the op's output (micrograd's and HIPS autograd's convention, so `exp` reuses its output); the
+backward pass multiplies it by the upstream derivative. That one rule is what the backward pass,
+forward mode (dual numbers), the Hessian, `derive`, generated code and the NumPy kernel of
+`--points` all use. A rule is a formula: it only computes; where the derivative does not exist, the
+op's `guards` (one per operand, same arguments) raise the DomainError that every mode reports.
+A tensor op gives a vector-Jacobian product per operand instead, `(ns, g, ans, *operands)` with `g`
+the upstream derivative: JAX's and autograd's `defvjp`. In the notations `{0}`, `{1}` stand for the
+operands' names, `{ans}` for the node's own name and `{g}` for the upstream derivative.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 Rule = Callable[..., object]
+TARGETS = ("text", "latex", "python", "numpy", "c")  # text: cgrad's own language, as derive writes it
+# THE precedence table, lowest first: an operand whose own precedence is below the least its operator
+# asks of it is parenthesised, in every printer (derive's text and LaTeX, generated code)
+OR, AND, NOT, COMPARISON, SUM, PRODUCT, UNARY, POWER, ATOM = -3, -2, -1, 0, 1, 2, 3, 4, 5
 
 
 @dataclass(frozen=True)
 class Op:
     name: str
     forward: Rule
-    partials: tuple[Rule, ...]  # elementwise ops: one local derivative rule per operand
+    rules: tuple[Rule, ...]  # elementwise ops: THE local derivative rule per operand
     notation: str  # how a node's definition prints, e.g. "{0} + {1}" or "sin({0})"
     partial_notations: tuple[str, ...]  # the local derivatives (or VJPs) written out, per operand
     function: str | None = None  # the name users call it by, if it is a function
@@ -36,15 +45,22 @@ class Op:
     # `(ns, *operands) -> d`: where the op has a kink or a jump, d = 0 (relu, abs, sign: the operand;
     # max, min: a - b); its sign tells the sides apart. `cgrad check` finds kinks with it.
     kink_at: Rule | None = None
-    symbolic: tuple[Rule, ...] = ()  # elementwise ops: each local derivative as a formula builder
-    # `cgrad codegen`'s templates: (value, local derivative per operand) over {0}, {1}, {ans}, {relu0};
-    # a tuple serves every language (`@sin(` becomes math.sin, np.sin or sin: codegen.py), a dict
-    # gives one tuple per language ("python", "numpy", "c") where they differ
-    code: tuple[str, ...] | dict[str, tuple[str, ...]] = ()
+    guards: tuple[Rule | None, ...] = ()  # per operand: raises DomainError where that derivative does not exist
+    primitive: str | None = None  # the number-system method the forward rule ends in (dual numbers lift it)
+    # target → how a call is written there: a function name (`np.arcsin`, `\arcsin`), or a template over
+    # {0}, {1} (`\sqrt[3]{{{0}}}`, `fmax({0}, 0.0)`) where it is not a plain call. Missing: the defaults
+    # of spelled().
+    spellings: dict[str, str] = field(default_factory=dict)
+    # an operator written between or before its operands: (its precedence, the least precedence of each
+    # operand before it needs parentheses); None for a function, which is written as a call
+    precedence: tuple[int, tuple[int, ...]] | None = None
+    # number system ("float", "exact", "interval") → the primitive's implementation there, `(ns, *operands)`:
+    # the system's method of that name (NumberSystem.__getattr__); tensors and dual numbers lift it
+    numbers: dict[str, Rule] = field(default_factory=dict)
 
     @property
     def arity(self) -> int:
-        return len(self.partials) or len(self.vjps)
+        return len(self.rules) or len(self.vjps)
 
     @property
     def callable(self) -> bool:
@@ -54,20 +70,74 @@ class Op:
     def broadcasts(self) -> bool:
         """An elementwise op of several operands, whose shapes may differ as NumPy broadcasts them:
         the evaluator makes each broadcast an explicit repeat node, whose backward pass sums."""
-        return len(self.partials) > 1
+        return len(self.rules) > 1
+
+    @cached_property
+    def partials(self) -> tuple[Rule, ...]:
+        """The local derivative per operand as numbers compute it: the guard, then the rule."""
+        guards = self.guards or (None,) * len(self.rules)
+        return tuple(rule if guard is None else _guarded(guard, rule) for guard, rule in zip(guards, self.rules))
+
+    def written(self, target: str) -> tuple[str, int, tuple[int, ...]]:
+        """(template, precedence, least precedence of each operand) of the op in `target`. An operand
+        the spelling puts in braces (LaTeX's \\frac{a}{b}, x^{n}) needs no parentheses, and an op all of
+        whose operands are braced is an atom; a call is an atom whose operands need none."""
+        template = self.spelled(target)
+        if self.precedence is None:
+            return template, ATOM, (0,) * self.arity
+        own, least = self.precedence
+        braced = [f"{{{{{{{k}}}}}}}" in template for k in range(self.arity)]
+        least = tuple(0 if inside else needed for inside, needed in zip(braced, least))
+        return template, ATOM if all(braced) else own, least
+
+    def spelled(self, target: str) -> str:
+        """How `target` writes a call of this op, as a template over {0}, {1}, …"""
+        spelling = self.spellings.get(target)
+        if spelling is None:
+            name = self.function or self.name
+            spelling = {"text": name, "latex": rf"\operatorname{{{name}}}", "python": f"math.{name}",
+                        "numpy": f"np.{name}", "c": name}[target]
+        if "{0}" in spelling:
+            return spelling
+        spelling = spelling.replace("{", "{{").replace("}", "}}")  # a name: its braces are text
+        if target == "latex":
+            return spelling + r"\left(" + ", ".join(f"{{{i}}}" for i in range(self.arity)) + r"\right)"
+        return spelling + "(" + ", ".join(f"{{{i}}}" for i in range(self.arity)) + ")"
 
 
-def elementwise(name: str, forward: Rule, partials: tuple[Rule, ...], notation: str,
+def composite(name: str, forward: Rule) -> Rule:
+    """A derivative rule's call of an op that no number system has as a primitive (sigmoid in
+    softplus', if in if's): formulas build the call (graph/symbolic.py), numbers compute it by the
+    op's forward rule."""
+    def call(ns, *operands):
+        build = getattr(ns, "build", None)
+        return build(name, *operands) if build is not None else forward(ns, *operands)
+    return call
+
+
+def _guarded(guard: Rule, rule: Rule) -> Rule:
+    def partial(ns, ans, *operands):
+        guard(ns, ans, *operands)
+        return rule(ns, ans, *operands)
+    return partial
+
+
+def elementwise(name: str, forward: Rule, rules: tuple[Rule, ...], notation: str,
                 partial_notations: tuple[str, ...], *, function: str | None = None,
                 convention: str | None = None, kink: bool = False, kink_at: Rule | None = None,
-                symbolic: tuple[Rule, ...] = (), code: tuple[str, ...] | dict[str, tuple[str, ...]] = ()) -> Op:
-    """An op applied element by element, with one local derivative per operand, computed (`partials`)
-    and as a formula (`symbolic`). A notation that starts with `name(` makes it a function users call
-    by that name, unless `function` says otherwise."""
+                guards: tuple[Rule | None, ...] = (), primitive: str | None = None,
+                precedence: tuple[int, tuple[int, ...]] | None = None, numbers: dict[str, Rule] | None = None,
+                **spellings: str) -> Op:
+    """An op applied element by element, with one local derivative rule per operand. A notation that
+    starts with `name(` makes it a function users call by that name, unless `function` says otherwise;
+    the keywords text=, latex=, python=, numpy=, c= spell it in those languages (TARGETS)."""
     if function is None and notation.startswith(name + "("):
         function = name
-    return Op(name, forward, partials, notation, partial_notations, function, convention, kink, kink_at=kink_at,
-              symbolic=symbolic, code=code)
+    unknown = set(spellings) - set(TARGETS)
+    if unknown:
+        raise TypeError(f"{name}: no target language {', '.join(sorted(unknown))}")
+    return Op(name, forward, rules, notation, partial_notations, function, convention, kink, kink_at=kink_at,
+              guards=guards, primitive=primitive, spellings=spellings, precedence=precedence, numbers=numbers or {})
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,

@@ -1,5 +1,5 @@
 """The backward pass run symbolically: every node's adjoint ∂output/∂node built as a node of a new
-graph (a FormulaBuilder's), from the op table's symbolic local derivatives, iterating over the
+graph (a FormulaBuilder's), from the op table's derivative rules (run with the builder as their number system), iterating over the
 topological order in reverse as passes.differentiate does with numbers."""
 from __future__ import annotations
 
@@ -37,13 +37,13 @@ def derivatives(graph: Graph, wrt: list[str], relu0: str = "0") -> Derivatives:
         if upstream is None or not node.inputs:
             continue
         op = OPS[node.op]
-        if not op.symbolic:
+        if not op.rules:
             raise InputError(f"derive does not handle tensor op {node.op} yet", graph.source, node.start)
         operands = [primal[i] for i in node.inputs]
         for position, operand in enumerate(node.inputs):
             if not active[operand]:
                 continue
-            contribution = _times(builder, upstream, op.symbolic[position](builder, primal[index], *operands))
+            contribution = _times(builder, upstream, op.rules[position](builder, primal[index], *operands))
             previous = adjoints.get(operand)
             adjoints[operand] = contribution if previous is None else _plus(builder, previous, contribution)
     by_name = {graph.names[i]: i for i in graph.order if graph.names[i] is not None}

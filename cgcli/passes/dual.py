@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..language.bindings import bind
 from .broadcasting import with_tensors
 from .certification import until_certified
-from ..errors import InputError
+from ..errors import InputError, MathError
 from ..text import listing
 from ..graph.nodes import Graph, Program
 from ..numbers.dual import Dual, DualNumbers, component, tangent_of, unit_vectors, value_of
@@ -86,12 +86,26 @@ def _setup(graph: Graph, program: Program, pairs, numbers):
     values = bind(program, pairs, numbers)
     check_bound(graph, values)
     base, shaped = with_tensors(graph, values, numbers)
+    # the values first, as the reverse pass computes them: where the function itself is undefined,
+    # that is the answer, before any derivative met on the way (a function of x outside its domain where x's own derivative is infinite)
+    forward_values(shaped, values, base)
     duals = DualNumbers(numbers)
     if base is not numbers:
         from ..numbers.tensor import TensorNumbers
 
         duals = TensorNumbers(duals)
     return values, shaped, base, duals
+
+
+def _canonical(work, graph: Graph, values: dict, base):
+    """work(); where a derivative does not exist, the refusal the reverse pass gives (it meets the
+    nodes output first, forward mode inputs first: both name the node nearest the output)."""
+    try:
+        return work()
+    except MathError as failure:
+        if getattr(failure, "undefined_derivative", False):
+            differentiate(graph, values, base, record=False)
+        raise
 
 
 def _slots(graph: Graph, values: dict, wrt: list[str] | None) -> list[Slot]:
@@ -188,7 +202,8 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
                 tangents[k] = np.append(vector, np.array([given[k]], dtype=vector.dtype))
             directions = [("v", len(slots))]
         roots = (*outputs, shaped.output)
-        node_values = forward_values(shaped, _seeded(values, slots, tangents, numbers), duals, roots)
+        node_values = _canonical(lambda: forward_values(shaped, _seeded(values, slots, tangents, numbers), duals, roots),
+                                 shaped, values, base)
         output = node_values[shaped.output]
         out_tangent = _elementwise_sum(output)
         gradient = _gradient_from(out_tangent, slots, values, numbers)
@@ -308,7 +323,8 @@ def hessian(graph: Graph, pairs, program: Program, numbers, wrt: list[str] | Non
         else:
             tangents, position = unit_vectors(numbers, len(slots)), 0
         variables = list(dict.fromkeys(slot.variable for slot in slots))
-        trace = differentiate(shaped, _seeded(values, slots, tangents, numbers), duals, variables, record)
+        trace = _canonical(lambda: differentiate(shaped, _seeded(values, slots, tangents, numbers), duals, variables,
+                                                 record), shaped, values, base)
         by_slot = [_slot_part(trace.gradient[slot.variable], slot) for slot in slots]
         gradient = {slot.name: value_of(d) for slot, d in zip(slots, by_slot)}
         if hvp_pairs is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 
-from ..errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge
+from ..errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge, UndefinedDerivative
 from ..graph.nodes import CONSTANT, VARIABLE, Graph
 from ..numbers import Number
 from ..numbers.agreement import agree
@@ -216,7 +216,7 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
                     values[index] = _refused_use(graph, index, rank, values, numbers)
                     continue
                 try:
-                    value = OPS[node.op].forward(numbers, *operands)
+                    value = numbers.apply(OPS[node.op], *operands)
                     if not is_finite(value):
                         value = Refused(_failure(graph, index, values, numbers, refusal(numbers, value)), rank)
                 except _ARITHMETIC_FAILURES as failure:
@@ -245,7 +245,7 @@ def _refused_use(graph: Graph, index: int, rank: int, values: list, numbers) -> 
         if type(operands[chosen]) is Refused:
             return operands[chosen]
         try:
-            return op.forward(numbers, *[numbers.zero if type(operand) is Refused else operand for operand in operands])
+            return numbers.apply(op, *[numbers.zero if type(operand) is Refused else operand for operand in operands])
         except _ARITHMETIC_FAILURES as failure:
             return Refused(_failure(graph, index, values, numbers, failure), rank)
     node, condition = graph.nodes[index], graph.nodes[graph.nodes[index].inputs[0]]
@@ -336,6 +336,8 @@ def _operand_names(graph: Graph, index: int) -> tuple[str, ...]:
 def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception,
              derivative_of: int | None = None) -> MathError:
     """A MathError naming the node, its source text and its operands' values."""
+    if isinstance(failure, UndefinedDerivative) and derivative_of is None:  # forward mode: a guard refused
+        derivative_of = graph.nodes[index].inputs[failure.position]
     if isinstance(failure, DomainError):
         reason = str(failure)
     elif isinstance(failure, ZeroDivisionError):
@@ -349,7 +351,8 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
         reason = str(failure) or type(failure).__name__
     node = graph.nodes[index]
     shown = dict.fromkeys(i for i in node.inputs if graph.nodes[i].op != CONSTANT)  # x*x: x once
-    described = ((_describe(graph, i), shorten(numbers.format(values[i]), 60)) for i in shown)
+    written = getattr(numbers, "format_primal", numbers.format)  # dual numbers: the value, not its tangent
+    described = ((_describe(graph, i), shorten(written(values[i]), 60)) for i in shown)
     # an operand written as its own value (1/3 in exact mode) says nothing new
     operands = ", ".join(f"{text} = {value}" for text, value in described if text != value)
     message = f"in {graph.names[index]} = {excerpt(graph.source, node.start, node.end)}: "
@@ -359,7 +362,9 @@ def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception
         message += f"the derivative with respect to {_describe(graph, derivative_of)}: {reason}"
     else:
         message += f"the derivative with respect to {_describe(graph, derivative_of)} is undefined ({reason})"
-    return MathError(message + (f", where {operands}" if operands else ""), graph.source, node.start)
+    error = MathError(message + (f", where {operands}" if operands else ""), graph.source, node.start)
+    error.undefined_derivative = derivative_of is not None  # forward mode asks the reverse pass which (dual.py)
+    return error
 
 
 def _place(graph: Graph, index: int) -> str:

@@ -9,18 +9,14 @@ from dataclasses import dataclass
 from ..passes.adjoint import Derivatives
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import CONSTANTS, FUNCTIONS, OPS
+from ..ops.declaration import ATOM, OR, PRODUCT, UNARY
 from ..ops.piecewise import CONDITIONS
 
-OR, AND, NOT, COMPARISON, SUM, PRODUCT, UNARY, POWER, ATOM = -3, -2, -1, 0, 1, 2, 3, 4, 5
 
-
-def _conditions(symbols: dict[str, str], connectives: tuple[str, str, str]) -> dict:
-    """The comparisons (op → symbol) and and, or, not as `operators` entries: if()'s condition."""
-    both, either, negation = connectives
-    operators = {op: (f"{{0}} {symbol} {{1}}", COMPARISON, (SUM, SUM)) for op, symbol in symbols.items()}
-    operators.update({"and": (f"{{0}} {both} {{1}}", AND, (AND, NOT)), "or": (f"{{0}} {either} {{1}}", OR, (OR, AND)),
-                      "not": (f"{negation} {{0}}", NOT, (NOT,))})
-    return operators
+def _operators(target: str) -> dict[str, tuple[str, int, tuple[int, ...]]]:
+    """The op table's operators (arithmetic, comparisons, and, or, not) as `target` writes them, with
+    their precedences (declaration.py)."""
+    return {op.name: op.written(target) for op in OPS.values() if op.precedence is not None and op.name != "id"}
 
 
 @dataclass(frozen=True)
@@ -44,24 +40,12 @@ def _plain_call(function: str, operands: list) -> list:
 
 
 TEXT = Style(
-    operators={"add": ("{0} + {1}", SUM, (SUM, PRODUCT)), "sub": ("{0} - {1}", SUM, (SUM, PRODUCT)),
-               "mul": ("{0} * {1}", PRODUCT, (PRODUCT, UNARY)), "div": ("{0} / {1}", PRODUCT, (PRODUCT, UNARY)),
-               "pow": ("{0}^{1}", POWER, (ATOM, POWER)), "neg": ("-{0}", UNARY, (UNARY,)),
-               **_conditions({"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq": "==", "ne": "!="},
-                             ("and", "or", "not"))},
-    assignment="{name} = {value}", name=str, constant=str, call=_plain_call)
+    operators=_operators("text"), assignment="{name} = {value}", name=str, constant=str, call=_plain_call)
 _ASSOCIATIVE = {"add", "mul"}  # a + (b + c) is written a + b + c
 
 
 def _latex_style() -> Style:
     from . import latex
-
-    def call(function: str, operands: list) -> list:
-        if function == "sqrt":
-            return [r"\sqrt{", *operands[0], "}"]
-        head = latex.INVERSES.get(function) or (f"\\{function}" if function in latex.FUNCTIONS
-                                                else rf"\operatorname{{{function}}}")
-        return [head + r"\left("] + _plain_call("", operands)[1:-1] + [r"\right)"]
 
     def constant(text: str) -> str:
         if text in CONSTANTS:
@@ -72,12 +56,7 @@ def _latex_style() -> Style:
         return latex.number(text)
 
     return Style(
-        operators={"add": ("{0} + {1}", SUM, (SUM, PRODUCT)), "sub": ("{0} - {1}", SUM, (SUM, PRODUCT)),
-                   "mul": (r"{0} \cdot {1}", PRODUCT, (PRODUCT, UNARY)), "div": (r"\frac{{{0}}}{{{1}}}", ATOM, (0, 0)),
-                   "pow": ("{0}^{{{1}}}", POWER, (ATOM, 0)), "neg": ("-{0}", UNARY, (UNARY,)),
-                   **_conditions({"gt": ">", "ge": r"\geq", "lt": "<", "le": r"\leq", "eq": "=", "ne": r"\neq"},
-                                 (r"\land", r"\lor", r"\lnot"))},
-        assignment="{name} &= {value}", name=latex.name, constant=constant, call=call, derivative=latex.partial)
+        operators=_operators("latex"), assignment="{name} &= {value}", name=latex.name, constant=constant, call=latex.call, derivative=latex.partial)
 
 
 def statements(derivatives: Derivatives, wanted: list[str] | None = None, style: Style = TEXT) -> list[str]:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from ..graph.nodes import CONSTANT, VARIABLE
-from ..ops import OPS
+from ..ops import FUNCTIONS, OPS
 from ..language.syntax import one_line
 from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)
@@ -18,9 +18,6 @@ GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "et
          "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
          "Phi", "Psi", "Omega"}
 ACCENTS = {"hat": r"\hat", "bar": r"\bar", "tilde": r"\tilde", "vec": r"\vec", "dot": r"\dot"}
-FUNCTIONS = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "max", "min", "det", "arg"}
-INVERSES = {"asin": r"\arcsin", "acos": r"\arccos", "atan": r"\arctan"}  # LaTeX's names for cgrad's
-ROOTS = {"sqrt": r"\sqrt{", "cbrt": r"\sqrt[3]{"}
 SYMBOLS = {"·": r" \cdot ", "×": r" \times ", "≥": r" \geq ", "≤": r" \leq ", "≠": r" \neq ", "−": "-",
            "ᵀ": r"^{\top}", "@": " ", "∂": r"\partial ", "Σ": r"\sum ", "…": r"\ldots ", "→": r"\to ", "π": r"\pi "}
 BLANK = r"\underline{\qquad}"
@@ -210,22 +207,43 @@ def notation(template: str, operands: list[str], function_call: bool, ans: str =
     return text
 
 
+def call(function: str, operands: list) -> list:
+    """A call of the function users call `function` on LaTeX `operands` (texts, or lists of text
+    parts), as the op table spells it: `\\sin\\left(x\\right)`, `\\sqrt[3]{x}`, `\\log_{b}\\left(x\\right)`.
+    Parts in, parts out, so that a printer may keep its operands as lists."""
+    op = FUNCTIONS.get(function, {}).get(len(operands))
+    template = op.spelled("latex") if op is not None else (
+        rf"\operatorname{{{{{function}}}}}\left(" + ", ".join(f"{{{i}}}" for i in range(len(operands))) + r"\right)")
+    pieces = re.split("([\ue100-\ue1ff])", template.format(*[chr(0xE100 + i) for i in range(len(operands))]))
+    out: list = []
+    for position, piece in enumerate(pieces):
+        if position % 2 == 0:
+            out.append(piece)
+        else:
+            operand = operands[ord(piece) - 0xE100]
+            out += operand if isinstance(operand, list) else [operand]
+    return [piece for piece in out if piece != ""]
+
+
+def _call_ends(function: str) -> tuple[str, str]:
+    """The texts before the first operand and after the last of a call (the op table's LaTeX), for
+    the function's form of one operand where it has one."""
+    arities = FUNCTIONS.get(function, {1: None})
+    count = 1 if 1 in arities else min(arities)
+    text = "".join(call(function, [chr(0xE100 + i) for i in range(count)]))
+    return text.partition("\ue100")[0], text.rpartition(chr(0xE100 + count - 1))[2]
+
+
 def _calls(text: str) -> str:
-    """f(…) → \\f(…) for LaTeX's own functions (\\arcsin for asin), \\sqrt{…} and \\sqrt[3]{…},
-    \\operatorname{f}(…) for the rest; ^(…) → ^{…}. Parentheses are matched by a loop (templates are a
-    few characters long)."""
+    """f(…) → the op table's LaTeX for the call (`\\arcsin\\left(…\\right)`, `\\sqrt[3]{…}`);
+    ^(…) → ^{…}. Parentheses are matched by a loop (templates are a few characters long)."""
     out, closers, i = [], [], 0
     while i < len(text):
         match = re.match(r"([A-Za-z][A-Za-z0-9]*)\(", text[i:])
         if match and (i == 0 or not text[i - 1].isalnum()):
-            word = match.group(1)
-            if word in ROOTS:
-                out.append(ROOTS[word])
-                closers.append("}")
-            else:
-                command = "\\" + word if word in FUNCTIONS else INVERSES.get(word, rf"\operatorname{{{word}}}")
-                out.append(command + "(")
-                closers.append(")")
+            opening, closing = _call_ends(match.group(1))
+            out.append(opening)
+            closers.append(closing)
             i += match.end()
             continue
         ch = text[i]
@@ -247,6 +265,8 @@ def definition(row, operands: list[str] | None = None) -> str:
     """A node's definition in LaTeX, with its operands' names, or the LaTeX `operands` given."""
     op = OPS[row.op]
     filled = operands if operands is not None else [_operand(text) for text in row.operands]
+    if op.callable:  # the op table's LaTeX for the call, as every other printer writes it
+        return "".join(call(op.function, filled))
     return notation(op.notation, filled, op.callable)
 
 
@@ -285,7 +305,8 @@ def forward_equation(line: ForwardLine) -> str:
     if not line.value.blank and not any(shown.blank for shown in line.operand_values if shown is not None):
         substituted = definition(line, [_operand(text) if shown is None else value(shown)
                                         for text, shown in zip(line.operands, line.operand_values)])
-        if substituted != symbolic and len(substituted) <= 80:  # long values: the result alone
+        shown = substituted.replace(r"\left", "").replace(r"\right", "")  # what the reader sees
+        if substituted != symbolic and len(shown) <= 80:  # long values: the result alone
             steps.append(substituted)
     steps.append(own)
     return f"{name(line.name)} &= " + " = ".join(dict.fromkeys(steps))

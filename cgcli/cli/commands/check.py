@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 
 import click
 
@@ -17,7 +16,7 @@ from ...numbers import number_system
 from ..options import (SECONDS, ExpressionCommand, at_option, expression_input, format_option, output_option,
                        read_program, wrt_option)
 from ...language.syntax import parse
-from ...text import read_text, shorten
+from ...text import language_form, read_text, shorten
 from ...passes.timeout import within
 from .shared import emit, out_option
 
@@ -143,7 +142,7 @@ def _their_gradient(source: str, numbers) -> dict[str, float]:
         number = numbers.parse(value) if isinstance(value, str) else value
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
             raise InputError(f"{shown}: the value of {shorten(name)} is {shorten(json.dumps(value))}, not a number")
-        gradient[unicodedata.normalize("NFC", name)] = float(number)
+        gradient[language_form(name)] = float(number)
     return gradient
 
 

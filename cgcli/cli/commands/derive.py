@@ -105,7 +105,9 @@ def _values(text: str, derived, graph, program, at, numbers) -> dict:
     from ...passes.trace import Trace
 
     pairs = at
-    value = evaluate(graph, pairs, program, numbers, wrt=[], record=False).value
+    # the backward pass first: where a derivative does not exist, its op's guard says so as eval says it
+    # (the formula would only meet a division by zero)
+    value = evaluate(graph, pairs, program, numbers, wrt=list(derived.formulas), record=False).value
     tensors = [name for name, given in pairs if isinstance(given, list) or given.lstrip().startswith("[")]
     if tensors:
         raise InputError(f"--at {listing(tensors)}: derive writes scalar formulas; it does not evaluate "
