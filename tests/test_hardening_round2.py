@@ -111,6 +111,7 @@ def test_an_endless_input_is_refused_after_the_limit(args):
     (["eval", "-f", "a\x00b"], 2), (["eval", "x", "--at", "@a\x00b"], 2), (["check", "x", "--at", "x=1", "--against", "\x00"], 2),
     (["eval", "-f", "/tmp"], 2), (["eval", "x", "--at", "x=1", "-o", "a\x00b"], 74),
     (["diagram", "x", "--at", "x=1", "--steps", "-o", "a\x00/"], 74),
+    (["eval", "x", "--points", "a\x00b"], 2), (["descend", "x^2", "--params", "x=1", "--data", "a\x00b"], 2),
 ])
 def test_a_file_name_no_system_accepts_is_a_clear_error(args, status):
     code, out, err = run_cgrad_inprocess(*args)

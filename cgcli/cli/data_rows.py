@@ -20,8 +20,8 @@ def read_columns(path: str, floats: bool = False) -> tuple[dict[str, Sequence], 
     label = f"--data {shorten(path)}"
     try:
         handle = open(path, "rb")
-    except OSError as failure:
-        raise InputError(f"{label}: cannot read it: {failure.strerror or failure}") from None
+    except (OSError, ValueError) as failure:  # ValueError: a NUL in the name
+        raise InputError(f"{label}: cannot read it: {getattr(failure, 'strerror', None) or failure}") from None
     with handle:
         reader = PointReader(handle, path, option="--data")
         names = reader.columns

@@ -291,8 +291,9 @@ class _opened:
             return sys.stdin.buffer
         try:
             self.handle = open(self.source, "rb")
-        except OSError as failure:
-            raise InputError(f"--points {shorten(self.source)}: cannot read it: {failure.strerror or failure}") from None
+        except (OSError, ValueError) as failure:  # ValueError: a NUL in the name
+            raise InputError(f"--points {shorten(self.source)}: cannot read it: "
+                             f"{getattr(failure, 'strerror', None) or failure}") from None
         return self.handle
 
     def __exit__(self, *exc) -> None:
