@@ -25,7 +25,7 @@ from ...language.syntax import parse
                  "params_text", required=True)
 @at_option
 @output_option("Minimise this assigned name instead of the last statement.")
-@click.option("--data", "data_file", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--data", "data_file", metavar="FILE",
               help="CSV with a header, or JSON lines: its columns bind the other variables, one row each.")
 @click.option("--reduce", type=click.Choice(["mean", "sum"]), default="mean", show_default=True,
               help="How the per-row losses of --data combine.")
