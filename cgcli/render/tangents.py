@@ -19,8 +19,9 @@ def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace:
         print_table(console, f"Forward mode (inputs to output, dual numbers) · {mode}",
                     ["node", "definition", "value", *tangent_headers, "local derivative · operand tangent"], rows,
                     frozenset(range(2, 3 + len(directions))))
-    print_table(console, f"Gradient by forward mode · {mode}", ["variable", f"∂{derivation.output}/∂variable"],
-                [(name, value.reading) for name, value in derivation.gradient], frozenset({1}))
+    if derivation.gradient:  # none along --tangent alone: only that direction was carried
+        print_table(console, f"Gradient by forward mode · {mode}", ["variable", f"∂{derivation.output}/∂variable"],
+                    [(name, value.reading) for name, value in derivation.gradient], frozenset({1}))
     notes = [f"{derivation.output} = {derivation.value.reading}"]
     if derivation.jvp is not None:
         notes.append(f"JVP (tangent of {derivation.output} along v) = {derivation.jvp.reading}")
@@ -41,9 +42,10 @@ def forward_markdown(derivation: ForwardModeDerivation, source: str) -> str:
         "<br>".join(cell(text) for text in line.term_lines)],
         lambda elided: ["⋮", cell(elided.text)] + [""] * (len(headers) - 2))
     out += ["| " + " | ".join(row) + " |" for row in rows]
-    out += ["", f"## Gradient by forward mode", "", "| variable | ∂" + cell(derivation.output) + "/∂variable |",
-            "|---|---:|"]
-    out += [f"| {code(name)} | {cell(value.reading)} |" for name, value in derivation.gradient]
+    if derivation.gradient:
+        out += ["", "## Gradient by forward mode", "", "| variable | ∂" + cell(derivation.output) + "/∂variable |",
+                "|---|---:|"]
+        out += [f"| {code(name)} | {cell(value.reading)} |" for name, value in derivation.gradient]
     if derivation.jvp is not None:
         out += ["", f"JVP (the output's tangent along v): {cell(derivation.jvp.reading)}"]
     out += [""] + [f"- {cell(note)}" for note in [f"numbers: {derivation.description}", *derivation.conventions]]
@@ -73,6 +75,8 @@ def forward_json(trace, with_trace: bool = True) -> str:
     document = {"output": trace.output, "mode": "forward", "value": number(trace.value),
                 "gradient": {name: number(value) for name, value in trace.gradient.items()},
                 "numbers": numbers.name, "directions": trace.directions, "conventions": trace.conventions}
+    if not trace.gradient:  # along --tangent alone only the JVP was carried: no gradient to claim
+        del document["gradient"]
     if trace.jvp is not None:
         document["jvp"] = number(trace.jvp)
     if with_trace:
