@@ -295,11 +295,16 @@ def _forward_printed(trace: ForwardModeTrace) -> list:
 
 
 def hessian(graph: Graph, pairs, program: Program, numbers, wrt: list[str] | None = None, hvp_pairs=None,
-            record: bool = True) -> HessianResult:
-    """The Hessian (or H·v along --hvp) by the backward pass in dual numbers."""
+            record: bool = True, max_entries: int | None = None) -> HessianResult:
+    """The Hessian (or H·v along --hvp) by the backward pass in dual numbers; a matrix of more than
+    `max_entries` entries is refused before any pass runs."""
     def at(numbers) -> HessianResult:
         values, shaped, base, duals = _setup(graph, program, pairs, numbers)
         slots = _slots(shaped, values, wrt)
+        if hvp_pairs is None and max_entries is not None and len(slots) ** 2 > max_entries:
+            raise InputError(f"the Hessian of {len(slots)} variables has {len(slots) ** 2} entries, more than "
+                             f"--max-entries {max_entries}: raise --max-entries, keep fewer variables with --wrt, "
+                             "or take H·v along one direction with --hvp")
         if hvp_pairs is not None:
             tangents = _given_tangents(program, hvp_pairs, slots, values, numbers, "--hvp", numbers.zero)
         else:
