@@ -191,6 +191,42 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
     return values
 
 
+def reevaluate(graph: Graph, values: list, indices: list[int], bindings: dict[str, Number], numbers) -> dict[int, Number]:
+    """The forward pass again over only the nodes `indices` (in topological order: the nodes a change
+    reaches), the variables among them at `bindings`, every other operand at its value in `values`;
+    their new values by index. Failures are reported as forward_values reports them."""
+    nodes, is_finite = graph.nodes, numbers.is_finite
+    new: dict[int, Number] = {}
+    index = graph.output
+    try:
+        for index in indices:
+            node = nodes[index]
+            if node.op == VARIABLE:
+                value = bindings[node.name]
+            elif node.op == CONSTANT:
+                value = values[index]
+            else:
+                operands = [new[i] if i in new else values[i] for i in node.inputs]
+                try:
+                    value = OPS[node.op].forward(numbers, *operands)
+                except _ARITHMETIC_FAILURES as failure:
+                    raise _failure(graph, index, _overlaid(values, new), numbers, failure) from None
+                if not is_finite(value):
+                    raise _failure(graph, index, _overlaid(values, new), numbers, refusal(numbers, value))
+            new[index] = value
+    except TimedOut as stop:
+        note_place(stop, _place(graph, index))
+        raise
+    return new
+
+
+def _overlaid(values: list, new: dict[int, Number]) -> list:
+    merged = list(values)
+    for index, value in new.items():
+        merged[index] = value
+    return merged
+
+
 def _zero_like(value, numbers):
     if not getattr(value, "shape", ()):
         return numbers.zero
