@@ -1,4 +1,4 @@
 """`python -m cgcli` runs the cgrad command."""
-from .cli import main
+from .cli.main import main
 
 main()

@@ -3,7 +3,7 @@
 * `run_cgrad_process(*args, input=None, env=None, cwd=None)` runs the command as a separate
   process, `[sys.executable, "-m", "cgcli", *args]`, and returns `(code, stdout, stderr)`: for what
   only a process shows (pipes, signals, start-up, install).
-* `run_cgrad_inprocess(...)` does the same inside this process (cgcli.cli.main with its own
+* `run_cgrad_inprocess(...)` does the same inside this process (cgcli.cli.main.main with its own
   stdin, stdout, stderr and environment): the same answer, without ~80 ms of start-up.
 * `run_json(*args)` runs `cgrad ... --format json`, asserts success and returns the parsed object.
 * `api(src, **values)` evaluates through the Python API (no process start-up), returns the Trace.
@@ -67,7 +67,7 @@ def run_cgrad_inprocess(*args: str, input: str | bytes | None = None, env: dict 
     import gc
     import io
 
-    from cgcli.cli import main
+    from cgcli.cli.main import main
 
     data = input.encode("utf-8") if isinstance(input, str) else (input or b"")
     streams = (sys.stdin, sys.stdout, sys.stderr)
@@ -132,8 +132,8 @@ def api(source: str, output: str | None = None, wrt: list[str] | None = None, re
     """Evaluate `source` at `values` through the Python API; the Trace (without `record`, only
     the value, the gradient and the variables' rows)."""
     from cgcli.numbers import FloatNumbers
-    from cgcli.passes import differentiate
-    from cgcli.syntax import parse
+    from cgcli.passes.forward_backward import differentiate
+    from cgcli.language.syntax import parse
 
     import gc
 

@@ -341,10 +341,10 @@ def at_text(point: dict) -> str:
 
 def api_eval(src: str, at: str, mode: str, digits: int | None = None):
     """(value, gradient) as cgrad's JSON renders them, through the Python API (no process start)."""
-    from cgcli.bindings import split_bindings
+    from cgcli.language.bindings import split_bindings
     from cgcli.numbers import number_system
-    from cgcli.evaluation import evaluate as evaluate_text
-    from cgcli.syntax import parse
+    from cgcli.passes.evaluation import evaluate as evaluate_text
+    from cgcli.language.syntax import parse
 
     ns = number_system(mode, digits=digits)
     program = parse(src)

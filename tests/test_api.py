@@ -1,9 +1,7 @@
-"""The Python API: values against hand-computed ones, errors carrying the CLI's messages, the README's examples."""
+"""The Python API: values against hand-computed ones, errors carrying the CLI's messages (docs/points.md's examples run as doctests in test_docs_examples.py)."""
 from __future__ import annotations
 
-import doctest
 import math
-import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,7 +10,6 @@ import pytest
 import cgcli
 from conftest import run_cgrad_inprocess
 
-README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_float_value_and_gradient_by_hand():
@@ -66,14 +63,3 @@ def test_bad_number_system_is_an_input_error():
 
 def test_py_typed_ships_in_the_package():
     assert (Path(cgcli.__file__).parent / "py.typed").exists()
-
-
-def test_readme_examples_run():
-    section = README.read_text(encoding="utf-8").split("### Python API", 1)[1]
-    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-    parser = doctest.DocTestParser()
-    test = parser.get_doctest(code, {"Fraction": Fraction}, "README Python API", str(README), 0)
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
-    assert len(test.examples) >= 5

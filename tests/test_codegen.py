@@ -127,7 +127,7 @@ def test_imports_only_math_or_numpy():
 
 
 def test_every_scalar_op_has_templates_in_every_language():
-    from cgcli.codegen import LANGUAGES, templates
+    from cgcli.compiled.codegen import LANGUAGES, templates
 
     for op in OPS.values():
         if op.partials:  # elementwise (scalar) ops

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-import cgcli.output
+import cgcli.cli.output
 from conftest import run_cgrad_inprocess
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -24,7 +24,7 @@ def run(*args: str) -> str:
 
 
 def on_terminal(monkeypatch, columns: int, *args: str) -> str:
-    monkeypatch.setattr(cgcli.output, "is_terminal", lambda: True)
+    monkeypatch.setattr(cgcli.cli.output, "is_terminal", lambda: True)
     code, out, err = run_cgrad_inprocess(*args, env={"COLUMNS": str(columns)})
     assert (code, err) == (0, "")
     return ANSI.sub("", out)
@@ -112,5 +112,5 @@ def test_descend_on_a_narrow_terminal_cuts_no_cell(monkeypatch):
 
 
 def test_the_path_analysis_has_its_own_name():
-    assert importlib.util.find_spec("cgcli.chain_paths") is not None
+    assert importlib.util.find_spec("cgcli.passes.chain_paths") is not None
     assert importlib.util.find_spec("cgcli.paths") is None

@@ -36,11 +36,11 @@ def test_every_scalar_op_has_a_symbolic_derivative():
 def test_random_expressions_formula_equals_backward_pass():
     """The library path of `cgrad derive` (the CLI's in-process runs cost 18 ms each; 200 of them are
     run through the same functions here), then the printed program parsed and evaluated again."""
-    from cgcli.adjoint import derivatives
+    from cgcli.passes.adjoint import derivatives
     from cgcli.numbers import FloatNumbers
-    from cgcli.passes import differentiate
+    from cgcli.passes.forward_backward import differentiate
     from cgcli.render.formula import derivative_names, statements
-    from cgcli.syntax import parse
+    from cgcli.language.syntax import parse
 
     rng = random.Random(20251)
     names = ["x", "y", "w1"]

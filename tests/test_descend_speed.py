@@ -10,7 +10,8 @@ import random
 import numpy as np
 import pytest
 
-from cgcli import data, heap
+from cgcli.cli import data_rows as data
+from cgcli.compiled import heap
 from conftest import run_cgrad_inprocess
 
 LINE = "(w*x + b - y)^2"

@@ -463,8 +463,8 @@ def test_random_junk_through_the_api_raises_only_cgrad_errors():
     # parsing and evaluating either works or raises a CgradError, never anything else.
     from cgcli.errors import CgradError
     from cgcli.numbers import FloatNumbers
-    from cgcli.passes import differentiate
-    from cgcli.syntax import parse
+    from cgcli.passes.forward_backward import differentiate
+    from cgcli.language.syntax import parse
 
     rng = random.Random(1234)
     alphabet = list("xy+-*/^()0123456789.,;=e \n#") + ["sin", "max", "**", "pi", "·", "−", "θ"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-import cgcli.output
+import cgcli.cli.output
 from conftest import run_cgrad_inprocess
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -123,7 +123,7 @@ def _shown(monkeypatch, args: list[str], width: int | None) -> str:
     """The golden text of one run: the command, its exit status, stdout and stderr."""
     env = None
     if width is not None:
-        monkeypatch.setattr(cgcli.output, "is_terminal", lambda: True)
+        monkeypatch.setattr(cgcli.cli.output, "is_terminal", lambda: True)
         env = {"COLUMNS": str(width)}
     code, out, err = run_cgrad_inprocess(*args, env=env)
     if width is not None:

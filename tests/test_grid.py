@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-import cgcli.output
+import cgcli.cli.output
 from cgcli.render.console import print_table, text_console, text_of
 from cgcli.render.grid import Grid, cell_width
 from conftest import REPO, _environment, run_cgrad_inprocess
@@ -120,7 +120,7 @@ def test_a_pipe_gets_plain_aligned_lines_without_rich():
 
 def test_a_piped_table_does_not_import_richs_console():
     """Rich's console costs ~70 ms to import; a pipe's tables need only its cell widths."""
-    script = ("import sys\nfrom cgcli.cli import main\nsys.argv = ['cgrad', 'eval', 'x*y', '--at', 'x=1,y=2']\n"
+    script = ("import sys\nfrom cgcli.cli.main import main\nsys.argv = ['cgrad', 'eval', 'x*y', '--at', 'x=1,y=2']\n"
               "try:\n    main()\nexcept SystemExit:\n    pass\n"
               "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('rich'))))")
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO,
@@ -138,7 +138,7 @@ def test_full_trace_table_has_every_row_of_the_json_trace(monkeypatch):
     assert code == 0, err
     document = json.loads(out)
     for terminal in (False, True):
-        monkeypatch.setattr(cgcli.output, "is_terminal", lambda: terminal)
+        monkeypatch.setattr(cgcli.cli.output, "is_terminal", lambda: terminal)
         code, out, err = run_cgrad_inprocess("eval", terms, "--at", at, "--max-rows", "0", env={"COLUMNS": "200"})
         assert (code, err) == (0, "")
         assert ("\x1b[" in out) == terminal

@@ -22,8 +22,8 @@ import pytest
 
 from conftest import REPO, _environment, run_cgrad_inprocess
 
-import cgcli.output
-from cgcli.cli import COMMANDS
+import cgcli.cli.output
+from cgcli.cli.main import COMMANDS
 from cgcli.errors import ExitStatus, OutputClosed
 from cgcli.text import shorten
 
@@ -73,11 +73,11 @@ def test_exit_status_numbers_follow_sysexits():
 
 
 def test_internal_error_is_70_and_asks_for_a_report(monkeypatch):
-    import cgcli.commands.eval
+    import cgcli.cli.commands.eval
 
     def broken(text):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr(cgcli.commands.eval, "parse", broken)
+    monkeypatch.setattr(cgcli.cli.commands.eval, "parse", broken)
     code, out, err = run_cgrad_inprocess("eval", "x", "--at", "x=1")
     assert code == 70 and out == ""
     assert err.startswith("error: internal error, please report it") and "ZeroDivisionError: a bug" in err
@@ -213,30 +213,30 @@ def test_partial_writes_are_completed(monkeypatch):
     raw = ShortWrites(chunk=4096)
     monkeypatch.setattr(sys, "stdout", unbuffered_stdout(raw))
     text = "".join(f"{i} ∂f/∂x\n" for i in range(50_000))
-    cgcli.output.write(text)
+    cgcli.cli.output.write(text)
     assert raw.data.decode("utf-8") == text           # sys.stdout.write alone kept the first 4096 bytes
 
 
 @pytest.mark.parametrize("failure, expected", [
     (BrokenPipeError(errno.EPIPE, "Broken pipe"), OutputClosed),
-    (OSError(errno.ENOSPC, "No space left on device"), cgcli.output.OutputFailed),
-    (OSError(errno.EIO, "Input/output error"), cgcli.output.OutputFailed),
+    (OSError(errno.ENOSPC, "No space left on device"), cgcli.cli.output.OutputFailed),
+    (OSError(errno.EIO, "Input/output error"), cgcli.cli.output.OutputFailed),
 ])
 def test_write_failures_become_cgrad_errors(monkeypatch, failure, expected):
     monkeypatch.setattr(sys, "stdout", unbuffered_stdout(ShortWrites(chunk=100, fail_after=300, failure=failure)))
     with pytest.raises(expected) as caught:
-        cgcli.output.write("x" * 1000)
+        cgcli.cli.output.write("x" * 1000)
     assert caught.type is expected                    # OutputClosed is not an OutputFailed, nor the reverse
-    if expected is cgcli.output.OutputFailed:
+    if expected is cgcli.cli.output.OutputFailed:
         assert caught.value.status == 74
         assert caught.value.message == f"cannot write to standard output: {failure.strerror}"
 
 
 def test_no_stdout_at_all(monkeypatch):
     monkeypatch.setattr(sys, "stdout", None)
-    with pytest.raises(cgcli.output.OutputFailed, match="Bad file descriptor"):
-        cgcli.output.write("x")
-    assert cgcli.output.is_terminal() is False
+    with pytest.raises(cgcli.cli.output.OutputFailed, match="Bad file descriptor"):
+        cgcli.cli.output.write("x")
+    assert cgcli.cli.output.is_terminal() is False
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def test_out_dash_is_stdout():
 # --------------------------------------------------------------------------------------------
 
 def test_sigint_is_130_with_one_line_and_the_handler_is_restored(monkeypatch):
-    import cgcli.commands.eval
+    import cgcli.cli.commands.eval
 
     def interrupted(text):
         os.kill(os.getpid(), signal.SIGINT)           # as the terminal sends it on Ctrl-C
@@ -276,7 +276,7 @@ def test_sigint_is_130_with_one_line_and_the_handler_is_restored(monkeypatch):
     # a suite started in the background has SIGINT ignored, as a shell does for background jobs
     ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        monkeypatch.setattr(cgcli.commands.eval, "parse", interrupted)
+        monkeypatch.setattr(cgcli.cli.commands.eval, "parse", interrupted)
         code, out, err = run_cgrad_inprocess("eval", "x", "--at", "x=1")
         assert (code, out, err) == (130, "", "error: interrupted\n")    # click's blank line is gone too
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
@@ -332,7 +332,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def on_terminal(monkeypatch, columns: int, *args: str) -> str:
     """`cgrad ARGS` as a terminal of `columns` columns shows it (escape codes removed)."""
-    monkeypatch.setattr(cgcli.output, "is_terminal", lambda: True)
+    monkeypatch.setattr(cgcli.cli.output, "is_terminal", lambda: True)
     code, out, err = run_cgrad_inprocess(*args, env={"COLUMNS": str(columns)})
     assert (code, err) == (0, "")
     return ANSI.sub("", out)

@@ -122,9 +122,9 @@ def test_descend_memory_does_not_grow_with_steps():
 
 
 def test_descend_keeps_a_bounded_loss_sample_and_the_same_answer():
-    from cgcli.descent import Settings, descend
+    from cgcli.passes.descent import Settings, descend
     from cgcli.numbers import FloatNumbers
-    from cgcli.syntax import parse
+    from cgcli.language.syntax import parse
 
     steps, lr = 20_000, 1e-5
     settings = Settings(lr=lr, steps=steps, tol=0.0, grad_tol=None, optimizer="gd", hyper={})
@@ -142,7 +142,7 @@ def test_descend_keeps_a_bounded_loss_sample_and_the_same_answer():
 
 
 def test_loss_samples_keep_every_stride_th_step():
-    from cgcli.descent import LossSamples
+    from cgcli.passes.descent import LossSamples
 
     samples = LossSamples(capacity=8)
     for step in range(100):
@@ -155,11 +155,11 @@ def test_loss_samples_keep_every_stride_th_step():
 
 @pytest.mark.parametrize("output_format", ["csv", "json", "markdown"])
 def test_descend_traces_are_written_as_they_go(monkeypatch, output_format):
-    import cgcli.output
+    import cgcli.cli.output
 
     pieces = []
-    write = cgcli.output.write
-    monkeypatch.setattr(cgcli.output, "write", lambda text: (pieces.append(len(text)), write(text)))
+    write = cgcli.cli.output.write
+    monkeypatch.setattr(cgcli.cli.output, "write", lambda text: (pieces.append(len(text)), write(text)))
     steps, lr = 4000, 1e-3
     code, out, err = run_cgrad_inprocess("descend", "(x-3)^2", "--params", "x=0", "--lr", str(lr), "--steps",
                                          str(steps), "--grad-tol", "0", "--format", output_format)
@@ -418,28 +418,17 @@ def test_every_shortened_number_has_an_ellipsis(value):
 
 
 # ============================================================================================
-# 7. The README's descend example runs on the shipped examples/points.csv
+# 7. The documented descend example runs on the shipped examples/points.csv
 # ============================================================================================
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POINTS = os.path.join(REPO, "examples", "points.csv")
 
 
-def readme_descend_example() -> tuple[list[str], str]:
-    """The README's `cgrad descend … --data examples/points.csv …` command and the output it shows."""
-    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as handle:
-        lines = handle.read().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("$ cgrad descend") and "--data examples/points.csv" in line)
-    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(("$ ", "```")))
-    return shlex.split(lines[start][2:])[1:], "\n".join(lines[start + 1:end])
-
-
-def test_readme_descend_example_fits_the_least_squares_line():
+def test_the_documented_descend_example_fits_the_least_squares_line():
+    """docs/descend.md's run on the shipped points (tests/test_docs_examples.py checks what it prints)."""
     np = pytest.importorskip("numpy")
-    args, shown = readme_descend_example()
-    code, out, err = run_cgrad_inprocess(*args, cwd=REPO)
-    assert code == 0, err
-    assert out.rstrip("\n") == shown  # the README shows what the command prints
+    args = shlex.split("descend '(w*x + b - y)^2' --data examples/points.csv --params w=0,b=0 --lr 0.05 --steps 500 --tol 1e-12")
     document = json.loads(run_cgrad_inprocess(*args, "--format", "json", cwd=REPO)[1])
     data = np.loadtxt(POINTS, delimiter=",", skiprows=1)
     design = np.column_stack([data[:, 0], np.ones(len(data))])

@@ -95,3 +95,49 @@ def test_every_module_imports_first_in_a_fresh_interpreter(group):
     done = subprocess.run([sys.executable, "-c", script, *IMPORTABLE[group::GROUPS]], cwd=REPO, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+# The pipeline's layers, lowest first: a module imports only from its own layer or lower ones
+# (text → graph → passes → rendering; the API over them, the command line over everything).
+LAYERS = (
+    ("cgcli.errors", "cgcli.text"),
+    ("cgcli.numbers",),
+    ("cgcli.ops",),
+    ("cgcli.graph",),
+    ("cgcli.language",),
+    ("cgcli.passes",),
+    ("cgcli.compiled",),
+    ("cgcli.render",),
+    ("cgcli.api",),
+    ("cgcli.cli", "cgcli.__main__", "cgcli"),
+)
+
+
+def _layer(module: str) -> int:
+    """The index in LAYERS of the longest prefix naming `module`'s room."""
+    best, depth = None, -1
+    for index, rooms in enumerate(LAYERS):
+        for room in rooms:
+            if (module == room or module.startswith(room + ".")) and room.count(".") > depth:
+                best, depth = index, room.count(".")
+    assert best is not None, f"{module} belongs to no layer: add its room to LAYERS"
+    return best
+
+
+def test_no_module_imports_from_a_higher_layer():
+    upward = sorted(f"{name} (layer {_layer(name)}) imports {imported} (layer {_layer(imported)})"
+                    for name, path in MODULES.items() for imported in _imports(name, path)
+                    if _layer(imported) > _layer(name))
+    assert not upward, "\n".join(upward)
+
+
+def test_the_layer_check_sees_an_upward_import():
+    assert _layer("cgcli.passes.trace") > _layer("cgcli.graph.nodes") > _layer("cgcli.ops.elementwise")
+    assert _layer("cgcli.cli.commands.eval") == _layer("cgcli") > _layer("cgcli.api.compiled")
+
+
+def test_the_package_is_grouped_by_stage():
+    top_modules = sorted(path.name for path in PACKAGE.glob("*.py"))
+    assert len(top_modules) <= 5, top_modules
+    stages = sorted(path.parent.name for path in PACKAGE.glob("*/__init__.py"))
+    assert len(stages) >= 6, stages

@@ -141,17 +141,3 @@ def test_combinations_that_make_no_sense_are_refused(extra, says):
 def test_each_is_refused():
     code, _, err = run_cgrad_inprocess("eval", "-", "--each", "--at", "x=1", "--naive", input="x*x\n")
     assert code == 2 and err.startswith("error: --naive") and "--each" in err
-
-
-def test_the_readme_shows_what_the_commands_print():
-    import shlex
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### The classic mistake: `--naive`", 1)[1].split("\n## ", 1)[0]
-    blocks = [block.split("\n```", 1)[0] for block in section.split("```console\n")[1:]]
-    assert len(blocks) == 2
-    for block in blocks:
-        command, _, shown = block.partition("\n")
-        code, out, _ = run_cgrad_inprocess(*shlex.split(command.removeprefix("$ cgrad ")))
-        assert code == 0 and out.rstrip("\n") == shown

@@ -19,10 +19,10 @@ import mpmath
 import pytest
 
 from cgcli.errors import MathError
-from cgcli.evaluation import evaluate
+from cgcli.passes.evaluation import evaluate
 from cgcli.numbers import number_system
 from cgcli.ops import OPS
-from cgcli.syntax import parse
+from cgcli.language.syntax import parse
 
 mp = mpmath.MPContext()  # a context of our own: cgcli's systems own theirs, nothing shares a precision
 mp.dps = 60

@@ -24,7 +24,7 @@ import pytest
 import cgcli
 from conftest import REPO
 
-GRAMMAR_IN_WHEEL = "cgcli/grammar/cgrad.lark"
+GRAMMAR_IN_WHEEL = "cgcli/language/cgrad.lark"
 
 
 def _clean_env() -> dict:
@@ -54,16 +54,16 @@ def test_wheel_contains_the_grammar(wheel):
         names = archive.namelist()
         assert GRAMMAR_IN_WHEEL in names
         # the packaged grammar is the repository's grammar, byte for byte
-        with open(os.path.join(REPO, "grammar", "cgrad.lark"), "rb") as source:
+        with open(os.path.join(REPO, "cgcli", "language", "cgrad.lark"), "rb") as source:
             assert archive.read(GRAMMAR_IN_WHEEL) == source.read()
 
 
 def test_wheel_contents_and_metadata(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        for module in ("cgcli/__init__.py", "cgcli/__main__.py", "cgcli/cli.py", "cgcli/syntax.py",
+        for module in ("cgcli/__init__.py", "cgcli/__main__.py", "cgcli/cli/main.py", "cgcli/language/syntax.py",
                        "cgcli/ops/__init__.py", "cgcli/ops/elementwise.py", "cgcli/numbers/system.py",
-                       "cgcli/passes.py", "cgcli/render/json.py", "cgcli/render/table.py"):
+                       "cgcli/passes/forward_backward.py", "cgcli/render/json.py", "cgcli/render/table.py"):
             assert module in names, module
         assert not any(name.startswith(("tests/", "bench/", ".venv/")) for name in names)
         metadata_name = next(name for name in names if name.endswith(".dist-info/METADATA"))
@@ -76,7 +76,7 @@ def test_wheel_contents_and_metadata(wheel):
         assert dependency in requirements
     scripts = configparser.ConfigParser()
     scripts.read_string(entry_points)
-    assert scripts["console_scripts"]["cgrad"].strip() == "cgcli.cli:main"
+    assert scripts["console_scripts"]["cgrad"].strip() == "cgcli.cli.main:main"
 
 
 @pytest.mark.slow
@@ -108,7 +108,7 @@ def test_fresh_venv_install_runs_from_another_directory(wheel, tmp_path):
 
     # it really is the installed copy, reading the grammar from inside the package
     probe = ("import cgcli, importlib.resources as r; "
-             "print(cgcli.__file__); print(r.files('cgcli').joinpath('grammar/cgrad.lark').is_file())")
+             "print(cgcli.__file__); print(r.files('cgcli').joinpath('language/cgrad.lark').is_file())")
     shown = subprocess.run([python, "-c", probe], capture_output=True, text=True, env=_clean_env(),
                            cwd=str(elsewhere), timeout=60)
     location, grammar_found = shown.stdout.split()

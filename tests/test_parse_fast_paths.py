@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from cgcli import syntax
+from cgcli.language import syntax
 from cgcli.errors import InputError
 from conftest import run_cgrad_inprocess
 

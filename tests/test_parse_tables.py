@@ -1,4 +1,4 @@
-"""The parser is Lark's LALR(1) tables for grammar/cgrad.lark replayed by cgcli/lalr.py: the generated
+"""The parser is Lark's LALR(1) tables for cgcli/language/cgrad.lark replayed by cgcli/language/lalr.py: the generated
 tables are the grammar's, the replay builds the same graphs and reports the same errors as Lark's own
 parser, an edited grammar is never read with stale tables, and a run does not import lark."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 import lark
 import pytest
 
-from cgcli import lalr, lalr_build, parse_table, syntax
+from cgcli.language import lalr, lalr_build, _parse_table as parse_table, syntax
 from cgcli.errors import InputError
 from conftest import REPO
 
@@ -72,7 +72,7 @@ def _with_lark_runtime(source: str):
 
 
 def _with_replay(source: str):
-    """The Program cgcli/lalr.py's replay of the tables builds, or the error it raises."""
+    """The Program cgcli/language/lalr.py's replay of the tables builds, or the error it raises."""
     tables, builder = lalr.tables(), syntax.GraphBuilder(source)
     try:
         return lalr.run(tables, lalr.reductions(tables.rules, builder), syntax._lexer(tables).lex(source))
@@ -95,7 +95,7 @@ def _nodes(program) -> list[tuple]:
 def test_the_generated_tables_are_the_grammars():
     grammar = lalr_build.read_grammar()
     assert parse_table.GRAMMAR == grammar and parse_table.FORMAT == lalr_build.FORMAT, \
-        "grammar/cgrad.lark changed: run `python -m cgcli.lalr_build` to regenerate cgcli/parse_table.py"
+        "cgcli/language/cgrad.lark changed: run `python -m cgcli.language.lalr_build` to regenerate cgcli/language/_parse_table.py"
     built = lalr_build.build(grammar)
     for key in ("pattern", "ignore", "start", "end", "states", "rules"):
         assert getattr(parse_table, key.upper()) == built[key], key
@@ -132,7 +132,7 @@ def test_an_edited_grammar_is_parsed_with_its_own_tables(monkeypatch):
 
 
 def test_a_run_does_not_import_lark():
-    script = ("import sys; from cgcli.cli import main; sys.argv = ['cgrad', 'eval', '3*(a+b*c)', '--at', "
+    script = ("import sys; from cgcli.cli.main import main; sys.argv = ['cgrad', 'eval', '3*(a+b*c)', '--at', "
               "'a=1,b=2,c=3', '--format', 'json']\n"
               "try: main()\nexcept SystemExit as leave: assert leave.code == 0\n"
               "print('lark' in sys.modules)")

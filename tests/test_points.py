@@ -111,7 +111,7 @@ def test_every_number_system_gives_evals_json_at_each_row(mode, output_format):
 
 
 def test_blocks_keep_order_and_row_numbers(monkeypatch):
-    import cgcli.commands.points as points
+    import cgcli.cli.commands.points as points
 
     monkeypatch.setattr(points, "BLOCK_BYTES", 64)  # a block every few rows
     xs = [i / 7 - 3 for i in range(200)]
@@ -184,7 +184,7 @@ def test_tensor_rows_go_row_by_row():
 
 
 def test_table_shows_the_first_rows(monkeypatch):
-    import cgcli.commands.points as points
+    import cgcli.cli.commands.points as points
 
     monkeypatch.setattr(points, "TABLE_ROWS", 3)
     code, out, err = _points("x^2", "--points", "-", "--format", "table", input="x\n1\n2\n3\n4\n5\n")

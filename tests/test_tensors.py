@@ -51,10 +51,10 @@ def as_text(value):
 def evaluate(source: str, values: dict, mode: str = "float", digits: int | None = None,
              wrt: list[str] | None = None, record: bool = True, relu0: str = "0"):
     """The Trace that `cgrad eval SOURCE --at ...` computes, through the Python API, the way the
-    eval command does it: parse, bind the values from text, cgcli.evaluation.evaluate."""
-    from cgcli.evaluation import evaluate as evaluate_text
+    eval command does it: parse, bind the values from text, cgcli.passes.evaluation.evaluate."""
+    from cgcli.passes.evaluation import evaluate as evaluate_text
     from cgcli.numbers import number_system
-    from cgcli.syntax import parse
+    from cgcli.language.syntax import parse
 
     program = parse(source)
     graph = program.graph(None)

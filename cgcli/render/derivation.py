@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 from ..text import excerpt
 from . import BLANK_CHOICES
-from ..graph import CONSTANT, VARIABLE
-from ..trace import BackwardRow, ForwardRow, Term, Trace
+from ..graph.nodes import CONSTANT, VARIABLE
+from ..passes.trace import BackwardRow, ForwardRow, Term, Trace
 from .notation import definition, local_rule, rule_names, shape_of, shown
 
 BLANK_TEXT = "____"  # a number the student fills in

@@ -12,7 +12,7 @@ import json
 import math
 from collections import deque
 
-from ..descent import Descent, Step
+from ..passes.descent import Descent, Step
 from .console import print_table, show, text_console, text_of
 from .derivation import kept_ends
 

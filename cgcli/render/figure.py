@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..text import shorten
-from ..graph import CONSTANT, VARIABLE
-from ..trace import ForwardRow
+from ..graph.nodes import CONSTANT, VARIABLE
+from ..passes.trace import ForwardRow
 from .derivation import (Derivation, ForwardLine, ForwardModeDerivation, NumberText, Partial, TangentTermLine, TermLine,
                          dotted, joined)
 from .notation import definition

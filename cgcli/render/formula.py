@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..adjoint import Derivatives
-from ..graph import CONSTANT, VARIABLE
+from ..passes.adjoint import Derivatives
+from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import CONSTANTS, FUNCTIONS, OPS
 
 SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from ..text import excerpt
-from ..trace import Trace
+from ..passes.trace import Trace
 
 
 def render(trace: Trace, with_trace: bool = True) -> str:

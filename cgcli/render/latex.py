@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..graph import CONSTANT, VARIABLE
+from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import OPS
 from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)

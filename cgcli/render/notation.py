@@ -4,9 +4,9 @@ from __future__ import annotations
 import functools
 import re
 
-from ..graph import CONSTANT, VARIABLE
+from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import OPS
-from ..trace import ForwardRow, Term
+from ..passes.trace import ForwardRow, Term
 
 
 def needs_parentheses(operand: str, function_call: bool) -> bool:

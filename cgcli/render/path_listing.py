@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..chain_paths import Path, Paths
-from ..trace import Trace
+from ..passes.chain_paths import Path, Paths
+from ..passes.trace import Trace
 from .derivation import NumberText, Partial, TermLine, term_line
 
 LONG_PATH = 12  # a path with more steps than this shows its ends only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..chain_paths import Paths
+from ..passes.chain_paths import Paths
 from .console import print_table, show, text_console, text_of
 from .derivation import Partial
 from .latex import factor as latex_factor

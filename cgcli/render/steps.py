@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from ..graph import CONSTANT, VARIABLE
+from ..graph.nodes import CONSTANT, VARIABLE
 from .derivation import BackwardLine, Derivation, ForwardLine, ForwardModeDerivation, NumberText, Partial, TangentLine
 
 FORWARD, BACKWARD, TANGENT = "forward", "backward", "tangent"

@@ -1,0 +1,179 @@
+"""`cgrad diagram`: the computational graph as Mermaid or DOT (or SVG/PNG through Graphviz)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import unicodedata
+
+import click
+
+from ...errors import InputError, MissingProgram
+from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from .shared import emit, out_option, worksheet_options, worksheet_title
+
+
+@click.command("diagram", cls=ExpressionCommand)
+@expression_input
+@at_option
+@click.option("--output", "output_name", metavar="NAME", help="Draw the graph of this assigned name.")
+@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png", "html"]),
+              default="mermaid", show_default=True,
+              help="mermaid or dot source; svg or png drawn by Graphviz's dot program; html: an offline page "
+                   "that steps through the passes (needs --at and dot).")
+@out_option
+@click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR", show_default=True,
+              help="LR: inputs on the left, output on the right; TB: inputs on top.")
+@click.option("--highlight", metavar="NAME",
+              help="Colour every node and edge on a path from the output down to NAME.")
+@click.option("--products", is_flag=True, help="With --at: each edge also shows upstream × local = contribution.")
+@click.option("--collapse", type=click.IntRange(min=0), metavar="DEPTH",
+              help="Fold the nodes more than DEPTH edges below the output into one summary node per place.")
+@click.option("--steps", is_flag=True,
+              help="With --at: one frame per step of the forward, then the backward pass (Markdown slides with "
+                   "Mermaid, or DOT); -o DIR/ writes numbered files.")
+@click.option("--derivative", is_flag=True,
+              help="Draw the graph of the derivative ∂f/∂x (the program `cgrad derive` prints) instead of f's.")
+@click.option("--wrt", metavar="NAME", help="With --derivative: the name x of ∂f/∂x [default: the only variable].")
+@click.option("--mode", type=click.Choice(["reverse", "forward", "both"]), default="reverse", show_default=True,
+              help="With --at: reverse: nodes show ∂output/∂node (--steps: the forward, then the backward pass); "
+                   "forward: nodes show their tangents, as `cgrad eval --mode forward` computes them (--steps: one "
+                   "frame per node, tangents flowing forward).")
+@click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
+              help="With --mode forward: the direction v (variables not named: 0); without it, one tangent per "
+                   "variable.")
+@number_options
+@worksheet_options
+def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
+                    products, steps, collapse, derivative, wrt, mode, tangent, numbers, blank, answers):
+    """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
+    its value and ∂output/∂node, each edge its local derivative.
+
+    \b
+    Examples:
+      cgrad diagram "u = b*c; v = a + u; J = 3v"
+      cgrad diagram "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --highlight b
+      cgrad diagram "t = w1*x1; a1 = relu(t); a2 = sigmoid(t); o = a1 + a2" --at w1=0.5,x1=2 --products
+      cgrad diagram "3*(a+b*c)" --format dot
+      cgrad diagram "3*(a+b*c)" --at a=1,b=2,c=3 --format svg -o graph.svg
+      cgrad diagram "x^2*sin(x)" --derivative --wrt x
+      cgrad diagram "a = x; b = a + a; c = b + b" --at x=2 --steps -o frames/
+      cgrad diagram "u = x*y; v = u + x; w = v*u" --at x=2,y=3 --steps --mode forward --tangent x=1
+    """
+    from ...render import figure as figures
+    from ...language.syntax import parse
+
+    if not at and (products or blank or answers):
+        option = "--products" if products else "--blank" if blank else "--answers"
+        raise InputError(f"{option} needs values: give them with --at")
+    _check_mode(mode, tangent, at, blank or answers)
+    walking = steps or output_format == "html"
+    if walking:
+        from .stepping import check_options
+
+        check_options(steps, output_format, at, highlight, out_file)
+    if output_format == "png" and out_file in (None, "-"):
+        raise InputError("--format png is binary: give -o FILE.png")
+    program = parse(read_program(expression, program_file))
+    if derivative:
+        program, output_name = _derivative(program, output_name, wrt, numbers)
+    elif wrt is not None:
+        raise InputError("--wrt draws a derivative: use it with --derivative")
+    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
+    highlight = highlight and unicodedata.normalize("NFC", highlight.strip())
+    title = worksheet_title(blank, answers)
+    if at:
+        from ...language.bindings import split_bindings
+        from ...passes.evaluation import evaluate
+        from ...render.derivation import derive
+
+        if mode == "forward":
+            derivation = _forward_mode(graph, program, split_bindings(at), numbers, tangent)
+        else:
+            derivation = derive(evaluate(graph, split_bindings(at), program, numbers), None if answers else blank)
+        rows, output = derivation.forward, derivation.output
+        if walking:
+            _walk(derivation, output_format, out_file, title, collapse=collapse, direction=direction.upper())
+            return
+    else:
+        derivation, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
+    figure = figures.build(rows, output, derivation, products=products, highlight=highlight, collapse=collapse,
+                           direction=direction.upper(), title=title)
+    if output_format == "mermaid":
+        from ...render.mermaid import render, too_large
+
+        text = render(figure)
+        problem = too_large(figure, text)
+        if problem:
+            sys.stderr.write(f"note: this graph has {problem}; --collapse DEPTH folds the deep nodes\n")
+        emit(text, out_file)
+        return
+    from ...render.dot import render
+
+    text = render(figure)
+    emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
+
+
+def _check_mode(mode: str, tangent: tuple[str, ...], at, worksheet: bool) -> None:
+    """Refuse, before any work, what --mode and --tangent cannot do."""
+    if mode == "both":
+        raise InputError("--mode both: a diagram draws one mode: use --mode reverse or --mode forward "
+                         "(`cgrad eval --mode both` compares the two)")
+    if tangent and mode != "forward":
+        raise InputError("--tangent is a direction for forward mode: add --mode forward")
+    if mode == "forward" and not at:
+        raise InputError("--mode forward pushes tangents through the values at a point: give them with --at")
+    if mode == "forward" and worksheet:
+        raise InputError("--mode forward does not make worksheets: leave out --blank and --answers")
+
+
+def _forward_mode(graph, program, pairs, numbers, tangent: tuple[str, ...]):
+    """The forward-mode derivation, from the passes `cgrad eval --mode forward` runs."""
+    from ...language.bindings import split_bindings
+    from ...passes.dual import forward_mode
+    from ...render.derivation import forward_mode_derivation
+
+    return forward_mode_derivation(forward_mode(graph, pairs, program, numbers,
+                                                split_bindings(tangent) if tangent else None))
+
+
+def _walk(derivation, output_format: str, out_file: str | None, title: str | None, **options) -> None:
+    from . import stepping
+
+    if output_format == "html":
+        stepping.write_page(derivation, out_file, title, lambda source: run_dot(source, "svg", "--format html"), **options)
+    else:
+        stepping.write_frames(derivation, output_format, out_file, title, **options)
+
+
+def _derivative(program, output_name: str | None, wrt: str | None, numbers):
+    """The program of ∂f/∂wrt and the name of its derivative line, to draw in place of f's."""
+    from .derive import derivative_program
+    from ...language.syntax import parse
+
+    if output_name is not None:
+        raise InputError("--derivative draws the derivative of the last statement: --output does not apply")
+    if wrt is None and len(program.variables) != 1:
+        raise InputError("--derivative: say which derivative with --wrt NAME")
+    if wrt is not None and "," in wrt:
+        raise InputError(f"--wrt {wrt}: --derivative draws one derivative; give one name")
+    text, lines = derivative_program(program, wrt, numbers.relu0_text or "0")
+    return parse(text), lines[0]
+
+
+def run_dot(source: str, output_format: str, asked: str | None = None) -> bytes | str:
+    """Graphviz's drawing of `source`: SVG text or PNG bytes; `asked`: the option that needs it
+    (--format OUTPUT_FORMAT when not given)."""
+    program = shutil.which("dot")
+    if program is None:
+        raise MissingProgram(f"{asked or '--format ' + output_format} needs the 'dot' program of Graphviz, which is not installed "
+                             "(Debian/Ubuntu: apt-get install graphviz); --format dot prints the source instead")
+    try:
+        done = subprocess.run([program, f"-T{output_format}"], input=source.encode("utf-8"), capture_output=True,
+                              timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as failure:
+        raise MissingProgram(f"could not run {program}: {failure}") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise MissingProgram(f"{program} failed (exit {done.returncode}): {reason[0] if reason else 'no message'}")
+    return done.stdout.decode("utf-8") if output_format == "svg" else done.stdout

@@ -1,0 +1,132 @@
+"""`cgrad eval`: value, gradient and the derivation of a formula at a point."""
+from __future__ import annotations
+
+import unicodedata
+
+import click
+
+from ...language.bindings import split_bindings
+from ...errors import InputError
+from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from ...api import trace_of
+from ...language.syntax import parse
+from .shared import eval_output, out_option, worksheet_options
+
+
+@click.command("eval", cls=ExpressionCommand)
+@expression_input
+@at_option
+@click.option("--wrt", metavar="NAME[,NAME...]",
+              help="Only these partial derivatives, in this order: of variables or any named node (u = b*c, c = 3).")
+@click.option("--output", "output_name", metavar="NAME", help="Differentiate this assigned name instead of the last statement.")
+@click.option("--each", is_flag=True,
+              help="Each line of '-' or -f FILE is its own program: one result per line (JSON lines, or "
+                   "--format csv), errors as records; exit 2 if a line's input was wrong, else 1 if a line's "
+                   "math failed. --at names a line does not use are ignored.")
+@click.option("--points", "points", metavar="FILE|-",
+              help="Every row of a CSV file (header row: the variables' names) or of JSON lines, one record per row "
+                   "in order: the value and the partial derivatives (csv or jsonl, as the input); --at values are "
+                   "shared by every row. Streams: rows are answered as they arrive.")
+@click.option("--on-error", type=click.Choice(["stop", "skip", "null"]), default="stop", show_default=True,
+              help="With --points, a row that fails: stop there (exit 1 or 2, the rows before it written), skip it, "
+                   "or write it empty; skip and null report on stderr.")
+@click.option("--no-header", is_flag=True, help="With --points and CSV output: no header row (to join outputs).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex", "jsonl", "csv"]),
+              default=None, help="[default: table; jsonl with --each; with --points, as the input] table: the forward pass, backward pass and gradient as tables; json: one "
+              "object; markdown: a worked solution for notes (Mermaid graph, tables, chain rule in LaTeX); "
+              "latex: the derivation as an align* fragment; jsonl, csv: with --each or --points.")
+@out_option
+@worksheet_options
+@number_options
+@click.option("--no-trace", is_flag=True,
+              help="Only the value and the gradient: no forward and backward records (faster on large graphs).")
+@click.option("--mode", type=click.Choice(["reverse", "forward", "both"]), default="reverse", show_default=True,
+              help="reverse: the backward pass; forward: dual numbers push tangents from the inputs to the output "
+                   "(one tangent column per variable, or --tangent); both: the two, and whether they agree.")
+@click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
+              help="With --mode forward|both: the direction v (variables not named: 0); prints the JVP ∇f·v.")
+@click.option("--naive", is_flag=True,
+              help="Also the classic mistake: a backward pass that assigns each node's derivative (grad = …) "
+                   "instead of adding to it (grad += …); its wrong partial derivatives marked, and why.")
+@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Longest table before its middle rows are elided (0: no limit).")
+def eval_command(expression, program_file, at, each, wrt, output_name, points, on_error, no_header, output_format,
+                 out_file, blank, answers, numbers, no_trace, mode, tangent, naive, max_rows):
+    """Evaluate EXPR at the given point and differentiate it with respect to every variable.
+
+    \b
+    Examples:
+      cgrad eval "3*(a+b*c)" --at a=1,b=2,c=3
+      cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3
+      cgrad eval "relu(w*x + b)" --at w=2,x=1.5,b=-1 --format json
+      cgrad eval -x^2 --at x=3
+      echo "p = x + y; g = p*z" | cgrad eval - --at x=1,y=3,z=-3
+      cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format markdown
+      cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --blank grads
+      cgrad eval "x*y + sin(x)" --at x=1,y=2 --mode forward --tangent x=1,y=0
+      cgrad eval "x*y + x^3/y" --at x=1,y=2 --mode both --exact
+      cgrad eval "a = x; b = a + a; c = b + b" --at x=1 --naive
+      printf 'x^2\\nx*y\\n' | cgrad eval - --each --at x=2,y=3
+      cgrad eval "sin(x*y) + x^2/(1 + y^2)" --points examples/points.csv
+    """
+    if points is not None:
+        return _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format,
+                       out_file, blank, answers, numbers, mode, tangent, naive)
+    if on_error != "stop" or no_header:
+        raise InputError(f"{'--on-error' if on_error != 'stop' else '--no-header'} is for --points: add --points FILE")
+    text = read_program(expression, program_file)
+    if naive:
+        _check_naive(each, mode, blank, answers)
+    if each:
+        from .each import run_each
+
+        return run_each(text, split_bindings(at), numbers, wrt, output_name, output_format, out_file)
+    if output_format in ("jsonl", "csv"):
+        raise InputError(f"--format {output_format} writes one record per formula or per point: add --each or --points FILE")
+    output_format = output_format or "table"
+    program = parse(text)
+    if expression == "-" or program_file is not None:
+        from .each import note_discarded
+
+        note_discarded(program)
+    pairs = split_bindings(at)
+    if tangent and mode == "reverse":
+        raise InputError("--tangent is a direction for forward mode: add --mode forward or --mode both")
+    if mode == "reverse":
+        trace = trace_of(program, pairs, numbers, wrt and wrt.split(","), output_name, record=not no_trace,
+                         naive=naive)
+        eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)
+        return
+    if blank or answers or wrt is not None:
+        raise InputError(f"--mode {mode} does not take --blank, --answers or --wrt (forward mode gives every variable)")
+    from .forward import forward_output
+
+    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
+    forward_output(graph, program, pairs, numbers, split_bindings(tangent) if tangent else None, mode,
+                   output_format, out_file, max_rows, not no_trace)
+
+
+def _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format, out_file,
+            blank, answers, numbers, mode, tangent, naive) -> None:
+    if points == "-" and (expression == "-" or program_file == "-"):
+        raise InputError("--points - reads the points from standard input, so the program cannot come from it too: "
+                         "give EXPR or -f FILE")
+    refused = [name for name, given in (("--each", each), ("--naive", naive), ("--blank", blank), ("--answers", answers),
+                                        ("--mode " + mode, mode != "reverse"), ("--tangent", tangent)) if given]
+    if refused:
+        raise InputError(f"--points answers each row with the value and gradient; it does not take {refused[0]}")
+    from .points import run_points
+
+    program = parse(read_program(expression, program_file))
+    run_points(points, program, split_bindings(at), numbers, wrt and wrt.split(","), output_name, output_format,
+               out_file, on_error, header=not no_header)
+
+
+def _check_naive(each: bool, mode: str, blank: str | None, answers: bool) -> None:
+    """--naive sets one wrong backward pass beside the right one: there must be exactly one right one."""
+    if each:
+        raise InputError("--naive shows the classic mistake beside one backward pass: not with --each")
+    if mode != "reverse":
+        raise InputError(f"--naive is a mistake of the backward pass: not with --mode {mode}")
+    if blank or answers:
+        raise InputError("--naive gives the answers away: not with the worksheets --blank and --answers")

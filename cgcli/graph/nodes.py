@@ -1,0 +1,126 @@
+"""The computational graph: nodes in topological order, each with its op, inputs, name and source span."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import InputError
+
+VARIABLE = "var"
+CONSTANT = "const"
+
+
+@dataclass(slots=True)
+class Node:
+    op: str  # VARIABLE, CONSTANT, or a key of ops.OPS
+    inputs: tuple[int, ...]  # indices of earlier nodes, in operand order
+    start: int  # span of the source text the node came from
+    end: int
+    name: str | None = None
+    literal: str | None = None  # the text of a constant, kept exact: "0.1", "-3", "pi"
+
+
+@dataclass
+class Program:
+    """Every node a program defines, in creation (hence topological) order, and its names."""
+
+    source: str
+    nodes: list[Node]
+    assigned: dict[str, int]  # name = expr
+    variables: dict[str, int]  # free names, in order of first appearance
+    last: int  # the node of the last statement
+
+    def graph(self, output: str | None = None) -> Graph:
+        """The graph of the output (the last statement unless named), pruned to what it needs."""
+        if output is None:
+            root = self.last
+        elif output in self.assigned:
+            root = self.assigned[output]
+        elif output in self.variables:
+            root = self.variables[output]
+        else:
+            known = ", ".join(self.assigned) or "none"
+            raise InputError(f"--output {output}: the program assigns no such name (assigned: {known})")
+        return Graph.from_program(self, root)
+
+
+@dataclass
+class Graph:
+    """The part of a program one output needs. Nodes keep their program indices (no copies);
+    `order` lists the needed ones topologically, the output last."""
+
+    source: str
+    nodes: list[Node]  # every node of the program
+    order: list[int]  # the needed nodes, topological; order[-1] is the output
+    names: list[str | None]  # per node: the user's name, or t1, t2, f given here; None for constants
+    active: list[bool]  # per node: depends on some variable
+    taken: frozenset[str] = frozenset()  # the user's names, which generated names avoid
+
+    @property
+    def output(self) -> int:
+        return self.order[-1]
+
+    def variables(self) -> list[int]:
+        return [index for index in self.order if self.nodes[index].op == VARIABLE]
+
+    @classmethod
+    def from_program(cls, program: Program, root: int) -> Graph:
+        nodes = program.nodes
+        needed = [False] * len(nodes)
+        needed[root] = True
+        for index in range(root, -1, -1):
+            if needed[index]:
+                for operand in nodes[index].inputs:
+                    needed[operand] = True
+        order = [index for index in range(root + 1) if needed[index]]
+        return cls.build(program.source, nodes, order, frozenset(program.assigned) | frozenset(program.variables))
+
+    @classmethod
+    def build(cls, source: str, nodes: list[Node], order: list[int], taken: frozenset[str]) -> Graph:
+        graph = cls(source, nodes, order, _names(nodes, order, taken), [], taken)
+        # every variable and every named constant (c = 3) is a differentiable input
+        graph.active = graph.depends_on({nodes[i].name for i in order if nodes[i].op in (VARIABLE, CONSTANT)
+                                         and nodes[i].name is not None})
+        return graph
+
+    def depends_on(self, targets: set[str]) -> list[bool]:
+        """Per node: whether it is one of the named nodes `targets` (variables, named constants or
+        intermediates, by their names in `names`) or depends on one: the nodes a backward pass
+        must reach to give ∂output/∂target."""
+        depends = [False] * len(self.nodes)
+        names, nodes = self.names, self.nodes
+        for index in self.order:
+            if names[index] in targets:
+                depends[index] = True
+                continue
+            for operand in nodes[index].inputs:  # a loop, not any(generator): this runs once a node
+                if depends[operand]:
+                    depends[index] = True
+                    break
+        return depends
+
+
+def _names(nodes: list[Node], order: list[int], taken: frozenset[str]) -> list[str | None]:
+    """The user's names, and for every unnamed computed node one the user did not take: f for the
+    output, t1, t2, … for the rest."""
+    names = [node.name for node in nodes]
+    taken = set(taken)
+    output = order[-1]
+    if names[output] is None:
+        names[output] = next(name for name in _candidates("f") if name not in taken)
+        taken.add(names[output])
+    counter = 0
+    for index in order:
+        if names[index] is None and nodes[index].op != CONSTANT:
+            counter += 1
+            while f"t{counter}" in taken:
+                counter += 1
+            names[index] = f"t{counter}"
+    return names
+
+
+def _candidates(first: str):
+    yield first
+    number = 1
+    while True:
+        yield f"{first}{number}"
+        number += 1

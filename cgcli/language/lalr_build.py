@@ -1,0 +1,124 @@
+"""Lark's LALR(1) tables for cgcli/language/cgrad.lark, as plain data for cgcli/language/lalr.py's driver, and the
+generator of cgcli/language/_parse_table.py (`python -m cgcli.language.lalr_build` after editing the grammar).
+
+Lark computes everything here: the terminals' regular expressions and their precedence, the parse
+states, and how each rule shapes its children (filtered tokens, `?rule` inlining, `_rule` splicing,
+`[x]` placeholders); the driver only replays them. This module imports lark (~80 ms), so it runs
+only when the generated tables do not match the grammar file."""
+from __future__ import annotations
+
+import os
+
+FORMAT = 1  # the layout of the tables below; part of the generated module's key
+START = "program"
+
+
+def build(grammar: str) -> dict:
+    """The tables for `grammar`: a dict of plain values (str, int, tuple, dict), no Lark objects."""
+    import lark
+    from lark.parsers.lalr_analysis import Reduce, Shift
+
+    parser = lark.Lark(grammar, parser="lalr", lexer="basic", start=START, maybe_placeholders=True)
+    table = parser.parser.parser.parser.parse_table
+    order = _state_order(table.states, table.start_states[START], Shift)
+    rules = [rule for rule in parser.rules if any(action == (Reduce, rule) for state in table.states.values()
+                                                  for action in state.values())]
+    number = {rule: index for index, rule in enumerate(rules)}
+    states = tuple({symbol: (order[target] if action is Shift else ~number[target])
+                    for symbol, (action, target) in sorted(table.states[old].items())}
+                   for old in sorted(order, key=order.get))
+    return {
+        "format": FORMAT,
+        "grammar": grammar,
+        "lark": lark.__version__,
+        "pattern": _pattern(parser.lexer_conf.terminals),
+        "ignore": tuple(sorted(parser.lexer_conf.ignore)),
+        "start": order[table.start_states[START]],
+        "end": order[table.end_states[START]],
+        "states": states,
+        "rules": tuple(_shape(rule) for rule in rules),
+    }
+
+
+def _state_order(states: dict, start: int, shift) -> dict[int, int]:
+    """Lark's state number → ours: breadth first from the start state, symbols in sorted order, so
+    that the generated module does not change with Python's string hashing."""
+    order, queue = {start: 0}, [start]
+    for state in queue:
+        for symbol, (action, target) in sorted(states[state].items()):
+            if action is shift and target not in order:
+                order[target] = len(order)
+                queue.append(target)
+    return order
+
+
+def _pattern(terminals) -> str:
+    """One regex of named groups, in Lark's precedence among terminals: priority, then the longest
+    possible match first (as Lark's basic lexer orders them)."""
+    ordered = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    return "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in ordered)
+
+
+def _shape(rule) -> tuple:
+    """(origin, size, callback, children): what reducing `rule` does, as Lark's ParseTreeBuilder
+    would do it. callback is the builder method's name, None for a `?rule` that passes its single
+    child through, or "" for a `_rule` whose children are spliced into its parent. children is None
+    when all popped values are the children as they are, else a tuple of (index, splice) steps where
+    index None inserts a placeholder (an absent `[x]`)."""
+    expansion, options = rule.expansion, rule.options
+    placeholders = _placeholders(options.empty_indices, len(expansion))
+    steps, plain = [], not any(placeholders)
+    for index, symbol in enumerate(expansion):
+        steps += [(None, False)] * placeholders[index]
+        if symbol.is_term and symbol.filter_out and not options.keep_all_tokens:
+            plain = False
+            continue
+        splice = not symbol.is_term and symbol.name.startswith("_")
+        plain = plain and not splice
+        steps.append((index, splice))
+    steps += [(None, False)] * placeholders[len(expansion)]
+    origin = str(rule.origin.name)
+    if origin.startswith("_"):
+        callback = ""
+    elif options.expand1 and not rule.alias and len(steps) == 1 and plain:
+        callback = None  # a unit rule of the precedence ladder: the value stays as it is
+    else:
+        callback = str(rule.alias or origin)
+    expand1 = bool(options.expand1 and not rule.alias)
+    return origin, len(expansion), callback, expand1, None if plain else tuple(steps)
+
+
+def _placeholders(empty_indices, size: int) -> list[int]:
+    """How many None placeholders go before each child (and, last, after them all), as Lark counts them."""
+    if not empty_indices:
+        return [0] * (size + 1)
+    return [len(ones) for ones in "".join(str(int(flag)) for flag in empty_indices).split("0")]
+
+
+def grammar_path() -> str:
+    """The grammar beside this module, in the source tree and in the wheel alike.
+    (os.path, not pathlib or importlib.resources: those cost milliseconds of every start.)"""
+    return os.path.join(os.path.dirname(os.path.realpath(__file__)), "cgrad.lark")
+
+
+def read_grammar() -> str:
+    with open(grammar_path(), encoding="utf-8") as file:
+        return file.read()
+
+
+def write_module(path: str) -> None:
+    """Write the tables of the grammar file as a Python module (cgcli/language/_parse_table.py)."""
+    import pprint
+
+    tables = build(read_grammar())
+    with open(path, "w", encoding="utf-8") as file:
+        file.write('"""Generated by `python -m cgcli.language.lalr_build` from cgcli/language/cgrad.lark: do not edit. cgcli/language/lalr.py\n'
+                    'uses these tables only while GRAMMAR is the grammar file\'s text, and otherwise asks Lark."""\n'
+                    + "".join(f"{key.upper()} = {pprint.pformat(value, width=120, sort_dicts=False)}\n"
+                              for key, value in tables.items()))
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_module(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "_parse_table.py"))
