@@ -1,7 +1,8 @@
 """The computational graph: nodes in topological order, each with its op, inputs, name and source span."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from ..errors import InputError
 
@@ -50,10 +51,26 @@ class Graph:
 
     source: str
     nodes: list[Node]  # every node of the program
-    order: list[int]  # the needed nodes, topological; order[-1] is the output
-    names: list[str | None]  # per node: the user's name, or t1, t2, f given here; None for constants
+    order: Sequence[int]  # the needed nodes, topological (a range when they are all of them); order[-1]: the output
     active: list[bool]  # per node: depends on some variable
     taken: frozenset[str] = frozenset()  # the user's names, which generated names avoid
+    _names: list[str | None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def names(self) -> list[str | None]:
+        """Per node: the user's name, or t1, t2, f given here; None for constants. Made on first use:
+        a pass without records names only the variables and the output, and 10⁶ strings t1 … t999999
+        would be a seventh of such a run's memory."""
+        if self._names is None:
+            self._names = _names(self.nodes, self.order, self.taken)
+        return self._names
+
+    @property
+    def output_name(self) -> str:
+        """The output's name (names[output]), without naming every other node."""
+        if self._names is not None:
+            return self._names[self.output]
+        return self.nodes[self.output].name or _output_name(self.taken)
 
     @property
     def output(self) -> int:
@@ -71,12 +88,13 @@ class Graph:
             if needed[index]:
                 for operand in nodes[index].inputs:
                     needed[operand] = True
-        order = [index for index in range(root + 1) if needed[index]]
+        # most programs need every node up to the output: a range then, not a list of 10⁶ int objects
+        order = range(root + 1) if needed.count(True) == root + 1 else [i for i in range(root + 1) if needed[i]]
         return cls.build(program.source, nodes, order, frozenset(program.assigned) | frozenset(program.variables))
 
     @classmethod
-    def build(cls, source: str, nodes: list[Node], order: list[int], taken: frozenset[str]) -> Graph:
-        graph = cls(source, nodes, order, _names(nodes, order, taken), [], taken)
+    def build(cls, source: str, nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> Graph:
+        graph = cls(source, nodes, order, [], taken)
         # every variable and every named constant (c = 3) is a differentiable input
         graph.active = graph.depends_on({nodes[i].name for i in order if nodes[i].op in (VARIABLE, CONSTANT)
                                          and nodes[i].name is not None})
@@ -87,9 +105,11 @@ class Graph:
         intermediates, by their names in `names`) or depends on one: the nodes a backward pass
         must reach to give ∂output/∂target."""
         depends = [False] * len(self.nodes)
-        names, nodes = self.names, self.nodes
+        nodes = self.nodes
+        # the user's own names are on their nodes: the generated ones (t1, f) only if asked for
+        names = None if targets <= self.taken else self.names
         for index in self.order:
-            if names[index] in targets:
+            if (nodes[index].name if names is None else names[index]) in targets:
                 depends[index] = True
                 continue
             for operand in nodes[index].inputs:  # a loop, not any(generator): this runs once a node
@@ -99,14 +119,14 @@ class Graph:
         return depends
 
 
-def _names(nodes: list[Node], order: list[int], taken: frozenset[str]) -> list[str | None]:
+def _names(nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> list[str | None]:
     """The user's names, and for every unnamed computed node one the user did not take: f for the
     output, t1, t2, … for the rest."""
     names = [node.name for node in nodes]
     taken = set(taken)
     output = order[-1]
     if names[output] is None:
-        names[output] = next(name for name in _candidates("f") if name not in taken)
+        names[output] = _output_name(taken)
         taken.add(names[output])
     counter = 0
     for index in order:
@@ -116,6 +136,11 @@ def _names(nodes: list[Node], order: list[int], taken: frozenset[str]) -> list[s
                 counter += 1
             names[index] = f"t{counter}"
     return names
+
+
+def _output_name(taken) -> str:
+    """An unnamed output's name: f, or f1, f2, … if the user took f."""
+    return next(name for name in _candidates("f") if name not in taken)
 
 
 def _candidates(first: str):

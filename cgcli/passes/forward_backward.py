@@ -21,7 +21,8 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     """Value and gradient of the graph's output at `bindings`, with the trace of both passes
     (without `record`, the trace keeps only the variables' rows); with `naive`, also what the
     backward pass gives that assigns where it should accumulate (trace.naive)."""
-    nodes, names, order = graph.nodes, graph.names, graph.order
+    nodes, order = graph.nodes, graph.order
+    names = graph.names if record else None  # without records only the variables', on their nodes
     active = graph.active if wrt is None else graph.depends_on(set(wrt))  # skip derivatives nobody asked for
     check_bound(graph, bindings)
     values = forward_values(graph, bindings, numbers)
@@ -29,12 +30,12 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     forward: list[ForwardRow] = []
     for index in order:
         node = nodes[index]
-        if names[index] is not None and (record or node.op == VARIABLE):
+        name = names[index] if record else node.name if node.op == VARIABLE else None
+        if name is not None:
             operand_names[index] = _operand_names(graph, index)
-            forward.append(ForwardRow(names[index], node.op, operand_names[index], (node.start, node.end),
-                                      values[index]))
+            forward.append(ForwardRow(name, node.op, operand_names[index], (node.start, node.end), values[index]))
 
-    terms: dict[int, list[Term]] = {index: [] for index in order if active[index] and record}
+    terms: dict[int, list[Term]] = {index: [] for index in order if active[index]} if record else {}
 
     def note_term(index: int, operand: int, position: int, upstream, local, contribution) -> None:
         terms[operand].append(Term(names[index], nodes[index].op, operand_names[index], position, upstream, local,
@@ -47,7 +48,7 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
                 for i in reversed(order) if adjoints[i] is not None] if record else []
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
     conventions += _conventions({nodes[i].op for i in order}, numbers)
-    trace = Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+    trace = Trace(graph.source, graph.output_name, values[output], gradient, forward, backward, numbers, conventions)
     if naive:
         trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient)
     return trace
@@ -64,7 +65,8 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     is_finite = numbers.is_finite
     if active[output]:
         adjoints[output] = _seed(values[output], numbers, conventions)
-    sole = {output}  # nodes whose adjoint is the seed or one contribution, found finite when it came
+    sole = bytearray(len(nodes))  # 1: the adjoint is the seed or one contribution, found finite when it came
+    sole[output] = 1
     index = output
     try:
         for index in reversed(order):
@@ -85,11 +87,11 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
                 except _ARITHMETIC_FAILURES as failure:
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
                 # ±upstream is finite when the upstream was found so (a pass over 10⁵ elements saved)
-                if not (index in sole and _passes_through(local)) and not is_finite(contribution):
+                if not (sole[index] and _passes_through(local)) and not is_finite(contribution):
                     raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
                 previous = adjoints[operand]
                 adjoints[operand] = combine(previous, contribution)
-                (sole.add if previous is None else sole.discard)(operand)
+                sole[operand] = previous is None
                 if note_term is not None:
                     note_term(index, operand, position, upstream, local, contribution)
     except TimedOut as stop:
@@ -148,7 +150,7 @@ def _conventions(used: set[str], numbers) -> list[str]:
 def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
     """Every variable of the graph has a value, or an InputError lists those that have none.
     Called before any pass, so a missing value reads the same whatever the other values are."""
-    unbound = [graph.names[i] for i in graph.variables() if graph.names[i] not in bindings]
+    unbound = [graph.nodes[i].name for i in graph.variables() if graph.nodes[i].name not in bindings]
     if unbound:
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
                          f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound), 80)}")
@@ -158,8 +160,11 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     """∂output/∂name for each `wrt` name (any named node) or, without `wrt`, for every variable.
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
     an axis), has derivative 0."""
-    names, wanted = graph.names, set(wrt or ())
-    nodes = graph.variables() if wrt is None else [index for index in graph.order if names[index] in wanted]
+    if wrt is None:  # the variables, by the names on their nodes
+        return {graph.nodes[i].name: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i]
+                for i in graph.variables()}
+    names, wanted = graph.names, set(wrt)
+    nodes = [index for index in graph.order if names[index] in wanted]
     gradient = {names[i]: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
     return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
 
