@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from ..errors import InputError
 
@@ -10,25 +9,32 @@ VARIABLE = "var"
 CONSTANT = "const"
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: a dataclass is generated code compiled at import time (about a
+# millisecond of every start for these three), and nothing here needs more than the fields.
+
 class Node:
-    op: str  # VARIABLE, CONSTANT, or a key of ops.OPS
-    inputs: tuple[int, ...]  # indices of earlier nodes, in operand order
-    start: int  # span of the source text the node came from
-    end: int
-    name: str | None = None
-    literal: str | None = None  # the text of a constant, kept exact: "0.1", "-3", "pi"
+    """One node: its op (VARIABLE, CONSTANT, or a key of ops.OPS), the indices of earlier nodes it
+    takes in operand order, the span of the source text it came from, the user's name for it, and
+    a constant's text kept exact ("0.1", "-3", "pi")."""
+
+    __slots__ = ("op", "inputs", "start", "end", "name", "literal")
+
+    def __init__(self, op: str, inputs: tuple[int, ...], start: int, end: int, name: str | None = None,
+                 literal: str | None = None) -> None:
+        self.op, self.inputs, self.start, self.end, self.name, self.literal = op, inputs, start, end, name, literal
+
+    def __repr__(self) -> str:
+        return f"Node({self.op!r}, {self.inputs!r}, {self.start}, {self.end}, {self.name!r}, {self.literal!r})"
 
 
-@dataclass
 class Program:
-    """Every node a program defines, in creation (hence topological) order, and its names."""
+    """Every node a program defines, in creation (hence topological) order, and its names: `assigned`
+    (name = expr), `variables` (free names, in order of first appearance), `last` (the node of the
+    last statement)."""
 
-    source: str
-    nodes: list[Node]
-    assigned: dict[str, int]  # name = expr
-    variables: dict[str, int]  # free names, in order of first appearance
-    last: int  # the node of the last statement
+    def __init__(self, source: str, nodes: list[Node], assigned: dict[str, int], variables: dict[str, int],
+                 last: int) -> None:
+        self.source, self.nodes, self.assigned, self.variables, self.last = source, nodes, assigned, variables, last
 
     def graph(self, output: str | None = None) -> Graph:
         """The graph of the output (the last statement unless named), pruned to what it needs."""
@@ -44,17 +50,16 @@ class Program:
         return Graph.from_program(self, root)
 
 
-@dataclass
 class Graph:
     """The part of a program one output needs. Nodes keep their program indices (no copies);
-    `order` lists the needed ones topologically, the output last."""
+    `order` lists the needed ones topologically (a range when they are all of them), the output
+    last; `active` says per node whether it depends on some variable; `taken` holds the user's
+    names, which generated names avoid."""
 
-    source: str
-    nodes: list[Node]  # every node of the program
-    order: Sequence[int]  # the needed nodes, topological (a range when they are all of them); order[-1]: the output
-    active: list[bool]  # per node: depends on some variable
-    taken: frozenset[str] = frozenset()  # the user's names, which generated names avoid
-    _names: list[str | None] | None = field(default=None, repr=False, compare=False)
+    def __init__(self, source: str, nodes: list[Node], order: Sequence[int], active: list[bool],
+                 taken: frozenset[str] = frozenset()) -> None:
+        self.source, self.nodes, self.order, self.active, self.taken = source, nodes, order, active, taken
+        self._names: list[str | None] | None = None
 
     @property
     def names(self) -> list[str | None]:
