@@ -68,30 +68,47 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     sole = bytearray(len(nodes))  # 1: the adjoint is the seed or one contribution, found finite when it came
     sole[output] = 1
     index = output
+    accumulate = combine is _accumulate  # the chain rule's sum, inlined: this loop runs once a use
+    rules: dict[str, tuple] = {}  # op name → (local derivatives, VJPs): looked up once per op, not per node
     try:
         for index in reversed(order):
-            node, upstream = nodes[index], adjoints[index]
-            if upstream is None or not node.inputs:
+            upstream = adjoints[index]
+            if upstream is None:
                 continue
-            op = OPS[node.op]
-            operands = [values[i] for i in node.inputs]
-            for position, operand in enumerate(node.inputs):
-                if not active[operand] or (op.vjps and op.vjps[position] is None):
+            node = nodes[index]
+            inputs = node.inputs
+            if not inputs:
+                continue
+            rule = rules.get(node.op)
+            if rule is None:
+                rule = rules[node.op] = (OPS[node.op].partials, OPS[node.op].vjps)
+            partials, vjps = rule
+            answer = values[index]
+            operands = [values[i] for i in inputs]
+            for position, operand in enumerate(inputs):
+                if not active[operand] or (vjps and vjps[position] is None):
                     continue  # no derivative is asked of the operand, or none flows through an index or an axis
                 try:
-                    if op.vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
-                        local, contribution = None, op.vjps[position](numbers, upstream, values[index], *operands)
+                    if vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
+                        local, contribution = None, vjps[position](numbers, upstream, answer, *operands)
+                        through = False
                     else:
-                        local = op.partials[position](numbers, values[index], *operands)
-                        contribution = _times(upstream, local)
+                        local = partials[position](numbers, answer, *operands)
+                        # a float local of ±1 (add, sub) gives ±upstream exactly, without a pass over a
+                        # tensor's elements; and ±upstream is finite when the upstream was found so
+                        through = type(local) is float and (local == 1.0 or local == -1.0)
+                        contribution = (upstream if local == 1.0 else -upstream) if through else upstream * local
                 except _ARITHMETIC_FAILURES as failure:
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
-                # ±upstream is finite when the upstream was found so (a pass over 10⁵ elements saved)
-                if not (sole[index] and _passes_through(local)) and not is_finite(contribution):
+                if not (through and sole[index]) and not is_finite(contribution):
                     raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
                 previous = adjoints[operand]
-                adjoints[operand] = combine(previous, contribution)
-                sole[operand] = previous is None
+                if previous is None:
+                    adjoints[operand] = contribution
+                    sole[operand] = 1
+                else:
+                    adjoints[operand] = previous + contribution if accumulate else combine(previous, contribution)
+                    sole[operand] = 0
                 if note_term is not None:
                     note_term(index, operand, position, upstream, local, contribution)
     except TimedOut as stop:
@@ -124,18 +141,6 @@ def naive_pass(graph: Graph, values: list, numbers, active: list[bool], wrt: lis
     fan_out = {graph.names[i]: uses[i] for i in graph.order if uses[i] > 1}
     wrong = tuple(name for name, value in gradient.items() if not agree(numbers, value, naive[name]))
     return NaiveGradient(naive, fan_out, wrong)
-
-
-def _times(upstream, local):
-    """upstream × local. A float local of ±1 (add, sub) gives the upstream itself or its negation,
-    exactly as the product would (IEEE), without a pass over a tensor's elements."""
-    if _passes_through(local):
-        return upstream if local == 1.0 else -upstream
-    return upstream * local
-
-
-def _passes_through(local) -> bool:
-    return type(local) is float and (local == 1.0 or local == -1.0)
 
 
 def _conventions(used: set[str], numbers) -> list[str]:
@@ -175,16 +180,21 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
     is_finite = numbers.is_finite
     values: list[Number] = [None] * len(nodes)
     index = graph.output
+    forwards: dict[str, Callable] = {}  # op name → its forward rule, looked up once per op
     try:
         for index in graph.order:
             node = nodes[index]
-            if node.op == VARIABLE:
+            op = node.op
+            if op == VARIABLE:
                 value = bindings[node.name]
-            elif node.op == CONSTANT:
+            elif op == CONSTANT:
                 value = _constant(graph, index, numbers)
             else:
+                forward = forwards.get(op)
+                if forward is None:
+                    forward = forwards[op] = OPS[op].forward
                 try:
-                    value = OPS[node.op].forward(numbers, *[values[i] for i in node.inputs])
+                    value = forward(numbers, *[values[i] for i in node.inputs])
                 except _ARITHMETIC_FAILURES as failure:
                     raise _failure(graph, index, values, numbers, failure) from None
                 if not is_finite(value):
