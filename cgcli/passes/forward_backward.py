@@ -181,14 +181,17 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
     values: list[Number] = [None] * len(nodes)
     index = graph.output
     forwards: dict[str, Callable] = {}  # op name → its forward rule, looked up once per op
+    constants: dict[str, Number] = {}
     try:
         for index in graph.order:
             node = nodes[index]
             op = node.op
             if op == VARIABLE:
                 value = bindings[node.name]
-            elif op == CONSTANT:
-                value = _constant(graph, index, numbers)
+            elif op == CONSTANT:  # one value per literal text: "2" written 10⁵ times is one float
+                value = constants.get(node.literal)
+                if value is None:
+                    value = constants[node.literal] = _constant(graph, index, numbers)
             else:
                 forward = forwards.get(op)
                 if forward is None:
