@@ -176,10 +176,10 @@ def _given_tangents(program: Program, tangent_pairs, slots: list[Slot], values: 
 
 
 def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=None, record: bool = True,
-                 gradient: bool = False) -> ForwardModeTrace:
+                 with_gradient: bool = False) -> ForwardModeTrace:
     """Value and gradient (one tangent per variable) by pushing tangents forward, with the rows of the pass.
     Along --tangent (`tangent_pairs`) only that one direction is carried, and only by the variables it
-    names and the nodes that depend on them: the JVP, without a gradient unless `gradient` asks for every
+    names and the nodes that depend on them: the JVP, without a gradient unless `with_gradient` asks for every
     variable's direction as well (--mode both compares them with the backward pass)."""
     def at(numbers) -> ForwardModeTrace:
         values, shaped, base, duals = _setup(graph, program, pairs, numbers)
@@ -187,7 +187,7 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
         directions: list[tuple[str, int | None]] = [(f"∂/∂{slot.name}", k) for k, slot in enumerate(slots)]
         if tangent_pairs is None:
             tangents = unit_vectors(numbers, len(slots))
-        elif not gradient:
+        elif not with_gradient:
             tangents = _given_tangents(program, tangent_pairs, slots, values, numbers, "--tangent")
             directions = [("v", None)]
         else:
@@ -200,11 +200,11 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
             directions = [("v", len(slots))]
         node_values = forward_values(shaped, _seeded(values, slots, tangents, numbers), duals)
         output = node_values[shaped.output]
-        along = tangent_pairs is not None and not gradient
-        gradient_ = {} if along else _gradient_from(_elementwise_sum(output), slots, values, numbers)
+        along = tangent_pairs is not None and not with_gradient
+        gradient = {} if along else _gradient_from(_elementwise_sum(output), slots, values, numbers)
         jvp = _tangent(output, directions[0][1], numbers) if tangent_pairs is not None else None
         rows = _rows(shaped, node_values, base, duals, directions) if record else []
-        return ForwardModeTrace(graph.source, shaped.names[shaped.output], _value(output), gradient_,
+        return ForwardModeTrace(graph.source, shaped.names[shaped.output], _value(output), gradient,
                                 [name for name, _ in directions], rows, jvp, base, _conventions(shaped, base))
 
     return until_certified(at, numbers, printed=_forward_printed)
