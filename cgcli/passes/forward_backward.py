@@ -209,7 +209,8 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
     return values
 
 
-def reevaluate(graph: Graph, values: list, indices: list[int], bindings: dict[str, Number], numbers) -> dict[int, Number]:
+def reevaluate(graph: Graph, values: list, indices: list[int], bindings: dict[str, Number],
+               numbers) -> dict[int, Number]:
     """The forward pass again over only the nodes `indices` (in topological order: the nodes a change
     reaches), the variables among them at `bindings`, every other operand at its value in `values`;
     their new values by index. Failures are reported as forward_values reports them."""

@@ -165,8 +165,8 @@ def _summed(graph: Graph, consumers: list[list[int]]) -> tuple[list[bool], list[
                 if not through[consumer]:
                     total = None
                     break
-                total += coefficient[consumer] * sum(u for u, operand in zip(_unit_partials(nodes[consumer].op),
-                                                                             nodes[consumer].inputs) if operand == index)
+                pairs = zip(_unit_partials(nodes[consumer].op), nodes[consumer].inputs)
+                total += coefficient[consumer] * sum(unit for unit, operand in pairs if operand == index)
             coefficient[index] = total
         through[index] = coefficient[index] is not None and units is not None
     weight = [0] * len(nodes)
