@@ -8,6 +8,10 @@ timed runs; the table shows the median.
     .venv/bin/python bench/run.py             # cgrad next to this python, or:
     CGRAD=/path/to/cgrad python3 bench/run.py [--repeats N]
 
+Each run's CPU time (user + system, from wait4) and peak memory (GNU time's %M where
+/usr/bin/time exists) are reported beside the wall time; a job may state its ratio in CPU time
+and limits on peak memory (issue 24's rows). `--only TEXT` runs the jobs whose name contains TEXT.
+
 Jobs are plain entries in jobs() below.  A "vs" job times cgrad and a peer on the
 same input, checks they print the same value and gradient (1e-9 relative; long
 decimal strings from --digits N in all but their last two digits) and
