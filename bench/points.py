@@ -3,8 +3,12 @@
     .venv/bin/python bench/points.py [--rows 1000000] [--large-rows 10000000] [--repeats 3]
 
 - `eval --points` over ROWS points of sin(x*y) + x^2/(1 + y^2), CSV in, CSV out, against the
+  6-line polars script (bench/peers/points_polars.py: issue 24's yardstick, goal <= 1.3), the
   best hand-written NumPy script (bench/peers/points_numpy.py) and a sympy lambdify script
-  (bench/peers/points_sympy.py), in the same run; the three outputs must agree (1e-12 relative).
+  (bench/peers/points_sympy.py), in the same run, interleaved; the outputs must agree (1e-12
+  relative), and cgrad's must equal polars' byte for byte (both write shortest round-trip decimals).
+  Wall and CPU (user + system) seconds: polars runs on every core, cgrad on one.
+- the same rows as JSON lines, and through --on-error null with a failing row in every 100.
 - peak memory (max RSS) of `eval --points` at ROWS and LARGE_ROWS rows: streaming keeps it flat.
 - `eval --each` over 1000 lines of small formulas, whole process.
 - `eval --points --exact` over 10^4 rows: rows per second.
@@ -50,14 +54,17 @@ def _write_points(path: Path, rows: int, seed: int) -> None:
             handle.write("".join(f"{a!r},{b!r}\n" for a, b in zip(xs, ys)))
 
 
-def timed(argv: list[str], stdout_path: Path | None = None, stdin_path: Path | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one whole process."""
+def timed(argv: list[str], stdout_path: Path | None = None, stdin_path: Path | None = None,
+          cpu: list | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one whole process; its CPU seconds appended to `cpu`."""
     with open(stdout_path or os.devnull, "w") as out, open(stdin_path or os.devnull) as inp:
         start = time.perf_counter()
         child = subprocess.Popen(argv, stdout=out, stdin=inp, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - start
     error = child.stderr.read().decode()
+    if cpu is not None:
+        cpu.append(usage.ru_utime + usage.ru_stime)
     if status != 0:
         raise SystemExit(f"failed ({status}): {' '.join(argv)[:200]}\n{error[-500:]}")
     return elapsed, usage.ru_maxrss / 1024
@@ -94,22 +101,50 @@ def main() -> int:
         data = Path(tmp)
         points = data / "points.csv"
         write_points(points, args.rows)
-        outputs = {name: data / f"{name}.csv" for name in ("cgrad", "numpy", "sympy")}
+        outputs = {name: data / f"{name}.csv" for name in ("cgrad", "polars", "numpy", "sympy")}
         commands = {"cgrad": cgrad + ["eval", FORMULA, "--points", str(points)],
+                    "polars": [sys.executable, str(BENCH / "peers" / "points_polars.py"), str(points)],
                     "numpy": [sys.executable, str(BENCH / "peers" / "points_numpy.py"), str(points)],
                     "sympy": [sys.executable, str(BENCH / "peers" / "points_sympy.py"), FORMULA, str(points)]}
+        try:
+            import polars  # noqa: F401  (pip install "cgrad[bench]", or bench/setup_peers.sh)
+        except ImportError:
+            print("polars is not installed: pip install 'cgrad[bench]' for issue 24's yardstick", file=sys.stderr)
+            del commands["polars"]
         times = {name: [] for name in commands}
+        cpu = {name: [] for name in commands}
         rss = {}
-        for _ in range(args.repeats):  # interleaved, so that the machine's load falls on all three alike
+        for _ in range(args.repeats):  # interleaved, so that the machine's load falls on all alike
             for name, argv in commands.items():
-                seconds, peak = timed(argv, outputs[name])
+                seconds, peak = timed(argv, outputs[name], cpu=cpu[name])
                 times[name].append(seconds)
                 rss[name] = max(rss.get(name, 0), peak)
         median = {name: statistics.median(values) for name, values in times.items()}
-        print(f"| job | cgrad | peer | ratio |\n|---|---:|---:|---:|")
-        for name, label in (("numpy", "hand-written NumPy"), ("sympy", "sympy lambdify")):
-            print(f"| --points, {args.rows:,} rows, vs {label} ({agree(outputs['cgrad'], outputs[name])}) | "
-                  f"{median['cgrad']:.2f} s | {median[name]:.2f} s | {median['cgrad'] / median[name]:.2f} |")
+        cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
+        print("| job | cgrad wall / CPU | peer wall / CPU | ratio wall / CPU |\n|---|---:|---:|---:|")
+        for name, label in (("polars", "the polars script"), ("numpy", "hand-written NumPy"),
+                            ("sympy", "sympy lambdify")):
+            if name not in commands:
+                continue
+            same = "same bytes" if outputs["cgrad"].read_bytes() == outputs[name].read_bytes() else \
+                agree(outputs["cgrad"], outputs[name])
+            print(f"| --points, {args.rows:,} rows, vs {label} ({same}) | "
+                  f"{median['cgrad']:.2f} / {cpu_median['cgrad']:.2f} s | {median[name]:.2f} / {cpu_median[name]:.2f} s | "
+                  f"{median['cgrad'] / median[name]:.2f} / {cpu_median['cgrad'] / cpu_median[name]:.2f} |")
+        lines = data / "points.jsonl"
+        with points.open() as source, lines.open("w") as target:
+            next(source)
+            target.writelines('{"x": %s, "y": %s}\n' % tuple(line.rstrip("\n").split(",")) for line in source)
+        wall, _ = median_time(cgrad + ["eval", FORMULA, "--points", str(lines)], args.repeats)
+        print(f"| --points, {args.rows:,} JSON lines → JSON lines | {wall:.2f} s | | |")
+        lines.unlink()
+        failing = data / "failing.csv"
+        with points.open() as source, failing.open("w") as target:
+            target.writelines(line if number % 100 or number == 0 else "-9,1\n" for number, line in enumerate(source))
+        wall, _ = median_time(cgrad + ["eval", "log(x + 4)*y + x", "--points", str(failing), "--on-error", "null"],
+                              args.repeats)
+        print(f"| --points --on-error null, {args.rows:,} rows, 1 in 100 failing | {wall:.2f} s | | |")
+        failing.unlink()
         print(f"| peak memory at {args.rows:,} rows | {rss['cgrad']:.0f} MB | NumPy {rss['numpy']:.0f} MB, "
               f"sympy {rss['sympy']:.0f} MB | |")
         if args.large_rows:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create bench/.venv-peers with the peer tools cgrad is benchmarked against:
-# sympy (+ mpmath) and micrograd.  Safe to run again: an existing venv is reused
+# sympy (+ mpmath), micrograd and polars.  Safe to run again: an existing venv is reused
 # and pip only installs what is missing.  torch is deliberately not installed.
 set -euo pipefail
 
@@ -14,10 +14,10 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    sympy mpmath micrograd
+    sympy mpmath micrograd polars
 
 "$venv/bin/python" - <<'PY'
 import importlib.metadata as md
-for name in ("sympy", "mpmath", "micrograd"):
+for name in ("sympy", "mpmath", "micrograd", "polars"):
     print(f"{name} {md.version(name)}")
 PY

@@ -614,9 +614,9 @@ def test_non_numeric_cell(run_cgrad, tmp_path, name, content, row, column, cell)
     ("points.csv", "", ["empty"]),
     ("points.csv", "x,y\n", ["no data rows"]),
     ("points.csv", "x,y\n1,3\n2,5,7\n", ["row 2", "3 cells", "2"]),
-    ("points.csv", "x,y\n1,3\n2\n", ["row 2", "1 cells"]),
+    ("points.csv", "x,y\n1,3\n2\n", ["row 2", "1 cell for"]),
     ("points.jsonl", '{"x": 1, "y": 3}\n{"x": 2, "y": 5\n', ["line 2", "not JSON"]),
-    ("points.jsonl", '{"x": 1, "y": 3}\n[2, 5]\n', ["line 2", "not a JSON object"]),
+    ("points.jsonl", '{"x": 1, "y": 3}\n[2, 5]\n', ["row 2 (line 2)", "expected a JSON object"]),
     ("points.jsonl", '{"x": 1, "y": 3}\n{"x": 2}\n', ["row 2", "columns"]),
 ])
 def test_malformed_data_files(run_cgrad, tmp_path, filename, content, words):

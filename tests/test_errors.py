@@ -54,7 +54,7 @@ def caret(err: str) -> tuple[str, int]:
     ("max(x,, y)", 7, ","),
     ("= x", 1, "="),
     ("x = ", 4, None),             # nothing after "=": caret just past it, column 4
-    ("f(x) = x^2", 6, "="),        # not a function definition: "=" cannot follow a call
+    ("(x) = x^2", 5, "="),         # "=" cannot follow a group (f(x) = x^2 defines a function: test_definitions.py)
 ])
 def test_syntax_error_caret(run_cgrad, source, column, character):
     code, out, err = run_cgrad("eval", source, "--at", "x=1")

@@ -55,6 +55,13 @@ def _extend(children):
         st.tuples(children, st.sampled_from(["0", "1", "-1", "x", "0, 1", "2.5"])).map(lambda t: f"{t[0]}[{t[1]}]"),
         children.map(lambda c: f"{c}.T"),
         calls(children),
+        # piecewise, sums and the program's own function f (defined by programs(), or not)
+        st.tuples(children, st.sampled_from(["<", "<=", ">", ">=", "==", "!=", "="]), children, children, children).map(
+            lambda t: f"if({t[0]} {t[1]} {t[2]}, {t[3]}, {t[4]})"),
+        st.tuples(children, children).map(lambda t: f"if(not {t[0]} > 0 and {t[1]} < 1 or x > y, {t[0]}, {t[1]})"),
+        st.tuples(st.sampled_from(["1..3", "0..0", "3..1", "1..n", "1.5..2"]), children).map(
+            lambda t: f"sum(i = {t[0]}, x_i*{t[1]})"),
+        st.lists(children, max_size=3).map(lambda arguments: _call("f", arguments)),
     )
 
 
@@ -67,6 +74,8 @@ def programs(draw) -> str:
     count = draw(st.integers(0, 3))
     targets = draw(st.sampled_from([["u", "v", "w"], ["u", "v", "w"], ["u", "u", "v"], ["pi", "x", "u"]]))
     statements = [f"{target} = {draw(EXPRESSIONS)}" for target in targets[:count]]
+    if draw(st.integers(0, 3)) == 0:  # a function of the program's own, maybe calling itself
+        statements.insert(0, f"f({draw(st.sampled_from(['x', 'x, y', '', 'x, x', 'f']))}) = {draw(EXPRESSIONS)}")
     statements.append(draw(EXPRESSIONS))
     return draw(st.sampled_from(["; ", "\n", ";"])).join(statements)
 
@@ -83,6 +92,51 @@ def mangled(draw) -> str:
     if edit == "delete":
         return text[:position] + text[position + 1:]
     return text[:position] + character + text[position + 1:]
+
+
+# ---- LaTeX math: what people and sympy's latex() write, and mangled versions of it ----
+
+LATEX_LEAVES = st.sampled_from(["x", "y", "x_1", "x_{1}", r"\theta", r"\omega_{0}", r"\mathrm{Ef}", "2", "0.5", r"\pi",
+                                "e", "10"])
+
+
+def _latex_extend(children):
+    pair = st.tuples(children, children)
+    return st.one_of(
+        pair.map(lambda t: f"{t[0]} + {t[1]}"), pair.map(lambda t: f"{t[0]} - {t[1]}"),
+        pair.map(lambda t: rf"{t[0]} \cdot {t[1]}"), pair.map(lambda t: f"{t[0]} {t[1]}"),
+        pair.map(lambda t: rf"\frac{{{t[0]}}}{{{t[1]}}}"), pair.map(lambda t: f"{{{t[0]}}}^{{{t[1]}}}"),
+        children.map(lambda c: rf"\left({c}\right)"), children.map(lambda c: rf"\sqrt{{{c}}}"),
+        children.map(lambda c: rf"\sqrt[3]{{{c}}}"), children.map(lambda c: rf"\left|{c}\right|"),
+        st.tuples(st.sampled_from([r"\sin", r"\cos", r"\exp", r"\ln", r"\log", r"\tanh", r"\arcsin",
+                                   r"\operatorname{erf}", r"\text{relu}", r"\sin^{2}", r"\log_{2}"]), children).map(
+            lambda t: rf"{t[0]}{{\left({t[1]} \right)}}"),
+        pair.map(lambda t: rf"\max\left({t[0]}, {t[1]}\right)"),
+        st.tuples(children, children, children).map(
+            lambda t: rf"\begin{{cases}} {t[0]} & \text{{if }} {t[1]} > 0 \\ {t[2]} & \text{{otherwise}} \end{{cases}}"),
+        children.map(lambda c: rf"\sum_{{i=1}}^{{3}} x_i {c}"),
+        children.map(lambda c: f"f({c})"),
+    )
+
+
+LATEX_EXPRESSIONS = st.recursive(LATEX_LEAVES, _latex_extend, max_leaves=8)
+
+
+@st.composite
+def latex_programs(draw) -> str:
+    """$…$ or $$…$$ around LaTeX equations (a function f maybe defined first), sometimes mangled."""
+    statements = [draw(LATEX_EXPRESSIONS)]
+    if draw(st.booleans()):
+        statements.insert(0, f"f({draw(st.sampled_from(['x', 'x_1, y', 'x, x']))}) = {draw(LATEX_EXPRESSIONS)}")
+    if draw(st.booleans()):
+        statements.insert(0, f"u = {draw(LATEX_EXPRESSIONS)}")
+    text = draw(st.sampled_from([r" \\ ", "; ", "\n"])).join(statements)
+    if draw(st.integers(0, 2)) == 0:
+        position = draw(st.integers(0, len(text)))
+        character = draw(st.sampled_from(list("{}()^_\\&|$,=<") + [r"\int", r"\frac", r"\left(", r"\right)", " "]))
+        text = text[:position] + character + text[position + 1:]
+    wrapper = draw(st.sampled_from(["$", "$$"]))
+    return f"{wrapper}{text}{wrapper}"
 
 
 SCALARS = st.one_of(
@@ -122,7 +176,8 @@ EVAL_OPTIONS = st.lists(st.sampled_from([["--format", "json"], ["--format", "mar
                                          ["--format", "json"], ["--format", "markdown"], ["--format", "latex"],
                                          ["--no-trace"], ["--max-rows", "3"], ["--wrt", "x"], ["--output", "u"], ["--naive"],
                                          ["--blank", "grads"], ["--blank", "all"], ["--answers"], ["--format", "yaml"],
-                                         ["--max-rows", "-1"], ["--wrt", "q"], ["--output", "nope"]]),
+                                         ["--max-rows", "-1"], ["--wrt", "q"], ["--output", "nope"],
+                                         ["--output", "all"], ["--output", "u,x"], ["--mode", "forward"]]),
                         max_size=3).map(lambda groups: [word for group in groups for word in group])
 
 
@@ -233,3 +288,12 @@ def test_each_never_fails_internally(lines, mode):
 ])
 def test_bare_and_broken_invocations(args):
     _check(args)
+
+
+@FUZZ
+@given(data=st.data(), program=latex_programs(), mode=MODES,
+       options=st.sampled_from([[], ["--format", "json"], ["--format", "latex"], ["--format", "markdown"],
+                                ["--no-trace", "--wrt", "x"]]))
+def test_latex_input_never_fails_internally(data, program, mode, options):
+    at = ["--at", "x=0.5,y=2,x_1=1,theta=0.25,omega_0=3,Ef=2,u=1"]
+    _check(["eval", program, *at, *mode, *options])

@@ -236,7 +236,7 @@ def test_duplicate_json_keys_are_input_errors(tmp_path, row):
     content = '{"x": 1, "y": 3}\n' + row + "\n"
     line = one_error_line(*run_data(tmp_path, "points.jsonl", content))
     repeated = "y" if row.count('"y"') == 2 else "x"
-    assert "points.jsonl" in line and "row 2 (line 2)" in line and f"{repeated} more than once" in line, line
+    assert "points.jsonl" in line and "row 2 (line 2)" in line and f"the key {repeated} is given twice" in line, line
 
 
 # ============================================================================================

@@ -23,6 +23,7 @@ from conftest import run_cgrad_inprocess
 from cgcli.numbers import number_system
 from cgcli.numbers.tensor import TensorNumbers
 from cgcli.ops import FUNCTIONS, OPS
+from cgcli.ops.piecewise import PIECEWISE
 
 INPUT, MATH = 2, 1
 MODES = {"float": (), "exact": ("--exact",), "digits": ("--digits", "20"), "interval": ("--interval",)}
@@ -276,7 +277,8 @@ HAND_RULES = {  # op: (syntax, value, ∂/∂left, ∂/∂right), with L the log
 
 
 def test_the_hand_rules_cover_every_broadcasting_op():
-    assert sorted(HAND_RULES) == sorted(name for name, op in OPS.items() if op.broadcasts)
+    # piecewise ops (conditions, if) broadcast too: tests/test_piecewise.py checks them on tensors
+    assert sorted(HAND_RULES) == sorted(name for name, op in OPS.items() if op.broadcasts and op.name not in PIECEWISE_OPS)
 
 
 # operand: (source text, the variable in it or None, its value, d(text)/d(variable))
@@ -434,8 +436,13 @@ def test_the_tensor_number_system_gives_scalars_of_the_scalar_system(mode):
 
 SYNTAX = {"add": "{0} + {1}", "sub": "{0} - {1}", "mul": "{0} * {1}", "div": "{0} / {1}", "pow": "{0} ^ {1}",
           "neg": "-{0}", "id": "y = {0}; y", "matmul": "{0} @ {1}", "index": "{0}[{1}]", "index2": "{0}[{1}, {2}]",
-          "sum_axis": "sum({0}, {1})", "mean_axis": "mean({0}, {1})"}
+          "sum_axis": "sum({0}, {1})", "mean_axis": "mean({0}, {1})",
+          # conditions are no values: each is swept as if()'s condition
+          "gt": "if({0} > {1}, 1, 0)", "ge": "if({0} >= {1}, 1, 0)", "lt": "if({0} < {1}, 1, 0)",
+          "le": "if({0} <= {1}, 1, 0)", "eq": "if({0} == {1}, 1, 0)", "ne": "if({0} != {1}, 1, 0)",
+          "and": "if({0} > 0 and {1} > 0, 1, 0)", "or": "if({0} > 0 or {1} > 0, 1, 0)", "not": "if(not {0} > 0, 1, 0)"}
 INTERNAL = {"repeat"}  # made by the evaluator for broadcasting; no syntax reaches it
+PIECEWISE_OPS = {op.name for op in PIECEWISE}
 KINDS = {"scalar": ("s", "s=1"), "vector": ("v", "v=[0.5,1,2]"), "matrix": ("M", "M=[[1,0.5],[2,1]]")}
 
 
@@ -450,7 +457,9 @@ def test_the_sweep_reaches_every_op():
 
 
 SWEEP = [pytest.param(name, kinds, id=f"{name}-{'-'.join(kinds)}")
-         for name in sorted(set(OPS) - INTERNAL) for kinds in itertools.product(KINDS, repeat=OPS[name].arity)]
+         for name in sorted(set(OPS) - INTERNAL)
+         # the piecewise ops are elementwise like the rest: scalars and vectors reach every rule, in less time
+         for kinds in itertools.product(("scalar", "vector") if name in PIECEWISE_OPS else KINDS, repeat=OPS[name].arity)]
 
 
 @pytest.mark.parametrize("name, kinds", SWEEP)

@@ -14,7 +14,7 @@ from cgcli.cli.main import cli
 from cgcli.cli.manpages import write_pages
 from conftest import REPO
 
-CONTEXT = click.Context(cli, info_name="cgrad")
+CONTEXT = click.Context(cli, info_name="cgrad", **cli.context_settings)
 COMMANDS = {name: cli.get_command(CONTEXT, name) for name in cli.list_commands(CONTEXT)}
 
 

@@ -90,6 +90,20 @@ ELEMENTWISE = {
     "heaviside": Reference(lambda x, h: 1 if x > 0 else h if x == 0 else 0, (("1/2", "1/4"), ("-3", "1/2"))),
     "max": Reference(max, (("1/2", "-3/4"), ("-2", "3"))),
     "min": Reference(min, (("1/2", "-3/4"), ("-2", "3"))),
+    # conditions are no outputs: each is tested as if()'s condition, away from its boundary
+    "gt": Reference(lambda a, b: 1 if a > b else 0, (("1/2", "-3/4"), ("-2", "3")), syntax="if({0} > {1}, 1, 0)"),
+    "ge": Reference(lambda a, b: 1 if a >= b else 0, (("1/2", "-3/4"), ("-2", "3")), syntax="if({0} >= {1}, 1, 0)"),
+    "lt": Reference(lambda a, b: 1 if a < b else 0, (("1/2", "-3/4"), ("-2", "3")), syntax="if({0} < {1}, 1, 0)"),
+    "le": Reference(lambda a, b: 1 if a <= b else 0, (("1/2", "-3/4"), ("-2", "3")), syntax="if({0} <= {1}, 1, 0)"),
+    "eq": Reference(lambda a, b: 1 if a == b else 0, (("1/2", "-3/4"), ("-2", "3")), syntax="if({0} == {1}, 1, 0)"),
+    "ne": Reference(lambda a, b: 1 if a != b else 0, (("1/2", "-3/4"), ("-2", "3")), syntax="if({0} != {1}, 1, 0)"),
+    "and": Reference(lambda a, b: 1 if a > 0 and b > 0 else 0, (("1/2", "-3/4"), ("2", "3")),
+                     syntax="if({0} > 0 and {1} > 0, 1, 0)"),
+    "or": Reference(lambda a, b: 1 if a > 0 or b > 0 else 0, (("1/2", "-3/4"), ("-2", "-3")),
+                    syntax="if({0} > 0 or {1} > 0, 1, 0)"),
+    "not": Reference(lambda a: 0 if a > 0 else 1, (("1/2",), ("-2",)), syntax="if(not {0} > 0, 1, 0)"),
+    "if": Reference(lambda c, a, b: a if c > 0 else b, (("1", "1/2", "3"), ("-1", "1/2", "-3/4")),
+                    syntax="if({0} > 0, {1}, {2})"),
 }
 
 

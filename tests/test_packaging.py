@@ -52,10 +52,11 @@ def wheel(tmp_path_factory) -> str:
 def test_wheel_contains_the_grammar(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert GRAMMAR_IN_WHEEL in names
-        # the packaged grammar is the repository's grammar, byte for byte
-        with open(os.path.join(REPO, "cgcli", "language", "cgrad.lark"), "rb") as source:
-            assert archive.read(GRAMMAR_IN_WHEEL) == source.read()
+        for grammar in (GRAMMAR_IN_WHEEL, "cgcli/language/latex.lark"):
+            assert grammar in names
+            # the packaged grammar is the repository's grammar, byte for byte
+            with open(os.path.join(REPO, *grammar.split("/")), "rb") as source:
+                assert archive.read(grammar) == source.read()
 
 
 def test_wheel_contents_and_metadata(wheel):

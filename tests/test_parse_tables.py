@@ -21,11 +21,15 @@ VALID = [
     "log(x, 2)", "atan2(y, x)", "u = b*c\nv = a + u\nJ = 3v", "x = 1;; y = x + 1;", "(a +\n b)", "a *\n b",
     "x # note\n+ 1", "pi*r^2", "e^x", "1e-3*x + .5", "x \\\n + y", "2x^3", "a·b × c ÷ d − e", "x**2",
     "relu(w*x + b)", "sum(relu(X @ W + b))", "((((x))))", "exp(-(x - m)^2/(2s^2))",
+    "f(x) = x^2 + 1; y = f(a) * f(b)", "sq(t) = t^2\nh(u, v) = sq(u) + 3*v", "g() = 2; g()",
+    "if(x > 0 and not y <= 1 or x == y, x^2, -x)", "sum(i = 1..3, x_i*w_i)", "f(x) = sum(k = 0..2, x^k); f(2)",
 ]
 # wrong programs: syntax errors the tables find, and refusals of the builder's callbacks
 INVALID = [
     "a +", "3*(a+b", "a b", ")", "x = ", "= 3", "a ** * b", "f(,)", "X[]", "X[1, 2, 3]", "sin x", "sin(1, 2)",
     "foo(x)", "x = 1; x = 2", "y = x; x = 1", "sin = 3", "a; ; b ,", "max(a b)", "[1]", "x.T.T.", "3 = x",
+    "f(x) = f(x)", "f(x) = x; f(1, 2)", "f(x, x) = x", "sin(x) = x", "x > 0", "if(x, 1, 2)", "sin(x > 0)",
+    "sum(i = 1..n, x_i)", "f(x) = x; f(x) = 2x", "(x > 0) + 1", "not x",
 ]
 
 
@@ -47,7 +51,7 @@ class _Tokens(lark.lexer.Lexer):
         pass
 
     def lex(self, lexer_state, parser_state):
-        for token in syntax._lexer(lalr.tables()).lex(lexer_state.text.text):
+        for token in syntax.tokens(lexer_state.text.text):
             if token[0] != "$END":
                 yield _LarkToken(token)
 
@@ -75,7 +79,7 @@ def _with_replay(source: str):
     """The Program cgcli/language/lalr.py's replay of the tables builds, or the error it raises."""
     tables, builder = lalr.tables(), syntax.GraphBuilder(source)
     try:
-        return lalr.run(tables, lalr.reductions(tables.rules, builder), syntax._lexer(tables).lex(source))
+        return lalr.run(tables, lalr.reductions(tables.rules, builder), syntax.tokens(source))
     except lalr.UnexpectedToken as unexpected:
         return ("syntax", unexpected.token[0], _place(*unexpected.token[:2]), unexpected.expected)
     except InputError as error:
@@ -89,7 +93,7 @@ def _place(kind: str, start: int) -> int | None:
 
 
 def _nodes(program) -> list[tuple]:
-    return [(n.op, n.inputs, n.start, n.end, n.name, n.literal) for n in program.nodes]
+    return [(n.op, n.inputs, n.start, n.end, n.name, n.literal, n.call) for n in program.nodes]
 
 
 def test_the_generated_tables_are_the_grammars():
@@ -121,12 +125,11 @@ def test_an_edited_grammar_is_parsed_with_its_own_tables(monkeypatch):
     assert edited != lalr_build.read_grammar()
     with pytest.raises(InputError, match="unexpected character '%'"):
         syntax.parse("a % b")
-    monkeypatch.setattr(lalr, "read_grammar", lambda: edited)
-    monkeypatch.setattr(lalr, "_TABLES", None)
+    monkeypatch.setattr(lalr, "read_grammar", lambda name: edited if name == "cgrad" else lalr_build.read_grammar(name))
+    monkeypatch.setattr(lalr, "_TABLES", {})
     program = syntax.parse("a % b")
     assert [n.op for n in program.nodes] == ["var", "var", "mul"]
-    monkeypatch.undo()
-    lalr._TABLES = None  # the tables of the real grammar again
+    monkeypatch.undo()  # the real grammar's tables again
     with pytest.raises(InputError, match="unexpected character '%'"):
         syntax.parse("a % b")
 
@@ -139,3 +142,89 @@ def test_a_run_does_not_import_lark():
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "False"
+
+
+# ---- the differential test on the fuzz generator's programs (tests/test_fuzz.py) ----
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from hypothesis import settings  # noqa: E402
+
+from test_fuzz import EXAMPLES, FUZZ, latex_programs, mangled, programs  # noqa: E402
+
+DIFFERENTIAL = settings(FUZZ, max_examples=max(1, EXAMPLES // 2))  # the parse alone: half the fuzz's examples suffice
+
+
+@DIFFERENTIAL
+@given(source=st.one_of(programs(), mangled()))
+def test_the_replay_agrees_with_larks_parser_on_generated_programs(source):
+    ours, theirs = _with_replay(source), _with_lark_runtime(source)
+    if isinstance(ours, tuple) or isinstance(theirs, tuple):
+        assert ours == theirs, source  # the same error, at the same token
+    else:
+        assert (_nodes(ours), ours.assigned, ours.variables, ours.last) == \
+            (_nodes(theirs), theirs.assigned, theirs.variables, theirs.last), source
+
+
+class _LatexTokens(_Tokens):
+    def lex(self, lexer_state, parser_state):
+        from cgcli.language import latex
+
+        for token in latex._lexer(lalr.tables("latex")).lex(latex.unwrapped(lexer_state.text.text)):
+            if token[0] != "$END":
+                yield _LarkToken(token)
+
+
+@functools.cache
+def _lark_latex_parser():
+    from cgcli.language import latex
+
+    builder = latex.LatexBuilder()
+    return lark.Lark(lalr_build.read_grammar("latex"), parser="lalr", lexer=_LatexTokens, start="program",
+                     transformer=builder, maybe_placeholders=True), builder
+
+
+def _latex_outcomes(source: str):
+    from cgcli.language import latex
+
+    outcomes = []
+    parser, builder = _lark_latex_parser()
+    for run in ("lark", "replay"):
+        try:
+            if run == "lark":
+                builder.start(source)
+                outcomes.append(parser.parse(source))
+            else:
+                tables, replaying = lalr.tables("latex"), latex.LatexBuilder(source)
+                tokens = latex._lexer(tables).lex(latex.unwrapped(source))
+                outcomes.append(lalr.run(tables, lalr.reductions(tables.rules, replaying), tokens))
+        except lark.UnexpectedToken as error:
+            outcomes.append(("syntax", error.token.type, _place(error.token.type, error.token.start_pos)))
+        except lalr.UnexpectedToken as error:
+            outcomes.append(("syntax", error.token[0], _place(*error.token[:2])))
+        except InputError as error:
+            outcomes.append(("refused", str(error)))
+    return outcomes
+
+
+@DIFFERENTIAL
+@given(source=latex_programs())
+def test_the_latex_replay_agrees_with_larks_parser_on_generated_programs(source):
+    theirs, ours = _latex_outcomes(source)
+    if isinstance(ours, tuple) or isinstance(theirs, tuple):
+        assert ours == theirs, source
+    else:
+        assert (_nodes(ours), ours.assigned, ours.variables, ours.last) == \
+            (_nodes(theirs), theirs.assigned, theirs.variables, theirs.last), source
+
+
+def test_lark_is_pinned_to_the_major_version_the_tables_were_made_with():
+    from cgcli.language import _latex_table
+
+    with open(f"{REPO}/pyproject.toml", encoding="utf-8") as file:
+        assert '"lark>=1.1.9,<2"' in file.read()
+    for made in (parse_table, _latex_table):
+        assert made.LARK.split(".")[0] == "1"
+    lalr_build.check_lark_version("1.3.1", "1.2.2")  # another minor version regenerates
+    with pytest.raises(SystemExit, match="lark 2.0.0 is installed"):
+        lalr_build.check_lark_version("1.3.1", "2.0.0")

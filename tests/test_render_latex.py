@@ -111,6 +111,10 @@ FRAGMENTS = [
      "--exact"],
     ["L = sum(X @ W)", "--at", "X=" + str([[i + j for j in range(6)] for i in range(5)]), "--at",
      "W=" + str([[1] * 6 for _ in range(6)])],
+    # several outputs: the shared forward pass, each output's chain rule, the Jacobian matrix
+    ["R = V*cos(phi)/I; X = V*sin(phi)/I; Z = V/I", "--at", "V=4.999,I=0.019661,phi=1.04446", "--output", "all"],
+    ["R = V/I; Z = V*I", "--at", "V=1/3,I=2", "--output", "Z,R", "--exact", "--mode", "forward"],
+    ["u = w*x; s = sum(u); m = s/2", "--at", "w=[1,2]", "--at", "x=3", "--output", "s,m", "--no-trace"],
 ]
 
 

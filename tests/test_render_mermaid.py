@@ -88,6 +88,7 @@ def rendered(tmp_path_factory):
         names[source] = name
     pairs += _synthetic(folder, names)
     pairs += _step_frames(folder, names)
+    pairs += _note_blocks(folder, names)
     command = ["node", os.path.join(HERE, "render.mjs")]
     if os.environ.get("CGRAD_MERMAID_SHOTS"):
         command.append("--png")
@@ -142,6 +143,36 @@ def _step_frames(folder: str, names: dict) -> list[str]:
             STEP_LINES[names[source]] = text.count("\n    n")
             pairs += [source, source[:-4] + ".svg"]
     return pairs
+
+
+def _note_blocks(folder: str, names: dict) -> list[str]:
+    """The Mermaid blocks `cgrad notes` writes into tests/test_notes.py's note (eval's worked solution, the diagram)."""
+    from test_notes import NOTE
+
+    note = os.path.join(folder, "note.md")
+    with open(note, "w", encoding="utf-8") as handle:
+        handle.write(NOTE)
+    code, _, err = run_cgrad_inprocess("notes", note)
+    assert code == 0, err
+    with open(note, encoding="utf-8") as handle:
+        blocks = [part.split("\n```", 1)[0] for part in handle.read().split("```mermaid\n")[1:]]
+    pairs = []
+    for index, block in enumerate(blocks):
+        source = os.path.join(folder, f"note-{index}.mmd")
+        with open(source, "w", encoding="utf-8") as handle:
+            handle.write(block)
+        names[source] = f"note-{index}"
+        pairs += [source, source[:-4] + ".svg"]
+    return pairs
+
+
+@pytest.mark.parametrize("block", ["note-0", "note-1"])
+def test_a_filled_notes_mermaid_blocks_render(rendered, block):
+    report = rendered[block]
+    assert report["ok"], report["error"]
+    assert (report["nodes"], report["edges"]) == (7, 6)  # seed 001: a, b, c, 3 and u, v, J; 6 edges
+    if block == "note-0":  # eval's worked solution draws the values at a=5, b=3, c=2
+        assert "J = 3 · v = 33∂J/∂J = 1" in report["labels"] and "c = 2∂J/∂c = 9" in report["labels"]
 
 
 @pytest.mark.parametrize("frame", [f"steps-{label}-{which}" for label in STEP_CASES

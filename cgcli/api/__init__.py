@@ -9,25 +9,81 @@ from ..errors import CgradError, InputError
 from ..graph.nodes import Graph, Program
 from ..text import position
 from ..passes.trace import Trace
+from ..render.notebook import RichOutput
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(RichOutput):
     """What `evaluate` returns: numbers as the number system gives them (float, Fraction, mpf,
-    interval; with "digits", the N correct digits as text), `trace` as plain dicts (the forward pass's rows: name, op, operands, value)."""
+    interval; with "digits", the N correct digits as text), `trace` as plain dicts (the forward pass's rows: name, op, operands, value).
+    In a notebook it shows as `cgrad eval --format markdown` writes it (`_repr_markdown_`, `_repr_html_`, `_repr_latex_`)."""
 
     output: str
     value: Any
     gradient: dict[str, Any]
     trace: list[dict[str, Any]] = field(default_factory=list)
     conventions: list[str] = field(default_factory=list)
+    passes: Trace | None = field(default=None, repr=False, compare=False)  # the passes as run, for the renderers
+
+    def _repr_markdown_(self) -> str:
+        from ..render.markdown import render
+
+        return render(self._derivation(), True, None)
+
+    def _repr_latex_(self) -> str:
+        from ..render.latex import render
+
+        return render(self._derivation(), None)
+
+    def _derivation(self):
+        from ..render.derivation import derive
+
+        if self.passes is None:
+            raise InputError("this Result was made without its passes: cgcli.evaluate(...) makes one that shows itself")
+        return derive(self.passes, None, 60)  # long tables elided in the middle, as `cgrad eval` does by default
 
 
-def parse(text: str) -> Program:
-    """The program of `text` (statements separated by ';' or new lines); InputError if it is wrong."""
+@dataclass(frozen=True)
+class JacobianResult(RichOutput):
+    """What `jacobian` returns: each output's value and its partial derivatives, numbers as in `Result`.
+    In a notebook it shows as `cgrad eval --output … --format markdown` writes it."""
+
+    outputs: list[str]
+    variables: list[str]  # the columns: every variable of the outputs, or `wrt`
+    values: dict[str, Any]  # output → value
+    jacobian: dict[str, dict[str, Any]]  # output → variable → ∂output/∂variable
+    conventions: list[str] = field(default_factory=list)
+    passes: Any = field(default=None, repr=False, compare=False)  # passes.jacobian.Jacobian, for the renderers
+
+    def matrix(self) -> list[list[Any]]:
+        """The Jacobian as rows (outputs) of columns (variables)."""
+        return [[self.jacobian[output][name] for name in self.variables] for output in self.outputs]
+
+    def _repr_markdown_(self) -> str:
+        from ..render.jacobian import markdown
+
+        return markdown(self._view())
+
+    def _repr_latex_(self) -> str:
+        from ..render.jacobian import latex_fragment
+
+        return latex_fragment(self._view())
+
+    def _view(self):
+        from ..render.jacobian import view
+
+        if self.passes is None:
+            raise InputError("this JacobianResult was made without its passes: cgcli.jacobian(...) makes one that "
+                             "shows itself")
+        return view(self.passes, 60)  # long tables elided in the middle, as `cgrad eval` does by default
+
+
+def parse(text: str, syntax: str | None = None) -> Program:
+    """The program of `text` (statements separated by ';' or new lines; LaTeX math in $…$ or $$…$$,
+    or with syntax="latex"; "cgrad" forces cgrad's own); InputError if it is wrong."""
     from ..language.syntax import parse as parse_text
 
-    return parse_text(text)
+    return parse_text(text, syntax)
 
 
 def evaluate(program: Program | str, at: Mapping[str, object] | None = None, numbers: str = "float",
@@ -40,17 +96,60 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
 
     if isinstance(program, str):
         program = parse(program)
+    if output is not None and not isinstance(output, str):
+        raise InputError("evaluate gives one output's gradient: cgcli.jacobian(program, at, outputs=[...]) "
+                         "gives several")
+    mode = _mode(numbers, digits)
+    trace = trace_of(program, pairs_of(at), number_system(mode, digits), wrt, output)
+    plain = _plain(trace.numbers, mode)
+    return Result(trace.output, plain(trace.value), {name: plain(value) for name, value in trace.gradient.items()},
+                  [{"name": row.name, "op": row.op, "operands": list(row.operands), "value": plain(row.value)}
+                   for row in trace.forward], list(trace.conventions), trace)
+
+
+def jacobian(program: Program | str, at: Mapping[str, object] | None = None, outputs: str | list[str] = "all",
+             numbers: str = "float", digits: int | None = None, wrt: list[str] | None = None,
+             mode: str = "reverse") -> JacobianResult:
+    """The values of several outputs of `program` and their Jacobian at `at`: `outputs` as a list of
+    assigned names, "R,X,Z", or "all" (every assigned name that is computed); `numbers`, `digits`
+    and `wrt` as for `evaluate`; `mode` "reverse" (one backward pass per output over one forward
+    pass) or "forward" (one tangent per variable)."""
+    from ..numbers import number_system
+
+    if isinstance(program, str):
+        program = parse(program)
+    kind = _mode(numbers, digits)
+    result = jacobian_of(program, pairs_of(at), number_system(kind, digits), outputs, wrt, mode)
+    plain = _plain(result.numbers, kind)
+    return JacobianResult(result.outputs, list(result.columns), {name: plain(v) for name, v in result.values.items()},
+                          {name: {column: plain(v) for column, v in row.items()}
+                           for name, row in result.matrix.items()},
+                          list(result.conventions), result)
+
+
+def jacobian_of(program: Program, pairs: list[tuple[str, Any]], numbers, outputs: str | list[str],
+                wrt: list[str] | None = None, mode: str = "reverse", record: bool = True):
+    """The Jacobian (passes.jacobian.Jacobian) of the outputs `outputs` names (as --output reads them), the
+    CLI's path and the API's."""
+    from ..passes.jacobian import jacobian as jacobian_pass
+
+    names = program.outputs(outputs)
+    return jacobian_pass(program, names, pairs, numbers, wanted_names(program, program.outputs_graph(names), wrt),
+                         mode, record)
+
+
+def _mode(numbers: str, digits: int | None) -> str:
     mode = "digits" if digits is not None and numbers == "float" else numbers
     if mode not in ("float", "exact", "digits", "interval"):
         raise InputError(f"numbers={mode!r}: expected 'float', 'exact', 'digits' or 'interval'")
     if mode == "digits" and digits is None:
         raise InputError("numbers='digits' needs digits=N")
-    trace = trace_of(program, pairs_of(at), number_system(mode, digits), wrt, output)
-    # --digits values are certified enclosures: the API gives their N correct digits as text, as the CLI's JSON
-    plain = trace.numbers.to_json if mode == "digits" else (lambda value: value)
-    return Result(trace.output, plain(trace.value), {name: plain(value) for name, value in trace.gradient.items()},
-                  [{"name": row.name, "op": row.op, "operands": list(row.operands), "value": plain(row.value)}
-                   for row in trace.forward], list(trace.conventions))
+    return mode
+
+
+def _plain(numbers, mode: str):
+    """--digits values are certified enclosures: the API gives their N correct digits as text, as the CLI's JSON."""
+    return numbers.to_json if mode == "digits" else (lambda value: value)
 
 
 def pairs_of(at: Mapping[str, object] | None) -> list[tuple[str, Any]]:

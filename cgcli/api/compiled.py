@@ -8,7 +8,7 @@ from typing import Any, Callable, Mapping
 
 from . import message, output_graph, pairs_of, parse, wanted_names
 from ..language.bindings import bind
-from ..errors import CgradError, InputError
+from ..errors import CgradError, InputError, settled
 from ..passes.evaluation import evaluate
 from ..graph.nodes import Program
 from ..compiled.kernel import Kernel
@@ -50,7 +50,8 @@ class Compiled:
         variables = graph.variables()
         self.output = graph.names[graph.output]
         self.inputs = tuple(graph.names[i] for i in variables if graph.names[i] not in parameters)
-        self._wanted = wanted_names(program, graph, wrt)
+        # wrt=[]: the value alone (Monte Carlo needs no gradient, and the kernel then has no reverse pass)
+        self._wanted = [] if wrt is not None and not wrt else wanted_names(program, graph, wrt)
         self.wrt = tuple(graph.names[i] for i in variables) if self._wanted is None else tuple(self._wanted)
         index_of = {name: i for i, name in enumerate(graph.names) if name is not None}
         # a --wrt name the output does not reach (in the program, not in this graph) has derivative 0
@@ -151,7 +152,7 @@ class Compiled:
                 try:
                     value[row], *partials_at_row = point(row)
                 except CgradError as error:
-                    failures[row] = error
+                    failures[row] = settled(error)
                     value[row] = np.nan
                     partials_at_row = [np.nan] * len(gradient)
                 for partial, at_row in zip(gradient, partials_at_row):

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import unicodedata
+from typing import Callable
 
 import click
 
@@ -25,6 +26,8 @@ COMMANDS = {  # name → (module, command object): each imported only when it ru
     "hessian": ("cgcli.cli.commands.hessian", "hessian_command"),
     "derive": ("cgcli.cli.commands.derive", "derive_command"),
     "codegen": ("cgcli.cli.commands.codegen", "codegen_command"),
+    "uncertainty": ("cgcli.cli.commands.uncertainty", "uncertainty_command"),
+    "notes": ("cgcli.cli.commands.notes", "notes_command"),
 }
 
 
@@ -63,6 +66,8 @@ def cli() -> None:
       cgrad derive "x^2*sin(x)" --wrt x
       cgrad hessian "x^3*y - y^2/x" --at x=1/2,y=3 --exact
       cgrad check "relu(w*x + b)" --at w=2,x=1,b=-2
+      cgrad uncertainty "V/I" --at V=4.999±0.0032,I=19.661e-3±9.5e-6
+      cgrad notes --check notes.md
     """
 
 
@@ -79,43 +84,46 @@ def main(argv: list[str] | None = None) -> None:
     if sys.stderr is None:  # started with stderr closed (`2>&-`): notes and reports go nowhere, the status tells
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
     with _interrupts_raise(_Interrupted):
-        status = _run(argv)
+        status = run(argv)
     if status in (ExitStatus.BROKEN_PIPE, ExitStatus.OUTPUT):
         output.release_stdout()
     sys.exit(int(status or 0))
 
 
-def _run(argv: list[str] | None) -> int:
-    """cgrad's exit status; every error reported on stderr in one line (and a caret)."""
+def run(argv: list[str] | None, say: Callable[[str], None] | None = None) -> int:
+    """cgrad's exit status for the command line `argv`, run in this process; every error reported
+    through `say` (default: a line on stderr) in one line (and a caret). `cgrad notes` and the
+    Jupyter magic run their command lines through here."""
+    say = say or _say
     try:
         return _invoke(argv)
     except CgradError as error:
-        return _report(error)
+        return _report(error, say)
     except click.exceptions.Exit as leave:
         return leave.exit_code
     except click.ClickException as error:
         hint = ""
         if isinstance(error, click.UsageError) and error.ctx is not None:
             hint = f" (see '{error.ctx.command_path} --help')"
-        _say(f"error: {error.format_message()}{hint}")
+        say(f"error: {error.format_message()}{hint}")
         return error.exit_code
     except (_Interrupted, KeyboardInterrupt, click.exceptions.Abort):
         # on a terminal the line still holds the echoed ^C: end it first
-        _say(("\n" if sys.stderr is not None and sys.stderr.isatty() else "") + "error: interrupted")
+        say(("\n" if sys.stderr is not None and sys.stderr.isatty() else "") + "error: interrupted")
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:  # a write that did not go through output.write (click's shell completion)
         return ExitStatus.BROKEN_PIPE
     except RecursionError:
-        _say("error: the input is nested too deeply for this Python")
+        say("error: the input is nested too deeply for this Python")
         return ExitStatus.INPUT
     except MemoryError:
-        _say("error: out of memory: the input is too large")
+        say("error: out of memory: the input is too large")
         return ExitStatus.MATH
     except Exception as bug:  # noqa: BLE001 - the promise is: never a traceback
         if os.environ.get("CGRAD_DEBUG"):
             raise
-        _say(f"error: internal error, please report it with the command that caused it "
-             f"({type(bug).__name__}: {bug}); CGRAD_DEBUG=1 shows the traceback")
+        say(f"error: internal error, please report it with the command that caused it "
+            f"({type(bug).__name__}: {bug}); CGRAD_DEBUG=1 shows the traceback")
         return ExitStatus.INTERNAL
 
 
@@ -157,14 +165,14 @@ def _say(line: str) -> None:
         pass
 
 
-def _report(error: CgradError) -> ExitStatus:
+def _report(error: CgradError, say: Callable[[str], None]) -> ExitStatus:
     if not error.message:
         return error.status
     lines = [f"error: {error.message}"]
     if error.source is not None and error.offset is not None:
         lines[0] += f" ({position(error.source, error.offset)})"
         lines += _caret(error.source, error.offset)
-    _say("\n".join(lines))
+    say("\n".join(lines))
     return error.status
 
 

@@ -39,9 +39,10 @@ def _option(parameter: click.Parameter, context: click.Context) -> str:
     return f".TP\n.B {_roff(names)}\n{_roff(help_text)}"
 
 
-def page(name: str, command: click.Command, summary: str) -> str:
-    """The roff text of one manual page."""
-    context = click.Context(command, info_name=name)
+def page(name: str, command: click.Command, summary: str, parent: click.Context | None = None) -> str:
+    """The roff text of one manual page. (Contexts carry the group's settings: click caches a command's
+    help option from the first context that asks, so a bare one would take `-h` away for the process.)"""
+    context = click.Context(command, info_name=name, parent=parent, **({} if parent else command.context_settings))
     usage = " ".join(command.collect_usage_pieces(context))
     options = [text for text in (_option(parameter, context) for parameter in command.get_params(context)) if text]
     sections = [f'.TH "{name.upper()}" 1 "" "cgrad {__version__}" "cgrad manual"',
@@ -60,7 +61,7 @@ def page(name: str, command: click.Command, summary: str) -> str:
 def _commands() -> list[str]:
     from .main import cli
 
-    return cli.list_commands(click.Context(cli))
+    return cli.list_commands(click.Context(cli, **cli.context_settings))
 
 
 def write_pages(folder: str) -> list[str]:
@@ -68,7 +69,7 @@ def write_pages(folder: str) -> list[str]:
     from .main import cli
 
     os.makedirs(folder, exist_ok=True)
-    context = click.Context(cli, info_name="cgrad")
+    context = click.Context(cli, info_name="cgrad", **cli.context_settings)
     pages = {"cgrad": (cli, "values, gradients and textbook derivations of formulas")}
     for sub in cli.list_commands(context):
         command = cli.get_command(context, sub)
@@ -77,7 +78,7 @@ def write_pages(folder: str) -> list[str]:
     for name, (command, summary) in pages.items():
         path = os.path.join(folder, f"{name}.1")
         with open(path, "w", encoding="utf-8") as file:
-            file.write(page(name, command, summary))
+            file.write(page(name, command, summary, None if command is cli else context))
         written.append(path)
     return written
 

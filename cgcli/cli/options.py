@@ -52,10 +52,25 @@ class ExpressionCommand(HelpThroughOutput, click.Command):
 
 
 def expression_input(function):
-    """EXPR (or '-' for stdin) and -f FILE."""
-    function = click.option("-f", "--file", "program_file", type=click.Path(dir_okay=False, allow_dash=True),
-                            help="Read the program from FILE ('-' for stdin).")(function)
-    return click.argument("expression", required=False, metavar="EXPR")(function)
+    """EXPR (or '-' for stdin), -f FILE, and --syntax, which holds while the command runs."""
+    import functools
+
+    from ..language.syntax import SYNTAXES, chosen_syntax
+
+    @functools.wraps(function)
+    def with_syntax(*args, syntax, **kwargs):
+        token = chosen_syntax.set(syntax)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            chosen_syntax.reset(token)
+
+    wrapped = click.option("--syntax", type=click.Choice(SYNTAXES), default="auto", show_default=True,
+                           help="The program's language: auto reads a program wrapped in $…$ or $$…$$ as LaTeX "
+                                "math, and any other in cgrad's own; latex or cgrad forces one.")(with_syntax)
+    wrapped = click.option("-f", "--file", "program_file", type=click.Path(dir_okay=False, allow_dash=True),
+                           help="Read the program from FILE ('-' for stdin).")(wrapped)
+    return click.argument("expression", required=False, metavar="EXPR")(wrapped)
 
 
 def at_option(function):

@@ -33,7 +33,7 @@ class Kernel:
                   for target, term, first in code.backward]
         # every step's value in one sum: nan or inf anywhere leaves it non-finite
         steps = dict.fromkeys(parameters + [target for target, _ in code.forward] + [target for target, _, _ in code.backward])
-        lines.append(f"    return {code.value}, [{', '.join(gradient)}], sum(({', '.join(steps)},), 0.0)")
+        lines.append(f"    return {code.value}, [{', '.join(gradient)}], sum(({''.join(step + ', ' for step in steps)}), 0.0)")
         self.source = "\n".join(lines) + "\n"
         self._function = _compiled(self.source)
 

@@ -1,65 +1,136 @@
 """The computational graph: nodes in topological order, each with its op, inputs, name and source span."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..text import shorten
 
 VARIABLE = "var"
 CONSTANT = "const"
+PARAMETER = "param"  # a function's parameter or a sum's indexed name inside its body: replaced where it is used
 
-
-# Plain classes, not dataclasses: a dataclass is generated code compiled at import time (about a
-# millisecond of every start for these three), and nothing here needs more than the fields.
 
 class Node:
     """One node: its op (VARIABLE, CONSTANT, or a key of ops.OPS), the indices of earlier nodes it
-    takes in operand order, the span of the source text it came from, the user's name for it, and
-    a constant's text kept exact ("0.1", "-3", "pi")."""
+    takes in operand order, the span of the source text it came from, the user's name for it, a
+    constant's text kept exact ("0.1", "-3", "pi"), and the call of a defined function it was copied
+    for ("f(a)"). A plain class with slots, not a dataclass: one per node, and a dataclass's methods
+    are generated and compiled at every start."""
 
-    __slots__ = ("op", "inputs", "start", "end", "name", "literal")
+    __slots__ = ("op", "inputs", "start", "end", "name", "literal", "call")
 
     def __init__(self, op: str, inputs: tuple[int, ...], start: int, end: int, name: str | None = None,
-                 literal: str | None = None) -> None:
-        self.op, self.inputs, self.start, self.end, self.name, self.literal = op, inputs, start, end, name, literal
+                 literal: str | None = None, call: str | None = None) -> None:
+        self.op, self.inputs, self.start, self.end = op, inputs, start, end
+        self.name, self.literal, self.call = name, literal, call
 
     def __repr__(self) -> str:
-        return f"Node({self.op!r}, {self.inputs!r}, {self.start}, {self.end}, {self.name!r}, {self.literal!r})"
+        return (f"Node({self.op!r}, {self.inputs!r}, {self.start}, {self.end}, {self.name!r}, {self.literal!r}, "
+                f"{self.call!r})")
 
 
+@dataclass(frozen=True)
+class Function:
+    """A function the program defines: its body is the nodes first..end-1, `result` its value, and
+    `placeholders` its parameters' PARAMETER nodes, which a call replaces by its arguments."""
+
+    name: str
+    parameters: tuple[str, ...]
+    placeholders: tuple[int, ...]
+    first: int
+    end: int
+    result: int
+    at: int  # source offset of its head
+
+
+@dataclass(frozen=True)
+class Call:
+    """One use of a defined function: the nodes first..end-1 are its body's copy, `result` its value;
+    `start`, `stop` the call's source span (for a definition, its head: f(x) = … is also f at x)."""
+
+    function: str
+    arguments: tuple[int, ...]
+    result: int
+    first: int
+    end: int
+    start: int
+    stop: int
+
+
+@dataclass
 class Program:
-    """Every node a program defines, in creation (hence topological) order, and its names: `assigned`
-    (name = expr), `variables` (free names, in order of first appearance), `last` (the node of the
-    last statement)."""
+    """Every node a program defines, in creation (hence topological) order, and its names."""
 
-    def __init__(self, source: str, nodes: list[Node], assigned: dict[str, int], variables: dict[str, int],
-                 last: int) -> None:
-        self.source, self.nodes, self.assigned, self.variables, self.last = source, nodes, assigned, variables, last
+    source: str
+    nodes: list[Node]
+    assigned: dict[str, int]  # name = expr
+    variables: dict[str, int]  # free names, in order of first appearance
+    last: int  # the node of the last statement
+    functions: dict[str, Function] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)  # in the order they were made
 
     def graph(self, output: str | None = None) -> Graph:
         """The graph of the output (the last statement unless named), pruned to what it needs."""
         if output is None:
-            root = self.last
-        elif output in self.assigned:
-            root = self.assigned[output]
-        elif output in self.variables:
-            root = self.variables[output]
-        else:
+            return Graph.from_program(self, self.last)
+        names = self.outputs(output)
+        if self.several(output):
+            raise InputError(f"--output {shorten(_spelled(output))} names several outputs ({', '.join(names)}): "
+                             "this command takes one (cgrad eval gives the Jacobian of several, cgrad diagram "
+                             "draws them)")
+        return Graph.from_program(self, self.root(names[0]))
+
+    def several(self, output: str | Sequence[str] | None) -> bool:
+        """Whether `--output` asks for several outputs (a comma list, or `all` when no name is `all`),
+        whose answer is a Jacobian even when the list resolves to one name."""
+        if output is None:
+            return False
+        output = _spelled(output)  # a list, as an option type may give it, reads as its comma list
+        return "," in output or (output.strip() == "all" and "all" not in self.assigned)
+
+    def outputs(self, output: str | Sequence[str]) -> list[str]:
+        """The names `--output` gives: one name, a comma list (R,X,Z) or `all` (every assigned name
+        whose value is computed, not a constant such as c = 3), each known and given once."""
+        names = [unicodedata.normalize("NFC", name.strip())
+                 for name in (output.split(",") if isinstance(output, str) else output)]
+        if names == ["all"] and "all" not in self.assigned:
+            names = [name for name, index in self.assigned.items() if self.nodes[index].op != CONSTANT]
+            if not names:
+                raise InputError("--output all: the program assigns no computed names (write R = V/I; X = …)")
+            return names
+        strangers = [name for name in names if name not in self.assigned and name not in self.variables]
+        if strangers:
             known = ", ".join(self.assigned) or "none"
-            raise InputError(f"--output {output}: the program assigns no such name (assigned: {known})")
-        return Graph.from_program(self, root)
+            what = "such name" if len(names) == 1 else f"name {', '.join(map(repr, strangers))}"
+            raise InputError(f"--output {shorten(_spelled(output))}: the program assigns no {what} (assigned: {known})")
+        repeated = [name for index, name in enumerate(names) if name in names[:index]]
+        if repeated:
+            raise InputError(f"--output {shorten(_spelled(output))}: {repeated[0]!r} is named twice; name each "
+                             "output once")
+        return names
+
+    def outputs_graph(self, names: Sequence[str]) -> Graph:
+        """The graph of several outputs (names `outputs` checked): every node one of them needs, once."""
+        return Graph.from_program(self, *map(self.root, names))
+
+    def root(self, name: str) -> int:
+        """The node of an output name (checked by `outputs`)."""
+        return self.assigned[name] if name in self.assigned else self.variables[name]
 
 
 class Graph:
     """The part of a program one output needs. Nodes keep their program indices (no copies);
     `order` lists the needed ones topologically (a range when they are all of them), the output
     last; `active` says per node whether it depends on some variable; `taken` holds the user's
-    names, which generated names avoid."""
+    names, which generated names avoid. A plain class: see Node."""
 
     def __init__(self, source: str, nodes: list[Node], order: Sequence[int], active: list[bool],
-                 taken: frozenset[str] = frozenset()) -> None:
+                 taken: frozenset[str] = frozenset(), names: list[str | None] | None = None) -> None:
         self.source, self.nodes, self.order, self.active, self.taken = source, nodes, order, active, taken
-        self._names: list[str | None] | None = None
+        self._names = names
 
     @property
     def names(self) -> list[str | None]:
@@ -85,17 +156,33 @@ class Graph:
         return [index for index in self.order if self.nodes[index].op == VARIABLE]
 
     @classmethod
-    def from_program(cls, program: Program, root: int) -> Graph:
+    def from_program(cls, program: Program, *roots: int) -> Graph:
+        """The nodes the roots need, topologically; the last root in program order is the output."""
         nodes = program.nodes
         needed = [False] * len(nodes)
-        needed[root] = True
-        for index in range(root, -1, -1):
+        for root in roots:
+            needed[root] = True
+        last = max(roots)
+        for index in range(last, -1, -1):
             if needed[index]:
                 for operand in nodes[index].inputs:
                     needed[operand] = True
         # most programs need every node up to the output: a range then, not a list of 10⁶ int objects
-        order = range(root + 1) if needed.count(True) == root + 1 else [i for i in range(root + 1) if needed[i]]
+        order = range(last + 1) if needed.count(True) == last + 1 else [i for i in range(last + 1) if needed[i]]
         return cls.build(program.source, nodes, order, frozenset(program.assigned) | frozenset(program.variables))
+
+    def rooted(self, root: int) -> Graph:
+        """The part of this graph that the node `root` needs, `root` its output; the names (t1, t2, …)
+        and the nodes stay this graph's, so that values computed over this graph serve it."""
+        needed = [False] * len(self.nodes)
+        needed[root] = True
+        position = self.order.index(root)
+        for index in reversed(self.order[:position + 1]):
+            if needed[index]:
+                for operand in self.nodes[index].inputs:
+                    needed[operand] = True
+        order = [index for index in self.order[:position + 1] if needed[index]]
+        return Graph(self.source, self.nodes, order, self.active, self.taken, self.names)
 
     @classmethod
     def build(cls, source: str, nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> Graph:
@@ -122,6 +209,10 @@ class Graph:
                     depends[index] = True
                     break
         return depends
+
+
+def _spelled(output: str | Sequence[str]) -> str:
+    return output if isinstance(output, str) else ",".join(output)
 
 
 def _names(nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> list[str | None]:

@@ -15,13 +15,14 @@ from ..ops import CONSTANTS
 NAME = re.compile(r"[^\W\d]\w*")
 
 
-def split_bindings(texts: tuple[str, ...]) -> list[tuple[str, str | list]]:
+def split_bindings(texts: tuple[str, ...], objects: bool = False) -> list[tuple[str, str | list | dict]]:
     """`("a=1,b=2", "c=-3")` → `[("a", "1"), ("b", "2"), ("c", "-3")]`; commas inside brackets stay.
-    `@values.json` adds the file's {"name": value} pairs, values as numbers, strings or nested lists."""
-    pairs: list[tuple[str, str | list]] = []
+    `@values.json` adds the file's {"name": value} pairs, values as numbers, strings or nested lists
+    (with `objects`, also objects such as {"value": 4.999, "u": 0.0032}, their numbers as text)."""
+    pairs: list[tuple[str, str | list | dict]] = []
     for text in texts:
         if text.startswith("@"):
-            pairs += _from_json_file(text[1:])
+            pairs += _from_json_file(text[1:], objects)
             continue
         for item in _top_level_split(text):
             name, equals, value = item.partition("=")
@@ -29,11 +30,11 @@ def split_bindings(texts: tuple[str, ...]) -> list[tuple[str, str | list]]:
             if not equals or not NAME.fullmatch(name) or not value.strip():
                 raise InputError(f"--at {shorten(text)}: expected NAME=VALUE, e.g. --at a=1,b=-2.5,c=1/3 "
                                  f"(the part {shorten(item.strip())!r} is not of that form)")
-            pairs.append((name, value.strip()))
+            pairs.append((name, value.strip().replace("−", "-")))  # the minus sign pasted text carries
     return pairs
 
 
-def _from_json_file(path: str) -> list[tuple[str, str | list]]:
+def _from_json_file(path: str, objects: bool = False) -> list[tuple[str, str | list | dict]]:
     import json
 
     try:
@@ -50,9 +51,10 @@ def _from_json_file(path: str) -> list[tuple[str, str | list]]:
     pairs = []
     for name, value in document.items():
         name = unicodedata.normalize("NFC", name)
-        if not NAME.fullmatch(name) or not isinstance(value, (str, list)):
+        if not NAME.fullmatch(name) or not isinstance(value, (str, list, dict) if objects else (str, list)):
             raise InputError(f"--at @{shorten(path)}: {shorten(name)!r} → {shorten(repr(value))} is not "
-                             "a name with a number, a numeric string or a nested list")
+                             "a name with a number, a numeric string or a nested list"
+                             + (" or an object {\"value\": …, \"u\": …}" if objects else ""))
         pairs.append((name, value))
     return pairs
 

@@ -1,25 +1,20 @@
-"""Text → Program: the lexer, and the graph builder whose methods Lark's LALR tables call (cgcli/language/lalr.py)."""
+"""Text → Program: the program reader every command shares (cgrad's language, or LaTeX math), and
+cgrad's lexer, whose tokens Lark's LALR tables (cgcli/language/lalr.py) turn into builder calls."""
 from __future__ import annotations
 
 import gc
 import re
 import unicodedata
-from functools import partialmethod
+from contextvars import ContextVar
 from typing import Iterator
 
 from . import lalr
 from ..errors import InputError
-from ..text import position, shorten
-from ..graph.nodes import CONSTANT, VARIABLE, Node, Program
+from ..graph.nodes import Program
+from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
 from .misreadings import check_glued_e, check_name
-from ..ops import CONSTANTS, FUNCTIONS
 
-
-# A node as it occurs at one place in the source (a name used twice has two occurrences): the tuple
-# (node, start, end), plain because a 10⁵-term input makes hundreds of thousands of them.
-Occurrence = tuple[int, int, int]
-# A token: (terminal name, start, end) of its text in the source; the builder slices the text it needs.
-Token = tuple[str, int, int]
+__all__ = ["GraphBuilder", "Occurrence", "Token", "SYNTAXES", "chosen_syntax", "parse", "tokens"]
 
 
 class _Lexer:
@@ -74,201 +69,29 @@ class _Lexer:
         yield "$END", len(text), len(text)
 
 
-class GraphBuilder:
-    """The callbacks of the grammar's rules (by rule or alias name); children arrive before parents,
-    so nodes are born in topological order and nothing is walked recursively."""
-
-    def __init__(self, source: str = "") -> None:
-        self.start(source)
-
-    def start(self, source: str) -> None:
-        """Fresh state for parsing `source`; a Program built before keeps its own."""
-        self.source = source
-        self.nodes: list[Node] = []
-        self.assigned: dict[str, int] = {}
-        self.variables: dict[str, int] = {}
-        self.first_use: dict[str, int] = {}  # name → offset where a free name or constant was first used
-        self.assigned_at: dict[str, int] = {}  # name → offset of its assignment
-        self.literals: dict[str, str] = {}  # a constant's text → one string for all its occurrences
-
-    def _add(self, op: str, inputs: tuple[int, ...], start: int, end: int, literal: str | None = None) -> Occurrence:
-        nodes = self.nodes
-        nodes.append(Node(op, inputs, start, end, None, literal))
-        return len(nodes) - 1, start, end
-
-    def _fail(self, message: str, offset: int) -> InputError:
-        return InputError(message, self.source, offset)
-
-    # leaves
-    def number(self, children) -> Occurrence:
-        _, start, end = children[0]
-        nodes = self.nodes
-        text = self.source[start:end]
-        nodes.append(Node(CONSTANT, (), start, end, None, self.literals.setdefault(text, text)))
-        return len(nodes) - 1, start, end
-
-    def name(self, children) -> Occurrence:
-        _, start, end = children[0]
-        name = self.source[start:end]
-        known = self.assigned.get(name)
-        if known is None:
-            known = self.variables.get(name)
-        if known is not None:
-            return known, start, end
-        if name in FUNCTIONS:
-            raise self._fail(f"'{name}' is a function: call it with parentheses, as {name}(...)", start)
-        self.first_use.setdefault(name, start)
-        if name in CONSTANTS:
-            return self._add(CONSTANT, (), start, end, literal=name)
-        occurrence = self._add(VARIABLE, (), start, end)
-        self.nodes[-1].name = name
-        self.variables[name] = occurrence[0]
-        return occurrence
-
-    # operators
-    def _binary(self, op: str, children) -> Occurrence:
-        (left, start, _), _, (right, _, end) = children
-        nodes = self.nodes
-        nodes.append(Node(op, (left, right), start, end, None, None))
-        return len(nodes) - 1, start, end
-
-    add = partialmethod(_binary, "add")
-    sub = partialmethod(_binary, "sub")
-    mul = partialmethod(_binary, "mul")
-    div = partialmethod(_binary, "div")
-    pow = partialmethod(_binary, "pow")
-    matmul = partialmethod(_binary, "matmul")
-
-    def transpose(self, children) -> Occurrence:
-        (operand, start, _), (_, _, end) = children
-        return self._add("transpose", (operand,), start, end)
-
-    def index(self, children) -> Occurrence:
-        (operand, start, _), opening, indices, (_, _, end) = children
-        if len(indices) > 2:
-            raise self._fail("indexing takes one or two indices: X[i] or X[i, j]", opening[1])
-        op = "index" if len(indices) == 1 else "index2"
-        return self._add(op, (operand, *(i[0] for i in indices)), start, end)
-
-    def neg(self, children) -> Occurrence:
-        (_, start, _), (operand, operand_start, end) = children
-        node = self.nodes[operand]
-        # "-3" is read as the literal -3, not as an op applied to 3; -x, -(2^2) stay ops.
-        if (node.op == CONSTANT and node.literal not in CONSTANTS and not node.literal.startswith("-")
-                and operand_start == node.start and len(self.nodes) - 1 == operand):
-            node.literal = "-" + node.literal
-            node.start = start
-            return operand, start, end
-        return self._add("neg", (operand,), start, end)
-
-    def pos(self, children) -> Occurrence:
-        (_, start, _), (operand, _, end) = children
-        return operand, start, end
-
-    def implicit_mul(self, children) -> Occurrence:
-        token, (factor, _, end) = children
-        number = self.number([token])
-        return self._add("mul", (number[0], factor), token[1], end)
-
-    def group(self, children) -> Occurrence:
-        (_, start, _), (inner, _, _), (_, _, end) = children
-        return inner, start, end
-
-    def arguments(self, children) -> list[Occurrence]:
-        return list(children)
-
-    def call(self, children) -> Occurrence:
-        (_, start, name_end), _, arguments, (_, _, end) = children
-        name, arguments = self.source[start:name_end], arguments or []
-        by_arity = FUNCTIONS.get(name)
-        if by_arity is None:
-            raise self._fail(unknown_function_message(name), start)
-        op = by_arity.get(len(arguments))
-        if op is None:
-            counts = sorted(by_arity)
-            wanted = " or ".join(map(str, counts)) + (" argument" if counts == [1] else " arguments")
-            raise self._fail(f"{name}() takes {wanted}, got {len(arguments)}", start)
-        return self._add(op.name, tuple(a[0] for a in arguments), start, end)
-
-    # statements
-    def assign(self, children) -> Occurrence:
-        (_, start, name_end), value = children
-        name = self.source[start:name_end]
-        if name in FUNCTIONS:
-            raise self._fail(f"'{name}' is a function name and cannot be assigned", start)
-        if name in self.assigned:
-            raise self._fail(f"'{shorten(name)}' is assigned twice (first at {position(self.source, self.assigned_at[name])}); "
-                             "each name is assigned once", start)
-        if name in self.first_use:
-            raise self._fail(f"'{shorten(name)}' is used at {position(self.source, self.first_use[name])} "
-                             "before it is assigned here", start)
-        node = self.nodes[value[0]]
-        if node.name is not None or (node.op == CONSTANT and node.literal in CONSTANTS):
-            value = self._add("id", (value[0],), value[1], value[2])
-            node = self.nodes[value[0]]
-        node.name = name
-        self.assigned[name] = value[0]
-        self.assigned_at[name] = start
-        return value[0], start, value[2]
-
-    def program(self, children) -> Program:
-        if not children:
-            raise InputError("empty expression: there is nothing to evaluate")
-        return Program(self.source, self.nodes, self.assigned, self.variables, children[-1][0])
+SYNTAXES = ("auto", "cgrad", "latex")
+# --syntax of the running command (cli/options.py sets it around the command): every reader of a
+# program asks parse(), which reads it here, so no command passes it along
+chosen_syntax: ContextVar[str] = ContextVar("syntax", default="auto")
 
 
-def unknown_function_message(name: str) -> str:
-    known = sorted(FUNCTIONS)
-    import difflib
+def parse(source: str, syntax: str | None = None) -> Program:
+    """Parse a program into a Program: cgrad's language (statements separated by ';' or new lines),
+    or LaTeX math when wrapped in $…$ or $$…$$ or when `syntax` (else --syntax) says "latex"."""
+    syntax = syntax or chosen_syntax.get()
+    if syntax == "latex" or (syntax == "auto" and _wrapped_in_dollars(source)):
+        from .latex import parse as parse_latex  # its tables load only for LaTeX input
 
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean {close[0]}? " if close else ""
-    return f"unknown function '{shorten(name)}'; {hint}known functions: {', '.join(known)}"
-
-
-_TERMINALS = {  # how the parser's expected-token names read to a person, in the order listed
-    "NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "MINUS": "'-'", "PLUS": "'+'",
-    "STAR": "'*'", "SLASH": "'/'", "POW": "'^'", "RPAR": "')'", "COMMA": "','", "EQUAL": "'='",
-    "_SEP": "';'", "RSQB": "']'", "$END": "the end of the input",
-}
-_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW", "AT", "TRANSPOSE", "LSQB"}
+        return parse_latex(unicodedata.normalize("NFC", source))
+    return _parse_cgrad(source)
 
 
-def _expected(names: set[str]) -> str:
-    names = set(names)
-    words = []
-    if _OPERATORS <= names:
-        names -= _OPERATORS
-        words.append("an operator")
-    words += [text for key, text in _TERMINALS.items() if key in names]
-    if not words:
-        return ""
-    return "; expected " + (words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1])
+def _wrapped_in_dollars(source: str) -> bool:
+    stripped = source.strip()
+    return len(stripped) >= 2 and stripped[0] == "$" and stripped[-1] == "$"
 
 
-def _syntax_error(error, source: str) -> InputError:
-    kind, offset, end = error.token
-    if kind == "$END":
-        offset = len(source.rstrip())
-        what = "unexpected end of input"
-    else:
-        text = source[offset:end]
-        shown = "a new line" if text == "\n" else repr(shorten(text))
-        what = f"unexpected {shown}"
-    return InputError(f"syntax error: {what}{_expected(error.expected)}", source, offset)
-
-
-def _unexpected_character(source: str, offset: int) -> InputError:
-    character = source[offset]
-    name = unicodedata.name(character, "")
-    described = f" ({name.lower()})" if name and not character.isascii() else ""
-    if "SUPERSCRIPT" in name:
-        described += ": superscripts are not powers here; write powers with ^, as in x^2 or x^(-1)"
-    return InputError(f"syntax error: unexpected character {character!r}{described}", source, offset)
-
-
-def parse(source: str) -> Program:
-    """Parse a program (statements separated by ';' or new lines) into a Program."""
+def _parse_cgrad(source: str) -> Program:
     source = unicodedata.normalize("NFC", source)
     if not source.strip():
         raise InputError("empty expression: there is nothing to evaluate")
@@ -280,12 +103,45 @@ def parse(source: str) -> Program:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return lalr.run(tables, lalr.reductions(tables.rules, builder), _lexer(tables).lex(source))
+        return lalr.run(tables, lalr.reductions(tables.rules, builder), tokens(source))
     except lalr.UnexpectedToken as error:
         raise _syntax_error(error, source) from None
     finally:
         if collecting:
             gc.enable()
+
+
+def _heads(tokens: Iterator[Token]) -> Iterator[Token]:
+    """The tokens, with NAME made DEFNAME where a statement begins `NAME ( [NAME {, NAME}] ) =`: the
+    head of a definition, whose parameters the grammar then reads as names, not expressions."""
+    tokens, at_start = iter(tokens), True
+    for token in tokens:
+        if not (at_start and token[0] == "NAME"):
+            at_start = token[0] == "_SEP"
+            yield token
+            continue
+        held = [token]
+        for token in tokens:
+            held.append(token)
+            if token[0] not in ("NAME", "COMMA") and not (len(held) == 2 and token[0] == "LPAR"):
+                break
+        if held[-1][0] == "RPAR":
+            following = next(tokens, None)
+            if following is not None:
+                held.append(following)
+        if re.fullmatch(_HEAD, " ".join(kind for kind, _, _ in held)):
+            held[0] = ("DEFNAME", *held[0][1:])
+        at_start = held[-1][0] == "_SEP"
+        yield from held
+
+
+_HEAD_HINT = r"\)[ \t]*="  # a definition's head ends so: a program without it needs no look for heads
+
+
+def tokens(source: str) -> Iterator[Token]:
+    """The tokens of a cgrad program, definitions' heads marked."""
+    lexed = _lexer(lalr.tables()).lex(source)
+    return _heads(lexed) if ")" in source and re.search(_HEAD_HINT, source) else lexed
 
 
 _LEXERS: dict[tuple, _Lexer] = {}  # the terminals → their lexer: compiled once per process, not per parse

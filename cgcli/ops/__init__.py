@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from .declaration import Op
 from .elementwise import ELEMENTWISE
+from .piecewise import PIECEWISE
 from .tensor import TENSOR
 
-OPS: dict[str, Op] = {op.name: op for op in (*ELEMENTWISE, *TENSOR)}
+OPS: dict[str, Op] = {op.name: op for op in (*ELEMENTWISE, *PIECEWISE, *TENSOR)}
 
 FUNCTIONS: dict[str, dict[int, Op]] = {}  # the name users call → its op for each number of arguments
 for _op in OPS.values():

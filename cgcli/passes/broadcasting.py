@@ -40,10 +40,13 @@ def _explicit_repeats(graph: Graph, values: list) -> Graph:
         if repeats.get(index):
             inputs = list(node.inputs)
             for position in repeats[index]:
-                operand, other = node.inputs[position], node.inputs[1 - position]
+                operand = node.inputs[position]
+                # an operand of the consumer's shape (if(c, a, b) has three): the shape to repeat to
+                other = next((i for i in node.inputs if np.shape(values[i]) == np.shape(values[index])),
+                             node.inputs[1 - position])
                 nodes.append(Node("repeat", (operand, other), nodes[operand].start, nodes[operand].end))
                 order.append(len(nodes) - 1)
                 inputs[position] = len(nodes) - 1
-            nodes[index] = Node(node.op, tuple(inputs), node.start, node.end, node.name, node.literal)
+            nodes[index] = Node(node.op, tuple(inputs), node.start, node.end, node.name, node.literal, node.call)
         order.append(index)
     return Graph.build(graph.source, nodes, order, graph.taken)

@@ -17,7 +17,7 @@ def until_certified(compute: Callable[[object], Trace], numbers, rounds: int = 6
     if not numbers.certifies:
         return trace
     for attempt in range(rounds):
-        doubtful = _uncertified(trace, numbers, printed or _printed)
+        doubtful = _uncertified(trace, numbers, printed or trace_numbers)
         if not doubtful:
             return trace
         if attempt < rounds - 1:
@@ -42,7 +42,7 @@ def _uncertified(trace: Trace, numbers, printed) -> list:
         raise
 
 
-def _printed(trace: Trace) -> list:
+def trace_numbers(trace: Trace) -> list:
     """Every number a renderer may print, tensors taken element by element."""
     printed = [trace.value, *trace.gradient.values()] + [row.value for row in trace.forward]
     if trace.naive is not None:

@@ -64,6 +64,7 @@ class ForwardModeTrace:
     jvp: object | None  # the output's tangent along --tangent
     numbers: object  # the base number system (tensors of it, where there are tensors)
     conventions: list[str]
+    outputs: dict = field(default_factory=dict)  # with several outputs: name → (value, gradient by forward mode)
 
 
 @dataclass
@@ -176,18 +177,22 @@ def _given_tangents(program: Program, tangent_pairs, slots: list[Slot], values: 
 
 
 def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=None, record: bool = True,
+                 outputs: tuple[int, ...] = (), wrt: list[str] | None = None,
                  with_gradient: bool = False) -> ForwardModeTrace:
-    """Value and gradient (one tangent per variable) by pushing tangents forward, with the rows of the pass.
-    Along --tangent (`tangent_pairs`) only that one direction is carried, and only by the variables it
-    names and the nodes that depend on them: the JVP, without a gradient unless `with_gradient` asks for every
-    variable's direction as well (--mode both compares them with the backward pass)."""
+    """Value and gradient (one tangent per variable) by pushing tangents forward, with the rows of the
+    pass; the same pass gives each node of `outputs` its value and gradient (trace.outputs): a
+    Jacobian's rows. `wrt`: the variables seeded (default: all). Along --tangent (`tangent_pairs`) only
+    that one direction is carried, and only by the variables it names and the nodes that depend on
+    them: the JVP, without a gradient, unless `with_gradient` (--mode both compares every direction
+    with the backward pass) or `outputs` asks for every variable's direction as well."""
     def at(numbers) -> ForwardModeTrace:
         values, shaped, base, duals = _setup(graph, program, pairs, numbers)
-        slots = _slots(shaped, values, None)
+        slots = _slots(shaped, values, wrt)
         directions: list[tuple[str, int | None]] = [(f"∂/∂{slot.name}", k) for k, slot in enumerate(slots)]
+        along = tangent_pairs is not None and not with_gradient and not outputs
         if tangent_pairs is None:
             tangents = unit_vectors(numbers, len(slots))
-        elif not with_gradient:
+        elif along:
             tangents = _given_tangents(program, tangent_pairs, slots, values, numbers, "--tangent")
             directions = [("v", None)]
         else:
@@ -200,12 +205,14 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
             directions = [("v", len(slots))]
         node_values = forward_values(shaped, _seeded(values, slots, tangents, numbers), duals)
         output = node_values[shaped.output]
-        along = tangent_pairs is not None and not with_gradient
         gradient = {} if along else _gradient_from(_elementwise_sum(output), slots, values, numbers)
         jvp = _tangent(output, directions[0][1], numbers) if tangent_pairs is not None else None
         rows = _rows(shaped, node_values, base, duals, directions) if record else []
+        several = {shaped.names[root]: (_value(node_values[root]),
+                                        _gradient_from(_elementwise_sum(node_values[root]), slots, values, numbers))
+                   for root in outputs}
         return ForwardModeTrace(graph.source, shaped.names[shaped.output], _value(output), gradient,
-                                [name for name, _ in directions], rows, jvp, base, _conventions(shaped, base))
+                                [name for name, _ in directions], rows, jvp, base, _conventions(shaped, base), several)
 
     return until_certified(at, numbers, printed=_forward_printed)
 
@@ -287,6 +294,8 @@ def _conventions(graph: Graph, numbers) -> list[str]:
 
 def _forward_printed(trace: ForwardModeTrace) -> list:
     printed = [trace.value, trace.jvp, *trace.gradient.values()]
+    for value, gradient in trace.outputs.values():
+        printed += [value, *gradient.values()]
     for row in trace.rows:
         printed += [row.value, *row.tangents]
         for term in row.terms:

@@ -17,29 +17,27 @@ _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueErro
 
 
 def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[str] | None = None,
-                  record: bool = True, naive: bool = False) -> Trace:
+                  record: bool = True, naive: bool = False, values: list[Number] | None = None) -> Trace:
     """Value and gradient of the graph's output at `bindings`, with the trace of both passes
     (without `record`, the trace keeps only the variables' rows); with `naive`, also what the
-    backward pass gives that assigns where it should accumulate (trace.naive)."""
+    backward pass gives that assigns where it should accumulate (trace.naive). `values`: the
+    forward pass already run (over this graph or one that contains it: several outputs share it)."""
     nodes, order = graph.nodes, graph.order
     names = graph.names if record else None  # without records only the variables', on their nodes
     active = graph.active if wrt is None else graph.depends_on(set(wrt))  # skip derivatives nobody asked for
     check_bound(graph, bindings)
-    values = forward_values(graph, bindings, numbers)
-    operand_names: list[tuple[str, ...] | None] = [None] * len(nodes)
-    forward: list[ForwardRow] = []
-    for index in order:
-        node = nodes[index]
-        name = names[index] if record else node.name if node.op == VARIABLE else None
-        if name is not None:
-            operand_names[index] = _operand_names(graph, index)
-            forward.append(ForwardRow(name, node.op, operand_names[index], (node.start, node.end), values[index]))
+    if values is None:
+        values = forward_values(graph, bindings, numbers)
+    forward = forward_rows(graph, values, record)
+    operand_names: dict[int, tuple[str, ...]] = {}  # per consumer, made at its first term
 
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index]} if record else {}
 
     def note_term(index: int, operand: int, position: int, upstream, local, contribution) -> None:
-        terms[operand].append(Term(names[index], nodes[index].op, operand_names[index], position, upstream, local,
-                                   contribution))
+        operands = operand_names.get(index)
+        if operands is None:
+            operands = operand_names[index] = _operand_names(graph, index)
+        terms[operand].append(Term(names[index], nodes[index].op, operands, position, upstream, local, contribution))
 
     conventions: list[str] = []
     output = graph.output
@@ -52,6 +50,18 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     if naive:
         trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient)
     return trace
+
+
+def forward_rows(graph: Graph, values: list[Number], record: bool = True) -> list[ForwardRow]:
+    """The forward pass's records: every named node in topological order (without `record`, the variables')."""
+    nodes = graph.nodes
+    if not record:  # the variables, by the names on their nodes: no generated names needed
+        return [ForwardRow(nodes[index].name, VARIABLE, (), (nodes[index].start, nodes[index].end), values[index],
+                           nodes[index].call) for index in graph.variables()]
+    names = graph.names
+    return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
+                       (nodes[index].start, nodes[index].end), values[index], nodes[index].call)
+            for index in graph.order if names[index] is not None]
 
 
 def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
@@ -166,11 +176,11 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
     an axis), has derivative 0."""
     if wrt is None:  # the variables, by the names on their nodes
-        return {graph.nodes[i].name: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i]
+        return {graph.nodes[i].name: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i]
                 for i in graph.variables()}
     names, wanted = graph.names, set(wrt)
     nodes = [index for index in graph.order if names[index] in wanted]
-    gradient = {names[i]: _zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
+    gradient = {names[i]: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
     return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
 
 
@@ -246,7 +256,7 @@ def _overlaid(values: list, new: dict[int, Number]) -> list:
     return merged
 
 
-def _zero_like(value, numbers):
+def zero_like(value, numbers):
     if not getattr(value, "shape", ()):
         return numbers.zero
     from ..numbers.tensor import filled

@@ -9,12 +9,14 @@ from ..numbers import Number
 
 class ForwardRow:
     """A node's row: its name, op ("var", "const", or a key of ops.OPS), the operands' names (or a
-    constant's literal text), where in the source it came from, and its value."""
+    constant's literal text), where in the source it came from, its value, and the call of a defined
+    function the node belongs to ("f(a)")."""
 
-    __slots__ = ("name", "op", "operands", "span", "value")
+    __slots__ = ("name", "op", "operands", "span", "value", "call")
 
-    def __init__(self, name: str, op: str, operands: tuple[str, ...], span: tuple[int, int], value: Number) -> None:
-        self.name, self.op, self.operands, self.span, self.value = name, op, operands, span, value
+    def __init__(self, name: str, op: str, operands: tuple[str, ...], span: tuple[int, int], value: Number,
+                 call: str | None = None) -> None:
+        self.name, self.op, self.operands, self.span, self.value, self.call = name, op, operands, span, value, call
 
 
 class Term:

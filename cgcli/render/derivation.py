@@ -116,6 +116,19 @@ def laid_out(rows: Sequence, cells: Callable, note: Callable[[Elided], object]) 
     return [note(row) if isinstance(row, Elided) else cells(row) for row in rows]
 
 
+def grouped_by_call(rows: Sequence, cells: Callable, heading: Callable[[str], object]) -> list:
+    """Rows (forward lines or Elided markers) as `cells` makes them, with a heading row (made by
+    `heading`) where the rows of a call of a defined function begin: the call's boundary."""
+    out, current = [], None
+    for row in rows:
+        call = getattr(row, "call", None)
+        if call is not None and call != current:
+            out.append(heading(call))
+        current = call
+        out.append(cells(row))
+    return out
+
+
 class _Lines(Sequence):
     """The lines of a pass, each made from its record when first asked for: a table of 60 rows out
     of 10⁵ nodes formats 60."""
@@ -154,6 +167,7 @@ class ForwardLine:
     shape: str | None  # `2×3` for a tensor
     value: NumberText | None  # None when only the structure is drawn
     operand_values: tuple[NumberText | None, ...] = ()  # per operand: its node's value (None: a literal)
+    call: str | None = None  # the call of a defined function the row belongs to: "f(a)"
 
     @property
     def shape_text(self) -> str:
@@ -319,7 +333,7 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
     values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row)) for row in trace.forward}
     nodes = set(values)
     variables = {row.name: values[row.name] for row in trace.forward if row.op == VARIABLE}
-    at = _point(variables)
+    at = point_of(variables)
 
     def forward_line(row: ForwardRow) -> ForwardLine:
         return _forward_line(row, trace.source, values)
@@ -345,10 +359,11 @@ def _forward_line(row, source: str, values: dict[str, NumberText]) -> ForwardLin
     """The line of a forward pass's record (a ForwardRow, or a forward-mode TangentRow: the same fields)."""
     return ForwardLine(row.name, row.op, row.operands, definition(row),
                        "" if row.op in (VARIABLE, CONSTANT) else excerpt(source, *row.span),
-                       shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)))
+                       shape_of(row.value), values[row.name], tuple(map(values.get, row.operands)),
+                       getattr(row, "call", None))
 
 
-def _point(variables: dict[str, NumberText]) -> str:
+def point_of(variables: dict[str, NumberText]) -> str:
     """`a = 1, b = 2`: the point."""
     return ", ".join(f"{name} = {value.text}" for name, value in variables.items())
 
@@ -476,7 +491,7 @@ class ForwardModeDerivation:
 
 
 def forward_mode_derivation(trace, max_rows: int = 0) -> ForwardModeDerivation:
-    """What every format shows of a forward-mode pass (dual_passes.ForwardModeTrace)."""
+    """What every format shows of a forward-mode pass (passes.dual.ForwardModeTrace)."""
     numbers = trace.numbers
     values = {row.name: NumberText(numbers, row.value) for row in trace.rows}
 
@@ -495,5 +510,5 @@ def forward_mode_derivation(trace, max_rows: int = 0) -> ForwardModeDerivation:
     forward = _Lines(trace.rows, lambda row: _forward_line(row, trace.source, values))
     return ForwardModeDerivation(trace.source, numbers.description, trace.output, text(trace.value), trace.directions,
                                  elide(every, max_rows), gradient, None if trace.jvp is None else text(trace.jvp),
-                                 trace.conventions, _point({row.name: values[row.name] for row in trace.rows
+                                 trace.conventions, point_of({row.name: values[row.name] for row in trace.rows
                                                             if row.op == VARIABLE}), forward, every)

@@ -65,17 +65,19 @@ def structure_rows(graph) -> list[ForwardLine]:
 
 def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = None, *, products: bool = False,
           highlight: str | None = None, collapse: int | None = None, direction: str = "LR",
-          title: str | None = None, state=None) -> Figure:
+          title: str | None = None, state=None, outputs: tuple[str, ...] = ()) -> Figure:
     """The figure of `rows` (a derivation's forward lines, or `structure_rows`). With the derivation,
     nodes show their value and ∂output/∂node, edges their local derivative (and upstream × local);
     with a forward-mode derivation, nodes their value and tangent, edges their local derivative (and
     local · operand tangent).
-    With a `state` (steps.State): the picture after that step of the passes, its node and edges lit."""
+    With a `state` (steps.State): the picture after that step of the passes, its node and edges lit.
+    `outputs`: every output of a graph of several (`output` among them), each drawn as one."""
     shown = state or _COMPLETE
     labels = _labels(derivation, shown, output, products or state is not None)
     position = {row.name: i for i, row in enumerate(rows)}
     reaches = _reaching(rows, position, highlight)
-    keep = _within(rows, position, output, collapse)
+    outputs = outputs or (output,)
+    keep = _within(rows, position, outputs, collapse)
 
     nodes: list[Node] = []
     edges: list[Edge] = []
@@ -94,7 +96,7 @@ def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = 
             index: new_node(CONSTANT_KIND, [operand]) for index, operand in enumerate(row.operands)
             if position.get(operand, i) >= i}
         lines = _node_lines(row, shown.value_shown(row.name)) + labels.node_lines(row.name)
-        node_of[row.name] = target = new_node(_kind(row, output), lines, row.name,
+        node_of[row.name] = target = new_node(_kind(row, outputs), lines, row.name,
                                               reaches[i] or shown.current(row.name))
         if row.op == CONSTANT:
             continue
@@ -115,8 +117,8 @@ def build(rows: list[ForwardLine], output: str, derivation: Derivation | None = 
     return Figure(nodes, edges, direction, title, summaries.hidden)
 
 
-def _kind(row: ForwardLine, output: str) -> str:
-    if row.name == output and row.op not in (VARIABLE, CONSTANT):
+def _kind(row: ForwardLine, outputs: tuple[str, ...]) -> str:
+    if row.name in outputs and row.op not in (VARIABLE, CONSTANT):
         return OUTPUT_KIND
     return {VARIABLE: VARIABLE_KIND, CONSTANT: CONSTANT_KIND}.get(row.op, OP_KIND)
 
@@ -256,14 +258,14 @@ def _reaching(rows: list[ForwardLine], position: dict, highlight: str | None) ->
     return reaches
 
 
-def _within(rows: list[ForwardLine], position: dict, output: str, collapse: int | None) -> list[bool]:
-    """Per row: whether it is drawn, i.e. at most `collapse` edges below the output."""
+def _within(rows: list[ForwardLine], position: dict, outputs: tuple[str, ...], collapse: int | None) -> list[bool]:
+    """Per row: whether it is drawn, i.e. at most `collapse` edges below an output."""
     if collapse is None:
         return [True] * len(rows)
     depth = [None] * len(rows)
-    start = position[output]
-    depth[start] = 0
-    queue = deque([start])
+    for output in outputs:
+        depth[position[output]] = 0
+    queue = deque(position[output] for output in outputs)
     while queue:
         i = queue.popleft()
         if depth[i] == collapse or rows[i].op == CONSTANT:

@@ -9,8 +9,18 @@ from dataclasses import dataclass
 from ..passes.adjoint import Derivatives
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import CONSTANTS, FUNCTIONS, OPS
+from ..ops.piecewise import CONDITIONS
 
-SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
+OR, AND, NOT, COMPARISON, SUM, PRODUCT, UNARY, POWER, ATOM = -3, -2, -1, 0, 1, 2, 3, 4, 5
+
+
+def _conditions(symbols: dict[str, str], connectives: tuple[str, str, str]) -> dict:
+    """The comparisons (op → symbol) and and, or, not as `operators` entries: if()'s condition."""
+    both, either, negation = connectives
+    operators = {op: (f"{{0}} {symbol} {{1}}", COMPARISON, (SUM, SUM)) for op, symbol in symbols.items()}
+    operators.update({"and": (f"{{0}} {both} {{1}}", AND, (AND, NOT)), "or": (f"{{0}} {either} {{1}}", OR, (OR, AND)),
+                      "not": (f"{negation} {{0}}", NOT, (NOT,))})
+    return operators
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,9 @@ def _plain_call(function: str, operands: list) -> list:
 TEXT = Style(
     operators={"add": ("{0} + {1}", SUM, (SUM, PRODUCT)), "sub": ("{0} - {1}", SUM, (SUM, PRODUCT)),
                "mul": ("{0} * {1}", PRODUCT, (PRODUCT, UNARY)), "div": ("{0} / {1}", PRODUCT, (PRODUCT, UNARY)),
-               "pow": ("{0}^{1}", POWER, (ATOM, POWER)), "neg": ("-{0}", UNARY, (UNARY,))},
+               "pow": ("{0}^{1}", POWER, (ATOM, POWER)), "neg": ("-{0}", UNARY, (UNARY,)),
+               **_conditions({"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq": "==", "ne": "!="},
+                             ("and", "or", "not"))},
     assignment="{name} = {value}", name=str, constant=str, call=_plain_call)
 _ASSOCIATIVE = {"add", "mul"}  # a + (b + c) is written a + b + c
 
@@ -62,7 +74,9 @@ def _latex_style() -> Style:
     return Style(
         operators={"add": ("{0} + {1}", SUM, (SUM, PRODUCT)), "sub": ("{0} - {1}", SUM, (SUM, PRODUCT)),
                    "mul": (r"{0} \cdot {1}", PRODUCT, (PRODUCT, UNARY)), "div": (r"\frac{{{0}}}{{{1}}}", ATOM, (0, 0)),
-                   "pow": ("{0}^{{{1}}}", POWER, (ATOM, 0)), "neg": ("-{0}", UNARY, (UNARY,))},
+                   "pow": ("{0}^{{{1}}}", POWER, (ATOM, 0)), "neg": ("-{0}", UNARY, (UNARY,)),
+                   **_conditions({"gt": ">", "ge": r"\geq", "lt": "<", "le": r"\leq", "eq": "=", "ne": r"\neq"},
+                                 (r"\land", r"\lor", r"\lnot"))},
         assignment="{name} &= {value}", name=latex.name, constant=constant, call=call, derivative=latex.partial)
 
 
@@ -126,7 +140,7 @@ def _names(derivatives: Derivatives, uses: dict[int, int], roots: list[int], lin
             continue
         if node.name is not None:
             names[index] = node.name
-        elif uses[index] > 1 or index in root_set:
+        elif (uses[index] > 1 or index in root_set) and node.op not in CONDITIONS:  # a condition is written in place
             prefix = "t" if index < derivatives.first_adjoint else "g"
             while True:
                 counters[prefix] += 1
@@ -179,7 +193,7 @@ def _definition(node, nodes, names: dict[int, str], texts, style: Style) -> tupl
     if node.op in style.operators:
         template, precedence, least = style.operators[node.op]
         return _fill(template, [operand(i, least[k], k) for k, i in enumerate(node.inputs)]), precedence
-    return style.call(OPS[node.op].function, [operand(i, 0) for i in node.inputs]), ATOM
+    return style.call(OPS[node.op].function, [operand(i, OR) for i in node.inputs]), ATOM
 
 
 def _fill(template: str, pieces: list[list]) -> list:

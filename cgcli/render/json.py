@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from ..text import excerpt
-from ..passes.trace import Trace
+from ..passes.trace import BackwardRow, ForwardRow, Trace
 
 
 def render(trace: Trace, with_trace: bool = True) -> str:
@@ -24,15 +25,22 @@ def render(trace: Trace, with_trace: bool = True) -> str:
         document["naive_agrees"] = not trace.naive.wrong
         document["fan_out"] = trace.naive.fan_out
     if with_trace:
-        source = trace.source
-        document["forward"] = [
-            {"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
-             "text": excerpt(source, *row.span, limit=80), "span": row.span}
-            for row in trace.forward]
-        document["backward"] = [
-            {"name": row.name, "adjoint": number(row.adjoint),
+        document["forward"] = forward_records(trace.forward, trace.source, number)
+        document["backward"] = backward_records(trace.backward, number)
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def forward_records(rows: list[ForwardRow], source: str, number: Callable) -> list[dict]:
+    """The forward pass's rows as JSON objects, numbers by `number` (the number system's to_json)."""
+    return [{"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
+             "text": excerpt(source, *row.span, limit=80), "span": row.span,
+             **({"call": row.call} if getattr(row, "call", None) else {})} for row in rows]
+
+
+def backward_records(rows: list[BackwardRow], number: Callable) -> list[dict]:
+    """The backward pass's rows as JSON objects: each node's adjoint and the terms summed into it."""
+    return [{"name": row.name, "adjoint": number(row.adjoint),
              "terms": [{"from": term.consumer, "upstream": number(term.upstream),
                         "local": None if term.local is None else number(term.local),  # a tensor op's term has none
                         "contribution": number(term.contribution)} for term in row.terms]}
-            for row in trace.backward]
-    return json.dumps(document, ensure_ascii=False) + "\n"
+            for row in rows]

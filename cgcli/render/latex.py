@@ -276,6 +276,12 @@ def forward_equation(line: ForwardLine) -> str:
     return f"{name(line.name)} &= " + " = ".join(dict.fromkeys(steps))
 
 
+def backward_lines(derivation: Derivation) -> list[str]:
+    """The chain rule at each node of the backward pass, output to inputs."""
+    top = derivation.output
+    return laid_out(derivation.backward_shown, lambda line: chain_equation(top, line), lambda _: r"&\vdots")
+
+
 def chain_equation(top: str, line: BackwardLine) -> str:
     """∂out/∂node = Σ ∂out/∂consumer · ∂consumer/∂node = Σ upstream · local = adjoint, without `$$`
     (the first `=` is where align* aligns it, as `&=`)."""
@@ -362,7 +368,7 @@ def render(derivation: Derivation, title: str | None = None) -> str:
             f"% numbers: {derivation.description}" + "".join(f"; {note}" for note in derivation.conventions),
             r"% needs \usepackage{amsmath}"]
     body = forward_lines(derivation)
-    backward = laid_out(derivation.backward_shown, lambda line: chain_equation(top, line), lambda _: r"&\vdots")
+    backward = backward_lines(derivation)
     parts = []
     if body:
         parts.append(r"\intertext{Forward pass (inputs to output)}" + "\n" + " \\\\\n".join(body))

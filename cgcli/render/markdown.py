@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..text import excerpt
 from . import figure as figures
 from . import latex
-from .derivation import NAIVE_HEADER, NAIVE_TITLE, BackwardLine, Derivation, Partial, laid_out
+from .derivation import NAIVE_HEADER, NAIVE_TITLE, BackwardLine, Derivation, Elided, Partial, grouped_by_call, laid_out
 
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|$~#!"} | {"&": "&amp;", "\n": "<br>", "\r": ""})
 
@@ -34,11 +34,19 @@ def code(text: str) -> str:
     return f"{fence}{padded.replace('|', chr(92) + '|')}{fence}"
 
 
-def _table(headers: list[str], right: set[int], rows: list, cells: Callable[[object], list[str]]) -> list[str]:
-    """A table of `rows`, each as `cells` writes it; the Elided marker as a ⋮ row saying how many are left out."""
+def table(headers: list[str], right: set[int], rows: list, cells: Callable[[object], list[str]]) -> list[str]:
+    """A table of `rows`, each as `cells` writes it; the Elided marker as a ⋮ row saying how many are left
+    out; the rows of a defined function's call under a row naming the call."""
     out = ["| " + " | ".join(headers) + " |",
            "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
-    rows = laid_out(rows, cells, lambda elided: ["⋮", elided.text] + [""] * (len(headers) - 2))
+
+    def laid(row):
+        if isinstance(row, Elided):
+            return ["⋮", row.text] + [""] * (len(headers) - 2)
+        made = cells(row)
+        return made if getattr(row, "call", None) is None else ["&emsp;" + made[0], *made[1:]]
+
+    rows = grouped_by_call(rows, laid, lambda call: [f"*{code(call)}*"] + [""] * (len(headers) - 1))
     return out + ["| " + " | ".join(row) + " |" for row in rows]
 
 
@@ -62,7 +70,7 @@ def render(derivation: Derivation, with_trace: bool = True, title: str | None = 
         out += _passes(derivation)
     top, naive = derivation.output, derivation.naive is not None
     out += ["", "### Gradient", ""]
-    out += _table(["variable", "value", cell(str(Partial(top, "variable")))] + [cell(NAIVE_HEADER)] * naive,
+    out += table(["variable", "value", cell(str(Partial(top, "variable")))] + [cell(NAIVE_HEADER)] * naive,
                   {1, 2, 3}, derivation.gradient_shown,
                   lambda line: [cell(line.name), cell(line.value.reading) if line.value else "",
                                 cell(line.gradient.reading)] + ([cell(line.naive_cell)] if naive else []))
@@ -73,11 +81,7 @@ def render(derivation: Derivation, with_trace: bool = True, title: str | None = 
 
 def program_heading(derivation: Derivation) -> list[str]:
     """The program as a heading (or a block, when long), the point, the value and the conventions."""
-    source = derivation.source.strip()
-    if "\n" not in source and len(source) <= 100:
-        out = [f"## {code(source)}"]
-    else:
-        out = ["## Program", "", "```text", excerpt(source, 0, len(source), 4000).replace("```", "ʼʼʼ"), "```"]
+    out = source_heading(derivation.source)
     out += ["", f"At {cell(derivation.at)}: **{cell(derivation.output)} = {cell(derivation.value.reading)}**. "
                 f"Numbers: {cell(derivation.description)}."]
     if derivation.conventions:
@@ -85,18 +89,39 @@ def program_heading(derivation: Derivation) -> list[str]:
     return out
 
 
+def source_heading(source: str) -> list[str]:
+    """The program as a heading, or under one as a block when it is long."""
+    source = source.strip()
+    if "\n" not in source and len(source) <= 100:
+        return [f"## {code(source)}"]
+    return ["## Program", "", "```text", excerpt(source, 0, len(source), 4000).replace("```", "ʼʼʼ"), "```"]
+
+
 def _passes(derivation: Derivation) -> list[str]:
     """The forward and backward tables, then the chain rule at each node as a LaTeX equation."""
-    top, shaped = derivation.output, derivation.shaped
-    out = ["", "### Forward pass (inputs to output)", ""]
-    out += _table(["node", "definition", "source"] + ["shape"] * shaped + ["value"], {3 + shaped},
+    top = derivation.output
+    out = ["", "### Forward pass (inputs to output)", ""] + forward_table(derivation)
+    out += ["", f"### Backward pass (output to inputs): {cell(str(Partial(top, 'node')))}", ""]
+    return out + backward_table(derivation) + ["", "### The chain rule at each node"] + chain_equations(derivation)
+
+
+def forward_table(derivation: Derivation) -> list[str]:
+    shaped = derivation.shaped
+    return table(["node", "definition", "source"] + ["shape"] * shaped + ["value"], {3 + shaped},
                   derivation.forward_shown, lambda line: [cell(line.name), cell(line.definition),
                                                           code(line.source) if line.source else ""]
                   + [line.shape_text] * shaped + [cell(line.value.reading)])
-    out += ["", f"### Backward pass (output to inputs): {cell(str(Partial(top, 'node')))}", ""]
-    out += _table(["node", "chain rule", "local derivative", "upstream × local", cell(str(Partial(top, "node")))],
+
+
+def backward_table(derivation: Derivation) -> list[str]:
+    top = derivation.output
+    return table(["node", "chain rule", "local derivative", "upstream × local", cell(str(Partial(top, "node")))],
                   {4}, derivation.backward_shown, _backward_cells)
-    out += ["", "### The chain rule at each node"]
+
+
+def chain_equations(derivation: Derivation) -> list[str]:
+    """The chain rule at each node of the backward pass, one display equation each."""
+    out, top = [], derivation.output
     for equation in laid_out(derivation.backward_shown, lambda line: latex.chain_equation(top, line).replace(
             "&=", "=", 1), lambda elided: "\\vdots"):
         out += ["", f"$${equation}$$"]
@@ -109,9 +134,13 @@ def _backward_cells(line: BackwardLine) -> list[str]:
 
 
 def _mermaid(derivation: Derivation) -> list[str]:
+    return mermaid_block(figures.build(derivation.forward, derivation.output, derivation))
+
+
+def mermaid_block(figure: figures.Figure) -> list[str]:
+    """The figure as a ```mermaid block, or a line saying why it is not drawn."""
     from .mermaid import render as mermaid, too_large
 
-    figure = figures.build(derivation.forward, derivation.output, derivation)
     text = mermaid(figure)
     problem = too_large(figure, text)
     if problem:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .console import print_table, show, text_console, text_of
-from .derivation import NAIVE_HEADER, Derivation, Partial, laid_out
+from .derivation import NAIVE_HEADER, Derivation, Elided, Partial, grouped_by_call, laid_out
 
 
 def render(derivation: Derivation, terminal: bool, with_trace: bool = True, width: int | None = None) -> str:
@@ -10,26 +10,14 @@ def render(derivation: Derivation, terminal: bool, with_trace: bool = True, widt
     terminal (`width` columns, else its own) they fit its width and may be coloured; elsewhere lines
     are whole, plain and unpadded. Either way no cell is ever cut (console.print_table)."""
     console = text_console(terminal, width)
-    mode, top, shaped = derivation.description, derivation.output, derivation.shaped
-
-    def note(elided) -> str:
-        return elided.text
-
-    forward = laid_out(derivation.forward_shown, lambda line: (
-        line.name, line.definition, line.source, *[line.shape_text] * shaped, line.value.reading), note)
-    backward = laid_out(derivation.backward_shown, lambda line: (
-        line.name, "\n".join(line.chain_lines), "\n".join(line.local_lines), "\n".join(line.product_lines),
-        line.adjoint.reading), note)
+    mode, top = derivation.description, derivation.output
     naive = derivation.naive is not None
     gradient = laid_out(derivation.gradient_shown, lambda line: (
         line.name, line.value.reading if line.value else "", line.gradient.reading,
-        *([line.naive_cell] if naive else [])), note)
+        *([line.naive_cell] if naive else [])), _note)
     if with_trace:
-        print_table(console, f"Forward pass (inputs to output) · {mode}",
-                    ["node", "definition", "source"] + ["shape"] * shaped + ["value"], forward, frozenset({3 + shaped}))
-        print_table(console, f"Backward pass (output to inputs): {Partial(top, 'node')} · {mode}",
-                    ["node", "chain rule", "local derivative", "upstream × local", str(Partial(top, "node"))],
-                    backward, frozenset({4}))
+        print_forward(console, derivation)
+        print_backward(console, derivation)
     print_table(console, f"Gradient · {mode}", ["variable", "value", str(Partial(top, "variable"))]
                 + [NAIVE_HEADER] * naive, gradient, frozenset({1, 2, 3}))
     if naive:
@@ -38,3 +26,29 @@ def render(derivation: Derivation, terminal: bool, with_trace: bool = True, widt
     notes = [f"{top} = {derivation.value.reading}", f"numbers: {mode}"] + derivation.conventions
     show(console, " · ".join(notes), "dim")
     return text_of(console)
+
+
+def _note(elided) -> str:
+    return elided.text
+
+
+def print_forward(console, derivation: Derivation, outputs: str = "output") -> None:
+    """The forward pass's table: node, definition, source (shape) and value."""
+    shaped = derivation.shaped
+    # the rows of a call of a defined function stand under the call, indented
+    forward = grouped_by_call(derivation.forward_shown, lambda line: _note(line) if isinstance(line, Elided) else (
+        ("  " if line.call else "") + line.name, line.definition, line.source, *[line.shape_text] * shaped,
+        line.value.reading), lambda call: (call, "", "", *[""] * shaped, ""))
+    print_table(console, f"Forward pass (inputs to {outputs}) · {derivation.description}",
+                ["node", "definition", "source"] + ["shape"] * shaped + ["value"], forward, frozenset({3 + shaped}))
+
+
+def print_backward(console, derivation: Derivation, origin: str = "output") -> None:
+    """The backward pass's table: each node's chain rule, local derivatives, products and ∂output/∂node."""
+    top = derivation.output
+    backward = laid_out(derivation.backward_shown, lambda line: (
+        line.name, "\n".join(line.chain_lines), "\n".join(line.local_lines), "\n".join(line.product_lines),
+        line.adjoint.reading), _note)
+    print_table(console, f"Backward pass ({origin} to inputs): {Partial(top, 'node')} · {derivation.description}",
+                ["node", "chain rule", "local derivative", "upstream × local", str(Partial(top, "node"))],
+                backward, frozenset({4}))

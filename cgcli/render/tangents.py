@@ -10,15 +10,9 @@ from .derivation import ForwardModeDerivation, laid_out
 
 def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace: bool = True) -> str:
     console = text_console(terminal)
-    mode, directions = derivation.description, derivation.directions
+    mode = derivation.description
     if with_trace:
-        rows = laid_out(derivation.lines, lambda line: (
-            line.name, line.definition, line.value.reading, *[t.reading for t in line.tangents],
-            "\n".join(line.term_lines)), lambda elided: elided.text)
-        tangent_headers = [f"tangent {d}" for d in directions]
-        print_table(console, f"Forward mode (inputs to output, dual numbers) · {mode}",
-                    ["node", "definition", "value", *tangent_headers, "local derivative · operand tangent"], rows,
-                    frozenset(range(2, 3 + len(directions))))
+        print_tangents(console, derivation)
     if derivation.gradient:  # none along --tangent alone: only that direction was carried
         print_table(console, f"Gradient by forward mode · {mode}", ["variable", f"∂{derivation.output}/∂variable"],
                     [(name, value.reading) for name, value in derivation.gradient], frozenset({1}))
@@ -30,19 +24,23 @@ def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace:
     return text_of(console)
 
 
+def print_tangents(console, derivation: ForwardModeDerivation, outputs: str = "output") -> None:
+    """The table of forward mode's rows: each node's value, its tangents and the terms that sum to them."""
+    directions = derivation.directions
+    rows = laid_out(derivation.lines, lambda line: (
+        line.name, line.definition, line.value.reading, *[t.reading for t in line.tangents],
+        "\n".join(line.term_lines)), lambda elided: elided.text)
+    print_table(console, f"Forward mode (inputs to {outputs}, dual numbers) · {derivation.description}",
+                ["node", "definition", "value", *[f"tangent {d}" for d in directions],
+                 "local derivative · operand tangent"], rows, frozenset(range(2, 3 + len(directions))))
+
+
 def forward_markdown(derivation: ForwardModeDerivation, source: str) -> str:
     from .markdown import cell, code
 
     out = ["# Forward mode", "", f"Expression: {code(source)}", "", cell(derivation.seed_note) + ".", ""]
-    headers = ["node", "definition", "value", *[f"tangent {cell(d)}" for d in derivation.directions],
-               "local derivative · operand tangent"]
-    out += ["| " + " | ".join(headers) + " |", "|" + "|".join(["---"] * len(headers)) + "|"]
-    rows = laid_out(derivation.lines, lambda line: [
-        code(line.name), code(line.definition), cell(line.value.reading), *[cell(t.reading) for t in line.tangents],
-        "<br>".join(cell(text) for text in line.term_lines)],
-        lambda elided: ["⋮", cell(elided.text)] + [""] * (len(headers) - 2))
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    if derivation.gradient:
+    out += markdown_tangents(derivation)
+    if derivation.gradient:  # none along --tangent alone
         out += ["", "## Gradient by forward mode", "", "| variable | ∂" + cell(derivation.output) + "/∂variable |",
                 "|---|---:|"]
         out += [f"| {code(name)} | {cell(value.reading)} |" for name, value in derivation.gradient]
@@ -52,18 +50,36 @@ def forward_markdown(derivation: ForwardModeDerivation, source: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def markdown_tangents(derivation: ForwardModeDerivation) -> list[str]:
+    """Forward mode's rows as a Markdown table."""
+    from .markdown import cell, code
+
+    headers = ["node", "definition", "value", *[f"tangent {cell(d)}" for d in derivation.directions],
+               "local derivative · operand tangent"]
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join(["---"] * len(headers)) + "|"]
+    rows = laid_out(derivation.lines, lambda line: [
+        code(line.name), code(line.definition), cell(line.value.reading), *[cell(t.reading) for t in line.tangents],
+        "<br>".join(cell(text) for text in line.term_lines)],
+        lambda elided: ["⋮", cell(elided.text)] + [""] * (len(headers) - 2))
+    return out + ["| " + " | ".join(row) + " |" for row in rows]
+
+
 def forward_latex(derivation: ForwardModeDerivation) -> str:
     """Each node's tangent as Σ ∂node/∂operand · (operand's tangent), one equation per direction."""
+    return "\n".join(["\\begin{align*}", *latex_tangents(derivation), "\\end{align*}"]) + "\n"
+
+
+def latex_tangents(derivation: ForwardModeDerivation) -> list[str]:
+    """Each node's tangent in each direction, one align* line each."""
     from . import latex
 
-    out = ["\\begin{align*}"]
+    out = []
     for line in (line for line in derivation.lines if hasattr(line, "tangents")):
         for k, tangent in enumerate(line.tangents):
             sum_ = latex.tangent_chain(line)
             middle = f"{sum_} &= " if sum_ else "&= "
             out.append(f"\\dot{{{latex.name(line.name)}}}_{{{k + 1}}} = {middle}{latex.value(tangent)} \\\\")
-    out.append("\\end{align*}")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def forward_json(trace, with_trace: bool = True) -> str:
@@ -80,13 +96,17 @@ def forward_json(trace, with_trace: bool = True) -> str:
     if trace.jvp is not None:
         document["jvp"] = number(trace.jvp)
     if with_trace:
-        document["tangents"] = [
-            {"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
+        document["tangents"] = tangent_records(trace.rows, number)
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def tangent_records(rows: list, number) -> list[dict]:
+    """Forward mode's rows (passes.dual.TangentRow) as JSON objects: value, tangents and the terms of each."""
+    return [{"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
              "tangent": [number(t) for t in row.tangents],
              "terms": [{"operand": term.operand, "local": number(term.local),
                         "contributions": [number(c) for c in term.contributions]} for term in row.terms]}
-            for row in trace.rows]
-    return json.dumps(document, ensure_ascii=False) + "\n"
+            for row in rows]
 
 
 # ---- Hessians ----

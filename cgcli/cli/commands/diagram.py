@@ -16,7 +16,9 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @click.command("diagram", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--output", "output_name", metavar="NAME", help="Draw the graph of this assigned name.")
+@click.option("--output", "output_name", metavar="NAME[,NAME...]|all",
+              help="Draw the graph of this assigned name; of several (R,X,Z, or all), their shared graph, each "
+                   "drawn as an output.")
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png", "html"]),
               default="mermaid", show_default=True,
               help="mermaid or dot source; svg or png drawn by Graphviz's dot program; html: an offline page "
@@ -42,10 +44,13 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
 @click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
               help="With --mode forward: the direction v (variables not named: 0); without it, one tangent per "
                    "variable.")
+@click.option("--by", type=click.Choice(["node", "function"]), default="node", show_default=True,
+              help="node: every op a node; function: the functions the program defines (f(x) = …) on the edges "
+                   "between the values they take and give (seed 000's first figure).")
 @number_options
 @worksheet_options
 def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
-                    products, steps, collapse, derivative, wrt, mode, tangent, numbers, blank, answers):
+                    products, steps, collapse, derivative, wrt, mode, tangent, by, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
 
@@ -59,6 +64,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
       cgrad diagram "x^2*sin(x)" --derivative --wrt x
       cgrad diagram "a = x; b = a + a; c = b + b" --at x=2 --steps -o frames/
       cgrad diagram "u = x*y; v = u + x; w = v*u" --at x=2,y=3 --steps --mode forward --tangent x=1
+      cgrad diagram '$$f(x_1,x_2) = x_1x_2w_0 = u; g(u) = w_1u+w_2 = z; h(z) = 5*z = y$$' --by function
     """
     from ...render import figure as figures
     from ...language.syntax import parse
@@ -75,11 +81,21 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     if output_format == "png" and out_file in (None, "-"):
         raise InputError("--format png is binary: give -o FILE.png")
     program = parse(read_program(expression, program_file))
+    if program.several(output_name):
+        return _several(program, output_name, at, numbers, output_format, out_file, direction, highlight, collapse,
+                        [option for option, given in (("--products", products), ("--steps", steps),
+                                                      ("--format html", output_format == "html"),
+                                                      ("--mode forward", mode == "forward"),
+                                                      ("--derivative", derivative), ("--blank", blank),
+                                                      ("--answers", answers)) if given])
     if derivative:
         program, output_name = _derivative(program, output_name, wrt, numbers)
     elif wrt is not None:
         raise InputError("--wrt draws a derivative: use it with --derivative")
     graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
+    if by == "function":
+        return _by_function(program, graph, output_format, out_file, direction.upper(),
+                            at or highlight or products or collapse is not None or blank or answers or walking)
     highlight = highlight and unicodedata.normalize("NFC", highlight.strip())
     title = worksheet_title(blank, answers)
     if at:
@@ -99,6 +115,32 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
         derivation, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
     figure = figures.build(rows, output, derivation, products=products, highlight=highlight, collapse=collapse,
                            direction=direction.upper(), title=title)
+    _draw(figure, output_format, out_file)
+
+
+def _several(program, output_name: str, at, numbers, output_format: str, out_file: str | None, direction: str,
+             highlight: str | None, collapse: int | None, refused: list[str]) -> None:
+    """The shared graph of several outputs, each drawn as an output; with --at, every node's value
+    (its derivatives are one per output: `cgrad eval --output` gives them)."""
+    from ...render import figure as figures
+    from .jacobian import refuse_with_several
+
+    refuse_with_several(output_name, refused)
+    names = program.outputs(output_name)
+    graph = program.outputs_graph(names)
+    if at:
+        from ...api import jacobian_of
+        from ...language.bindings import split_bindings
+        from ...render.jacobian import view
+
+        rows = view(jacobian_of(program, split_bindings(at), numbers, names)).forward.forward
+    else:
+        rows = figures.structure_rows(graph)
+    _draw(figures.build(rows, names[-1], None, highlight=highlight and unicodedata.normalize("NFC", highlight.strip()),
+                        collapse=collapse, direction=direction.upper(), outputs=tuple(names)), output_format, out_file)
+
+
+def _draw(figure, output_format: str, out_file: str | None) -> None:
     if output_format == "mermaid":
         from ...render.mermaid import render, too_large
 
@@ -111,6 +153,25 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     from ...render.dot import render
 
     text = render(figure)
+    emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
+
+
+def _by_function(program, graph, output_format: str, out_file, direction: str, decorated) -> None:
+    """The function-level graph: the calls of the program's functions, as Mermaid or DOT."""
+    from ...render import functions
+
+    if decorated:
+        raise InputError("--by function draws the functions alone: without --at, --highlight, --products, "
+                         "--collapse, --steps or a worksheet")
+    if output_format == "html":
+        raise InputError("--by function draws mermaid, dot, svg or png")
+    calls = functions.edges(program, graph)
+    if not calls:
+        raise InputError("--by function: the program calls no function it defines (define one as f(x) = …)")
+    if output_format == "mermaid":
+        emit(functions.render_mermaid(calls, direction), out_file)
+        return
+    text = functions.render_dot(calls, direction)
     emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
 
 

@@ -9,6 +9,7 @@ from ...api import message, trace_of
 from ...errors import CgradError, EachFailed, ExitStatus, InputError, MathError
 from ...graph.nodes import Program
 from ...language.syntax import parse
+from ..row_writer import cell, csv_lines, json_line
 from .shared import emit
 
 CSV_COLUMNS = ("line", "expression", "value", "gradient", "error")
@@ -59,27 +60,15 @@ def _answer(line: str, pairs: list[tuple[str, object]], numbers, wrt: str | None
 
 
 def _json_lines(records: list[dict]) -> str:
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    return "".join(map(json_line, records))
 
 
 def _csv(records: list[dict]) -> str:
     """Columns line, expression, value, gradient (a JSON object, name → value), error."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for record in records:
-        gradient = record.get("gradient")
-        writer.writerow([record["line"], record.get("expression", ""), _cell(record.get("value")),
-                         "" if gradient is None else json.dumps(gradient, ensure_ascii=False),
-                         record.get("error", "")])
-    return buffer.getvalue()
-
-
-def _cell(value) -> str:
-    return "" if value is None else value if isinstance(value, str) else json.dumps(value)
+    return csv_lines([CSV_COLUMNS] + [
+        [record["line"], record.get("expression", ""), cell(record.get("value")),
+         "" if record.get("gradient") is None else json.dumps(record["gradient"], ensure_ascii=False),
+         record.get("error", "")] for record in records])
 
 
 def note_discarded(program: Program) -> None:

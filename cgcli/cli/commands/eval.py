@@ -18,7 +18,9 @@ from .shared import eval_output, out_option, worksheet_options
 @at_option
 @click.option("--wrt", metavar="NAME[,NAME...]",
               help="Only these partial derivatives, in this order: of variables or any named node (u = b*c, c = 3).")
-@click.option("--output", "output_name", metavar="NAME", help="Differentiate this assigned name instead of the last statement.")
+@click.option("--output", "output_name", metavar="NAME[,NAME...]|all",
+              help="Differentiate this assigned name instead of the last statement; several (R,X,Z), or all: "
+                   "each one's value and the Jacobian (output × variable).")
 @click.option("--each", is_flag=True,
               help="Each line of '-' or -f FILE is its own program: one result per line (JSON lines, or "
                    "--format csv), errors as records; exit 2 if a line's input was wrong, else 1 if a line's "
@@ -64,11 +66,15 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --format markdown
       cgrad eval "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --blank grads
       cgrad eval "x*y + sin(x)" --at x=1,y=2 --mode forward --tangent x=1,y=0
+      cgrad eval "R = V*cos(phi)/I; X = V*sin(phi)/I; Z = V/I" --at V=5,I=0.02,phi=1.04 --output R,X,Z
       cgrad eval "x*y + x^3/y" --at x=1,y=2 --mode both --exact
       cgrad eval "a = x; b = a + a; c = b + b" --at x=1 --naive
       printf 'x^2\\nx*y\\n' | cgrad eval - --each --at x=2,y=3
       cgrad eval "sin(x*y) + x^2/(1 + y^2)" --points examples/points.csv
     """
+    if output_name is not None and "," in output_name and (points is not None or each):
+        raise InputError(f"--output {output_name} names several outputs: with {'--points' if points else '--each'} "
+                         "give one")
     if points is not None:
         return _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format,
                        out_file, blank, answers, numbers, mode, tangent, naive)
@@ -90,6 +96,14 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
 
         note_discarded(program)
     pairs = split_bindings(at)
+    if program.several(output_name):
+        from .jacobian import jacobian_output, refuse_with_several
+
+        refuse_with_several(output_name, [option for option, given in (("--tangent", tangent), ("--naive", naive),
+                                                                        ("--blank", blank), ("--answers", answers))
+                                          if given])
+        return jacobian_output(program, output_name, pairs, numbers, wrt, mode, output_format, out_file, max_rows,
+                               not no_trace)
     if tangent and mode == "reverse":
         raise InputError("--tangent is a direction for forward mode: add --mode forward or --mode both")
     if mode == "reverse":

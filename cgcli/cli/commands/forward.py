@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from ...errors import CgradError, ExitStatus
 from ...passes.evaluation import evaluate
@@ -53,14 +54,17 @@ def forward_output(graph, program, pairs, numbers, tangent_pairs, mode: str, out
 
 
 def _agreement(forward, reverse) -> str:
-    """How the two gradients agree (exact and interval modes: to the last digit; float: to 1e-12
-    relative), or ModesDisagree naming the variable."""
-    numbers = reverse.numbers
-    for name, value in reverse.gradient.items():
-        other = forward.gradient[name]
+    return agreement(reverse.numbers, ((reverse.output, name, value, forward.gradient[name])
+                                       for name, value in reverse.gradient.items()))
+
+
+def agreement(numbers, partials: Iterable[tuple[str, str, object, object]]) -> str:
+    """How the partial derivatives (top, bottom, by reverse mode, by forward mode) agree (exact and
+    interval modes: to the last digit; float: to 1e-12 relative), or ModesDisagree naming the first that does not."""
+    for top, bottom, value, other in partials:
         if agree(numbers, value, other):
             continue
-        raise ModesDisagree(f"forward and reverse mode disagree on ∂{reverse.output}/∂{name}: "
+        raise ModesDisagree(f"forward and reverse mode disagree on ∂{top}/∂{bottom}: "
                             f"{numbers.format(other)} against {numbers.format(value)}; this is a bug in cgrad, "
                             "please report it with the command")
     if numbers.name == "float":

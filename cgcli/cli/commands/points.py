@@ -11,9 +11,10 @@ from .. import output
 from ...api import message, output_graph, wanted_names
 from ...passes.evaluation import evaluate
 from ...language.bindings import converted
-from ...errors import CgradError, InputError
+from ...errors import CgradError, InputError, settled
 from ...graph.nodes import Program
-from ..point_rows import BLOCK_BYTES, Block, PointReader, row_cells
+from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, float_json_columns, row_cells
+from ..row_writer import cell as _csv_cell, csv_lines, float_json_lines, float_lines
 from ...text import shorten
 from ...api.compiled import Compiled, NotVectorisable, result_headers
 
@@ -59,12 +60,12 @@ class PointsRun:
                 pass
         results: list[list[Any]] = []
         failures: dict[int, CgradError] = {}
-        for position in range(len(block.lines)):
+        for position in range(block.size):
             try:
                 values, to_json = self._point(block, position, columns)
                 results.append([to_json(value) for value in values])
             except CgradError as error:
-                failures[position] = error
+                failures[position] = settled(error)
                 results.append([None] * len(self.headers))
         return [list(column) for column in zip(*results)] or [[] for _ in self.headers], failures
 
@@ -87,17 +88,18 @@ class PointsRun:
         import numpy as np
 
         point = lambda row: self._point(block, row, columns)[0]  # noqa: E731
-        arrays = None if columns is None else _loaded(block, [columns.index(name) for name in self.inputs], len(columns))
+        arrays = float_json_columns(block, self.inputs) if columns is None else float_columns(
+            block, [columns.index(name) for name in self.inputs], len(columns))
         failures: dict[int, CgradError] = {}
-        rows = np.arange(len(block.lines))
+        rows = np.arange(block.size)
         if arrays is None:  # something loadtxt does not read (1/3, a missing cell, a bad row): cell by cell
             arrays, rows, failures = self._cell_by_cell(block, columns)
             point = lambda row: self._point(block, int(rows[row]), columns)[0]  # noqa: E731
         batch = self.compiled.batch(arrays, point, len(rows))
         failures.update({int(rows[row]): error for row, error in batch.failures.items()})
-        if len(rows) == len(block.lines):
+        if len(rows) == block.size:
             return [batch.value] + batch.gradient, failures
-        full = [np.full(len(block.lines), np.nan) for _ in self.headers]
+        full = [np.full(block.size, np.nan) for _ in self.headers]
         for column, computed in zip(full, [batch.value] + batch.gradient):
             column[rows] = computed
         return full, failures
@@ -107,14 +109,14 @@ class PointsRun:
 
         values: list[list[float]] = [[] for _ in self.inputs]
         rows, failures = [], {}
-        for position in range(len(block.lines)):
+        for position in range(block.size):
             try:
                 cells = row_cells(block, position, columns)
                 row = [self._float(block, position, columns, cells, name) for name in self.inputs]
             except NotVectorisable:
                 raise
             except CgradError as error:
-                failures[position] = error
+                failures[position] = settled(error)
                 continue
             rows.append(position)
             for column, value in zip(values, row):
@@ -149,26 +151,6 @@ def _compiled(program: Program, pairs, numbers, wrt, output_name):
         return None
 
 
-def _loaded(block: Block, usecols: list[int], width: int):
-    """The block's input columns as float arrays, read by NumPy's fast CSV reader; None if some row
-    may not have `width` cells, or NumPy refuses a cell or reads one as inf or nan (cgrad refuses
-    those): the cell-by-cell path then says which row."""
-    import numpy as np
-
-    if not usecols:
-        return []
-    if "\n".join(block.lines).count(",") != (width - 1) * len(block.lines):  # or a quoted comma: look closer
-        return None
-    try:
-        table = np.loadtxt(block.lines, delimiter=",", quotechar='"', comments=None, ndmin=2,
-                           usecols=usecols, dtype=float)
-    except ValueError:
-        return None
-    if table.shape[0] != len(block.lines) or not np.isfinite(table).all():
-        return None
-    return [table[:, k] for k in range(len(usecols))]
-
-
 def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[str] | None,
                output_name: str | None, output_format: str | None, out_file: str | None, on_error: str,
                header: bool) -> None:
@@ -186,17 +168,20 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
         with output.Sink(out_file) as sink, _progress(stream, numbers) as advance:
             render = _csv_rows if output_format == "csv" else _json_rows(run.headers)
             if header and output_format == "csv":
-                sink.write(",".join(run.headers) + "\n")
+                sink.write(csv_lines([run.headers]))
             failed = total = 0
             for block in reader.blocks():
                 values, failures = run.rows(block, reader.columns)
-                total += len(block.lines)
+                total += block.size
                 keep, stop = _kept_rows(block, failures, on_error, failed)
                 failed += len(failures)
                 sink.write(render(values, keep, failures if on_error == "null" else {}))
                 advance(reader.bytes_read)
                 if stop is not None:
                     raise stop
+            cut = reader.cut_note()
+            if cut:
+                sys.stderr.write(f"warning: {cut}\n")
             if failed:
                 done = "skipped" if on_error == "skip" else "written empty"
                 sys.stderr.write(f"warning: {failed} of {total} rows failed and were {done} (--on-error {on_error})\n")
@@ -215,7 +200,7 @@ def _kept_rows(block: Block, failures: dict[int, CgradError], on_error: str, fai
         if count < REPORTED:
             sys.stderr.write(f"warning: {_placed(block, position, failures[position])}\n")
     if on_error == "skip":
-        return [position for position in range(len(block.lines)) if position not in failures], None
+        return [position for position in range(block.size) if position not in failures], None
     return None, None
 
 
@@ -225,50 +210,37 @@ def _placed(block: Block, position: int, error: CgradError) -> str:
 
 
 def _csv_rows(values: list, keep, nulls: dict) -> str:
-    cells = [_texts(column, _csv_cell) for column in values]
-    return _joined(map(",".join, zip(*cells)), keep, nulls, ",".join([""] * len(values)))
+    if not nulls and all(hasattr(column, "dtype") for column in values):  # the float kernel's columns
+        return float_lines([column if keep is None else column[keep] for column in values])
+    cells = [_texts(column) for column in values]
+    return csv_lines(_joined(zip(*cells), keep, nulls, [""] * len(values)))
 
 
 def _json_rows(headers: list[str]) -> Callable:
     template = "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: %s" for name in headers) + "}"
 
     def render(values: list, keep, nulls: dict) -> str:
+        if not nulls and all(hasattr(column, "dtype") for column in values):
+            return float_json_lines([column if keep is None else column[keep] for column in values], headers)
         cells = [_texts(column, lambda value: json.dumps(value, ensure_ascii=False)) for column in values]
-        return _joined(map(template.__mod__, zip(*cells)), keep, nulls, template % (("null",) * len(headers)))
+        rows = _joined(map(template.__mod__, zip(*cells)), keep, nulls, template % (("null",) * len(headers)))
+        return "".join(row + "\n" for row in rows)
     return render
 
 
-def _joined(rows, keep, nulls: dict, empty: str) -> str:
-    """The rows (an iterator of lines) as text, failed rows `empty` (null) or left out (`keep`)."""
+def _joined(rows, keep, nulls: dict, empty) -> list:
+    """The rows, failed rows `empty` (null) or left out (`keep`)."""
     rows = list(rows)
     for position in nulls:
         rows[position] = empty
-    if keep is not None:
-        rows = [rows[position] for position in keep]
-    return "\n".join(rows) + "\n" if rows else ""
+    return rows if keep is None else [rows[position] for position in keep]
 
 
-def _texts(column, cell: Callable[[Any], str]) -> list[str]:
-    """A column's cells as text: a float array as cgrad's JSON writes floats (21, not 21.0; the
-    shortest repr that reads back exactly), other values through `cell`."""
-    if not hasattr(column, "dtype"):
-        return ["" if value is None else cell(value) for value in column]
-    import numpy as np
-
-    texts = list(map(repr, column.tolist()))
-    integral = np.flatnonzero((column == np.trunc(column)) & (np.abs(column) < 2.0 ** 53))
-    for position, whole in zip(integral.tolist(), column[integral].astype(np.int64).tolist()):
-        texts[position] = str(whole)
-    return texts
-
-
-def _csv_cell(value: Any) -> str:
-    """A JSON value as a CSV cell: text as it is, numbers as JSON, lists (tensors, intervals) as
-    [a, b] with their numbers unquoted."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False).replace('"', "")
-    if any(character in text for character in ',"\n\r'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+def _texts(column, cell: Callable[[Any], str] = _csv_cell) -> list[str]:
+    """A column's cells as text: a float array as cgrad writes floats, other values through `cell`."""
+    if hasattr(column, "dtype"):
+        return float_lines([column]).split("\n")[:-1]
+    return ["" if value is None else cell(value) for value in column]
 
 
 def _table(run: PointsRun, reader: PointReader) -> None:
@@ -279,7 +251,7 @@ def _table(run: PointsRun, reader: PointReader) -> None:
         values, failures = run.rows(block, reader.columns)
         keep, stop = _kept_rows(block, failures, run.on_error, 0)
         cells = [_texts(column, _csv_cell) for column in values]
-        for position in range(len(block.lines)):
+        for position in range(block.size):
             if keep is not None and position not in keep:
                 continue
             if len(rows) == TABLE_ROWS:

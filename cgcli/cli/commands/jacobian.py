@@ -1,0 +1,48 @@
+"""`cgrad eval --output R,X,Z` (or `all`): several outputs' values and their Jacobian, in every format and --mode."""
+from __future__ import annotations
+
+from ...errors import InputError
+from .shared import emit
+
+
+_ONE_OUTPUT = {"--tangent": "the JVP of one output", "--naive": "one output's backward pass",
+               "--blank": "a worksheet of one output's passes", "--answers": "a worksheet of one output's passes",
+               "--products": "the products of one output's backward pass",
+               "--steps": "one output's passes, step by step",
+               "--format html": "one output's passes, step by step", "--mode forward": "one output's tangents",
+               "--derivative": "the derivative of one output"}
+
+
+def refuse_with_several(output: str, given: list[str]) -> None:
+    """What one output has and several do not (a worksheet, --naive, --tangent, …): refuse the first option given."""
+    if given:
+        option = given[0]
+        raise InputError(f"--output {output} names several outputs: {option} shows {_ONE_OUTPUT[option]}; "
+                         f"give one name with --output, or leave out {option}")
+
+
+def jacobian_output(program, output: str, pairs, numbers, wrt: str | None, mode: str, output_format: str,
+                    out_file: str | None, max_rows: int, with_trace: bool) -> None:
+    """The values and the Jacobian of the outputs `output` names, by `mode` (both: the two, compared)."""
+    from .. import output as terminal
+    from ...api import jacobian_of
+    from ...render import jacobian as layout
+    from .forward import agreement
+
+    columns = wrt.split(",") if wrt else None
+    result = jacobian_of(program, pairs, numbers, output, columns, "forward" if mode == "forward" else "reverse",
+                         record=with_trace)
+    forward = jacobian_of(program, pairs, numbers, output, columns, "forward", with_trace) if mode == "both" else None
+    agreed = None
+    if forward is not None:
+        agreed = agreement(result.numbers, ((top, bottom, value, forward.matrix[top][bottom])
+                                            for top, row in result.matrix.items() for bottom, value in row.items()))
+    if output_format == "json":
+        document = layout.document(result, with_trace)
+        if forward is not None:
+            document.update(mode="both", forward_mode=layout.document(forward, with_trace), agree=agreed)
+        emit(layout.json_text(document), out_file)
+        return
+    write = {"markdown": layout.markdown, "latex": layout.latex_fragment,
+             "table": lambda shown: layout.table(shown, out_file in (None, "-") and terminal.is_terminal())}
+    emit(write[output_format](layout.view(result, max_rows, with_trace, forward, agreed)), out_file)

@@ -1,0 +1,71 @@
+"""Piecewise definitions: comparisons and their connectives as 1/0 numbers, and `if(c, a, b)`."""
+from __future__ import annotations
+
+from .declaration import Op, elementwise
+
+
+def _zero(ns, ans, *operands):
+    return ns.zero
+
+
+def _d_zero(s, ans, *operands):
+    return s.zero
+
+
+def _difference(ns, a, b):
+    """Where a comparison flips: a - b = 0 (the boundary `cgrad check` reports as a kink)."""
+    return a - b
+
+
+def _comparison(name: str, symbol: str, forward) -> Op:
+    """`a symbol b` as 1 or 0 (an interval that straddles the boundary: [0, 1]); flat on both sides."""
+    return elementwise(name, forward, (_zero, _zero), f"{{0}} {symbol} {{1}}", ("0", "0"),
+                       kink_at=_difference, symbolic=(_d_zero, _d_zero),
+                       code={"python": (f"(1.0 if {{0}} {symbol} {{1}} else 0.0)", "0.0", "0.0"),
+                             "numpy": (f"np.where({{0}} {symbol} {{1}}, 1.0, 0.0)", "0.0", "0.0"),
+                             "c": (f"({{0}} {symbol} {{1}} ? 1.0 : 0.0)", "0.0", "0.0")})
+
+
+def _select(ns, condition, then, otherwise):
+    """The branch the condition takes; both, weighted, where it is undecided (an interval [0, 1]) or
+    decided element by element (a tensor)."""
+    if not any(hasattr(operand, "shape") for operand in (condition, then, otherwise)):
+        signs = ns.signs(condition)
+        if signs == {1}:
+            return then
+        if signs == {0}:
+            return otherwise
+    return condition * then + (ns.one - condition) * otherwise
+
+
+def _equal(ns, a, b):
+    return ns.step(a - b, ns.one) * ns.step(b - a, ns.one)
+
+
+PIECEWISE: tuple[Op, ...] = (
+    _comparison("gt", ">", lambda ns, a, b: ns.step(a - b)),
+    _comparison("ge", ">=", lambda ns, a, b: ns.step(a - b, ns.one)),
+    _comparison("lt", "<", lambda ns, a, b: ns.step(b - a)),
+    _comparison("le", "<=", lambda ns, a, b: ns.step(b - a, ns.one)),
+    _comparison("eq", "==", _equal),
+    _comparison("ne", "!=", lambda ns, a, b: ns.one - _equal(ns, a, b)),
+    elementwise("and", lambda ns, a, b: a * b, (_zero, _zero), "{0} and {1}", ("0", "0"),
+                symbolic=(_d_zero, _d_zero), code=("({0} * {1})", "0.0", "0.0")),
+    elementwise("or", lambda ns, a, b: ns.maximum(a, b), (_zero, _zero), "{0} or {1}", ("0", "0"),
+                symbolic=(_d_zero, _d_zero),
+                code={"python": ("max({0}, {1})", "0.0", "0.0"), "numpy": ("np.maximum({0}, {1})", "0.0", "0.0"),
+                      "c": ("fmax({0}, {1})", "0.0", "0.0")}),
+    elementwise("not", lambda ns, a: ns.one - a, (_zero,), "not {0}", ("0",), symbolic=(_d_zero,),
+                code=("(1.0 - {0})", "0.0")),
+    elementwise("if", _select, (_zero, lambda ns, ans, c, a, b: c, lambda ns, ans, c, a, b: ns.one - c),
+                "if({0}, {1}, {2})", ("0", "[{0}]", "[not {0}]"),
+                convention="if(): the derivative is the branch taken's (on a boundary, the branch its condition takes)",
+                # as formulas, the indicator [c] is if(c, 1, 0): a condition is no number in the language
+                symbolic=(_d_zero, lambda s, ans, c, a, b: s.call("if", c, s.one, s.zero),
+                          lambda s, ans, c, a, b: s.call("if", c, s.zero, s.one)),
+                code={"python": ("({1} if {0} else {2})", "0.0", "{0}", "(1.0 - {0})"),
+                      "numpy": ("np.where({0} != 0, {1}, {2})", "0.0", "{0}", "(1.0 - {0})"),
+                      "c": ("({0} != 0 ? {1} : {2})", "0.0", "{0}", "(1.0 - {0})")}),
+)
+
+CONDITIONS = frozenset({"gt", "ge", "lt", "le", "eq", "ne", "and", "or", "not"})  # ops whose value is a condition
