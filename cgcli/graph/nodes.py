@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..text import shorten
@@ -32,45 +31,42 @@ class Node:
                 f"{self.call!r})")
 
 
-@dataclass(frozen=True)
 class Function:
     """A function the program defines: its body is the nodes first..end-1, `result` its value, and
-    `placeholders` its parameters' PARAMETER nodes, which a call replaces by its arguments."""
+    `placeholders` its parameters' PARAMETER nodes, which a call replaces by its arguments; `at` the
+    source offset of its head."""
 
-    name: str
-    parameters: tuple[str, ...]
-    placeholders: tuple[int, ...]
-    first: int
-    end: int
-    result: int
-    at: int  # source offset of its head
+    __slots__ = ("name", "parameters", "placeholders", "first", "end", "result", "at")
+
+    def __init__(self, name: str, parameters: tuple[str, ...], placeholders: tuple[int, ...], first: int, end: int,
+                 result: int, at: int) -> None:
+        self.name, self.parameters, self.placeholders = name, parameters, placeholders
+        self.first, self.end, self.result, self.at = first, end, result, at
 
 
-@dataclass(frozen=True)
 class Call:
     """One use of a defined function: the nodes first..end-1 are its body's copy, `result` its value;
     `start`, `stop` the call's source span (for a definition, its head: f(x) = … is also f at x)."""
 
-    function: str
-    arguments: tuple[int, ...]
-    result: int
-    first: int
-    end: int
-    start: int
-    stop: int
+    __slots__ = ("function", "arguments", "result", "first", "end", "start", "stop")
+
+    def __init__(self, function: str, arguments: tuple[int, ...], result: int, first: int, end: int, start: int,
+                 stop: int) -> None:
+        self.function, self.arguments, self.result = function, arguments, result
+        self.first, self.end, self.start, self.stop = first, end, start, stop
 
 
-@dataclass
 class Program:
-    """Every node a program defines, in creation (hence topological) order, and its names."""
+    """Every node a program defines, in creation (hence topological) order, and its names: `assigned`
+    (name = expr), `variables` (free names, in order of first appearance), `last` (the node of the
+    last statement), the functions it defines and their calls in the order they were made. Plain
+    classes here, not dataclasses: see Node."""
 
-    source: str
-    nodes: list[Node]
-    assigned: dict[str, int]  # name = expr
-    variables: dict[str, int]  # free names, in order of first appearance
-    last: int  # the node of the last statement
-    functions: dict[str, Function] = field(default_factory=dict)
-    calls: list[Call] = field(default_factory=list)  # in the order they were made
+    def __init__(self, source: str, nodes: list[Node], assigned: dict[str, int], variables: dict[str, int], last: int,
+                 functions: dict[str, Function] | None = None, calls: list[Call] | None = None) -> None:
+        self.source, self.nodes, self.assigned, self.variables, self.last = source, nodes, assigned, variables, last
+        self.functions = {} if functions is None else functions
+        self.calls = [] if calls is None else calls
 
     def graph(self, output: str | None = None) -> Graph:
         """The graph of the output (the last statement unless named), pruned to what it needs."""
