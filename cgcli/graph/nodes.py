@@ -123,7 +123,7 @@ class Graph:
     last; `active` says per node whether it depends on some variable; `taken` holds the user's
     names, which generated names avoid. A plain class: see Node."""
 
-    def __init__(self, source: str, nodes: list[Node], order: Sequence[int], active: list[bool],
+    def __init__(self, source: str, nodes: list[Node], order: Sequence[int], active: Sequence[int],
                  taken: frozenset[str] = frozenset(), names: list[str | None] | None = None) -> None:
         self.source, self.nodes, self.order, self.active, self.taken = source, nodes, order, active, taken
         self._names = names
@@ -188,21 +188,21 @@ class Graph:
                                          and nodes[i].name is not None})
         return graph
 
-    def depends_on(self, targets: set[str]) -> list[bool]:
+    def depends_on(self, targets: set[str]) -> bytearray:
         """Per node: whether it is one of the named nodes `targets` (variables, named constants or
         intermediates, by their names in `names`) or depends on one: the nodes a backward pass
         must reach to give ∂output/∂target."""
-        depends = [False] * len(self.nodes)
+        depends = bytearray(len(self.nodes))  # 1 byte a node, not a list's 8: 10⁶ nodes, 7 MB less
         nodes = self.nodes
         # the user's own names are on their nodes: the generated ones (t1, f) only if asked for
         names = None if targets <= self.taken else self.names
         for index in self.order:
             if (nodes[index].name if names is None else names[index]) in targets:
-                depends[index] = True
+                depends[index] = 1
                 continue
             for operand in nodes[index].inputs:  # a loop, not any(generator): this runs once a node
                 if depends[operand]:
-                    depends[index] = True
+                    depends[index] = 1
                     break
         return depends
 
