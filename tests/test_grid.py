@@ -42,7 +42,7 @@ def rich_table(headers, rows, right):
     return table
 
 
-def random_table(rng: random.Random):
+def random_table(rng: random.Random, notes: bool = True):
     columns = rng.randint(2, 5)
 
     def text(lines: int) -> str:
@@ -52,7 +52,7 @@ def random_table(rng: random.Random):
     headers = [text(1) or "h" for _ in range(columns)]
     rows = []
     for _ in range(rng.randint(0, 6)):
-        if rng.random() < 0.15:
+        if notes and rng.random() < 0.15:
             rows.append(f"{rng.randint(1, 99)} more rows")
         else:
             rows.append([text(rng.choice([1, 1, 1, 2, 3])) for _ in range(columns)])
@@ -80,7 +80,8 @@ def styled_characters(console, renderable) -> list[tuple[str, str]]:
 def test_grid_is_laid_out_as_rich_lays_out_the_table(seed):
     from rich.console import Console
 
-    headers, rows, right = random_table(random.Random(seed))
+    # without notes: a note spans the columns after the first, which a Rich table cannot do
+    headers, rows, right = random_table(random.Random(seed), notes=False)
     grid = Grid(headers, rows, right)
     console = Console(file=io.StringIO(), force_terminal=True, width=grid.width, markup=False, emoji=False,
                       highlight=False)
@@ -159,3 +160,27 @@ def _table(lines: list[str], title: str) -> list[str]:
     rule = next(index for index in range(start, len(lines)) if lines[index].startswith(" ─"))
     end = next(index for index in range(rule, len(lines)) if not lines[index].strip())
     return lines[rule + 1:end]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_note_spans_the_columns_after_the_first(seed):
+    """`⋮ 40 more rows (--max-rows 0 shows all)` widened the second column to its length (a Jacobian's
+    values stood 40 columns from their outputs); now it widens the table only when all of them are too narrow."""
+    from rich.console import Console
+
+    rng = random.Random(seed)
+    headers, rows, right = random_table(rng, notes=False)
+    note = "x" * rng.randint(1, 60) + " more rows"
+    without = Grid(headers, rows, right)
+    grid = Grid(headers, rows[:1] + [note] + rows[1:], right)
+    room = sum(without.widths[1:]) + 3 * (len(without.widths) - 2)
+    assert grid.widths[:-1] == [max(without.widths[0], 1)] + without.widths[1:-1]
+    assert grid.widths[-1] == without.widths[-1] + max(0, len(note) - room)
+    lines = grid.plain().split("\n")
+    spot = next(line for line in lines if line.rstrip().endswith(note))
+    assert spot.index(note) == 2 + grid.widths[0] + 3 and spot.strip().startswith("⋮")
+    console = Console(file=io.StringIO(), force_terminal=True, width=grid.width, markup=False, emoji=False,
+                      highlight=False, color_system=None)
+    console.print(grid, crop=False)
+    shown = console.file.getvalue().split("\n")
+    assert [line.rstrip() for line in shown] == [line.rstrip() for line in lines[:len(shown)]]

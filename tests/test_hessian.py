@@ -138,7 +138,7 @@ def test_hessian_table_and_markdown_trace_the_second_pass():
     assert code == 0, err
     assert "Backward pass" in out and "ε" in out and "Hessian H" in out
     code, out, _ = run_cgrad_inprocess("hessian", "x*y^2", "--at", "x=3,y=2", "--format", "markdown")
-    assert code == 0 and out.startswith("# Hessian by forward-over-reverse") and "| `y` | 4 | 6 |" in out
+    assert code == 0 and out.startswith("## Hessian by forward-over-reverse") and "| `y` | 4 | 6 |" in out
 
 
 @pytest.mark.parametrize("args, words", [

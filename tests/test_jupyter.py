@@ -107,3 +107,35 @@ def _tags(html: str) -> dict[str, int]:
 
     Counter().feed(html)
     return counts
+
+
+@pytest.mark.parametrize("magic, heading", [
+    ("%%cgrad uncertainty --at x=1±0.1,y=2±0.2\nx*y", "## Uncertainty budget: `x*y`"),
+    ("%%cgrad hessian --at x=1,y=2\nx^2*y", "## "), ("%%cgrad derive --wrt x\nx^3", "")])
+def test_a_command_whose_format_has_a_default_still_shows_markdown(shell, magic, heading):
+    # their --format defaults to table (or text): the magic asks for Markdown unless the line gives --format
+    shown, _ = _run(shell, magic)
+    markdown = shown._repr_markdown_()
+    assert markdown.startswith(heading) and "```text" not in markdown.split("\n", 1)[0], markdown[:200]
+    # x·y at 1 ± 0.1, 2 ± 0.2: u = √((2·0.1)² + (1·0.2)²) = 0.283
+    assert "uncertainty" not in magic or "u\\_c(f) = 0.283" in markdown
+    explicit, _ = _run(shell, magic.replace("\n", " --format json\n", 1))
+    assert explicit._repr_markdown_().startswith("```json")
+
+
+def test_html_reads_markdowns_backslash_escapes(shell):
+    # the budget's Markdown escapes u\_c and \[…\]; its HTML shows u_c and […], not the backslashes
+    shown, _ = _run(shell, "%%cgrad uncertainty --at x=1±0.1,y=2±0.2 --monte-carlo 200 --seed 2\nx*y")
+    page = shown._repr_html_()
+    assert "u\\_c" in shown._repr_markdown_() and "u_c(f) = 0.283" in page and "\\_" not in page
+    assert "\\[" not in page and "interval [" in page
+
+
+def test_an_uncertainty_budget_of_the_python_api_shows_itself(shell):
+    # as cgcli.evaluate's Result does: Z = V/I at 4.999 ± 0.0032, 0.019661 ± 9.5e-6, u = 0.204 (GUM H.2's Z, uncorrelated)
+    result, captured = _run(shell, 'import cgcli\ncgcli.uncertainty("Z = V/I", {"V": "4.999±0.0032", '
+                                   '"I": (19.661e-3, 9.5e-6)})')
+    markdown = _shown_markdown(captured)
+    assert markdown == result._repr_markdown_() and markdown.startswith("## Uncertainty budget: `Z = V/I`")
+    assert "**Z = 254.26(20)**" in markdown and "\\begin{tabular}" in result._repr_latex_()
+    assert repr(result) == "UncertaintyResult(Z = 254.26(20))" and round(result.outputs["Z"].u, 4) == 0.2039

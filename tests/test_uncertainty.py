@@ -209,7 +209,10 @@ def test_coverage_factors_of_the_t_distribution():
 @pytest.mark.parametrize("value, u, printed", [  # str(GTC.ureal(value, u)) in GTC 1.5.1
     (127.73216992810208, 0.06997872798837174, "127.732(70)"), (219.8465119126384, 0.2957, "219.85(30)"),
     (12345, 320, "12340(320)"), (1.0, 0.0996, "1.00(10)"), (5, 0.12345, "5.00(12)"), (-0.00123, 0.0000456, "-0.001230(46)"),
-    (12345, 3200, "12300(3200)")])
+    (12345, 3200, "12300(3200)"), (10, 3, "10.0(3.0)"), (0.001, 5, "0.0(5.0)"), (1e-3, 1e-12, "0.0010000000000(10)"),
+    # where str() writes a run of zeros or a float's binary digits, GTC's format(x, "e")
+    (2e-60, 3.6e-62, "2.000(36)e-60"), (1e30, 1e28, "1.000(10)e+30"), (6.02214076e23, 1e15, "6.022140760(10)e+23"),
+    (0, 1e-40, "0.0(1.0)e-40"), (-1e-7, 3e-9, "-1.000(30)e-07")])
 def test_concise_notation_as_gtc_prints_it(value, u, printed):
     assert concise(value, u) == printed
 

@@ -144,6 +144,9 @@ def _mode(numbers: str, digits: int | None) -> str:
         raise InputError(f"numbers={mode!r}: expected 'float', 'exact', 'digits' or 'interval'")
     if mode == "digits" and digits is None:
         raise InputError("numbers='digits' needs digits=N")
+    # what --digits' option type checks on the command line: -1 gave '0.0e-1', 1.5 a TypeError
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or digits < 1):
+        raise InputError(f"digits={digits!r}: expected a whole number of significant digits, at least 1")
     return mode
 
 

@@ -37,7 +37,7 @@ class Shown(RichOutput):
     def _repr_latex_(self) -> str | None:
         if self.ran.kind == "latex":
             return self.ran.stdout
-        command, _ = parse_line(self.words)
+        command = parse_line(self.words)[0]
         if command is None or "latex" not in _formats(command):
             return None
         ran = run_line(self.words + ["--format", "latex"], self.folder, stdin=self.program or "")
@@ -57,8 +57,8 @@ def run(line: str, program: str | None = None) -> Shown | None:
     except CgradError as error:
         sys.stderr.write(f"error: {error.message}\n")
         return None
-    command, params = parse_line(words)
-    if command is not None and params.get("output_format") is None and "markdown" in _formats(command):
+    command, _, given = parse_line(words)
+    if command is not None and "output_format" not in given and "markdown" in _formats(command):
         words += ["--format", "markdown"]
     folder = os.getcwd()
     ran = run_line(words, folder, stdin=program or "")

@@ -29,6 +29,7 @@ class Block:
     close: int  # index of the closing fence line
     commands: list[tuple[int, str]]
     region: tuple[int, int] | None = None  # indices of the BEGIN and END lines of its output, if any
+    indent: str = ""  # the opening fence's: a block in a list item gets its output in the item
 
 
 @dataclass
@@ -70,7 +71,9 @@ def scan(lines: list[str], name: str) -> list[Block]:
         if not info or info[0] != "cgrad":
             index = close + 1
             continue
-        block = Block(close, _command_lines(lines, index + 1, close, name))
+        opening = _bare(lines[index]).lstrip("\ufeff")
+        block = Block(close, _command_lines(lines, index + 1, close, name),
+                      indent=opening[:len(opening) - len(opening.lstrip(" "))])
         after = close + 1
         while after < len(lines) and not lines[after].strip():
             after += 1
@@ -118,7 +121,20 @@ def arguments(text: str, where: str) -> list[str]:
         raise InputError(f"{where}: the line names no cgrad command")
     if words[0] == "notes":
         raise InputError(f"{where}: a note's block cannot run `cgrad notes` itself")
+    shell = next((word for word in words if word in ("|", "||", "&&", ";", ">", ">>", "<", "2>", "&")), None)
+    if shell is not None:  # shlex keeps them as words: without this, click's "unexpected extra arguments"
+        raise InputError(f"{where}: {shell!r} is a shell's, and a block's line is one cgrad command run without a "
+                         "shell: write files with -o FILE")
     return words
+
+
+def _repeatable(words: list[str], where: str) -> None:
+    """A note's line gives the same output at every run, or the note is never current: refuse the one
+    output of cgrad that is not a function of its command line, Monte Carlo draws from a fresh seed."""
+    params = parse_line(words)[1]
+    if params.get("monte_carlo") is not None and params.get("seed") is None:
+        raise InputError(f"{where}: --monte-carlo without --seed draws from a fresh seed at every run, so the "
+                         "note would never be current: give --seed S")
 
 
 def output_of(command, params: dict) -> tuple[str, str | None]:
@@ -136,20 +152,26 @@ def output_of(command, params: dict) -> tuple[str, str | None]:
 
 
 def parse_line(words: list[str]):
-    """The click command `words` names and its parameters, parsed as click parses them (without running
-    anything); (None, {}) when it names none (running it then reports why)."""
+    """The click command `words` names, its parameters parsed as click parses them (without running
+    anything) and the names of those the line gives; (None, {}, set()) when it names none (running it
+    then reports why)."""
     import click
 
     from .main import cli
 
-    command = cli.get_command(None, words[0])  # type: ignore[arg-type]
+    # a context under the group's, with its settings: click caches a command's help option from the first
+    # context that asks, and a bare one took -h away (`eval … -h` in a note, then anywhere in the process)
+    group = click.Context(cli, info_name="cgrad", **cli.context_settings)
+    command = cli.get_command(group, words[0])
     if command is None:
-        return None, {}
+        return None, {}, set()
     try:
-        context = command.make_context(words[0], list(words[1:]), resilient_parsing=True)
+        context = command.make_context(words[0], list(words[1:]), parent=group, resilient_parsing=True)
     except click.ClickException:
-        return command, {}
-    return command, context.params
+        return command, {}, set()
+    given = {name for name in context.params
+             if context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE}
+    return command, context.params, given
 
 
 def run_line(words: list[str], folder: str, stage: str | None = None, timeout: float | None = None,
@@ -162,7 +184,7 @@ def run_line(words: list[str], folder: str, stage: str | None = None, timeout: f
     from .main import run
     from ..passes.timeout import within
 
-    command, params = parse_line(words)
+    command, params, _ = parse_line(words)
     kind, out_file = output_of(command, params) if command is not None else ("text", None)
     link, staged = None, None
     if out_file not in (None, "-"):
@@ -259,9 +281,13 @@ class Filled:
     files: list[tuple[str, str]]  # (path beside the note, staged file)
 
 
-def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = None) -> Filled:
+def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = None,
+         written: dict[str, str] | None = None) -> Filled:
     """`text` (the note `name`, in `folder`) with each block's output in its region; BlockFailed at the
-    first command that fails (nothing is written then), InputError for a malformed note."""
+    first command that fails (nothing is written then), InputError for a malformed note or for a file
+    that two command lines write (`written`: real path → the line that writes it, shared by the notes of
+    one run), or a line writes over the note."""
+    written = note_files([name]) if written is None else written
     lines = lines_of(text)
     blocks = scan(lines, name)
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
@@ -270,15 +296,19 @@ def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = 
         outputs = []
         for number, line in block.commands:
             where = f"{name}, line {number}"
-            ran = run_line(arguments(line, where), folder, stage, timeout)
+            words = arguments(line, where)
+            _repeatable(words, where)
+            ran = run_line(words, folder, stage, timeout)
             if ran.status != 0:
                 raise BlockFailed(f"{where}: cgrad {shorten(line, 60)}: {ran.error or f'exit {ran.status}'}",
                                   ran.status)
             outputs.append(as_markdown(ran))
+            _claim(ran.files, folder, where, written)
             files += ran.files
         body = "\n\n".join(part for part in outputs if part)
         region = [BEGIN, ""] + ([body, ""] if body else []) + [END]
-        generated = newline.join("\n".join(region).split("\n")) + newline
+        generated = newline.join(block.indent + line if line else line
+                                 for line in "\n".join(region).split("\n")) + newline
         start, stop = block.region if block.region else (block.close + 1, block.close)
         before = "".join(lines[done:start])
         if block.region is None and before and not before.endswith("\n"):
@@ -287,3 +317,19 @@ def fill(text: str, name: str, folder: str, stage: str, timeout: float | None = 
         done = stop + 1
     pieces.append("".join(lines[done:]))
     return Filled("".join(pieces), files)
+
+
+def note_files(names: list[str]) -> dict[str, str]:
+    """The `written` of `fill` to start a run over these notes with: no line may write over one of them."""
+    return {os.path.realpath(name): f"that file is the note {shorten(name)}: write the file elsewhere"
+            for name in names}
+
+
+def _claim(files: list[tuple[str, str]], folder: str, where: str, written: dict[str, str]) -> None:
+    """Each file a line wrote is written by that line alone, and is not a note of the run: else the note
+    (or the file) is overwritten when the files land, and `--check` finds it stale after every run."""
+    for path, _ in files:
+        target = os.path.realpath(os.path.join(folder, path))
+        if target in written:
+            raise InputError(f"{where}: -o {shorten(path)}: {written[target]}")
+        written[target] = f"{where} writes that file too; give each line its own file"

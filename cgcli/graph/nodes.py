@@ -92,6 +92,8 @@ class Program:
         whose value is computed, not a constant such as c = 3), each known and given once."""
         names = [unicodedata.normalize("NFC", name.strip())
                  for name in (output.split(",") if isinstance(output, str) else output)]
+        if not names:  # an empty list (from the Python API; the option's text always names one)
+            raise InputError("--output: no output named; name one or more, or all")
         if names == ["all"] and "all" not in self.assigned:
             names = [name for name, index in self.assigned.items() if self.nodes[index].op != CONSTANT]
             if not names:

@@ -62,7 +62,8 @@ def measured(name: str, text: str | dict, numbers) -> Measured | None:
             raise InputError(f"{shown}: expected an object with \"value\" and \"u\" (and perhaps \"dof\", "
                              f"\"distribution\"), e.g. {{\"value\": 4.999, \"u\": 0.0032}}")
         quantity = _quantity(name, str(text["value"]), str(text.get("u", "0")), numbers, shown)
-        dof = dof_value(name, str(text["dof"])) if "dof" in text else math.inf
+        # null: infinitely many, as the JSON of `cgrad uncertainty` writes them
+        dof = dof_value(name, str(text["dof"])) if text.get("dof") is not None else math.inf
         distribution = distribution_value(name, str(text.get("distribution", "normal")))
         return Measured(name, quantity.text, quantity.value, quantity.u, dof, distribution)
     if not isinstance(text, str):
@@ -72,8 +73,11 @@ def measured(name: str, text: str | dict, numbers) -> Measured | None:
         return _quantity(name, parts[0].strip(), parts[1].strip(), numbers, f"{shown}={shorten(text)}")
     if len(parts) > 2:
         raise InputError(f"{shown}={shorten(text)}: expected one VALUE±U")
-    concise = _CONCISE.fullmatch(text.strip())
+    # spaces are digit groups (CODATA's 6.674 30(15)e-11) or a space before the parenthesis
+    concise = _CONCISE.fullmatch("".join(text.split()))
     if concise is None:
+        if "(" in text:  # no number has one: a concise value mistyped, not an exact constant
+            raise InputError(f"{shown}={shorten(text)}: expected VALUE±U or the concise VALUE(U), e.g. 4.9990(32)")
         return None
     value, digits, exponent = concise.groups()
     if "." in digits:  # 127.732(0.070): the uncertainty in the value's unit

@@ -14,7 +14,7 @@ from ..graph.nodes import Program
 from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
 from .misreadings import check_glued_e, check_name
 
-__all__ = ["GraphBuilder", "Occurrence", "Token", "SYNTAXES", "chosen_syntax", "parse", "tokens"]
+__all__ = ["GraphBuilder", "Occurrence", "Token", "SYNTAXES", "chosen_syntax", "one_line", "parse", "tokens"]
 
 
 class _Lexer:
@@ -84,6 +84,36 @@ def parse(source: str, syntax: str | None = None) -> Program:
 
         return parse_latex(unicodedata.normalize("NFC", source))
     return _parse_cgrad(source)
+
+
+def one_line(source: str, syntax: str | None = None) -> str:
+    """The program on one line, as headings and comments show it: a line end that ends a statement (as
+    the program's lexer reads it) becomes "; ", one inside brackets or after an operator a space, and
+    comments go (joined with spaces, `R = V/I` and `Z = V*I` read `R = V/I Z = V*I`)."""
+    if "\n" not in source:
+        return " ".join(source.split())
+    syntax = syntax or chosen_syntax.get()
+    latex = syntax == "latex" or (syntax == "auto" and _wrapped_in_dollars(source))
+    try:
+        if latex:
+            from .latex import _lexer, unwrapped
+
+            tokens = _lexer(lalr.tables("latex")).lex(unwrapped(source), source)
+        else:
+            tokens = _Lexer(lalr.tables()).lex(source)
+        ends = [start for kind, start, _ in tokens if kind == "_SEP" and source[start] == "\n"]
+    except InputError:  # a program that does not lex is shown as written, its lines joined
+        return " ".join(source.split())
+    statements = []
+    for start, end in zip([0] + [i + 1 for i in ends], ends + [len(source)]):
+        piece = source[start:end]
+        if not latex:  # cgrad's comments and line continuations (LaTeX has neither)
+            piece = re.sub(r"#[^\n]*", "", piece).replace("\\\n", " ")
+        piece = " ".join(piece.split())
+        piece = piece[:-2].rstrip() if latex and piece.endswith("\\\\") else piece.rstrip(";").rstrip()
+        if piece:
+            statements.append(piece)
+    return "; ".join(statements)
 
 
 def _wrapped_in_dollars(source: str) -> bool:

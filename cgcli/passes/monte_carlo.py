@@ -19,6 +19,10 @@ def draws(inputs: Inputs, count: int, seed: int) -> dict[str, Any]:
     measured = inputs.measured
     correlated = {name for pair in inputs.correlations for name in pair}
     for quantity in measured:
+        if quantity.distribution != "normal" and math.isfinite(quantity.dof):
+            raise InputError(f"--distribution {quantity.name}={quantity.distribution} and --dof {quantity.name}: "
+                             "an input with degrees of freedom is drawn from the t-distribution (GUM S1 6.4.9); "
+                             "give one of them")
         if quantity.name in correlated and (quantity.distribution != "normal" or math.isfinite(quantity.dof)):
             what = (f"--distribution {quantity.name}={quantity.distribution}" if quantity.distribution != "normal"
                     else f"--dof {quantity.name}")

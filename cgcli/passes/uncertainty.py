@@ -6,9 +6,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..errors import InputError
+from ..errors import InputError, MathError
 from ..graph.nodes import Graph
 from ..language.measurements import Inputs
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 @dataclass
@@ -24,7 +28,7 @@ class BudgetRow:
     share: float | None
     text: str = ""  # the estimate as written
     correlation: float | None = None
-    variance: float = 0.0  # the line's term of u_c²
+    variance: float | Decimal = 0.0  # the line's term of u_c² (a Decimal where a float under- or overflows)
     dof: float | None = None  # the input's degrees of freedom (inf: none given)
 
 
@@ -77,7 +81,32 @@ class Budget:
     inputs: Inputs
     outputs: dict[str, OutputBudget]
     correlation: dict[str, dict[str, float]]
-    notes: list[str] = field(default_factory=list)
+    conventions: list[str] = field(default_factory=list)  # where a derivative does not exist: abs'(0) = 0
+
+
+def _squares(parts: list[float], pairs: list[tuple[int, int, float]]) -> tuple[float, float, list[float], list[float]]:
+    """Σ partᵢ² + Σ 2r·partₐ·part_b as (its square root, the scale, each square and each pair's term over
+    scale²): the parts are divided by the largest first, so that u_c of 1e-170 ± 1e-172 is not the square root
+    of an underflow (0) and u_c of 1e200 ± 1e190 not that of an overflow (∞)."""
+    scale = max((abs(part) for part in parts), default=0.0)
+    if not scale > 0 or not math.isfinite(scale):
+        return (scale if math.isinf(scale) else 0.0), 1.0, [part * part for part in parts], [
+            2 * r * parts[a] * parts[b] for a, b, r in pairs]
+    scaled = [part / scale for part in parts]
+    squares = [x * x for x in scaled]
+    terms = [2 * r * scaled[a] * scaled[b] for a, b, r in pairs]
+    return scale * math.sqrt(max(math.fsum(squares + terms), 0.0)), scale, squares, terms
+
+
+def _term(factor: float, x: float, y: float) -> float | Decimal:
+    """factor·x·y, for the budget's column of terms: a float, or a Decimal where the float product would
+    underflow to 0 or overflow to ∞ (the terms of 1e-170 ± 1e-172 are 1e-344)."""
+    product = factor * x * y
+    if math.isfinite(product) and (product != 0 or factor * x == 0 or y == 0):
+        return product
+    from decimal import Decimal  # here: the decimal module is ~1.5 ms of a budget's start
+
+    return Decimal(factor) * Decimal(x) * Decimal(y)
 
 
 def linear(name: str, value: float, gradient: dict[str, float], inputs: Inputs) -> OutputBudget:
@@ -86,43 +115,44 @@ def linear(name: str, value: float, gradient: dict[str, float], inputs: Inputs) 
     c = [float(gradient[quantity.name]) for quantity in measured]
     parts = [ci * quantity.u for ci, quantity in zip(c, measured)]
     index = {quantity.name: i for i, quantity in enumerate(measured)}
-    variances = [part * part for part in parts]
-    cross = []
-    for (a, b), r in inputs.correlations.items():
-        cross.append((a, b, r, 2 * r * parts[index[a]] * parts[index[b]]))
-    total = sum(variances) + sum(term for *_, term in cross)
-    u = math.sqrt(max(total, 0.0))
+    pairs = [(index[a], index[b], r) for (a, b), r in inputs.correlations.items()]
+    u, scale, squares, terms = _squares(parts, pairs)
+    if not math.isfinite(u):
+        raise MathError(f"the combined standard uncertainty of {name} overflows float (IEEE double): a contribution "
+                        "cᵢ·u(xᵢ) is too large")
+    total = math.fsum(squares + terms)
 
     def share(term: float) -> float | None:
         return term / total if total > 0 else None
 
-    rows = [BudgetRow(q.name, q.value, q.u, ci, part, share(var), q.text, variance=var, dof=q.dof)
-            for q, ci, part, var in zip(measured, c, parts, variances)]
-    rows += [BudgetRow(f"{a},{b}", None, None, None, None, share(term), correlation=r, variance=term)
-             for a, b, r, term in cross]
+    rows = [BudgetRow(q.name, q.value, q.u, ci, part, share(square), q.text, variance=_term(1, part, part),
+                       dof=q.dof)
+            for q, ci, part, square in zip(measured, c, parts, squares)]
+    rows += [BudgetRow(f"{a},{b}", None, None, None, None, share(term), correlation=r,
+                       variance=_term(2 * r, parts[index[a]], parts[index[b]]))
+             for ((a, b), r), term in zip(inputs.correlations.items(), terms)]
     return OutputBudget(name, float(value), u, rows, c)
 
 
 def output_correlation(outputs: list[OutputBudget], inputs: Inputs) -> dict[str, dict[str, float]]:
     """r(Yₐ, Y_b) = cₐᵀ·V·c_b / (u(Yₐ)·u(Y_b)), V the inputs' covariance matrix (GUM F.1.2.3): the diagonal,
-    then each correlated pair once (linear in the inputs and the pairs)."""
+    then each correlated pair once (linear in the inputs and the pairs), over each output's u_c first (no
+    underflow or overflow of the products)."""
     us = [quantity.u for quantity in inputs.measured]
     index = {name: i for i, name in enumerate(inputs.names)}
     pairs = [(index[a], index[b], r) for (a, b), r in inputs.correlations.items()]
+    # cᵢ·u(xᵢ)/u_c: the correlation is the covariance of these
+    normed = {o.name: [c * u / o.u for c, u in zip(o.sensitivities, us)] if o.u > 0 else None for o in outputs}
 
-    def covariance(a: OutputBudget, b: OutputBudget) -> float:
-        ca, cb = a.sensitivities, b.sensitivities
-        total = sum(x * y * u * u for x, y, u in zip(ca, cb, us))
-        return total + sum(r * (ca[i] * cb[j] + ca[j] * cb[i]) * us[i] * us[j] for i, j, r in pairs)
+    def correlation(a: OutputBudget, b: OutputBudget) -> float:
+        pa, pb = normed[a.name], normed[b.name]
+        if pa is None or pb is None:
+            return math.nan
+        if a is b:
+            return 1.0
+        return math.fsum([x * y for x, y in zip(pa, pb)] + [r * (pa[i] * pb[j] + pa[j] * pb[i]) for i, j, r in pairs])
 
-    table: dict[str, dict[str, float]] = {}
-    for a in outputs:
-        table[a.name] = {}
-        for b in outputs:
-            denominator = a.u * b.u
-            table[a.name][b.name] = (1.0 if a is b and denominator > 0 else
-                                     covariance(a, b) / denominator if denominator > 0 else math.nan)
-    return table
+    return {a.name: {b.name: correlation(a, b) for b in outputs} for a in outputs}
 
 
 def welch_satterthwaite(budget: OutputBudget, inputs: Inputs) -> float:
@@ -130,9 +160,12 @@ def welch_satterthwaite(budget: OutputBudget, inputs: Inputs) -> float:
     if inputs.correlations:
         raise InputError("--dof: the Welch–Satterthwaite formula holds for independent inputs only (GUM G.4.2), and "
                          "these are correlated; drop --dof, or --correlation")
-    denominator = sum(row.contribution ** 4 / quantity.dof for row, quantity in zip(budget.rows, inputs.measured)
-                      if math.isfinite(quantity.dof))
-    return math.inf if denominator == 0 else budget.u ** 4 / denominator
+    if not budget.u > 0:
+        return math.inf
+    # (uᵢ(y)/u_c)⁴: the ratio's fourth powers neither underflow nor overflow where uᵢ(y)⁴ would
+    denominator = sum((row.contribution / budget.u) ** 4 / quantity.dof
+                      for row, quantity in zip(budget.rows, inputs.measured) if math.isfinite(quantity.dof))
+    return math.inf if denominator == 0 else 1 / denominator
 
 
 def coverage_factor(k: float | None, coverage: float | None, dof: float | None) -> tuple[float, float | None]:
@@ -200,9 +233,16 @@ def second_order(budget: OutputBudget, hessian: list[list[float]], third: list[l
     if inputs.correlations:
         raise InputError("--second-order: GUM 5.1.2's higher-order terms hold for independent inputs only, and these "
                          "are correlated; use --monte-carlo N instead")
-    us = [quantity.u for quantity in inputs.measured]
+    import mpmath
+
+    # in mpmath's unbounded exponents: u²(xᵢ)·u²(xⱼ) underflows in floats from u ≈ 1e-77 on
+    context = mpmath.MPContext()
+    us = [context.mpf(quantity.u) for quantity in inputs.measured]
     c = budget.sensitivities
     n = len(us)
-    extra = sum((0.5 * hessian[i][j] ** 2 + c[i] * third[i][j]) * us[i] ** 2 * us[j] ** 2
-                for i in range(n) for j in range(n))
-    return SecondOrder(math.sqrt(max(budget.u ** 2 + extra, 0.0)), budget.u, hessian, third)
+    extra = context.fsum((0.5 * context.mpf(hessian[i][j]) ** 2 + context.mpf(c[i]) * third[i][j]) * us[i] ** 2
+                         * us[j] ** 2 for i in range(n) for j in range(n))
+    u = float(context.sqrt(max(context.mpf(budget.u) ** 2 + extra, 0)))
+    if not math.isfinite(u):
+        raise MathError(f"the second-order u_c of {budget.name} overflows float (IEEE double)")
+    return SecondOrder(u, budget.u, hessian, third)

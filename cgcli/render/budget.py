@@ -8,27 +8,52 @@ from dataclasses import dataclass
 
 from ..passes.uncertainty import Budget, BudgetRow, OutputBudget
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from decimal import Decimal
 
-def significant(x: float | None, digits: int) -> str:
+
+def significant(x: float | Decimal | None, digits: int) -> str:
     """`x` to `digits` significant digits, as %g writes it; '' for no number."""
     if x is None:
         return ""
+    if not isinstance(x, (int, float)):  # a Decimal, beyond a float's exponents: 4e-344
+        return f"{type(x)(f'{x:.{digits}g}').normalize():g}"  # no trailing zeros, as %g writes a float
     if math.isinf(x):
         return "∞"
     return f"{x + 0.0:.{digits}g}"  # + 0.0: no -0
 
 
+def _rounded(value: float, u: float) -> tuple[Decimal, Decimal, int, int]:
+    """`value` and `u` over 10^shift, `u` to two significant digits and `value` rounded to the same decimal
+    place (returned, over 10^shift too), and the shift: 0 (positional) unless the larger of the two is below
+    10⁻⁵ or from 10¹⁰ on, where positional text is a run of zeros (or shows a float's binary digits)."""
+    from decimal import Context, Decimal  # here, not at import: ~1.5 ms that JSON does without
+
+    u2 = Decimal(f"{u:.1e}")
+    place = u2.adjusted() - 1  # the power of ten of the last digit kept
+    exact = Decimal(value)  # the binary value, rounded as a float rounds
+    context = Context(prec=max(28, exact.adjusted() - place + 3))
+    v = exact.quantize(Decimal(1).scaleb(place), context=context)
+    v = abs(v) if v == 0 else v  # no -0.0
+    top = max(v.adjusted() if v else place, u2.adjusted())
+    shift = top if top >= 10 or top <= -6 else 0
+    return v.scaleb(-shift, context), u2.scaleb(-shift), place - shift, shift
+
+
+def _exponent(shift: int) -> str:
+    return f"e{shift:+03d}" if shift else ""
+
+
 def concise(value: float, u: float) -> str:
-    """127.732(70): `u` to two significant digits, in the units of the value's last digits (as GTC prints it)."""
+    """127.732(70): `u` to two significant digits, in the units of the value's last digits, as GTC prints it
+    (10.0(3.0) where those digits span the decimal point); 2.000(36)e-60 for the very small and very large."""
     if not u > 0 or not math.isfinite(u):
         return f"{value:.12g}(0)" if u == 0 else f"{value:.12g}"
-    mantissa, exponent = f"{u:.1e}".split("e")
-    place = int(exponent) - 1  # the power of ten of the last digit kept
-    digits = int(mantissa.replace(".", ""))
-    if place < 0:
-        return f"{value:.{-place}f}({digits})"
-    scale = 10 ** place
-    return f"{round(value / scale) * scale:.0f}({digits * scale})"
+    v, u2, place, shift = _rounded(value, u)
+    # 1200 (the last digits are integer ones) and 3.0 (they span the point): u in the value's unit
+    digits = f"{u2:f}" if place >= 0 or u2.adjusted() >= 0 else str(int(u2.scaleb(-place)))
+    return f"{v:f}({digits}){_exponent(shift)}"
 
 
 def three(x: float) -> str:
@@ -37,14 +62,13 @@ def three(x: float) -> str:
 
 
 def plus_minus(value: float, U: float) -> str:
-    """127.73 ± 0.14: U to two significant digits, the value rounded to the same place (GUM 7.2.4)."""
+    """127.73 ± 0.14: U to two significant digits, the value rounded to the same place (GUM 7.2.4);
+    (2.000 ± 0.036)e-60 for the very small and very large."""
     if not U > 0 or not math.isfinite(U):
         return f"{value:.12g}"
-    mantissa, exponent = f"{U:.1e}".split("e")
-    place = int(exponent) - 1
-    if place < 0:
-        return f"{value:.{-place}f} ± {U:.{-place}f}"
-    return f"{round(value / 10 ** place) * 10 ** place:.0f} ± {float(mantissa) * 10 ** int(exponent):.0f}"
+    v, u2, _, shift = _rounded(value, U)
+    text = f"{v:f} ± {u2:f}"
+    return f"({text}){_exponent(shift)}" if shift else text
 
 
 def percent(share: float | None) -> str:
@@ -118,12 +142,28 @@ def summary_lines(output: OutputBudget) -> list[str]:
     return out
 
 
+def near(x: float, u: float) -> str:
+    """`x` to one digit past the second significant digit of `u` (GUM S1 7.9: a Monte Carlo mean and interval
+    to the decimals of u(y)): 50000838.3, not 6 significant digits' 5.00008e+07, where u is 65."""
+    if not (u > 0 and math.isfinite(u) and math.isfinite(x)) or x == 0:
+        return significant(x, 6)
+    place = math.floor(math.log10(u)) - 2
+    digits = max(math.floor(math.log10(abs(x))) - place + 1, 1)
+    return f"{x + 0.0:#.{digits}g}".rstrip(".")
+
+
+def monte_carlo_numbers(output: OutputBudget) -> tuple[str, str, str]:
+    """The Monte Carlo mean and the interval's ends as every format writes them."""
+    m = output.monte_carlo
+    return near(m.value, m.u), near(m.interval[0], m.u), near(m.interval[1], m.u)
+
+
 def monte_carlo_lines(output: OutputBudget) -> list[str]:
     m, y = output.monte_carlo, output.name
-    low, high = m.interval
+    mean, low, high = monte_carlo_numbers(output)
     verdict = "validated" if m.validated else "not validated"
-    return [f"Monte Carlo (GUM S1), {m.draws} draws, seed {m.seed}: mean {significant(m.value, 6)}, "
-            f"u({y}) = {three(m.u)}, {m.kind} {100 * m.coverage:.4g} % interval [{significant(low, 6)}, {significant(high, 6)}]",
+    return [f"Monte Carlo (GUM S1), {m.draws} draws, seed {m.seed}: mean {mean}, "
+            f"u({y}) = {three(m.u)}, {m.kind} {100 * m.coverage:.4g} % interval [{low}, {high}]",
             f"the linear {y} ± {significant(m.U, 3)} (p = {100 * m.coverage:.4g} %) is {verdict} "
             f"(GUM S1 §8: |y − U − y_low| = {significant(m.differences[0], 2)}, "
             f"|y + U − y_high| = {significant(m.differences[1], 2)}, δ = {significant(m.tolerance, 2)})"]
@@ -131,7 +171,8 @@ def monte_carlo_lines(output: OutputBudget) -> list[str]:
 
 def correlation_cells(budget: Budget) -> tuple[list[str], list[list[str]]]:
     names = list(budget.correlation)
-    rows = [[a] + ["" if math.isnan(r) else f"{r:.4f}" for r in budget.correlation[a].values()] for a in names]
+    # an output whose u is 0 has no correlation coefficient (JSON: null)
+    rows = [[a] + ["—" if math.isnan(r) else f"{r:.4f}" for r in budget.correlation[a].values()] for a in names]
     return ["r"] + names, rows
 
 
@@ -158,6 +199,8 @@ def table(budget: Budget, terminal: bool) -> str:
         head, rows = correlation_cells(budget)
         print_table(console, "Correlation between the outputs (GUM F.1.2.3)", head, rows,
                     frozenset(range(1, len(head))))
+    if budget.conventions:
+        show(console, "conventions: " + "; ".join(budget.conventions), "dim")
     show(console, results_line(budget), "bold")
     return text_of(console)
 
@@ -184,7 +227,7 @@ def document(budget: Budget) -> dict:
                                     "draws": m.draws, "seed": m.seed, "tolerance": m.tolerance}
         outputs[output.name] = entry
     correlation = {a: {b: _number(r) for b, r in row.items()} for a, row in budget.correlation.items()}
-    return {"outputs": outputs, "correlation": correlation}
+    return {"outputs": outputs, "correlation": correlation, "conventions": budget.conventions}
 
 
 def _row(row: BudgetRow) -> dict:

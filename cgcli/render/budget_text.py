@@ -6,8 +6,9 @@ import math
 
 from ..passes.uncertainty import Budget, OutputBudget
 from . import latex as tex
-from .budget import (concise, correlation_cells, headers, lines, results_line, significant, summary_lines, three,
-                     with_dof)
+from .budget import (concise, correlation_cells, headers, lines, monte_carlo_numbers, results_line, significant,
+                     summary_lines, three, with_dof)
+from ..language.syntax import one_line
 from .markdown import cell, code
 
 
@@ -33,7 +34,7 @@ def markdown(budget: Budget) -> str:
     from .derivation import derive
     from .markdown import render
 
-    out = [f"## Uncertainty budget: {code(budget.source.strip())}", "", f"Inputs: {cell(_inputs_line(budget))}.", "",
+    out = [f"## Uncertainty budget: {code(one_line(budget.source))}", "", f"Inputs: {cell(_inputs_line(budget))}.", "",
            "Each sensitivity coefficient cᵢ = ∂y/∂xᵢ is a partial derivative of the backward pass below."]
     for output in budget.outputs.values():
         # eval's worked solution without its title, its sections one level down, under the output's heading
@@ -90,10 +91,11 @@ def _latex_extras(output: OutputBudget) -> list[str]:
     m = output.monte_carlo
     if m is not None:
         verdict = "validates" if m.validated else "does not validate"
-        out += [rf"\bar{{{y}}}_{{\mathrm{{MC}}}} &= {tex.number(significant(m.value, 6))}, \quad "
+        mean, low, high = (tex.number(text) for text in monte_carlo_numbers(output))
+        out += [rf"\bar{{{y}}}_{{\mathrm{{MC}}}} &= {mean}, \quad "
                 rf"u_{{\mathrm{{MC}}}}({y}) = {n(m.u)} && \text{{Monte Carlo, {m.draws} draws, seed {m.seed} (GUM S1)}}",
-                rf"[{y}_{{\mathrm{{low}}}}, {y}_{{\mathrm{{high}}}}] &= [{tex.number(significant(m.interval[0], 6))}, "
-                rf"{tex.number(significant(m.interval[1], 6))}] && \text{{{m.kind} {100 * m.coverage:.4g}\,\% interval; "
+                rf"[{y}_{{\mathrm{{low}}}}, {y}_{{\mathrm{{high}}}}] &= [{low}, "
+                rf"{high}] && \text{{{m.kind} {100 * m.coverage:.4g}\,\% interval; "
                 rf"it {verdict} the linear result (S1 \S 8, $\delta = {tex.number(significant(m.tolerance, 2))}$)}}"]
     return out
 
@@ -103,7 +105,7 @@ def latex(budget: Budget) -> str:
     from .derivation import derive
     from .latex import render
 
-    out = [f"% cgrad uncertainty: {' '.join(budget.source.split())}", f"% inputs: {_inputs_line(budget)}",
+    out = [f"% cgrad uncertainty: {one_line(budget.source)}", f"% inputs: {_inputs_line(budget)}",
            r"% needs \usepackage{amsmath}"]
     for output in budget.outputs.values():
         y = tex.name(output.name)

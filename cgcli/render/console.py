@@ -71,7 +71,9 @@ def print_table(console, title: str, headers: Sequence[str], rows: Sequence[Row]
 
 def _records(headers: Sequence[str], rows: Sequence[Row], width: int):
     """One block per row: its first cell on a line, then `header  cell` lines below it, indented,
-    the cells of every block aligned; empty cells left out. Both columns fold rather than cut."""
+    the cells of every block aligned; empty cells left out. Cells wrap at their spaces; one with a word
+    (a number) too wide to sit beside its header goes on the lines below it, whole where a line can hold
+    it; what no line holds folds."""
     from rich.console import Group
     from rich.padding import Padding
     from rich.cells import cell_len
@@ -79,16 +81,33 @@ def _records(headers: Sequence[str], rows: Sequence[Row], width: int):
     from rich.text import Text
 
     label_width = min(max(map(cell_len, headers[1:])), width // 2)
+    beside = width - 2 - label_width - 2  # the indent, the header column, the gap
+
+    def grid():
+        fields = Table.grid(padding=(0, 2))
+        fields.add_column(style="dim", overflow="fold", min_width=label_width)
+        fields.add_column(overflow="fold")
+        return fields
+
     blocks = []
     for row in rows:
         if isinstance(row, str):
             blocks.append(Text(f"⋮ {row}", style="dim"))
             continue
-        fields = Table.grid(padding=(0, 2))
-        fields.add_column(style="dim", overflow="fold", min_width=label_width)
-        fields.add_column(overflow="fold")
+        blocks.append(Text(row[0], style="cyan"))
+        fields = grid()
         for header, cell in zip(headers[1:], row[1:]):
-            if cell:
+            if not cell:
+                continue
+            # words wrap beside the header; a word (a number) wider than that would fold inside itself
+            if max(map(cell_len, cell.split()), default=0) <= beside or "\n" in cell:
                 fields.add_row(Text(header), Text(cell))
-        blocks += [Text(row[0], style="cyan"), Padding(fields, (0, 0, 0, 2))]
+                continue
+            if fields.row_count:
+                blocks.append(Padding(fields, (0, 0, 0, 2)))
+                fields = grid()
+            blocks += [Padding(Text(header, style="dim"), (0, 0, 0, 2)),
+                       Padding(Text(cell, overflow="fold"), (0, 0, 0, 4))]
+        if fields.row_count:
+            blocks.append(Padding(fields, (0, 0, 0, 2)))
     return Group(*blocks)

@@ -95,7 +95,7 @@ class Elided:
 
     @property
     def text(self) -> str:
-        return f"{self.count} more rows (--max-rows 0 shows all)"
+        return f"{self.count} more {'row' if self.count == 1 else 'rows'} (--max-rows 0 shows all)"
 
 
 def kept_ends(max_rows: int) -> tuple[int, int]:

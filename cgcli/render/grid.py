@@ -30,9 +30,14 @@ class Grid:
         # column by column, each cell's width (None: a cell of several lines, or one Rich changes)
         self._columns = list(zip(*(row for row in rows if not isinstance(row, str))))
         self._sizes = [self._measured(index, cells) for index, cells in enumerate(self._columns)]
-        for note in (row for row in rows if isinstance(row, str)):
+        notes = [max(map(cell_width, cell_lines(row))) for row in rows if isinstance(row, str)]
+        if notes:  # a note spans the columns after the first: it widens the last only if they are too narrow
             self.widths[0] = max(self.widths[0], cell_width(NOTE_MARK))
-            self.widths[1] = max(self.widths[1], max(map(cell_width, cell_lines(note))))
+            self.widths[-1] += max(0, max(notes) - self._span())
+
+    def _span(self) -> int:
+        """The width of the columns after the first, with the spaces between them: a note's room."""
+        return sum(self.widths[1:]) + 3 * (len(self.widths) - 2)
 
     @property
     def width(self) -> int:
@@ -108,7 +113,8 @@ class Grid:
         position = -1
         for row in self.rows:
             if isinstance(row, str):
-                yield True, [fitted(NOTE_MARK, 0), fitted(cell_lines(row)[0], 1), *(fitted("", i) for i in columns[2:])]
+                note = cell_lines(row)[0]
+                yield True, [fitted(NOTE_MARK, 0), note + " " * (self._span() - cell_width(note))]
                 continue
             cells, position = next(laid_out), position + 1
             if position not in uneven:

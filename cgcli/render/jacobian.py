@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..passes.trace import Trace
+from ..language.syntax import one_line
 from .derivation import Derivation, ForwardModeDerivation, NumberText, derive, elide, forward_mode_derivation, laid_out
 from .derivation import point_of
 
@@ -77,10 +78,6 @@ def _cells(shown: JacobianView, name: str, text=lambda number: number.reading) -
     return [name, text(shown.values[name]), *[text(shown.entries[name][column]) for column in shown.columns]]
 
 
-def _elided(shown: JacobianView, text) -> list[str]:
-    return ["⋮", text] + [""] * (len(shown.columns) + 1)
-
-
 # ---- terminal ----
 
 def table(shown: JacobianView, terminal: bool) -> str:
@@ -96,7 +93,7 @@ def table(shown: JacobianView, terminal: bool) -> str:
             print_backward(console, shown.backward[name], name)
     if shown.tangents is not None:
         print_tangents(console, shown.tangents, "outputs")
-    rows = laid_out(shown.rows_shown, lambda name: _cells(shown, name), lambda elided: _elided(shown, elided.text))
+    rows = laid_out(shown.rows_shown, lambda name: _cells(shown, name), lambda elided: elided.text)  # a note row
     print_table(console, f"Jacobian · {shown.description}", _headers(shown), rows,
                 frozenset(range(1, len(shown.columns) + 2)))
     show(console, " · ".join([f"at {shown.at}", f"numbers: {shown.description}", shown.method, *shown.conventions]),
@@ -189,8 +186,7 @@ def matrix_latex(shown: JacobianView) -> str:
     rows = laid_out(shown.rows_shown, lambda name: " & ".join(latex.value(shown.entries[name][column])
                                                               for column in shown.columns),
                     lambda _: " & ".join([r"\vdots"] * len(shown.columns)))
-    return (rf"\frac{{\partial({tops})}}{{\partial({bottoms})}} = \begin{{bmatrix}}" + r" \\ ".join(rows)
-            + r"\end{bmatrix}")
+    return rf"\frac{{\partial({tops})}}{{\partial({bottoms})}} = " + latex.matrix(rows, len(shown.columns))
 
 
 def latex_fragment(shown: JacobianView) -> str:
@@ -198,7 +194,7 @@ def latex_fragment(shown: JacobianView) -> str:
     mode's tangents), then the Jacobian matrix. Needs amsmath."""
     from . import latex
 
-    head = ["% cgrad: " + " ".join(shown.source.split()), f"% at {shown.at}",
+    head = ["% cgrad: " + one_line(shown.source), f"% at {shown.at}",
             f"% numbers: {shown.description}" + "".join(f"; {note}" for note in shown.conventions),
             f"% {shown.method}", r"% needs \usepackage{amsmath}"]
     parts = []

@@ -7,6 +7,7 @@ import unicodedata
 
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import OPS
+from ..language.syntax import one_line
 from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)
 from .notation import PLACEHOLDER, needs_parentheses
@@ -141,12 +142,21 @@ def factor(latex: str, negative: bool) -> str:
     return rf"\left({latex}\right)" if negative else latex
 
 
+def matrix(rows: list[str], columns: int) -> str:
+    """Rows (each its cells joined by ` & `) as a matrix in brackets: a bmatrix, or past amsmath's 10
+    columns (its MaxMatrixCols: pdflatex stops at an 11th) an array, which has no such limit."""
+    body = r" \\ ".join(rows)
+    if columns <= 10:
+        return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
+    return r"\left[\begin{array}{" + "c" * columns + "}" + body + r"\end{array}\right]"
+
+
 def value(shown: NumberText) -> str:
     """A value in LaTeX; a vector or matrix as a bmatrix of its elements (tensors larger than
     the number system prints in full as their summary text)."""
     if shown.grid is not None:
-        body = r" \\ ".join(" & ".join(number(element) for element in row) for row in shown.grid)
-        return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
+        return matrix([" & ".join(number(element) for element in row) for row in shown.grid],
+                      max((len(row) for row in shown.grid), default=1))
     if shown.tensor:
         return r"\text{" + _plain_text(shown.short) + "}"
     return number(shown.short)
@@ -363,7 +373,7 @@ def render(derivation: Derivation, title: str | None = None) -> str:
     """The derivation as a fragment: comments, then one align* with the forward pass, the chain rule
     for every node (output to inputs) and the gradient. Needs amsmath."""
     top = derivation.output
-    head = [f"% {title}" if title else None, "% cgrad: " + " ".join(derivation.source.split()),
+    head = [f"% {title}" if title else None, "% cgrad: " + one_line(derivation.source),
             f"% at {derivation.at}",
             f"% numbers: {derivation.description}" + "".join(f"; {note}" for note in derivation.conventions),
             r"% needs \usepackage{amsmath}"]

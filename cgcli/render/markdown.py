@@ -94,7 +94,10 @@ def source_heading(source: str) -> list[str]:
     source = source.strip()
     if "\n" not in source and len(source) <= 100:
         return [f"## {code(source)}"]
-    return ["## Program", "", "```text", excerpt(source, 0, len(source), 4000).replace("```", "ʼʼʼ"), "```"]
+    # the lines as written (joined, they read as another program), or an excerpt when very long
+    shown = "\n".join(line.rstrip() for line in source.split("\n")) if len(source) <= 4000 else excerpt(
+        source, 0, len(source), 4000)
+    return ["## Program", "", "```text", shown.replace("```", "ʼʼʼ"), "```"]
 
 
 def _passes(derivation: Derivation) -> list[str]:

@@ -103,21 +103,29 @@ def _table(rows: list[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>"
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape of ASCII punctuation: u\_c, \[
+
+
+def _text(text: str) -> str:
+    """Markdown text (not code) as HTML: its backslash escapes read as the characters they escape."""
+    return html.escape(_ESCAPED.sub(r"\1", text))
+
+
 def _inline(text: str) -> str:
     """`code`, **bold**, [links](url) and ![pictures](url); everything else escaped."""
     import html
 
     out, done = [], 0
     for match in _INLINE.finditer(text):
-        out.append(html.escape(text[done:match.start()]))
+        out.append(_text(text[done:match.start()]))
         if match[1]:
             out.append(f"<code>{html.escape(match[2].strip())}</code>")
         elif match[3] is not None:
-            out.append(f"<strong>{html.escape(match[3])}</strong>")
+            out.append(f"<strong>{_text(match[3])}</strong>")
         elif match[4]:
             out.append(f'<img src="{html.escape(match[6])}" alt="{html.escape(match[5])}"/>')
         else:
             out.append(f'<a href="{html.escape(match[6])}">{html.escape(match[5])}</a>')
         done = match.end()
-    out.append(html.escape(text[done:]))
+    out.append(_text(text[done:]))
     return "".join(out)

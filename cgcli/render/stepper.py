@@ -7,6 +7,7 @@ import json
 import re
 from html import escape
 
+from ..language.syntax import one_line
 from ..text import shorten
 from .derivation import Derivation, ForwardModeDerivation, Partial
 from .figure import Figure
@@ -93,9 +94,9 @@ def render(derivation: Derivation | ForwardModeDerivation, walk: Walk, picture: 
     heading = f"{escape(title)}: " if title else ""
     out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width,initial-scale=1">',
-           f"<title>cgrad, step by step: {escape(shorten(' '.join(derivation.source.split())))}</title>",
+           f"<title>cgrad, step by step: {escape(shorten(one_line(derivation.source)))}</title>",
            f"<style>{STYLE}</style></head><body>",
-           f"<h1>{heading}Step by step: <code>{escape(' '.join(derivation.source.split()))}</code></h1>",
+           f"<h1>{heading}Step by step: <code>{escape(one_line(derivation.source))}</code></h1>",
            f"<p>At {escape(derivation.at)}: <b>{escape(top)} = {escape(derivation.value.reading)}</b>. "
            f"Numbers: {escape(derivation.description)}."
            + "".join(f" {escape(note)}." for note in derivation.conventions) + "</p>",

@@ -71,7 +71,8 @@ def _rendered(result, output_format: str, out_file: str | None, record: bool, ma
     if output_format == "markdown":
         from ...render.markdown import render
 
-        text = "# Hessian by forward-over-reverse\n\n" + tangents.HESSIAN_NOTE + ".\n\n"
+        # H2, as every command's Markdown begins: it goes in a note, under the note's own title
+        text = "## Hessian by forward-over-reverse\n\n" + tangents.HESSIAN_NOTE + ".\n\n"
         if record:
             text += render(derive(result.trace, None, max_rows), True, None, graph=False) + "\n"
         return text + tangents.hessian_markdown(title, headers, rows)

@@ -36,21 +36,27 @@ def notes_command(files: tuple[str, ...], check: bool, dry_run: bool, timeout: f
 
     \b
     Examples:
-      cgrad notes notes.md
+      cgrad notes examples/notes/seed002.md
+      cgrad notes --check examples/notes/stale.md
+      cgrad notes --dry-run examples/notes/stale.md
       cgrad notes --check docs/*.md
-      cgrad notes --dry-run notes.md
     """
     if check and dry_run:
         raise InputError("--check and --dry-run both write nothing: give one of them")
-    from ..notes import fill
+    from ..notes import fill, note_files
 
     stage = tempfile.mkdtemp(prefix="cgrad-notes-")
     try:
-        notes = []
+        # a note named twice (by two globs that overlap) is filled once
+        once: dict[str, str] = {}
+        for name in files:
+            once.setdefault(os.path.realpath(name), name)
+        files = tuple(once.values())
+        notes, written = [], note_files(list(files))
         for name in files:
             text = _read(name)
             folder = os.path.dirname(os.path.abspath(name))
-            notes.append((name, text, folder, fill(text, name, folder, stage, timeout)))
+            notes.append((name, text, folder, fill(text, name, folder, stage, timeout, written)))
         if check:
             _check(notes)
         elif dry_run:

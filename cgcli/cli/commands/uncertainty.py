@@ -21,8 +21,8 @@ def _listed(texts: tuple[str, ...]) -> list[str]:
               "(repeatable).")
 @click.option("--dof", multiple=True, metavar="NAME=ν[,...]", help="Degrees of freedom of an input's uncertainty "
               "(others: infinite); adds ν_eff by Welch–Satterthwaite and takes k from the t-distribution.")
-@click.option("--output", "outputs", metavar="NAME[,NAME...]", help="The outputs (assigned names) to propagate to "
-              "[default: the last statement]; with several, the correlation between them.")
+@click.option("--output", "outputs", metavar="NAME[,NAME...]|all", help="The outputs (assigned names, or all of "
+              "them) to propagate to [default: the last statement]; with several, the correlation between them.")
 @click.option("--k", "k", type=click.FloatRange(min=0, min_open=True), metavar="K",
               help="Coverage factor: adds the expanded uncertainty U = k·u_c (with --dof: the t-distribution's k "
                    "for the coverage probability K has for a normal distribution, 2 → 95.45 %).")
@@ -64,9 +64,8 @@ def uncertainty_command(expression, program_file, at, correlation, dof, outputs,
     from ...language.bindings import split_bindings
 
     program = read_program(expression, program_file)
-    names = [name.strip() for name in outputs.split(",") if name.strip()] if outputs is not None else None
     budget = budget_of(program, split_bindings(at, objects=True), list(correlation), _listed(dof),
-                       _listed(distribution), names, k, coverage, second, monte_carlo, seed, interval,
+                       _listed(distribution), outputs, k, coverage, second, monte_carlo, seed, interval,
                        record=output_format in ("markdown", "latex"))
     if output_format == "json":
         from ...render.budget import to_json
