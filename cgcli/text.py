@@ -1,5 +1,7 @@
-"""Quoting the user's text in messages: where a place is, an excerpt of the source, a shortened name."""
+"""The user's text: reading it (bounded in size) and quoting it in messages (escaped, shortened, placed)."""
 from __future__ import annotations
+
+import re
 
 
 def position(source: str, offset: int) -> str:
@@ -26,6 +28,103 @@ def excerpt(source: str, start: int, end: int, limit: int = 60) -> str:
 
 def shorten(text: str, limit: int = 40) -> str:
     """A name or number quoted in a message, elided in the middle past `limit` characters."""
-    if len(text) <= limit:
+    if len(text) > limit:
+        text = text[: limit // 2] + "…" + text[-(limit // 2 - 1):]
+    return escape(text)
+
+
+# C0 and C1 control characters, DEL, and the bidirectional overrides and isolates ("Trojan source"):
+# written raw they can retitle a terminal, write its clipboard, or reorder what a line seems to say.
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_unsafe = None  # compiled on first use: most runs print no message
+
+
+def escape(text: str) -> str:
+    """User text as it may appear on a terminal: every control character (tab and newline kept),
+    DEL, C1 control and bidi control written as a visible escape (ESC as \\x1b, U+202E as \\u202e)."""
+    global _unsafe
+    if _unsafe is None:
+        _unsafe = re.compile(_UNSAFE)
+    if not _unsafe.search(text):
         return text
-    return text[: limit // 2] + "…" + text[-(limit // 2 - 1):]
+    return _unsafe.sub(lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 0x100
+                       else f"\\u{ord(match[0]):04x}", text)
+
+
+def listing(names, few: int = 5, separator: str = ", ") -> str:
+    """The first `few` names of a list (each shortened and escaped), and how many more: what a message
+    says of 10⁵ missing names."""
+    names = list(names)
+    shown = separator.join(shorten(str(name)) for name in names[:few])
+    rest = len(names) - few
+    return shown + (f" and {rest} more" if rest > 0 else "")
+
+
+READ_LIMIT = 32 << 20  # bytes: the most a program, an --at @FILE or an --against FILE may hold
+
+
+def read_text(source: str, shown: str, limit: int = READ_LIMIT, encoding: str = "utf-8-sig") -> str:
+    """The UTF-8 text of the file `source` ('-': standard input), at most `limit` bytes: /dev/zero or
+    an endless pipe is refused after `limit` bytes, not read into memory. `shown`: how messages name
+    it (`-f prog.txt`, `--at @v.json`, a note's name); every failure is an InputError (exit 2).
+    `encoding` "utf-8" keeps a byte-order mark (a note rewritten byte for byte)."""
+    import errno
+    import os
+    import sys
+
+    from .errors import InputError
+
+    try:
+        if source == "-":
+            if sys.stdin is None:  # Python started with stdin closed (`cgrad eval - <&-`)
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(limit + 1)  # a directory fails here (IsADirectoryError)
+    except (OSError, ValueError) as failure:  # a missing file, a directory, a closed stdin, a NUL in the name
+        reason = getattr(failure, "strerror", None) or failure
+        raise InputError(f"{shown}: cannot read it: {reason}" if shown.startswith("-") else
+                         f"cannot read {shown}: {reason}") from None
+    if len(data) > limit:
+        raise InputError(f"{shown} is larger than {limit >> 20} MiB, the most cgrad reads from one input")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as failure:
+        raise InputError(f"{shown} is not UTF-8 text (byte {failure.start + 1} cannot be decoded)") from None
+
+
+# Letters of other scripts that print like a Latin letter (after NFKC, which already folds 𝑥 to x):
+# Cyrillic and Greek lowercase and capitals.
+_LOOKS_LATIN = str.maketrans("аеіјоpрсухѕԁԛԝһӏАВЕКМНОРСТХУІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινκρυ",
+                             "aeijoppcyxsdqwhlABEKMHOPCTXYIJSABEZHIKMNOPTYXoivkpu")
+
+
+def _skeleton(name: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", name).translate(_LOOKS_LATIN)
+
+
+def look_alike(name: str, others) -> str:
+    """A note when `name` prints like one of `others` but is another name (Cyrillic х beside Latin x,
+    math italic 𝑥 beside x): `; 'х' is Cyrillic (U+0445), 'x' is Latin`; else ''."""
+    import unicodedata
+
+    skeleton = _skeleton(name)
+    twin = next((other for other in others if other != name and _skeleton(other) == skeleton), None)
+    if twin is None:
+        return ""
+
+    def scripts(text: str) -> str:
+        found = []
+        for character in text:
+            if character.isalpha():
+                script = unicodedata.name(character, "UNKNOWN").split()[0].capitalize()
+                if script not in found:
+                    found.append(script)
+        codes = ", ".join(f"U+{ord(character):04X}" for character in text if ord(character) > 0x7F)
+        return "/".join(found) + (f" ({codes})" if codes else "")
+
+    return (f"; '{shorten(name)}' looks like '{shorten(twin)}' but is another name: "
+            f"'{shorten(name)}' is {scripts(name)}, '{shorten(twin)}' is {scripts(twin)}")

@@ -198,9 +198,11 @@ def test_errors(args, status, message):
     assert code == status and err.startswith("error:") and message in err and "Traceback" not in err, err
 
 
-def test_a_name_not_in_the_program_has_derivative_zero():
-    code, out, err = run_cgrad_inprocess("derive", "3*x", "--wrt", "x")
-    code, out, err = run_cgrad_inprocess("derive", "-", "--wrt", "x", input=out)
+def test_a_name_not_in_the_program_is_refused_as_everywhere_or_has_derivative_zero_if_asked():
+    code, first, err = run_cgrad_inprocess("derive", "3*x", "--wrt", "x")
+    code, out, err = run_cgrad_inprocess("derive", "-", "--wrt", "x", input=first)
+    assert code == 2 and err.startswith("error: --wrt x: no node named x") and "--ignore-unused" in err, err
+    code, out, err = run_cgrad_inprocess("derive", "-", "--wrt", "x", "--ignore-unused", input=first)
     assert code == 0 and out == "ddf_dx_dx = 0\n" and "does not occur" in err
 
 

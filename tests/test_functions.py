@@ -147,7 +147,7 @@ def test_pi_is_read_as_the_constant_pi():
     assert run_json("sin(π/6)", "--digits", "30")["value"] == "0.500000000000000000000000000000"
     assert "pi is irrational, which --exact cannot represent; use --digits N" in error_line(("π", "--exact"), MATH)
     first = error_line(("π*x", "--at", "x=1,π=3"), INPUT)
-    assert "'π' is the constant π in expressions" in first
+    assert "'π' is the constant pi, which can be neither assigned nor given a value" in first
 
 
 def test_an_unknown_function_lists_the_new_ones():

@@ -181,12 +181,17 @@ EVAL_OPTIONS = st.lists(st.sampled_from([["--format", "json"], ["--format", "mar
                         max_size=3).map(lambda groups: [word for group in groups for word in group])
 
 
+# what may not reach a terminal raw (issue 23): C0 controls but tab and newline, DEL, C1, bidi overrides
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _check(args: list[str], input: str | None = None, output_required: bool = True) -> None:
     started = time.monotonic()
     code, out, err = run_cgrad_inprocess(*args, input=input)
     elapsed = time.monotonic() - started
     shown = " ".join(repr(a) for a in args)
     assert "internal error" not in err and "Traceback" not in err, f"cgrad {shown}\n{err}"
+    assert not RAW_CONTROL.search(err), f"a control character reached stderr: cgrad {shown}\n{err!r}"
     assert code in (0, 1, 2), f"exit {code}: cgrad {shown}\n{err}"
     if code:
         assert err.startswith("error: "), f"cgrad {shown}\n{err}"
@@ -297,3 +302,38 @@ def test_bare_and_broken_invocations(args):
 def test_latex_input_never_fails_internally(data, program, mode, options):
     at = ["--at", "x=0.5,y=2,x_1=1,theta=0.25,omega_0=3,Ef=2,u=1"]
     _check(["eval", program, *at, *mode, *options])
+
+
+HOSTILE = ["\x1b]0;title\x07", "\x1b[31m", "\x07", "\x00", "\u202e", "\x9b", "\r", " ", ",", "х", "𝑥", "ｘ",
+           "=", "@", "..", "…", "pi", "e", "nan", "inf", "-1", "1e99999"]
+TEXTS = st.lists(st.one_of(st.sampled_from(HOSTILE), st.sampled_from(NAMES + ["u", "q", "1", "2"])),
+                 min_size=0, max_size=4).map("".join)
+HOSTILE_OPTIONS = st.sampled_from(["--wrt", "--output", "--at", "--timeout", "--format", "--tangent", "--hvp",
+                                   "--params", "--highlight", "--relu0", "-f", "--against", "--max-digits"])
+COMMAND_LINES = st.sampled_from([["eval", "x*y + sin(x)"], ["eval", "u = x*y; f = u + x"], ["derive", "x^2*y"],
+                                 ["paths", "x*y", "--wrt", "x"], ["hessian", "x*y"], ["check", "x*y"],
+                                 ["diagram", "x*y"], ["codegen", "x*y"], ["descend", "(x-1)^2", "--params", "x=0"],
+                                 ["eval", "x*y", "--mode", "forward"], ["uncertainty", "x*y"]])
+
+
+@FUZZ
+@given(command=COMMAND_LINES, option=HOSTILE_OPTIONS, value=TEXTS, at=st.sampled_from(
+    [["--at", "x=1,y=2"], ["--at", "x=1,y=2,z=3", "--ignore-unused"], []]))
+def test_hostile_option_values_are_refused_cleanly_and_escaped(command, option, value, at):
+    if command[0] in ("codegen",) or (command[0] == "descend" and at[:1] == ["--at"]):
+        at = []
+    if command[0] == "uncertainty":
+        at = ["--at", "x=1±0.1,y=2±0.1"]
+    # a value of an option that reads a file is never a real file here: `-f value` reads nothing large
+    _check([*command, *at, option, value], output_required=False)
+
+
+@FUZZ
+@given(program=programs(), extra=st.lists(st.sampled_from(["q", "zz", "u9", "θ2"]), min_size=1, max_size=3,
+                                          unique=True))
+def test_a_shared_at_with_ignore_unused_never_complains_of_an_unused_name(program, extra):
+    at = ",".join([f"{name}=0.5" for name in NAMES] + [f"{name}=1" for name in extra])
+    code, out, err = run_cgrad_inprocess("eval", program, "--at", at, "--ignore-unused", "--format", "json",
+                                         "--no-trace")
+    assert "no variable of that name" not in err and "internal error" not in err, err
+    assert code in (0, 1, 2)

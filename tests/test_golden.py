@@ -74,7 +74,7 @@ def _paths_cases() -> list[tuple[str, list[str], int | None]]:
             ("seed001", SEED_001, ["--wrt", "b,u,J"]), ("layer", LAYER, ["--wrt", "W"]),
             ("exact", EXACT, ["--wrt", "x"]), ("digits30", DIGITS, ["--wrt", "x,y"]),
             ("interval", INTERVAL, ["--wrt", "x"]),
-            ("many", ("many", "a = x*x; b = a*a; c = b*b; d = c*c; e = d*d", ["--at", "x=-1"]),
+            ("many", ("many", "a = x*x; b = a*a; c = b*b; d = c*c; g = d*d", ["--at", "x=-1"]),
              ["--wrt", "x", "--max-paths", "3"]),
             ("long", ("long", "; ".join(["a0 = -x"] + [f"a{i} = 2*a{i - 1}" for i in range(1, 15)]), ["--at", "x=1"]),
              ["--wrt", "x"])]

@@ -133,7 +133,7 @@ def test_dry_run_prints_the_new_note_and_writes_nothing(tmp_path):
     ('eval "1/x" --at x=0', 1, 'cgrad eval "1/x" --at x=0: in f = 1/x: division by zero, where x = 0 (column 1)'),
     ('eval "x +" --at x=1', 2, 'cgrad eval "x +" --at x=1: syntax error: unexpected end of input'),
     ('eval x --at x=1 --no-such-option', 2, "No such option '--no-such-option'"),
-    ('frobnicate x', 2, "No such command 'frobnicate'"),
+    ('frobnicate x', 2, "no command 'frobnicate'"),
     ('eval "x --at x=1', 2, "cannot split this command line: No closing quotation"),
     ('notes other.md', 2, "a note's block cannot run `cgrad notes` itself"),
 ])

@@ -1058,9 +1058,10 @@ def test_digits_layer_matches_fractions():
     G = [[2 * y if y > 0 else Fraction(0) for y in row] for row in Y]       # ∂Σrelu(Y)²/∂Y = 2·relu(Y)
     L = sum((y * y for row in Y for y in row if y > 0), Fraction(0))
     dW = _frac_matmul([list(c) for c in zip(*fX)], G)
+    from cgcli.render.formats import RenderOptions
     from cgcli.render.json import render
 
-    document = json.loads(render(trace, with_trace=False))
+    document = json.loads(render(trace, RenderOptions(with_trace=False)))
     import mpmath
 
     def mp(q: Fraction):

@@ -49,7 +49,8 @@ def test_output_all_and_outputs_that_no_uncertain_input_reaches():
 
 
 @pytest.mark.parametrize("output, message", [
-    ("R,R", "'R' is named twice"), ("", "the program assigns no such name"), ("Q", "the program assigns no such name")])
+    ("R,R", "'R' is named twice"), ("", "--output: give the name of an output (an assigned name)"),
+    ("Q", "the program assigns no such name")])
 def test_bad_output_names(output, message):
     assert message in run("R = V/I", "--at", "V=1±0.1,I=2±0.1", "--output", output, expect=2)
 

@@ -7,9 +7,13 @@ from typing import Any, Mapping
 
 from ..errors import CgradError, InputError
 from ..graph.nodes import Graph, Program
-from ..text import position
+from ..text import listing, look_alike, position, shorten
 from ..passes.trace import Trace
 from ..render.notebook import RichOutput
+
+# for scripts: parse, evaluate, jacobian and their results; the rest is the one path the CLI shares
+__all__ = ["parse", "evaluate", "jacobian", "Result", "JacobianResult",
+           "trace_of", "jacobian_of", "output_graph", "wanted_names", "pairs_of", "message"]
 
 
 @dataclass(frozen=True)
@@ -26,14 +30,14 @@ class Result(RichOutput):
     passes: Trace | None = field(default=None, repr=False, compare=False)  # the passes as run, for the renderers
 
     def _repr_markdown_(self) -> str:
-        from ..render.markdown import render
+        from ..render.formats import render
 
-        return render(self._derivation(), True, None)
+        return render("markdown", self._derivation())
 
     def _repr_latex_(self) -> str:
-        from ..render.latex import render
+        from ..render.formats import render
 
-        return render(self._derivation(), None)
+        return render("latex", self._derivation())
 
     def _derivation(self):
         from ..render.derivation import derive
@@ -161,14 +165,16 @@ def pairs_of(at: Mapping[str, object] | None) -> list[tuple[str, Any]]:
 
 
 def trace_of(program: Program, pairs: list[tuple[str, Any]], numbers, wrt: list[str] | None = None,
-             output: str | None = None, record: bool = True, naive: bool = False) -> Trace:
+             output: str | None = None, record: bool = True, naive: bool = False,
+             ignore_unused: bool = False) -> Trace:
     """The trace of both passes of `program`'s output (the last statement, or the assigned `output`)
     at the values given as text, differentiated with respect to `wrt` (any named node) or every variable;
     with `naive`, also by the backward pass that assigns instead of accumulating (trace.naive)."""
     from ..passes.evaluation import evaluate as evaluate_graph
 
     graph = output_graph(program, output)
-    return evaluate_graph(graph, pairs, program, numbers, wanted_names(program, graph, wrt), record, naive)
+    return evaluate_graph(graph, pairs, program, numbers, wanted_names(program, graph, wrt, ignore_unused), record,
+                          naive)
 
 
 def output_graph(program: Program, output: str | None) -> Graph:
@@ -178,18 +184,26 @@ def output_graph(program: Program, output: str | None) -> Graph:
     return program.graph(output and unicodedata.normalize("NFC", output))
 
 
-def wanted_names(program: Program, graph: Graph, wrt: list[str] | None) -> list[str] | None:
+def wanted_names(program: Program, graph: Graph, wrt: list[str] | None,
+                 ignore_unused: bool | None = False) -> list[str] | None:
     """The names `wrt` checked: any named node (a variable, an assigned name such as u = b*c or
-    c = 3, or t1, t2, f); None (every variable) without `wrt`."""
-    from ..language.bindings import names_option
+    c = 3, or t1, t2, f); None (every variable) without `wrt`. The one rule of every command: a
+    name the program does not have is an error (exit 2), unless `ignore_unused` (--ignore-unused)
+    accepts it with derivative 0; None: the caller cannot answer 0 for it (paths, hessian, check),
+    so the message does not offer it."""
+    from ..language.bindings import names_of
 
     if wrt is None:
         return None
+    wanted = names_of(wrt if isinstance(wrt, str) else ",".join(wrt))
     known = {**program.variables, **program.assigned, **{name: i for i, name in enumerate(graph.names) if name}}
-    wanted = names_option(",".join(wrt), "--wrt", known)
-    if not wanted:
-        raise InputError("--wrt: give the name of a variable or node")
-    return wanted
+    strangers = [name for name in wanted if name not in known]
+    if strangers and not ignore_unused:
+        offer = ("" if ignore_unused is None else
+                 "; --ignore-unused takes the derivative with respect to a name the program does not have as 0")
+        raise InputError(f"--wrt {shorten(','.join(wanted))}: no node named {listing(strangers)} "
+                         f"(known: {listing(known, 30) or 'none'}){look_alike(strangers[0], known)}{offer}")
+    return list(wanted)
 
 
 def message(error: CgradError) -> str:

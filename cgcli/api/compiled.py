@@ -12,6 +12,9 @@ from ..errors import CgradError, InputError, settled
 from ..passes.evaluation import evaluate
 from ..graph.nodes import Program
 from ..compiled.kernel import Kernel
+from ..text import listing
+
+__all__ = ["compile", "Compiled", "Batch", "NotVectorisable", "result_headers"]
 
 
 def result_headers(output: str, wrt) -> list[str]:
@@ -108,7 +111,7 @@ class Compiled:
             raise InputError(f"on_error={on_error!r}: expected 'raise' or 'nan'")
         given = dict(zip(self.inputs, arrays))
         if len(arrays) > len(self.inputs):
-            raise InputError(f"{len(arrays)} arrays for {len(self.inputs)} inputs ({', '.join(self.inputs)})")
+            raise InputError(f"{len(arrays)} arrays for {len(self.inputs)} inputs ({listing(self.inputs)})")
         for name, array in named.items():
             if name not in self.inputs or name in given:
                 raise InputError(f"{name}: {'given twice' if name in given else 'not an input'} "
@@ -116,7 +119,7 @@ class Compiled:
             given[name] = array
         missing = [name for name in self.inputs if name not in given]
         if missing:
-            raise InputError(f"no values for {', '.join(missing)}")
+            raise InputError(f"no values for {listing(missing)}")
         try:
             columns = np.broadcast_arrays(*(np.asarray(given[name], dtype=float) for name in self.inputs))
         except ValueError as failure:

@@ -18,6 +18,8 @@ from ..render.notebook import RichOutput
 from ..text import shorten
 from . import output_graph, parse, trace_of
 
+__all__ = ["uncertainty", "budget_of"]
+
 INTERVALS = ("shortest", "symmetric")
 
 

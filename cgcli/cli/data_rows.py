@@ -3,11 +3,11 @@ row reader (point_rows) as columns of text (or, in the float mode, of doubles wh
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 
 from ..errors import InputError
 from ..text import shorten
+from . import output
 from .point_rows import PointReader, float_columns, row_cells
 
 DATA_BYTES = 1 << 30  # --data is held in memory whole (every step reads every row): at most 1 GiB
@@ -40,7 +40,7 @@ def read_columns(path: str, floats: bool = False) -> tuple[dict[str, Sequence], 
             lines.extend(block.place_lines())
     cut = reader.cut_note()
     if cut:
-        sys.stderr.write(f"warning: {cut}\n")
+        output.say(f"warning: {cut}")
     if not lines:
         if reader.columns is None and reader.kind == "csv":
             raise InputError(f"{label}: empty file (a CSV file starts with a header of column names)")

@@ -3,9 +3,9 @@ program is the cell; the output shows as the Markdown `cgrad notes` writes (Merm
 from __future__ import annotations
 
 import os
-import sys
 
 from ..render.notebook import RichOutput
+from . import output
 from .notes import Ran, arguments, as_markdown, parse_line, run_line
 
 
@@ -55,7 +55,7 @@ def run(line: str, program: str | None = None) -> Shown | None:
     try:
         words = arguments(line, "%cgrad") + (["-"] if program is not None else [])
     except CgradError as error:
-        sys.stderr.write(f"error: {error.message}\n")
+        output.say(f"error: {error.message}")
         return None
     command, _, given = parse_line(words)
     if command is not None and "output_format" not in given and "markdown" in _formats(command):
@@ -63,7 +63,7 @@ def run(line: str, program: str | None = None) -> Shown | None:
     folder = os.getcwd()
     ran = run_line(words, folder, stdin=program or "")
     if ran.status != 0:
-        sys.stderr.write(f"error: {ran.error}\n" if ran.error else f"error: cgrad exited with status {ran.status}\n")
+        output.say(f"error: {ran.error}" if ran.error else f"error: cgrad exited with status {ran.status}")
         return None
     return Shown(words, ran, program, folder)
 

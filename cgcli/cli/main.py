@@ -14,7 +14,7 @@ import click
 from .. import __version__
 from . import output
 from ..errors import CgradError, ExitStatus
-from ..text import position
+from ..text import escape, position, shorten
 from .output import HelpThroughOutput
 
 COMMANDS = {  # name → (module, command object): each imported only when it runs or --help lists it
@@ -42,6 +42,21 @@ class _LazyGroup(HelpThroughOutput, click.Group):
 
         module, attribute = COMMANDS[name]
         return getattr(importlib.import_module(module), attribute)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name in COMMANDS or name.startswith("-") or ctx.resilient_parsing:
+            return super().resolve_command(ctx, args)
+        import difflib
+        import shlex
+
+        close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
+        if close:
+            raise click.UsageError(f"no command '{shorten(name)}'; did you mean {close[0]}?", ctx)
+        if name.isidentifier():
+            raise click.UsageError(f"no command '{shorten(name)}' (the commands: {', '.join(COMMANDS)})", ctx)
+        raise click.UsageError(f"no command '{shorten(name)}'; to evaluate a formula: cgrad eval "
+                               f"{shorten(shlex.quote(name), 60)} --at NAME=VALUE,…", ctx)
 
 
 def _show_version(ctx: click.Context, parameter: click.Parameter, value: bool) -> None:
@@ -156,13 +171,7 @@ def _interrupts_raise(exception: type[BaseException]):
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def _say(line: str) -> None:
-    """One report on stderr; if stderr itself is gone (`2>&-`, a closed pipe), the status still says it."""
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (AttributeError, OSError, ValueError):
-        pass
+_say = output.say
 
 
 def _report(error: CgradError, say: Callable[[str], None]) -> ExitStatus:
@@ -182,6 +191,8 @@ def _caret(source: str, offset: int, window: int = 70) -> list[str]:
     end = source.find("\n", offset)
     line = source[start:len(source) if end == -1 else end]
     column = offset - start
+    # escaped before the caret is placed under it: a control character shows as \x1b, four columns
+    line, column = escape(line[:column]) + escape(line[column:]), len(escape(line[:column]))
     left, right = max(0, column - window), min(len(line), column + window)
     prefix = "…" if left > 0 else ""
     shown = prefix + line[left:right] + ("…" if right < len(line) else "")

@@ -1,15 +1,15 @@
 """Options shared by the commands, and reading the program text they name."""
 from __future__ import annotations
 
-import errno
-import os
+import math
 import re
-import sys
+import unicodedata
 
 import click
 
+from ..language.bindings import names_of, split_bindings
 from ..errors import InputError
-from ..text import shorten
+from ..text import read_text, shorten
 from .output import HelpThroughOutput
 from ..numbers import DEFAULT_MAX_DIGITS, RELU0_CHOICES, number_system
 from ..passes.timeout import within
@@ -30,7 +30,15 @@ class ExpressionCommand(HelpThroughOutput, click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if "--" not in args:
             args = self._expression_behind_dashes(ctx, args)
-        return super().parse_args(ctx, args)
+        given = list(args)  # click's parser consumes the list it reads
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError:
+            hint = _spaced_bindings(self, given)
+            if hint:
+                raise InputError(hint) from None
+            raise
+
 
     def _expression_behind_dashes(self, ctx: click.Context, args: list[str]) -> list[str]:
         takes_value = {name for param in self.params if isinstance(param, click.Option) and not param.is_flag
@@ -51,6 +59,17 @@ class ExpressionCommand(HelpThroughOutput, click.Command):
         return args
 
 
+def _spaced_bindings(command: click.Command, args: list[str]) -> str | None:
+    """`--at a=1 b=2`: the newcomer's spaces between values, which click reads as stray arguments."""
+    options = {name for param in command.params if isinstance(param.type, Bindings) for name in param.opts}
+    for index, arg in enumerate(args[:-2]):
+        stray = args[index + 2]
+        if arg in options and re.fullmatch(r"[^\W\d]\w*=\S+", stray):
+            return (f"{arg} {shorten(args[index + 1])} {shorten(stray)}: separate the values with commas, "
+                    f"not spaces: {arg} {shorten(args[index + 1] + ',' + stray, 80)}")
+    return None
+
+
 def expression_input(function):
     """EXPR (or '-' for stdin), -f FILE, and --syntax, which holds while the command runs."""
     import functools
@@ -68,47 +87,152 @@ def expression_input(function):
     wrapped = click.option("--syntax", type=click.Choice(SYNTAXES), default="auto", show_default=True,
                            help="The program's language: auto reads a program wrapped in $…$ or $$…$$ as LaTeX "
                                 "math, and any other in cgrad's own; latex or cgrad forces one.")(with_syntax)
-    wrapped = click.option("-f", "--file", "program_file", type=click.Path(dir_okay=False, allow_dash=True),
+    # a plain string, not click.Path: text.read_text says what is wrong with any FILE (a directory, a NUL)
+    wrapped = click.option("-f", "--file", "program_file", metavar="FILE",
                            help="Read the program from FILE ('-' for stdin).")(wrapped)
     return click.argument("expression", required=False, metavar="EXPR")(wrapped)
 
 
-def at_option(function):
-    return click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
-                        help="Values of the variables: a=1,b=-2.5,c=1/3 (repeatable).")(function)
-
-
 def read_program(expression: str | None, program_file: str | None) -> str:
-    """The program text from EXPR, '-' (stdin) or -f FILE."""
+    """The program text from EXPR, '-' (stdin) or -f FILE (at most text.READ_LIMIT bytes)."""
     if expression is not None and program_file is not None:
         raise InputError("give either EXPR or -f FILE, not both")
     if expression == "-" or program_file == "-":
-        return _decode(_read_stdin(), "stdin")
+        return read_text("-", "standard input")
     if program_file is not None:
-        try:
-            with open(program_file, "rb") as handle:
-                return _decode(handle.read(), program_file)
-        except OSError as failure:
-            raise InputError(f"cannot read {shorten(program_file)}: {failure.strerror or failure}") from None
+        return read_text(program_file, f"-f {shorten(program_file)}")
     if expression is None:
         raise InputError("no expression: give EXPR, '-' to read stdin, or -f FILE")
     return expression
 
 
-def _read_stdin() -> bytes:
-    if sys.stdin is None:  # Python started with stdin closed (`cgrad eval - <&-`)
-        raise InputError(f"cannot read standard input: {os.strerror(errno.EBADF)}")
-    try:
-        return sys.stdin.buffer.read()
-    except OSError as failure:  # e.g. a directory as stdin: `cgrad eval - < /tmp`
-        raise InputError(f"cannot read standard input: {failure.strerror or failure}") from None
+class Names(click.ParamType):
+    """NAME[,NAME...] (--wrt): names NFC-normalised as the parser normalises them, none empty, none
+    twice. Whether the program has them is the program's to say (api.wanted_names)."""
+
+    name = "names"
+
+    def __init__(self, one: bool = False) -> None:
+        self.one = one  # one name (--highlight): given as a str
+
+    def convert(self, value, param, ctx) -> tuple[str, ...] | str:
+        if isinstance(value, tuple):  # converted already (a default)
+            return value
+        option = _option(param, "--wrt")
+        names = names_of(value, option) if not self.one else (unicodedata.normalize("NFC", value.strip()),)
+        if self.one and not names[0]:
+            raise InputError(f"{option}: give the name of a variable or node")
+        return names[0] if self.one else names
 
 
-def _decode(data: bytes, origin: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as failure:
-        raise InputError(f"{shorten(origin)} is not UTF-8 text (byte {failure.start + 1} cannot be decoded)") from None
+class Outputs(click.ParamType):
+    """NAME[,NAME...]|all (--output): the names NFC-normalised, none empty, none twice, given on as
+    their comma list. Whether they are several (`all` may be an assigned name) and whether the
+    command answers several is the program's to say (Program.several, Program.graph refuses them)."""
+
+    name = "output"
+
+    def convert(self, value, param, ctx) -> str:
+        names = names_of(value, _option(param, "--output"), what="an output (an assigned name)", once=False)
+        return ",".join(names)
+
+
+class Bindings(click.ParamType):
+    """NAME=VALUE[,...] or @FILE.json (--at, --params, --tangent, --hvp): the (name, text) pairs,
+    every message naming the option it came from. Converting the texts is the number system's."""
+
+    name = "bindings"
+
+    def __init__(self, objects: bool = False) -> None:
+        self.objects = objects  # @FILE.json may give objects ({"value": …, "u": …}: cgrad uncertainty)
+
+    def convert(self, value, param, ctx) -> list[tuple[str, str | list | dict]]:
+        if isinstance(value, list):
+            return value
+        return split_bindings((value,), _option(param, "--at"), self.objects)
+
+
+class Seconds(click.ParamType):
+    """--timeout SECONDS: a positive, finite number (nan and inf are not a time limit)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, float):
+            return value
+        option = _option(param, "--timeout")
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = math.nan
+        if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_SECONDS:
+            raise InputError(f"{option} {shorten(str(value))}: give a number of seconds above 0 and at most "
+                             f"{MAX_SECONDS:g} (leave it out for no limit)")
+        return seconds
+
+
+MAX_SECONDS = 1e9  # about 31 years: beyond it the timer's clock arithmetic overflows
+NAMES, NAME, OUTPUTS, SECONDS = Names(), Names(one=True), Outputs(), Seconds()
+
+
+def _option(param: click.Parameter | None, default: str) -> str:
+    """The option's long name, for messages."""
+    opts = getattr(param, "opts", None)
+    return max(opts, key=len) if opts else default
+
+
+def _joined(ctx, param, value) -> list[tuple[str, str | list]]:
+    """A repeated bindings option (--at a=1 --at b=2): one list of pairs, in order."""
+    return [pair for pairs in value for pair in pairs]
+
+
+def bindings_option(name: str, help: str, *dest: str, objects: bool = False, metavar: str = "NAME=VALUE[,...]",
+                    **settings):
+    """--at, --params, --tangent or --hvp: NAME=VALUE[,...] or @FILE.json, repeatable; the command
+    receives one list of (name, text) pairs."""
+    return click.option(name, *dest, type=Bindings(objects), multiple=True, callback=_joined, metavar=metavar,
+                        help=help, **settings)
+
+
+def at_option(function):
+    """--at and --ignore-unused: the command receives `at` (pairs) and `ignore_unused`, and applies
+    bindings.unused_left_out once it has the program."""
+    function = ignore_unused_option(function)
+    return bindings_option("--at", "Values of the variables: a=1,b=-2.5,c=1/3 (repeatable).")(function)
+
+
+def wrt_option(help: str, **settings):
+    """--wrt NAME[,NAME...]: which derivatives; every command that picks derivatives takes it."""
+    return click.option("--wrt", type=NAMES, metavar="NAME[,NAME...]", help=help, **settings)
+
+
+def output_option(help: str = "Answer this assigned name instead of the last statement.", several: bool = False,
+                  dest: str = "output_name", metavar: str | None = None):
+    """--output NAME (or with `several`, NAME[,NAME...]|all): which statement is the output; every
+    command that reads a program takes it."""
+    return click.option("--output", dest, type=OUTPUTS, help=help,
+                        metavar=metavar or ("NAME[,NAME...]|all" if several else "NAME"))
+
+
+def format_option(command: str):
+    """--format: the command's choices, default and help, from the one registry (render.formats)."""
+    from ..render.formats import FORMATS
+
+    formats = FORMATS[command]
+    return click.option("--format", "output_format", type=click.Choice(formats.choices), default=formats.default,
+                        show_default=formats.default is not None, help=formats.help)
+
+
+def max_rows_option(what: str = "table"):
+    """--max-rows N: the longest table before its middle rows are elided (derivation.py elides them)."""
+    return click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
+                        help=f"Longest {what} before its middle rows are elided (0: no limit).")
+
+
+def ignore_unused_option(function):
+    return click.option("--ignore-unused", is_flag=True,
+                        help="Names given values (--at) that the program does not use are ignored, not refused: "
+                             "one shared --at for many formulas.")(function)
 
 
 def number_options(function):
@@ -123,7 +247,7 @@ def number_options(function):
         click.option("--max-digits", type=click.IntRange(min=1), default=DEFAULT_MAX_DIGITS, show_default=True,
                      help="Refuse, before computing it, any number that would take more digits than this written "
                           "out in full (2^(10^6), 10^-200000), in every mode; and --digits above this."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+        click.option("--timeout", type=SECONDS, metavar="SECONDS",
                      help="Give up (exit 1) after this many seconds, naming the node being computed "
                           "[default: no limit]."),
         click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,

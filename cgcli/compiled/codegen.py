@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..errors import InputError, MathError
 from ..graph.nodes import CONSTANT, VARIABLE, Graph, Node
 from ..ops import OPS
+from .branches import branch_guards, emission_order, guarded
 
 LANGUAGES = ("python", "numpy", "c")
 # `@name(` in a template: the language's spelling of that libm function
@@ -53,11 +54,21 @@ def straight_line(graph: Graph, language: str, relu0: str, active: list[bool] | 
     variable), nodes called by `names` (default: the program's names, made safe in the language)."""
     active = graph.active if active is None else active
     names = _identifiers(graph) if names is None else names
-    forward = [_forward_line(graph, index, names, language, relu0) for index in graph.order
-               if graph.nodes[index].op != VARIABLE and names[index] is not None]
+    guards = branch_guards(graph)  # a node only one branch of an if needs is computed under its condition
+
+    def operand(index: int) -> str:
+        return _operand(graph, index, names)
+
+    forward = []
+    for index in emission_order(graph, guards):
+        if graph.nodes[index].op != VARIABLE and names[index] is not None:
+            target, expression = _forward_line(graph, index, names, language, relu0)
+            forward.append((target, guarded(expression, guards.get(index), operand, language)
+                            if graph.nodes[index].inputs else expression))
     adjoint = _adjoint_names(graph, names, active)
-    return StraightLine(names, adjoint, forward, _backward_lines(graph, names, adjoint, active, language, relu0),
-                        names[graph.output] or _operand(graph, graph.output, names))
+    backward = _backward_lines(graph, names, adjoint, active, language, relu0,
+                               lambda index, term: guarded(term, guards.get(index), operand, language))
+    return StraightLine(names, adjoint, forward, backward, names[graph.output] or _operand(graph, graph.output, names))
 
 
 def generate(graph: Graph, variables: list[str], language: str, relu0: str, source: str) -> str:
@@ -126,8 +137,9 @@ def _adjoint_names(graph: Graph, names, active: list[bool]) -> dict[int, str]:
 
 
 def _backward_lines(graph: Graph, names, adjoint, active: list[bool], language: str,
-                    relu0: str) -> list[tuple[str, str, bool]]:
-    """(adjoint, term, first) per contribution, the output's adjoint first (1): fan-out sums."""
+                    relu0: str, guard=lambda index, term: term) -> list[tuple[str, str, bool]]:
+    """(adjoint, term, first) per contribution, the output's adjoint first (1): fan-out sums; each
+    term of a node as guard(node, term) writes it."""
     output = graph.output
     if not active[output]:
         return []
@@ -143,7 +155,7 @@ def _backward_lines(graph: Graph, names, adjoint, active: list[bool], language: 
             if not active[operand]:
                 continue
             partial = partials[position].format(*operands, ans=names[index], relu0=_float(relu0))
-            lines.append((adjoint[operand], _term(adjoint[index], partial), operand not in seen))
+            lines.append((adjoint[operand], guard(index, _term(adjoint[index], partial)), operand not in seen))
             seen.add(operand)
     return lines
 

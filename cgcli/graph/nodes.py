@@ -5,7 +5,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from ..errors import InputError
-from ..text import shorten
+from ..text import listing, look_alike, shorten
 
 VARIABLE = "var"
 CONSTANT = "const"
@@ -63,10 +63,12 @@ class Program:
     classes here, not dataclasses: see Node."""
 
     def __init__(self, source: str, nodes: list[Node], assigned: dict[str, int], variables: dict[str, int], last: int,
-                 functions: dict[str, Function] | None = None, calls: list[Call] | None = None) -> None:
+                 functions: dict[str, Function] | None = None, calls: list[Call] | None = None,
+                 discarded: tuple[int, ...] = ()) -> None:
         self.source, self.nodes, self.assigned, self.variables, self.last = source, nodes, assigned, variables, last
         self.functions = {} if functions is None else functions
         self.calls = [] if calls is None else calls
+        self.discarded = discarded  # where each bare expression before the last starts: no answer is given for it
 
     def graph(self, output: str | None = None) -> Graph:
         """The graph of the output (the last statement unless named), pruned to what it needs."""
@@ -74,7 +76,7 @@ class Program:
             return Graph.from_program(self, self.last)
         names = self.outputs(output)
         if self.several(output):
-            raise InputError(f"--output {shorten(_spelled(output))} names several outputs ({', '.join(names)}): "
+            raise InputError(f"--output {shorten(_spelled(output))} names several outputs ({listing(names)}): "
                              "this command takes one (cgrad eval gives the Jacobian of several, cgrad diagram "
                              "draws them)")
         return Graph.from_program(self, self.root(names[0]))
@@ -101,9 +103,11 @@ class Program:
             return names
         strangers = [name for name in names if name not in self.assigned and name not in self.variables]
         if strangers:
-            known = ", ".join(self.assigned) or "none"
-            what = "such name" if len(names) == 1 else f"name {', '.join(map(repr, strangers))}"
-            raise InputError(f"--output {shorten(_spelled(output))}: the program assigns no {what} (assigned: {known})")
+            known = listing(self.assigned, 30) or "none"
+            quoted = [f"'{name}'" for name in strangers]
+            what = "such name" if len(names) == 1 else f"name {listing(quoted)}"
+            raise InputError(f"--output {shorten(_spelled(output))}: the program assigns no {what} (assigned: {known})"
+                             + look_alike(strangers[0], [*self.assigned, *self.variables]))
         repeated = [name for index, name in enumerate(names) if name in names[:index]]
         if repeated:
             raise InputError(f"--output {shorten(_spelled(output))}: {repeated[0]!r} is named twice; name each "

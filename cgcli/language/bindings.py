@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..errors import InputError, TooLarge
-from ..text import shorten
+from ..errors import DomainError, InputError, TooLarge
+from ..text import listing, look_alike, read_text, shorten
 from ..graph.nodes import Program
 from ..numbers import Number
 from ..numbers.limits import refusal
@@ -15,56 +15,75 @@ from ..ops import CONSTANTS
 NAME = re.compile(r"[^\W\d]\w*")
 
 
-def split_bindings(texts: tuple[str, ...], objects: bool = False) -> list[tuple[str, str | list | dict]]:
+def split_bindings(texts: tuple[str, ...], option: str = "--at",
+                   objects: bool = False) -> list[tuple[str, str | list | dict]]:
     """`("a=1,b=2", "c=-3")` → `[("a", "1"), ("b", "2"), ("c", "-3")]`; commas inside brackets stay.
     `@values.json` adds the file's {"name": value} pairs, values as numbers, strings or nested lists
-    (with `objects`, also objects such as {"value": 4.999, "u": 0.0032}, their numbers as text)."""
+    (with `objects`, also objects such as {"value": 4.999, "u": 0.0032}, their numbers as text).
+    Messages name `option` (--at, --params, --tangent, --hvp)."""
     pairs: list[tuple[str, str | list | dict]] = []
     for text in texts:
         if text.startswith("@"):
-            pairs += _from_json_file(text[1:], objects)
+            pairs += _from_json_file(text[1:], option, objects)
             continue
         for item in _top_level_split(text):
             name, equals, value = item.partition("=")
             name = unicodedata.normalize("NFC", name.strip())
             if not equals or not NAME.fullmatch(name) or not value.strip():
-                raise InputError(f"--at {shorten(text)}: expected NAME=VALUE, e.g. --at a=1,b=-2.5,c=1/3 "
-                                 f"(the part {shorten(item.strip())!r} is not of that form)")
+                raise InputError(f"{option} {shorten(text)}: expected NAME=VALUE, e.g. {option} a=1,b=-2.5,c=1/3 "
+                                 f"(the part '{shorten(item.strip())}' is not of that form)")
             pairs.append((name, value.strip().replace("−", "-")))  # the minus sign pasted text carries
     return pairs
 
 
-def _from_json_file(path: str, objects: bool = False) -> list[tuple[str, str | list | dict]]:
+def names_of(text: str, option: str = "--wrt", what: str = "a variable or node",
+             once: bool = True) -> tuple[str, ...]:
+    """`a, b` → ('a', 'b'): the names of --wrt or --output, NFC-normalised as the parser normalises
+    names; none empty, and with `once` none twice (--output's repeats are Program.outputs' to refuse)."""
+    names = tuple(unicodedata.normalize("NFC", name.strip()) for name in text.split(","))
+    if not any(names):
+        raise InputError(f"{option}: give the name of {what}")
+    if not all(names):
+        raise InputError(f"{option} {shorten(text)}: an empty name between commas")
+    seen: set[str] = set()
+    repeated = next((name for name in names if name in seen or seen.add(name)), None) if once else None
+    if repeated is not None:
+        raise InputError(f"{option} {shorten(text)}: {shorten(repeated)} is given twice")
+    return names
+
+
+def _from_json_file(path: str, option: str = "--at", objects: bool = False) -> list[tuple[str, str | list | dict]]:
     import json
 
+    shown = f"{option} @{shorten(path)}"
+    text = read_text(path, shown)
     try:
-        with open(path, encoding="utf-8") as handle:
-            # numbers stay text, so 0.1 is read by the number system (1/10 in --exact), not as a float
-            document = json.load(handle, parse_float=str, parse_int=str,
-                                 object_pairs_hook=lambda pairs: _without_repeats(pairs, path))
-    except OSError as failure:
-        raise InputError(f"--at @{shorten(path)}: cannot read it: {failure.strerror or failure}") from None
+        # numbers stay text, so 0.1 is read by the number system (1/10 in --exact), not as a float
+        document = json.loads(text, parse_float=str, parse_int=str,
+                              object_pairs_hook=lambda pairs: _without_repeats(pairs, shown))
+    except RecursionError:
+        raise InputError(f"{shown}: nested too deeply") from None
     except ValueError as failure:
-        raise InputError(f"--at @{shorten(path)}: not JSON ({failure})") from None
+        raise InputError(f"{shown}: not JSON ({failure})") from None
     if not isinstance(document, dict):
-        raise InputError(f"--at @{shorten(path)}: expected a JSON object of name → value")
+        raise InputError(f"{shown}: expected a JSON object of name → value")
     pairs = []
     for name, value in document.items():
         name = unicodedata.normalize("NFC", name)
         if not NAME.fullmatch(name) or not isinstance(value, (str, list, dict) if objects else (str, list)):
-            raise InputError(f"--at @{shorten(path)}: {shorten(name)!r} → {shorten(repr(value))} is not "
+            raise InputError(f"{shown}: '{shorten(name)}' → {shorten(repr(value))} is not "
                              "a name with a number, a numeric string or a nested list"
                              + (" or an object {\"value\": …, \"u\": …}" if objects else ""))
         pairs.append((name, value))
     return pairs
 
 
-def _without_repeats(pairs: list[tuple[str, object]], path: str) -> dict:
+def _without_repeats(pairs: list[tuple[str, object]], shown: str) -> dict:
     """A JSON object as a dict, refusing a name given twice (json.load would keep the last silently)."""
     seen = set()
     for name, _ in pairs:
         if name in seen:
-            raise InputError(f"--at @{shorten(path)}: {shorten(name)!r} is given twice")
+            raise InputError(f"{shown}: '{shorten(name)}' is given twice")
         seen.add(name)
     return dict(pairs)
 
@@ -83,6 +102,18 @@ def _top_level_split(text: str) -> list[str]:
     return [item for item in items if item.strip()]
 
 
+def constant_name(name: str) -> str:
+    """The one rule for e, pi and π, in a program (`e = …`) and in --at (`--at e=…`) alike."""
+    return (f"'{name}' is the constant {CONSTANTS[name]}, which can be neither assigned nor given a value; "
+            f"name the quantity another way (e.g. {name}1)")
+
+
+def unused_left_out(program: Program, pairs: list[tuple[str, str | list]]) -> list[tuple[str, str | list]]:
+    """--ignore-unused (and every line of --each): the pairs of one shared --at that name a variable
+    of this program; the others are left out, not refused."""
+    return [(name, value) for name, value in pairs if name in program.variables]
+
+
 def bind(program: Program, pairs: list[tuple[str, str | list]], numbers, option: str = "--at") -> dict[str, Number]:
     """Values for the program's free variables, converted by the number system."""
     values: dict[str, Number] = {}
@@ -91,15 +122,20 @@ def bind(program: Program, pairs: list[tuple[str, str | list]], numbers, option:
         if name in values:
             raise InputError(f"{shown}: given twice")
         if name in program.assigned:
-            raise InputError(f"{shown}: it is computed by the program, so it cannot be given a value")
+            raise InputError(f"{shown}: it is computed by the program, so it cannot be given a value"
+                             + _unused_hint(option))
         if name not in program.variables and name in CONSTANTS:
-            raise InputError(f"{shown}: '{name}' is the constant {name} in expressions; "
-                             "give the variable another name")
+            raise InputError(f"{shown}: {constant_name(name)}")
         if name not in program.variables:
-            known = ", ".join(program.variables) or "none"
-            raise InputError(f"{shown}: the expression has no variable of that name (its variables: {shorten(known, 200)})")
+            known = listing(program.variables, 30) or "none"
+            raise InputError(f"{shown}: the expression has no variable of that name (its variables: {known})"
+                             + look_alike(name, program.variables) + _unused_hint(option))
         values[name] = converted(text, numbers, f"{shown}={shorten(text if isinstance(text, str) else str(text))}")
     return values
+
+
+def _unused_hint(option: str) -> str:
+    return "; --ignore-unused leaves out the names a formula does not use" if option == "--at" else ""
 
 
 def converted(text: str | list, numbers, shown: str, tensors: bool = True) -> Number:
@@ -132,22 +168,26 @@ def _not_a_value(text: str | list, numbers, tensor: bool) -> str:
     return "not a number (write e.g. 2, -1.5, 3e-4 or 1/3)"
 
 
+def _constant(text: str, numbers):
+    """`pi`, `π`, `e` or their negation as a value: the number system's constant (--exact says why it
+    cannot), or None for any other text."""
+    bare = text.strip()
+    sign, bare = ("-", bare[1:].strip()) if bare.startswith(("-", "−")) else ("", bare)
+    if bare not in CONSTANTS:
+        return None
+    try:
+        value = getattr(numbers, CONSTANTS[bare])
+    except DomainError as failure:
+        raise TooLarge(str(failure)) from None  # reported as a refused value, like every other
+    return -value if sign else value
+
+
 def _value(text: str | list, numbers, tensor: bool):
     """A scalar from its text, or a tensor from a nested list (or its text, `[[1, 2], [3, 4]]`);
     None when it is neither."""
     if not tensor:
-        return numbers.parse(text)
+        constant = _constant(text, numbers)
+        return numbers.parse(text) if constant is None else constant
     from ..numbers.tensor import from_nested, parse_tensor
 
     return from_nested(text, numbers) if isinstance(text, list) else parse_tensor(text, numbers)
-
-
-def names_option(text: str, option: str, known) -> list[str]:
-    """`a, b` → ['a', 'b'], NFC-normalised as the parser normalises names, each checked against `known`."""
-    names = [unicodedata.normalize("NFC", name.strip()) for name in text.split(",") if name.strip()]
-    strangers = [name for name in names if name not in known]
-    if strangers:
-        listing = ", ".join(list(known)[:30]) or "none"
-        raise InputError(f"{option} {shorten(text)}: no node named {', '.join(map(shorten, strangers))} "
-                         f"(known: {listing})")
-    return names

@@ -35,6 +35,7 @@ class GraphBuilder(Definitions):
         self.first_use: dict[str, int] = {}  # name → offset where a free name or constant was first used
         self.assigned_at: dict[str, int] = {}  # name → offset of its assignment
         self.literals: dict[str, str] = {}  # a constant's text → one string for all its occurrences
+        self.statements_assigned: set[int] = set()  # where each assignment statement starts
         self.functions: dict[str, Function] = {}
         self.calls: list[Call] = []
         self.conditions: set[int] = set()  # nodes whose value is a condition (x > 0): only if() takes them
@@ -189,6 +190,11 @@ class GraphBuilder(Definitions):
         self._refuse_condition(value[0], value[1])
         if name in FUNCTIONS:
             raise self._fail(f"'{name}' is a function name and cannot be assigned", start)
+        if name in CONSTANTS:
+            from .bindings import constant_name
+
+            raise self._fail(constant_name(name), start)
+        self.statements_assigned.add(start)
         if name in self.assigned:
             raise self._fail(f"'{shorten(name)}' is assigned twice (first at {position(self.source, self.assigned_at[name])}); "
                              "each name is assigned once", start)
@@ -212,7 +218,10 @@ class GraphBuilder(Definitions):
             value = self._at_own_arguments(last.function, last.tokens, last.start)
             last = self._assign(last.function.name, (value, last.start, last.end), last.start)
         self._refuse_condition(last[0], last[1])
-        return Program(self.source, self.nodes, self.assigned, self.variables, last[0], self.functions, self.calls)
+        bare = tuple(statement[1] for statement in children[:-1]
+                     if isinstance(statement, tuple) and statement[1] not in self.statements_assigned)
+        return Program(self.source, self.nodes, self.assigned, self.variables, last[0], self.functions, self.calls,
+                       bare)
 
 
 def unknown_function_message(name: str) -> str:

@@ -43,7 +43,7 @@ def written_digits(text: str) -> float:
     significant = (whole + fraction).lstrip("0")
     if not significant:
         return 1.0
-    if len(exponent_text.lstrip("+-0")) > 15:  # past any float's exactness: astronomically large or small
+    if len(exponent_text.lstrip("+-0")) > 300:  # its count of digits itself beyond a float
         return math.inf
     scale = int(exponent_text) - len(fraction)  # the value is int(whole + fraction) · 10^scale
     return float(len(significant) + scale if scale >= 0 else max(len(significant), -scale))

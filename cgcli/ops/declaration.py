@@ -29,6 +29,10 @@ class Op:
     convention: str | None = None  # the choice made where the derivative does not exist
     kink: bool = False  # its derivative there comes from ns.step or ns.sign: an interval's is the whole subgradient
     vjps: tuple[Rule | None, ...] = ()  # tensor ops: one VJP per operand; None: not differentiable
+    # `(ns, first operand) -> position | None`: an op whose value is one of its operands, chosen by its
+    # first (if: 1 where the condition holds, 2 where it does not), or None where that operand does not
+    # decide (an interval across the boundary). The passes compute nothing that only the other one needs.
+    selects: Rule | None = None
     # `(ns, *operands) -> d`: where the op has a kink or a jump, d = 0 (relu, abs, sign: the operand;
     # max, min: a - b); its sign tells the sides apart. `cgrad check` finds kinks with it.
     kink_at: Rule | None = None

@@ -1,6 +1,8 @@
 """Piecewise definitions: comparisons and their connectives as 1/0 numbers, and `if(c, a, b)`."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .declaration import Op, elementwise
 
 
@@ -26,15 +28,19 @@ def _comparison(name: str, symbol: str, forward) -> Op:
                              "c": (f"({{0}} {symbol} {{1}} ? 1.0 : 0.0)", "0.0", "0.0")})
 
 
+def _branch(ns, condition):
+    """The operand the condition takes (1: then, 2: otherwise), or None where it is undecided (an
+    interval [0, 1], a tensor's elements that differ)."""
+    signs = ns.signs(condition)
+    return 1 if signs == {1} else 2 if signs == {0} else None
+
+
 def _select(ns, condition, then, otherwise):
-    """The branch the condition takes; both, weighted, where it is undecided (an interval [0, 1]) or
-    decided element by element (a tensor)."""
+    """The branch the condition takes; for tensors (or where _branch does not decide), both, weighted."""
     if not any(hasattr(operand, "shape") for operand in (condition, then, otherwise)):
-        signs = ns.signs(condition)
-        if signs == {1}:
-            return then
-        if signs == {0}:
-            return otherwise
+        branch = _branch(ns, condition)
+        if branch is not None:
+            return then if branch == 1 else otherwise
     return condition * then + (ns.one - condition) * otherwise
 
 
@@ -49,15 +55,19 @@ PIECEWISE: tuple[Op, ...] = (
     _comparison("le", "<=", lambda ns, a, b: ns.step(b - a, ns.one)),
     _comparison("eq", "==", _equal),
     _comparison("ne", "!=", lambda ns, a, b: ns.one - _equal(ns, a, b)),
-    elementwise("and", lambda ns, a, b: a * b, (_zero, _zero), "{0} and {1}", ("0", "0"),
-                symbolic=(_d_zero, _d_zero), code=("({0} * {1})", "0.0", "0.0")),
-    elementwise("or", lambda ns, a, b: ns.maximum(a, b), (_zero, _zero), "{0} or {1}", ("0", "0"),
-                symbolic=(_d_zero, _d_zero),
-                code={"python": ("max({0}, {1})", "0.0", "0.0"), "numpy": ("np.maximum({0}, {1})", "0.0", "0.0"),
-                      "c": ("fmax({0}, {1})", "0.0", "0.0")}),
+    # a and b is a where a is 0, b where it is 1; a or b is a where a is 1, b where it is 0: b is not
+    # computed where a decides (x > 0 and log(x) < 1 at x = -1)
+    replace(elementwise("and", lambda ns, a, b: a * b, (_zero, _zero), "{0} and {1}", ("0", "0"),
+                        symbolic=(_d_zero, _d_zero), code=("({0} * {1})", "0.0", "0.0")),
+            selects=lambda ns, a: {1: 1, 2: 0}.get(_branch(ns, a))),
+    replace(elementwise("or", lambda ns, a, b: ns.maximum(a, b), (_zero, _zero), "{0} or {1}", ("0", "0"),
+                        symbolic=(_d_zero, _d_zero),
+                        code={"python": ("max({0}, {1})", "0.0", "0.0"),
+                              "numpy": ("np.maximum({0}, {1})", "0.0", "0.0"), "c": ("fmax({0}, {1})", "0.0", "0.0")}),
+            selects=lambda ns, a: {1: 0, 2: 1}.get(_branch(ns, a))),
     elementwise("not", lambda ns, a: ns.one - a, (_zero,), "not {0}", ("0",), symbolic=(_d_zero,),
                 code=("(1.0 - {0})", "0.0")),
-    elementwise("if", _select, (_zero, lambda ns, ans, c, a, b: c, lambda ns, ans, c, a, b: ns.one - c),
+    replace(elementwise("if", _select, (_zero, lambda ns, ans, c, a, b: c, lambda ns, ans, c, a, b: ns.one - c),
                 "if({0}, {1}, {2})", ("0", "[{0}]", "[not {0}]"),
                 convention="if(): the derivative is the branch taken's (on a boundary, the branch its condition takes)",
                 # as formulas, the indicator [c] is if(c, 1, 0): a condition is no number in the language
@@ -65,7 +75,7 @@ PIECEWISE: tuple[Op, ...] = (
                           lambda s, ans, c, a, b: s.call("if", c, s.zero, s.one)),
                 code={"python": ("({1} if {0} else {2})", "0.0", "{0}", "(1.0 - {0})"),
                       "numpy": ("np.where({0} != 0, {1}, {2})", "0.0", "{0}", "(1.0 - {0})"),
-                      "c": ("({0} != 0 ? {1} : {2})", "0.0", "{0}", "(1.0 - {0})")}),
+                      "c": ("({0} != 0 ? {1} : {2})", "0.0", "{0}", "(1.0 - {0})")}), selects=_branch),
 )
 
 CONDITIONS = frozenset({"gt", "ge", "lt", "le", "eq", "ne", "and", "or", "not"})  # ops whose value is a condition

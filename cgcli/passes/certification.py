@@ -5,7 +5,7 @@ from typing import Callable
 
 from ..errors import MathError, TimedOut
 from .timeout import note_place
-from .trace import Trace
+from .trace import NOT_TAKEN, Trace
 
 
 def until_certified(compute: Callable[[object], Trace], numbers, rounds: int = 6,
@@ -59,6 +59,6 @@ def _elements(printed: list) -> list:
     for value in printed:
         if hasattr(value, "flat"):
             elements.extend(value.flat)
-        elif value is not None:
+        elif value is not None and value is not NOT_TAKEN:
             elements.append(value)
     return elements

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import DomainError, InputError, MathError
+from ..text import listing
 from .broadcasting import with_tensors
 from ..graph.nodes import Graph
 from ..numbers import Number
@@ -231,15 +232,12 @@ def _check_divergence(loss, first_loss, step: int, numbers) -> None:
 
 
 def check_names(program, params: list[str], fixed: list[str], columns: list[str], data_name: str | None) -> list[str]:
-    """The data columns the loss needs; errors for parameters the expression lacks and for
-    variables nothing binds."""
-    strangers = [name for name in params if name not in program.variables]
-    if strangers:
-        raise InputError(f"--params: the expression has no variable {', '.join(strangers)} "
-                         f"(its variables: {', '.join(program.variables) or 'none'})")
+    """The data columns the loss needs; an error for the variables nothing binds (a --params name the
+    expression lacks is refused by bindings.bind, as every bindings option's)."""
     needed = [name for name in program.variables if name not in params and name not in fixed]
     missing = [name for name in needed if name not in columns]
     if missing:
         where = f"a column of {data_name}" if data_name else "--data FILE with such a column"
-        raise InputError(f"no value for {', '.join(missing)}: give it with --params, --at or {where}")
+        raise InputError(f"no value for {listing(missing)}: give {'it' if len(missing) == 1 else 'them'} "
+                         f"with --params, --at or {where}")
     return needed

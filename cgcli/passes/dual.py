@@ -15,11 +15,12 @@ from ..language.bindings import bind
 from .broadcasting import with_tensors
 from .certification import until_certified
 from ..errors import InputError
+from ..text import listing
 from ..graph.nodes import Graph, Program
 from ..numbers.dual import Dual, DualNumbers, component, tangent_of, unit_vectors, value_of
 from ..ops import OPS
-from .forward_backward import check_bound, differentiate, forward_values, _operand_names
-from .trace import Trace
+from .forward_backward import Refused, check_bound, differentiate, forward_values, live_nodes, _operand_names
+from .trace import NOT_TAKEN, Trace
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,9 @@ def _slots(graph: Graph, values: dict, wrt: list[str] | None) -> list[Slot]:
     if wrt is not None:
         strangers = [name for name in wrt if name not in variables]
         if strangers:
-            raise InputError(f"--wrt {', '.join(strangers)}: second derivatives are taken with respect to variables "
-                             f"(the variables: {', '.join(variables)})")
+            raise InputError(f"--wrt {listing(strangers)}: second derivatives are taken with respect to variables, "
+                             "not computed nodes "
+                             f"(the variables: {listing(variables, 30)})")
         variables = wrt
     slots = []
     for name in variables:
@@ -203,11 +205,13 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
             for k, vector in enumerate(tangents):  # one more direction at the end: the given tangent
                 tangents[k] = np.append(vector, np.array([given[k]], dtype=vector.dtype))
             directions = [("v", len(slots))]
-        node_values = forward_values(shaped, _seeded(values, slots, tangents, numbers), duals)
+        roots = (*outputs, shaped.output)
+        node_values = forward_values(shaped, _seeded(values, slots, tangents, numbers), duals, roots)
         output = node_values[shaped.output]
         gradient = {} if along else _gradient_from(_elementwise_sum(output), slots, values, numbers)
         jvp = _tangent(output, directions[0][1], numbers) if tangent_pairs is not None else None
-        rows = _rows(shaped, node_values, base, duals, directions) if record else []
+        live = live_nodes(shaped, node_values, duals, roots)
+        rows = _rows(shaped, node_values, base, duals, directions, live) if record else []
         several = {shaped.names[root]: (_value(node_values[root]),
                                         _gradient_from(_elementwise_sum(node_values[root]), slots, values, numbers))
                    for root in outputs}
@@ -245,29 +249,36 @@ def _gradient_from(tangent, slots: list[Slot], values: dict, numbers) -> dict:
     return gradient
 
 
-def _rows(graph: Graph, node_values: list, base, duals, directions) -> list[TangentRow]:
+def _rows(graph: Graph, node_values: list, base, duals, directions, live: list[bool] | None) -> list[TangentRow]:
     names, nodes = graph.names, graph.nodes
     rows = []
     for index in graph.order:
         if names[index] is None:
             continue
         node, value = nodes[index], node_values[index]
+        if live is not None and not live[index] and node.inputs:  # only a branch not taken needs it
+            rows.append(TangentRow(names[index], node.op, _operand_names(graph, index), (node.start, node.end),
+                                   NOT_TAKEN, [NOT_TAKEN] * len(directions)))
+            continue
         row = TangentRow(names[index], node.op, _operand_names(graph, index), (node.start, node.end), _value(value),
                          [_tangent(value, k, base) for _, k in directions])
         op = OPS.get(node.op)
         if op is not None:
-            row.terms = _terms(graph, index, op, node_values, base, duals, directions)
+            row.terms = _terms(graph, index, op, node_values, base, duals, directions, live)
         rows.append(row)
     return rows
 
 
-def _terms(graph: Graph, index: int, op, node_values: list, base, duals, directions) -> list[TangentTerm]:
+def _terms(graph: Graph, index: int, op, node_values: list, base, duals, directions,
+           live: list[bool] | None) -> list[TangentTerm]:
     node = graph.nodes[index]
     operands = [node_values[i] for i in node.inputs]
-    plain = [_value(v) for v in operands]
+    plain = [v if type(v) is Refused else _value(v) for v in operands]
     terms = []
     for position, operand in enumerate(node.inputs):
         if not graph.active[operand] or (op.vjps and op.vjps[position] is None):
+            continue
+        if live is not None and not live[operand]:  # the branch an if does not take: no tangent computed
             continue
         tangents = [_tangent(operands[position], k, base) for _, k in directions]
         if op.vjps:  # a tensor op: its share is the op run with this operand's tangents alone

@@ -1,7 +1,8 @@
 """Forward and backward passes over a graph's topological order, producing a Trace."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Sequence
 
 from ..errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge
 from ..graph.nodes import CONSTANT, VARIABLE, Graph
@@ -9,9 +10,9 @@ from ..numbers import Number
 from ..numbers.agreement import agree
 from ..numbers.limits import refusal
 from ..ops import CONSTANTS, OPS
-from ..text import excerpt, shorten
+from ..text import excerpt, listing, look_alike, shorten
 from .timeout import note_place
-from .trace import BackwardRow, ForwardRow, NaiveGradient, Term, Trace
+from .trace import NOT_TAKEN, BackwardRow, ForwardRow, NaiveGradient, Term, Trace
 
 _ARITHMETIC_FAILURES = (DomainError, ZeroDivisionError, OverflowError, ValueError)
 
@@ -28,7 +29,9 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     check_bound(graph, bindings)
     if values is None:
         values = forward_values(graph, bindings, numbers)
-    forward = forward_rows(graph, values, record)
+    demand(values, (graph.output,))
+    live = live_nodes(graph, values, numbers)
+    forward = forward_rows(graph, values, record, live)
     operand_names: dict[int, tuple[str, ...]] = {}  # per consumer, made at its first term
 
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index]} if record else {}
@@ -41,35 +44,43 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
 
     conventions: list[str] = []
     output = graph.output
-    adjoints = backward_pass(graph, values, numbers, active, conventions, _accumulate, note_term if record else None)
+    adjoints = backward_pass(graph, values, numbers, active, conventions, _accumulate, note_term if record else None,
+                             live)
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints[i] is not None] if record else []
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
     conventions += _conventions({nodes[i].op for i in order}, numbers)
     trace = Trace(graph.source, graph.output_name, values[output], gradient, forward, backward, numbers, conventions)
     if naive:
-        trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient)
+        trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient, live)
     return trace
 
 
-def forward_rows(graph: Graph, values: list[Number], record: bool = True) -> list[ForwardRow]:
-    """The forward pass's records: every named node in topological order (without `record`, the variables')."""
+def forward_rows(graph: Graph, values: list[Number], record: bool = True,
+                 live: list[bool] | None = None) -> list[ForwardRow]:
+    """The forward pass's records: every named node in topological order (without `record`, the variables');
+    a computed node that is not `live` (live_nodes) has the value NOT_TAKEN."""
     nodes = graph.nodes
     if not record:  # the variables, by the names on their nodes: no generated names needed
         return [ForwardRow(nodes[index].name, VARIABLE, (), (nodes[index].start, nodes[index].end), values[index],
                            nodes[index].call) for index in graph.variables()]
     names = graph.names
     return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
-                       (nodes[index].start, nodes[index].end), values[index], nodes[index].call)
+                       (nodes[index].start, nodes[index].end),
+                       NOT_TAKEN if (live is not None and not live[index] and nodes[index].inputs)
+                       or type(values[index]) is Refused else values[index],
+                       nodes[index].call)
             for index in graph.order if names[index] is not None]
 
 
 def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
-                  combine: Callable, note_term: Callable | None = None) -> list[Number]:
+                  combine: Callable, note_term: Callable | None = None, live: list[bool] | None = None) -> list[Number]:
     """∂output/∂node for every node, from the output down the reverse topological order: each
     node's upstream × its local derivative (a tensor op: its vector-Jacobian product) goes to the
     operand as combine(the operand's adjoint so far or None, contribution), operands in order.
-    `note_term(consumer, operand, position, upstream, local, contribution)` sees every use."""
+    `note_term(consumer, operand, position, upstream, local, contribution)` sees every use. A node
+    that is not `live` (live_nodes: only a branch not taken needs it) passes nothing on: its adjoint
+    is 0 whatever its local derivatives, which may not exist there."""
     nodes, order, output = graph.nodes, graph.order, graph.output
     adjoints: list[Number] = [None] * len(nodes)
     is_finite = numbers.is_finite
@@ -83,7 +94,7 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     try:
         for index in reversed(order):
             upstream = adjoints[index]
-            if upstream is None:
+            if upstream is None or (live is not None and not live[index]):
                 continue
             node = nodes[index]
             inputs = node.inputs
@@ -138,7 +149,7 @@ def _assign(previous, contribution):
 
 
 def naive_pass(graph: Graph, values: list, numbers, active: list[bool], wrt: list[str] | None,
-               gradient: dict[str, Number]) -> NaiveGradient:
+               gradient: dict[str, Number], live: list[bool] | None = None) -> NaiveGradient:
     """The backward pass again with assignment in place of accumulation, the nodes used more than
     once (where it loses contributions) and the partial derivatives where it is wrong."""
     uses = [0] * len(graph.nodes)
@@ -146,7 +157,7 @@ def naive_pass(graph: Graph, values: list, numbers, active: list[bool], wrt: lis
     def count_use(consumer: int, operand: int, *_) -> None:
         uses[operand] += 1
 
-    adjoints = backward_pass(graph, values, numbers, active, [], _assign, count_use)
+    adjoints = backward_pass(graph, values, numbers, active, [], _assign, count_use, live)
     naive = _gradient(graph, wrt, adjoints, values, numbers)
     fan_out = {graph.names[i]: uses[i] for i in graph.order if uses[i] > 1}
     wrong = tuple(name for name, value in gradient.items() if not agree(numbers, value, naive[name]))
@@ -167,8 +178,10 @@ def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
     Called before any pass, so a missing value reads the same whatever the other values are."""
     unbound = [graph.nodes[i].name for i in graph.variables() if graph.nodes[i].name not in bindings]
     if unbound:
+        others = [*bindings, *(name for name in graph.names if name is not None)]
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
-                         f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound), 80)}")
+                         f"with --at, e.g. --at {shorten(','.join(name + '=1' for name in unbound[:5]), 80)}"
+                         + look_alike(unbound[0], others))
 
 
 def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list, numbers) -> dict[str, Number]:
@@ -176,24 +189,40 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
     an axis), has derivative 0."""
     if wrt is None:  # the variables, by the names on their nodes
+        variables = graph.variables()
+        demand(values, variables)
         return {graph.nodes[i].name: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i]
-                for i in graph.variables()}
+                for i in variables}
     names, wanted = graph.names, set(wrt)
     nodes = [index for index in graph.order if names[index] in wanted]
+    demand(values, nodes)
     gradient = {names[i]: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
     return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
 
 
-def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[Number]:
-    """The value of every node the output needs, by its program index."""
+class Refused:
+    """The value of a node whose forward rule failed (1/0, sqrt(-1), an overflow), or that needs such a
+    value: its error, kept instead of raised, since a piecewise definition's branch not taken may fail
+    (if(x != 0, sin(x)/x, 1) at x = 0). A pass raises it where it needs the value (demand)."""
+
+    __slots__ = ("error", "rank")
+
+    def __init__(self, error: MathError, rank: int) -> None:
+        self.error, self.rank = error, rank  # rank: the failing node's place in the order (the first one is reported)
+
+
+def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
+                   needed: Sequence[int] | None = None) -> list[Number]:
+    """The value of every node the output needs, by its program index; a node whose value fails holds
+    a Refused one, and the output (or each node of `needed`) raises its error when it is Refused."""
     nodes = graph.nodes
     is_finite = numbers.is_finite
     values: list[Number] = [None] * len(nodes)
-    index = graph.output
+    index, refused = graph.output, False
     forwards: dict[str, Callable] = {}  # op name → its forward rule, looked up once per op
     constants: dict[str, Number] = {}
     try:
-        for index in graph.order:
+        for rank, index in enumerate(graph.order):
             node = nodes[index]
             op = node.op
             if op == VARIABLE:
@@ -203,19 +232,25 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers) -> list[N
                 if value is None:
                     value = constants[node.literal] = _constant(graph, index, numbers)
             else:
+                operands = [values[i] for i in node.inputs]
+                if refused and any(type(operand) is Refused for operand in operands):
+                    values[index] = _refused_use(graph, index, rank, values, numbers)
+                    continue
                 forward = forwards.get(op)
                 if forward is None:
                     forward = forwards[op] = OPS[op].forward
                 try:
-                    value = forward(numbers, *[values[i] for i in node.inputs])
+                    value = forward(numbers, *operands)
+                    if not is_finite(value):
+                        value = Refused(_failure(graph, index, values, numbers, refusal(numbers, value)), rank)
                 except _ARITHMETIC_FAILURES as failure:
-                    raise _failure(graph, index, values, numbers, failure) from None
-                if not is_finite(value):
-                    raise _failure(graph, index, values, numbers, refusal(numbers, value))
+                    value = Refused(_failure(graph, index, values, numbers, failure), rank)
+                refused = refused or type(value) is Refused
             values[index] = value
     except TimedOut as stop:
         note_place(stop, _place(graph, index))
         raise
+    demand(values, (graph.output,) if needed is None else needed)
     return values
 
 
@@ -254,6 +289,71 @@ def _overlaid(values: list, new: dict[int, Number]) -> list:
     for index, value in new.items():
         merged[index] = value
     return merged
+
+
+def _refused_use(graph: Graph, index: int, rank: int, values: list, numbers) -> Number:
+    """The value of a node with a Refused operand: where an op that selects (if) has its first
+    operand decide, what it gives with 0 for the operand it does not take (the one taken, shaped as
+    the condition); otherwise Refused, with the first error (an undecided condition needing both
+    branches says so)."""
+    op = OPS[graph.nodes[index].op]
+    operands = [values[i] for i in graph.nodes[index].inputs]
+    first = min((operand for operand in operands if type(operand) is Refused), key=lambda operand: operand.rank)
+    if op.selects is None or type(operands[0]) is Refused:
+        return first
+    chosen = op.selects(numbers, operands[0])
+    if chosen is not None:
+        if type(operands[chosen]) is Refused:
+            return operands[chosen]
+        try:
+            return op.forward(numbers, *[numbers.zero if type(operand) is Refused else operand for operand in operands])
+        except _ARITHMETIC_FAILURES as failure:
+            return Refused(_failure(graph, index, values, numbers, failure), rank)
+    node, condition = graph.nodes[index], graph.nodes[graph.nodes[index].inputs[0]]
+    parts, first_one = ("branches", "its condition ") if op.arity == 3 else ("operands", "")  # if; and, or
+    written = first_one + excerpt(graph.source, condition.start, condition.end, limit=40)
+    why = (f"{written} differs between the tensor's elements" if getattr(operands[0], "shape", ())
+           else f"{written} is undecided over these intervals (they reach its boundary)")
+    error = copy.copy(first.error)
+    error.message = (f"{error.message} (both {parts} of {graph.names[index]} = "
+                     f"{excerpt(graph.source, node.start, node.end, limit=60)} are needed: {why})")
+    error.args = (error.message,)
+    return Refused(error, first.rank)
+
+
+def demand(values: list, indices) -> None:
+    """Raise the error of the first of these nodes whose value is Refused: a pass needs their values."""
+    for index in indices:
+        if type(values[index]) is Refused:
+            raise values[index].error
+
+
+def live_nodes(graph: Graph, values: list, numbers, roots: Sequence[int] | None = None) -> list[bool] | None:
+    """Per node: whether the roots' values (default: the output's) need it, an op that selects one of
+    its operands (if) needing only the one it takes; None when every node is needed (no such op). A
+    node that is not live only serves a branch not taken: the passes compute nothing at it."""
+    nodes = graph.nodes
+    if not any(nodes[index].op in _SELECTING for index in graph.order):
+        return None
+    live = [False] * len(nodes)
+    for root in (graph.output,) if roots is None else roots:
+        live[root] = True
+    for index in reversed(graph.order):
+        if not live[index]:
+            continue
+        inputs = nodes[index].inputs
+        select = _SELECTING.get(nodes[index].op)
+        if select is not None and type(values[inputs[0]]) is not Refused:
+            chosen = select(numbers, values[inputs[0]])
+            if chosen is not None:
+                live[inputs[0]] = live[inputs[chosen]] = True
+                continue
+        for operand in inputs:
+            live[operand] = True
+    return live
+
+
+_SELECTING = {name: op.selects for name, op in OPS.items() if op.selects is not None}
 
 
 def zero_like(value, numbers):
@@ -337,5 +437,7 @@ def _describe(graph: Graph, index: int) -> str:
 
 
 def _listing(names: list[str]) -> str:
+    if len(names) > 5:
+        return listing([f"'{name}'" for name in names])
     quoted = [f"'{shorten(name)}'" for name in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]

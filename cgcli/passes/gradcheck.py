@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from ..errors import InputError, MathError
 from ..graph.nodes import Graph
 from ..ops import OPS
-from .forward_backward import differentiate, forward_values, reevaluate
-from ..text import excerpt
+from .forward_backward import differentiate, forward_values, live_nodes, reevaluate
+from ..text import excerpt, listing
 
 EPSILON = sys.float_info.epsilon
 RICHARDSON_STEP = EPSILON ** (1 / 5)  # balances Richardson's O(h⁴) error against round-off eps·|f|/h
@@ -80,9 +80,8 @@ class _Function:
     the variable are the differences of Σ c·node over the nodes it reaches, with those nodes' rounding
     instead of the whole sum's. On the Rosenbrock sum, a dozen nodes per variable instead of all."""
 
-    def __init__(self, graph: Graph, bindings: dict[str, float], numbers) -> None:
-        self.graph, self.bindings, self.numbers = graph, bindings, numbers
-        self.base = forward_values(graph, bindings, numbers)
+    def __init__(self, graph: Graph, bindings: dict[str, float], numbers, base: list) -> None:
+        self.graph, self.bindings, self.numbers, self.base = graph, bindings, numbers, base
         nodes, order = graph.nodes, graph.order
         self.kinked = {i for i in order if nodes[i].op in OPS and OPS[nodes[i].op].kink_at}
         self.consumers: list[list[int]] = [[] for _ in nodes]
@@ -138,6 +137,54 @@ class _Function:
         return samples, on, crossed
 
 
+class _Piecewise:
+    """f and the kinks' sides for a program with an op that selects its operands (if): the forward
+    pass again at each probe, since a move may change which branch is taken (and a branch not taken
+    may hold values that do not exist). The same interface as _Function."""
+
+    def __init__(self, graph: Graph, bindings: dict[str, float], numbers, base: list) -> None:
+        self.graph, self.bindings, self.numbers, self.base = graph, bindings, numbers, base
+        self.kinked = [i for i in graph.order if graph.nodes[i].op in OPS and OPS[graph.nodes[i].op].kink_at]
+
+    def values(self, name: str, offset: float) -> list:
+        moved = dict(self.bindings)
+        moved[name] = self.bindings[name] + offset
+        return forward_values(self.graph, moved, self.numbers)
+
+    def sample(self, name: str, values: list) -> float:
+        return values[self.graph.output]
+
+    def sides(self, values: list) -> tuple[int | None, ...]:
+        """The sign of each kink's distance (Op.kink_at) at these node values; None for a kink only a
+        branch not taken needs (it bends nothing there)."""
+        nodes = self.graph.nodes
+        live = live_nodes(self.graph, values, self.numbers)
+        return tuple(None if live is not None and not live[i]
+                     else _sign(OPS[nodes[i].op].kink_at(self.numbers, *[values[j] for j in nodes[i].inputs]))
+                     for i in self.kinked)
+
+    def near(self, name: str, offsets: tuple[float, ...]) -> tuple[dict[float, float], list[int], list[int]]:
+        """f at x + each offset, the kinks that sit on their kink at x, and those whose side changes."""
+        samples, at_point = {}, self.sides(self.values(name, 0.0))
+        changed: set[int] = set()
+        for offset in offsets:
+            values = self.values(name, offset)
+            samples[offset] = values[self.graph.output]
+            changed.update(k for k, side in enumerate(self.sides(values))
+                           if side != at_point[k] and None not in (side, at_point[k]))
+        on = [self.kinked[k] for k in sorted(changed) if at_point[k] == 0]
+        crossed = [self.kinked[k] for k in sorted(changed) if at_point[k] != 0]
+        return samples, on, crossed
+
+
+def _probes(graph: Graph, bindings: dict[str, float], numbers) -> _Function | _Piecewise:
+    """The linear-time probes, unless an op selects its operands (a branch may change under a move)."""
+    base = forward_values(graph, bindings, numbers)
+    if live_nodes(graph, base, numbers) is not None:
+        return _Piecewise(graph, bindings, numbers, base)
+    return _Function(graph, bindings, numbers, base)
+
+
 def _unit_partials(op: str) -> tuple[int, ...] | None:
     """An op whose local derivatives are the constants 1 or -1 (its declared notations): a sum, a
     difference, a negation; their coefficients, one per operand."""
@@ -184,16 +231,18 @@ def _sign(value) -> int:
 
 
 def finite_difference_check(graph: Graph, bindings: dict[str, float], numbers, rtol: float,
-                            atol: float) -> CheckResult:
-    """cgrad's gradient against Richardson-extrapolated central differences, variable by variable."""
-    gradient = differentiate(graph, bindings, numbers, record=False).gradient
-    function = _Function(graph, bindings, numbers)
+                            atol: float, wrt: list[str] | None = None) -> CheckResult:
+    """cgrad's gradient against Richardson-extrapolated central differences, variable by variable
+    (the `wrt` variables, or every one)."""
+    gradient = differentiate(graph, bindings, numbers, wrt, record=False).gradient
+    function = _probes(graph, bindings, numbers)
     checks = [_check_variable(function, name, gradient[name], rtol, atol) for name in gradient]
     return CheckResult("central differences with Richardson extrapolation", "finite_difference", rtol, atol, checks,
                        kinks_at_point(graph, function.base, numbers))
 
 
-def _check_variable(function: _Function, name: str, gradient: float, rtol: float, atol: float) -> VariableCheck:
+def _check_variable(function: _Function | _Piecewise, name: str, gradient: float, rtol: float,
+                    atol: float) -> VariableCheck:
     """Smaller steps while one crosses a kink, leaves the domain, or the truncation error is too
     large to judge (exp(x) at x = 700, where the step scaled to |x| is too long); the best estimate wins."""
     scale = max(1.0, abs(function.bindings[name]))
@@ -248,7 +297,7 @@ def _judged(name: str, gradient: float, estimate: float, slack: float, rtol: flo
                          passed, note)
 
 
-def _at_kink(function: _Function, name: str, gradient: float, on: list[int], rtol: float,
+def _at_kink(function: _Function | _Piecewise, name: str, gradient: float, on: list[int], rtol: float,
              atol: float) -> VariableCheck:
     """On a kink: second-order one-sided differences bound the subgradient; pass if cgrad's value is inside."""
     step = ONE_SIDED_STEP * max(1.0, abs(function.bindings[name]))
@@ -271,11 +320,11 @@ def _at_kink(function: _Function, name: str, gradient: float, on: list[int], rto
 def kinks_at_point(graph: Graph, values: list, numbers) -> list[KinkReport]:
     """Every node whose kink distance (Op.kink_at) is 0 here, with its op's one-sided slopes along
     its first operand and the convention's local derivative."""
-    reports = []
+    reports, live = [], live_nodes(graph, values, numbers)
     for index in graph.order:
         node = graph.nodes[index]
         op = OPS.get(node.op)
-        if op is None or op.kink_at is None:
+        if op is None or op.kink_at is None or (live is not None and not live[index]):
             continue
         operands = [values[i] for i in node.inputs]
         if op.kink_at(numbers, *operands) != 0:
@@ -295,10 +344,10 @@ def kinks_at_point(graph: Graph, values: list, numbers) -> list[KinkReport]:
 
 
 def interval_check(graph: Graph, bindings: dict[str, float], enclosure: dict, numbers, rtol: float,
-                   atol: float) -> CheckResult:
+                   atol: float, wrt: list[str] | None = None) -> CheckResult:
     """Rigorous: cgrad's float gradient against the interval backward pass's enclosure of the
     derivative at the same point (`enclosure`: name → (low, high) as floats rounded outward)."""
-    gradient = differentiate(graph, bindings, numbers, record=False).gradient
+    gradient = differentiate(graph, bindings, numbers, wrt, record=False).gradient
     checks = []
     for name, value in gradient.items():
         low, high = enclosure[name]
@@ -312,15 +361,18 @@ def interval_check(graph: Graph, bindings: dict[str, float], enclosure: dict, nu
 
 
 def against_check(graph: Graph, bindings: dict[str, float], theirs: dict[str, float], numbers, rtol: float,
-                  atol: float) -> CheckResult:
-    """Someone else's gradient (name → number) against cgrad's, name by name."""
-    gradient = differentiate(graph, bindings, numbers, record=False).gradient
+                  atol: float, wrt: list[str] | None = None) -> CheckResult:
+    """Someone else's gradient (name → number) against cgrad's, name by name (with `wrt`, those
+    names only: theirs may give more variables)."""
+    gradient = differentiate(graph, bindings, numbers, wrt, record=False).gradient
+    variables = {graph.names[i] for i in graph.variables()}
     missing = [name for name in gradient if name not in theirs]
-    extra = [name for name in theirs if name not in gradient]
+    extra = [name for name in theirs if name not in gradient and (wrt is None or name not in variables)]
+    theirs = {name: theirs[name] for name in gradient if name in theirs}
     if missing or extra:
-        parts = ([f"no value for {', '.join(missing)}"] if missing else []) + \
-                ([f"{', '.join(extra)} is not a variable of the expression"] if extra else [])
-        raise InputError(f"--against: {'; '.join(parts)} (its variables: {', '.join(gradient) or 'none'})")
+        parts = ([f"no value for {listing(missing)}"] if missing else []) + \
+                ([f"{listing(extra)} is not a variable of the expression"] if extra else [])
+        raise InputError(f"--against: {'; '.join(parts)} (its variables: {listing(gradient, 30) or 'none'})")
     checks = [_judged(name, gradient[name], theirs[name], 0.0, rtol, atol, "") for name in gradient]
     return CheckResult("a given gradient against cgrad's backward pass", "theirs", rtol, atol, checks,
                        kinks_at_point(graph, forward_values(graph, bindings, numbers), numbers))

@@ -10,7 +10,7 @@ from ..language.bindings import bind
 from ..numbers import Number
 from .broadcasting import with_tensors
 from .certification import trace_numbers, until_certified
-from .forward_backward import check_bound, differentiate, forward_rows, forward_values, zero_like
+from .forward_backward import check_bound, differentiate, forward_rows, forward_values, live_nodes, zero_like
 from .trace import ForwardRow, Trace
 
 MODES = ("reverse", "forward")
@@ -50,7 +50,7 @@ def jacobian(program: Program, outputs: list[str], pairs: list[tuple[str, object
         values = bind(program, pairs, numbers)
         numbers, shaped = with_tensors(graph, values, numbers)
         check_bound(shaped, values)
-        node_values = forward_values(shaped, values, numbers)
+        node_values = forward_values(shaped, values, numbers, roots)
         _scalar_outputs(outputs, [node_values[root] for root in roots], numbers)
         traces = {name: differentiate(shaped.rooted(root), values, numbers, wrt, record, values=node_values)
                   for name, root in zip(outputs, roots)}
@@ -63,7 +63,8 @@ def jacobian(program: Program, outputs: list[str], pairs: list[tuple[str, object
         return Jacobian(graph.source, list(outputs), columns,
                         {name: node_values[root] for name, root in zip(outputs, roots)}, matrix, numbers, conventions,
                         "reverse", {shaped.names[i]: node_values[i] for i in shaped.variables()},
-                        forward_rows(shaped, node_values, record), traces)
+                        forward_rows(shaped, node_values, record, live_nodes(shaped, node_values, numbers, roots)),
+                        traces)
 
     return until_certified(at, numbers, printed=_printed)
 

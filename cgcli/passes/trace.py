@@ -7,6 +7,19 @@ from __future__ import annotations
 from ..numbers import Number
 
 
+class NotTaken:
+    """The value of a computed node that only a piecewise definition's branch not taken needs: the
+    passes do not use it (it may not exist there), and the tables say so instead of a number."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_TAKEN"
+
+
+NOT_TAKEN = NotTaken()
+
+
 class ForwardRow:
     """A node's row: its name, op ("var", "const", or a key of ops.OPS), the operands' names (or a
     constant's literal text), where in the source it came from, its value, and the call of a defined

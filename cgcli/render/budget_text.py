@@ -32,13 +32,13 @@ def _combined(output: OutputBudget, correlated: bool) -> str:
 def markdown(budget: Budget) -> str:
     """Per output: its derivation as `cgrad eval --format markdown` writes it, then its budget."""
     from .derivation import derive
-    from .markdown import render
+    from .formats import render
 
     out = [f"## Uncertainty budget: {code(one_line(budget.source))}", "", f"Inputs: {cell(_inputs_line(budget))}.", "",
            "Each sensitivity coefficient cᵢ = ∂y/∂xᵢ is a partial derivative of the backward pass below."]
     for output in budget.outputs.values():
         # eval's worked solution without its title, its sections one level down, under the output's heading
-        derivation = render(derive(output.trace, None, 60), True, None).split("\n", 1)[1]
+        derivation = render("markdown", derive(output.trace, None, 60)).split("\n", 1)[1]
         derivation = "\n".join("#" + line if line.startswith("### ") else line for line in derivation.split("\n"))
         out += ["", f"### {cell(output.name)}", derivation.rstrip("\n"), "", f"#### Budget of {cell(output.name)}", ""]
         dof = with_dof(output)
@@ -103,14 +103,14 @@ def _latex_extras(output: OutputBudget) -> list[str]:
 def latex(budget: Budget) -> str:
     """Per output: the derivation's align* (`cgrad eval --format latex`), then the budget as a tabular and u_c."""
     from .derivation import derive
-    from .latex import render
+    from .formats import render
 
     out = [f"% cgrad uncertainty: {one_line(budget.source)}", f"% inputs: {_inputs_line(budget)}",
            r"% needs \usepackage{amsmath}"]
     for output in budget.outputs.values():
         y = tex.name(output.name)
         dof = with_dof(output)
-        out += [render(derive(output.trace, None, 60)).rstrip("\n"), "", r"\begin{tabular}{lllrrrr" + "r" * dof + "}",
+        out += [render("latex", derive(output.trace, None, 60)).rstrip("\n"), "", r"\begin{tabular}{lllrrrr" + "r" * dof + "}",
                 r"\hline", rf"input & estimate $x_i$ & $u(x_i)$ & $c_i = \partial {y}/\partial x_i$ & "
                 rf"$u_i({y}) = c_i u(x_i)$ & term of $u_c^2({y})$ & share" + r" & $\nu_i$" * dof + r" \\", r"\hline"]
         for line in lines(output):

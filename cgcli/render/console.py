@@ -85,7 +85,7 @@ def _records(headers: Sequence[str], rows: Sequence[Row], width: int):
 
     def grid():
         fields = Table.grid(padding=(0, 2))
-        fields.add_column(style="dim", overflow="fold", min_width=label_width)
+        fields.add_column(style="dim", overflow="fold", width=label_width)  # min_width: wrapped at one width, cropped at another
         fields.add_column(overflow="fold")
         return fields
 

@@ -11,10 +11,15 @@ from typing import NamedTuple
 from ..text import excerpt
 from . import BLANK_CHOICES
 from ..graph.nodes import CONSTANT, VARIABLE
-from ..passes.trace import BackwardRow, ForwardRow, Term, Trace
+from ..passes.trace import NOT_TAKEN, BackwardRow, ForwardRow, Term, Trace
 from .notation import definition, local_rule, rule_names, shape_of, shown
 
 BLANK_TEXT = "____"  # a number the student fills in
+# a node only a branch not taken needs: what the tables (NOT_TAKEN_TEXT), pictures (NOT_TAKEN_SHORT) and
+# JSON (null, with "not_computed": NOT_TAKEN_REASON) show for its value
+NOT_TAKEN_REASON = "branch not taken"
+NOT_TAKEN_TEXT = f"not computed ({NOT_TAKEN_REASON})"
+NOT_TAKEN_SHORT = "not computed"
 
 
 class NumberText:
@@ -31,20 +36,28 @@ class NumberText:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = BLANK_TEXT if self.blank else self._numbers.format(self.value)
+            self._text = (BLANK_TEXT if self.blank else NOT_TAKEN_TEXT if self.value is NOT_TAKEN
+                          else self._numbers.format(self.value))
         return self._text
 
     @property
     def reading(self) -> str:
         if self._reading is None:
-            self._reading = BLANK_TEXT if self.blank else self._numbers.format_reading(self.value)
+            self._reading = (BLANK_TEXT if self.blank else NOT_TAKEN_TEXT if self.value is NOT_TAKEN
+                             else self._numbers.format_reading(self.value))
         return self._reading
 
     @property
     def short(self) -> str:
         if self._short is None:
-            self._short = BLANK_TEXT if self.blank else shown(self._numbers, self.value)
+            self._short = (BLANK_TEXT if self.blank else NOT_TAKEN_SHORT if self.value is NOT_TAKEN
+                           else shown(self._numbers, self.value))
         return self._short
+
+    @property
+    def not_taken(self) -> bool:
+        """Whether the value is a node's that only a branch not taken needs (never a blank: nothing to fill in)."""
+        return self.value is NOT_TAKEN
 
     @property
     def negative(self) -> bool:
@@ -330,7 +343,8 @@ def derive(trace: Trace, blank: str | None = None, max_rows: int = 0) -> Derivat
         raise ValueError(blank)
     numbers, top = trace.numbers, trace.output
     blank_grads, blank_values = blank is not None, blank == "all"
-    values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row)) for row in trace.forward}
+    values = {row.name: NumberText(numbers, row.value, blank_values and _computed(row) and row.value is not NOT_TAKEN)
+              for row in trace.forward}
     nodes = set(values)
     variables = {row.name: values[row.name] for row in trace.forward if row.op == VARIABLE}
     at = point_of(variables)
@@ -444,13 +458,21 @@ class TangentLine:
     terms: list[TangentTermLine]
 
     @property
+    def not_taken(self) -> bool:
+        return self.value.value is NOT_TAKEN
+
+    @property
     def term_lines(self) -> list[str]:
+        if self.not_taken:
+            return [NOT_TAKEN_TEXT]
         return [term.line for term in self.terms] or ["seed" if self.definition == "input" else "constant: 0"]
 
     @property
     def tangent_equation(self) -> str:
         """`u̇ = ∂u/∂x · ẋ + ∂u/∂y · ẏ = 3 · 1 + 2 · 0 = 3`: the forward-mode chain rule at this node."""
         left, own = dotted(self.name), joined(self.tangents, factor=False)
+        if self.not_taken:
+            return f"{left}: {NOT_TAKEN_TEXT}"
         if not self.terms:
             return f"{left} = {own} ({'the seed' if self.definition == 'input' else 'a constant'})"
         return " = ".join(dict.fromkeys([left, " + ".join(term.chain for term in self.terms),

@@ -5,10 +5,14 @@ import json
 from collections.abc import Callable
 
 from ..text import excerpt
-from ..passes.trace import BackwardRow, ForwardRow, Trace
+from ..passes.trace import NOT_TAKEN, BackwardRow, ForwardRow, Trace
+from .derivation import NOT_TAKEN_REASON
+from .formats import RenderOptions
 
 
-def render(trace: Trace, with_trace: bool = True) -> str:
+def render(trace: Trace, options: RenderOptions = RenderOptions()) -> str:
+    """The trace's records as they are (JSON needs no derivation: nothing is elided or blanked)."""
+    with_trace = options.with_trace
     # the number system's own method, not a wrapper around it: a full trace converts every value,
     # upstream, local and contribution (104k numbers for the 2000-variable Rosenbrock sum)
     number = trace.numbers.to_json
@@ -32,9 +36,16 @@ def render(trace: Trace, with_trace: bool = True) -> str:
 
 def forward_records(rows: list[ForwardRow], source: str, number: Callable) -> list[dict]:
     """The forward pass's rows as JSON objects, numbers by `number` (the number system's to_json)."""
-    return [{"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
+    return [{"name": row.name, "op": row.op, "operands": row.operands, **value_record(row.value, number),
              "text": excerpt(source, *row.span, limit=80), "span": row.span,
              **({"call": row.call} if getattr(row, "call", None) else {})} for row in rows]
+
+
+def value_record(value, number: Callable) -> dict:
+    """A forward row's value: the number, or null and why for a node only a branch not taken needs."""
+    if value is NOT_TAKEN:
+        return {"value": None, "not_computed": NOT_TAKEN_REASON}
+    return {"value": number(value)}
 
 
 def backward_records(rows: list[BackwardRow], number: Callable) -> list[dict]:

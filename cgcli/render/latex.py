@@ -10,6 +10,7 @@ from ..ops import OPS
 from ..language.syntax import one_line
 from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)
+from .formats import RenderOptions
 from .notation import PLACEHOLDER, needs_parentheses
 
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
@@ -154,6 +155,8 @@ def matrix(rows: list[str], columns: int) -> str:
 def value(shown: NumberText) -> str:
     """A value in LaTeX; a vector or matrix as a bmatrix of its elements (tensors larger than
     the number system prints in full as their summary text)."""
+    if shown.not_taken:
+        return r"\text{" + _plain_text(shown.short) + "}"
     if shown.grid is not None:
         return matrix([" & ".join(number(element) for element in row) for row in shown.grid],
                       max((len(row) for row in shown.grid), default=1))
@@ -276,6 +279,8 @@ def forward_equation(line: ForwardLine) -> str:
     if line.op in (VARIABLE, CONSTANT):
         return f"{name(line.name)} &= {own}"
     symbolic = definition(line)
+    if line.value.not_taken:
+        return f"{name(line.name)} &= {symbolic} \\quad \\text{{{_plain_text(line.value.text)}}}"
     steps = [symbolic]
     if not line.value.blank and not any(shown.blank for shown in line.operand_values if shown is not None):
         substituted = definition(line, [_operand(text) if shown is None else value(shown)
@@ -369,10 +374,10 @@ def _prose(text: str) -> str:
     return "$".join(piece if index % 2 else _plain_text(piece) for index, piece in enumerate(pieces))
 
 
-def render(derivation: Derivation, title: str | None = None) -> str:
+def render(derivation: Derivation, options: RenderOptions = RenderOptions()) -> str:
     """The derivation as a fragment: comments, then one align* with the forward pass, the chain rule
     for every node (output to inputs) and the gradient. Needs amsmath."""
-    top = derivation.output
+    top, title = derivation.output, options.title
     head = [f"% {title}" if title else None, "% cgrad: " + one_line(derivation.source),
             f"% at {derivation.at}",
             f"% numbers: {derivation.description}" + "".join(f"; {note}" for note in derivation.conventions),

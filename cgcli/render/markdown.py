@@ -8,6 +8,7 @@ from ..text import excerpt
 from . import figure as figures
 from . import latex
 from .derivation import NAIVE_HEADER, NAIVE_TITLE, BackwardLine, Derivation, Elided, Partial, grouped_by_call, laid_out
+from .formats import RenderOptions
 
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|$~#!"} | {"&": "&amp;", "\n": "<br>", "\r": ""})
 
@@ -60,12 +61,12 @@ def worksheet_heading(title: str | None) -> list[str]:
     return out
 
 
-def render(derivation: Derivation, with_trace: bool = True, title: str | None = None, graph: bool = True) -> str:
+def render(derivation: Derivation, options: RenderOptions = RenderOptions()) -> str:
     """The worked solution: the program, the point, the Mermaid graph, the passes' tables, the
     chain rule at each node as LaTeX and the gradient."""
-    out = worksheet_heading(title) + program_heading(derivation)
-    if with_trace:
-        if graph:
+    out = worksheet_heading(options.title) + program_heading(derivation)
+    if options.with_trace:
+        if options.graph:
             out += ["", *_mermaid(derivation)]
         out += _passes(derivation)
     top, naive = derivation.output, derivation.naive is not None

@@ -11,11 +11,12 @@ from .latex import factor as latex_factor
 from .latex import number as latex_number
 from .latex import partial as latex_partial
 from .path_listing import PathListing
+from .formats import RenderOptions
 
 
-def render_text(listings: list[PathListing], terminal: bool) -> str:
+def render_text(listings: list[PathListing], options: RenderOptions = RenderOptions()) -> str:
     """A table per listing; on a terminal folded to its width, never cut (console.print_table)."""
-    console = text_console(terminal)
+    console = text_console(options.terminal, options.width)
     for listing in listings:
         top, target = listing.output, listing.target
         title = (f"Paths from {top} down to {target}: {Partial(top, target)} is the sum over the paths "
@@ -45,11 +46,11 @@ def render_json(reports: list[Paths], numbers) -> str:
     return json.dumps(document, ensure_ascii=False) + "\n"
 
 
-def render_markdown(listings: list[PathListing], title: str | None = None) -> str:
+def render_markdown(listings: list[PathListing], options: RenderOptions = RenderOptions()) -> str:
     """Seed 004's equation: ∂o/∂w1 as a sum over paths of products, symbols then numbers."""
     from .markdown import cell, worksheet_heading
 
-    out = worksheet_heading(title)
+    out = worksheet_heading(options.title)
     for listing in listings:
         out.append(f"### Paths from {cell(listing.output)} to {cell(listing.target)}\n")
         out.append("| # | path | local derivatives | product |")

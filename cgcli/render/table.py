@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from .console import print_table, show, text_console, text_of
 from .derivation import NAIVE_HEADER, Derivation, Elided, Partial, grouped_by_call, laid_out
+from .formats import RenderOptions
 
 
-def render(derivation: Derivation, terminal: bool, with_trace: bool = True, width: int | None = None) -> str:
+def render(derivation: Derivation, options: RenderOptions = RenderOptions()) -> str:
     """The three tables, their rows as the derivation shows them (long passes by both ends). For a
-    terminal (`width` columns, else its own) they fit its width and may be coloured; elsewhere lines
-    are whole, plain and unpadded. Either way no cell is ever cut (console.print_table)."""
-    console = text_console(terminal, width)
+    terminal (options.width columns, else its own) they fit its width and may be coloured; elsewhere
+    lines are whole, plain and unpadded. Either way no cell is ever cut (console.print_table)."""
+    console = text_console(options.terminal, options.width)
+    with_trace = options.with_trace
     mode, top = derivation.description, derivation.output
     naive = derivation.naive is not None
     gradient = laid_out(derivation.gradient_shown, lambda line: (

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 
 from .console import print_table, show, text_console, text_of
+from ..passes.trace import NOT_TAKEN
 from .derivation import ForwardModeDerivation, laid_out
+from .formats import RenderOptions
+from .json import value_record
 
 
-def forward_table(derivation: ForwardModeDerivation, terminal: bool, with_trace: bool = True) -> str:
-    console = text_console(terminal)
+def forward_table(derivation: ForwardModeDerivation, options: RenderOptions = RenderOptions()) -> str:
+    console = text_console(options.terminal, options.width)
     mode = derivation.description
-    if with_trace:
+    if options.with_trace:
         print_tangents(console, derivation)
     if derivation.gradient:  # none along --tangent alone: only that direction was carried
         print_table(console, f"Gradient by forward mode · {mode}", ["variable", f"∂{derivation.output}/∂variable"],
@@ -35,10 +38,10 @@ def print_tangents(console, derivation: ForwardModeDerivation, outputs: str = "o
                  "local derivative · operand tangent"], rows, frozenset(range(2, 3 + len(directions))))
 
 
-def forward_markdown(derivation: ForwardModeDerivation, source: str) -> str:
+def forward_markdown(derivation: ForwardModeDerivation, options: RenderOptions = RenderOptions()) -> str:
     from .markdown import cell, code
 
-    out = ["# Forward mode", "", f"Expression: {code(source)}", "", cell(derivation.seed_note) + ".", ""]
+    out = ["# Forward mode", "", f"Expression: {code(derivation.source)}", "", cell(derivation.seed_note) + ".", ""]
     out += markdown_tangents(derivation)
     if derivation.gradient:  # none along --tangent alone
         out += ["", "## Gradient by forward mode", "", "| variable | ∂" + cell(derivation.output) + "/∂variable |",
@@ -64,7 +67,7 @@ def markdown_tangents(derivation: ForwardModeDerivation) -> list[str]:
     return out + ["| " + " | ".join(row) + " |" for row in rows]
 
 
-def forward_latex(derivation: ForwardModeDerivation) -> str:
+def forward_latex(derivation: ForwardModeDerivation, options: RenderOptions = RenderOptions()) -> str:
     """Each node's tangent as Σ ∂node/∂operand · (operand's tangent), one equation per direction."""
     return "\n".join(["\\begin{align*}", *latex_tangents(derivation), "\\end{align*}"]) + "\n"
 
@@ -102,8 +105,8 @@ def forward_json(trace, with_trace: bool = True) -> str:
 
 def tangent_records(rows: list, number) -> list[dict]:
     """Forward mode's rows (passes.dual.TangentRow) as JSON objects: value, tangents and the terms of each."""
-    return [{"name": row.name, "op": row.op, "operands": row.operands, "value": number(row.value),
-             "tangent": [number(t) for t in row.tangents],
+    return [{"name": row.name, "op": row.op, "operands": row.operands, **value_record(row.value, number),
+             "tangent": [None if t is NOT_TAKEN else number(t) for t in row.tangents],
              "terms": [{"operand": term.operand, "local": number(term.local),
                         "contributions": [number(c) for c in term.contributions]} for term in row.terms]}
             for row in rows]

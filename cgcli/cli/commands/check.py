@@ -8,14 +8,16 @@ import unicodedata
 
 import click
 
-from ...language.bindings import bind, split_bindings
+from ...api import output_graph, wanted_names
+from ...language.bindings import bind, unused_left_out
 from ...errors import InputError, MathError
-from ...passes.gradcheck import (DEFAULT_ATOL, DEFAULT_RTOL, CheckResult, against_check, failures,
-                         finite_difference_check, interval_check)
+from ...passes.gradcheck import (DEFAULT_ATOL, DEFAULT_RTOL, against_check, failures,
+                                 finite_difference_check, interval_check)
 from ...numbers import number_system
-from ..options import ExpressionCommand, at_option, expression_input, read_program
+from ..options import (SECONDS, ExpressionCommand, at_option, expression_input, format_option, output_option,
+                       read_program, wrt_option)
 from ...language.syntax import parse
-from ...text import shorten
+from ...text import read_text, shorten
 from ...passes.timeout import within
 from .shared import emit, out_option
 
@@ -32,14 +34,14 @@ _TOLERANCE = click.FloatRange(min=0)
               help="Rigorous: compare with an interval enclosure of the derivative instead of finite differences.")
 @click.option("--against", metavar="FILE.json",
               help="Check a gradient computed elsewhere (a JSON object name → number; '-' for stdin) against cgrad's.")
-@click.option("--output", "output_name", metavar="NAME", help="Check this assigned name instead of the last statement.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: one row per variable, then the kinks; json: one object.")
+@output_option("Check this assigned name instead of the last statement.")
+@wrt_option("Check only these variables' partial derivatives [default: every variable].")
+@format_option("check")
 @out_option
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+@click.option("--timeout", type=SECONDS, metavar="SECONDS",
               help="Give up (exit 1) after this many seconds [default: no limit].")
-def check_command(expression, program_file, at, rtol, atol, interval, against, output_name, output_format, out_file,
-                  timeout):
+def check_command(expression, program_file, at, ignore_unused, rtol, atol, interval, against, output_name, wrt,
+                  output_format, out_file, timeout):
     """Check the gradient of EXPR at a point: exit 0 if every partial derivative passes, 1 if one fails.
 
     Central differences (Richardson-extrapolated, a step per variable) estimate each partial derivative
@@ -55,26 +57,50 @@ def check_command(expression, program_file, at, rtol, atol, interval, against, o
     """
     if interval and against:
         raise InputError("--interval and --against check different things: give one of them")
-    within(timeout, lambda: _check(expression, program_file, at, rtol, atol, interval, against, output_name,
+    within(timeout, lambda: _check(expression, program_file, at, ignore_unused, rtol, atol, interval, against, output_name, wrt,
                                    output_format, out_file))
 
 
-def _check(expression, program_file, at, rtol, atol, interval, against, output_name, output_format, out_file):
+def _check(expression, program_file, at, ignore_unused, rtol, atol, interval, against, output_name, wrt, output_format,
+           out_file):
     program = parse(read_program(expression, program_file))
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
-    pairs = split_bindings(at)
+    at = unused_left_out(program, at) if ignore_unused else at
+    graph = output_graph(program, output_name)
+    wanted = _variables(program, graph, wrt)
+    _points_only(at)
     numbers = number_system("float")
-    bindings = _scalars(bind(program, pairs, numbers))
+    bindings = _scalars(bind(program, at, numbers))
     if against is not None:
-        result = against_check(graph, bindings, _their_gradient(against, numbers), numbers, rtol, atol)
+        result = against_check(graph, bindings, _their_gradient(against, numbers), numbers, rtol, atol, wanted)
     elif interval:
-        enclosure = _enclosure(graph, program, pairs)
-        result = interval_check(graph, bindings, enclosure, numbers, rtol, atol)
+        enclosure = _enclosure(graph, program, at, wanted)
+        result = interval_check(graph, bindings, enclosure, numbers, rtol, atol, wanted)
     else:
-        result = finite_difference_check(graph, bindings, numbers, rtol, atol)
-    emit(_json(result) if output_format == "json" else _table(result), out_file)
+        result = finite_difference_check(graph, bindings, numbers, rtol, atol, wanted)
+    from ...render.formats import render
+
+    emit(render(output_format, result, kind="check"), out_file)
     if not result.passed:
         raise MathError(f"gradient check failed for {failures(result)}")
+
+
+def _variables(program, graph, wrt: tuple[str, ...] | None) -> list[str] | None:
+    """The --wrt names, checked as every command checks them; check perturbs variables only."""
+    wanted = wanted_names(program, graph, wrt, None)
+    computed = [name for name in wanted or () if name not in program.variables]
+    if computed:
+        raise InputError(f"--wrt {shorten(computed[0])}: check perturbs the variables, and {shorten(computed[0])} "
+                         "is computed by the program; `cgrad eval --wrt` gives the derivative with respect to it")
+    return wanted
+
+
+def _points_only(pairs) -> None:
+    """A range (--at x=1..2) is an interval, which check does not take: it checks at a point."""
+    ranged = next((name for name, given in pairs if isinstance(given, str) and ".." in given), None)
+    if ranged is not None:
+        raise InputError(f"--at {shorten(ranged)}: check checks the gradient at a point, not over a range; "
+                         "its --interval compares with an enclosure of the derivative at that point "
+                         "(`cgrad eval --interval` takes ranges)")
 
 
 def _scalars(bindings: dict) -> dict:
@@ -85,13 +111,13 @@ def _scalars(bindings: dict) -> dict:
     return bindings
 
 
-def _enclosure(graph, program, pairs) -> dict[str, tuple[float, float]]:
+def _enclosure(graph, program, pairs, wrt: list[str] | None) -> dict[str, tuple[float, float]]:
     """The derivative's enclosure at the point, by the backward pass in interval arithmetic, as floats
     rounded outward."""
     from ...passes.forward_backward import differentiate
 
     numbers = number_system("interval")
-    gradient = differentiate(graph, bind(program, pairs, numbers), numbers, record=False).gradient
+    gradient = differentiate(graph, bind(program, pairs, numbers), numbers, wrt, record=False).gradient
     return {name: _outward(value.bounds()) for name, value in gradient.items()}
 
 
@@ -105,7 +131,7 @@ def _outward(bounds) -> tuple[float, float]:
 def _their_gradient(source: str, numbers) -> dict[str, float]:
     """--against FILE.json (or '-'): a JSON object of name → number, each name once."""
     shown = f"--against {shorten(source)}"
-    text = read_program(source if source == "-" else None, None if source == "-" else source)
+    text = read_text(source, shown)
     try:
         document = json.loads(text, object_pairs_hook=lambda pairs: _once(pairs, shown))
     except ValueError as failure:
@@ -122,70 +148,8 @@ def _their_gradient(source: str, numbers) -> dict[str, float]:
 
 
 def _once(pairs: list, shown: str) -> dict:
-    names = [name for name, _ in pairs]
-    repeated = next((name for name in names if names.count(name) > 1), None)
+    seen: set[str] = set()
+    repeated = next((name for name, _ in pairs if name in seen or seen.add(name)), None)
     if repeated is not None:
         raise InputError(f"{shown}: {shorten(repeated)} is given twice")
     return dict(pairs)
-
-
-def _number(x: float | None) -> str:
-    return "" if x is None else f"{x:.12g}"
-
-
-def _error(x: float | None) -> str:
-    return "" if x is None else f"{x:.2e}"
-
-
-def _reference(check) -> str:
-    if check.enclosure is not None:
-        return "[{:.12g}, {:.12g}]".format(*check.enclosure)
-    return _number(check.reference)
-
-
-_HEADINGS = {"finite_difference": "finite difference", "theirs": "theirs", None: "enclosure"}
-
-
-def _table(result: CheckResult) -> str:
-    """One row per variable, the kinks, and the verdict."""
-    head = ["variable", "gradient", _HEADINGS[result.reference], "abs error", "rel error", "verdict", "note"]
-    rows = [head] + [[check.name, _number(check.gradient), _reference(check), _error(check.abs_error),
-                      _error(check.rel_error), check.verdict, check.note] for check in result.variables]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(head))]
-    lines = [f"check: {result.method}; rtol {result.rtol:g}, atol {result.atol:g}", ""]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-    if result.kinks:
-        lines += ["", "kinks at this point:"]
-        lines += [f"  {kink.node} = {kink.source}: {_kink_text(kink)}" for kink in result.kinks]
-    lines += ["", "passed" if result.passed else "FAILED: " + ", ".join(
-        check.name for check in result.variables if not check.passed)]
-    return "\n".join(lines) + "\n"
-
-
-def _kink_text(kink) -> str:
-    sides = f"one-sided slopes {kink.left:.6g} (left), {kink.right:.6g} (right)"
-    if kink.jump:
-        return f"{sides} (they grow as 1/step): a jump, no derivative; the convention takes {kink.convention:g}"
-    low, high = kink.subgradient
-    where = "inside" if kink.inside else "OUTSIDE"
-    return f"{sides}: subgradient [{low:.6g}, {high:.6g}]; the convention's {kink.convention:g} is {where}"
-
-
-def _json(result: CheckResult) -> str:
-    variables = {}
-    for check in result.variables:
-        entry = {"gradient": check.gradient}
-        if result.reference is not None:
-            entry[result.reference] = check.reference
-        if check.enclosure is not None:
-            entry["enclosure"] = list(check.enclosure)
-        if check.one_sided is not None:
-            entry["one_sided"] = list(check.one_sided)
-        entry.update({"abs_error": check.abs_error, "rel_error": check.rel_error, "verdict": check.verdict,
-                      "passed": check.passed, "note": check.note})
-        variables[check.name] = entry
-    kinks = [{"node": kink.node, "source": kink.source, "one_sided": [kink.left, kink.right],
-              "subgradient": None if kink.jump else list(kink.subgradient), "jump": kink.jump,
-              "convention": kink.convention, "inside": kink.inside} for kink in result.kinks]
-    return json.dumps({"passed": result.passed, "method": result.method, "rtol": result.rtol, "atol": result.atol,
-                       "variables": variables, "kinks": kinks}, ensure_ascii=False, indent=2) + "\n"

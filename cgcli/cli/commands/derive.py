@@ -2,26 +2,28 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
+from .. import output
+from ...api import output_graph, wanted_names
+from ...language.bindings import unused_left_out
 from ...errors import InputError
-from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from ...text import listing
+from ..options import (ExpressionCommand, at_option, expression_input, format_option, number_options, output_option,
+                       read_program, wrt_option)
 from .shared import emit, out_option
 
 
 @click.command("derive", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--wrt", metavar="NAME[,NAME...]",
-              help="Differentiate with respect to these names (variables or named nodes) [default: every variable].")
-@click.option("--format", "output_format", type=click.Choice(["text", "latex", "markdown", "json"]), default="text",
-              show_default=True, help="text: a program cgrad eval accepts, the derivatives last; latex: an align* "
-              "fragment; markdown: notes with the program and its LaTeX; json: one object.")
+@wrt_option("Differentiate with respect to these names (variables or named nodes) [default: every variable].")
+@output_option("Differentiate this assigned name instead of the last statement.")
+@format_option("derive")
 @out_option
 @number_options
-def derive_command(expression, program_file, at, wrt, output_format, out_file, numbers):
+def derive_command(expression, program_file, at, wrt, output_name, ignore_unused, output_format, out_file, numbers):
     """Print the derivative of EXPR as a formula: a program whose value is ∂f/∂x.
 
     Intermediates used more than once are named once (t1, t2 for forward values, g1, g2 for the
@@ -41,34 +43,28 @@ def derive_command(expression, program_file, at, wrt, output_format, out_file, n
     from ...language.syntax import parse
 
     program = parse(read_program(expression, program_file))
-    graph = program.graph()
-    wanted = _wrt_names(wrt, program, graph)
+    graph = output_graph(program, output_name)
+    wanted = _wrt_names(wrt, program, graph, ignore_unused)
     derived = derivatives(graph, wanted, numbers.relu0_text or "0")
     text = "\n".join(statements(derived)) + "\n"
-    values = _values(text, derived, graph, program, at, numbers) if at else None
+    values = _values(text, derived, graph, program, unused_left_out(program, at) if ignore_unused else at,
+                     numbers) if at else None
     if len(wanted) > 1 and output_format == "text":
         lines = list(_line_names(derived).values())
         shown = ", ".join(lines) if len(lines) <= 6 else f"{', '.join(lines[:3])}, …, {lines[-1]}"
-        sys.stderr.write(f"note: the last {len(lines)} lines are the derivatives: {shown}\n")
+        output.say(f"note: the last {len(lines)} lines are the derivatives: {shown}")
     emit(_render(output_format, text, derived, values, numbers, at), out_file)
     _note_absent(wanted, graph)
 
 
-def _wrt_names(wrt: str | None, program, graph) -> list[str]:
-    """The --wrt names (default: the variables). A name the program does not have has derivative 0
+def _wrt_names(wrt: tuple[str, ...] | None, program, graph, ignore_unused: bool = False) -> list[str]:
+    """The --wrt names (default: the variables), checked as every command checks them
+    (api.wanted_names); with --ignore-unused a name the program does not have has derivative 0
     (said on stderr): derive of a derivative that lost x still answers."""
     if wrt is None:
         used = {graph.names[i] for i in graph.variables()}
         return [name for name in program.variables if name in used]  # in the order they are first written
-    from ...language.bindings import names_option
-
-    known = {name for name in graph.names if name is not None}
-    names = names_option(wrt, "--wrt", known | {name for name in wrt.split(",") if name.strip().isidentifier()})
-    if not names:
-        raise InputError("--wrt: give the name of a variable or node")
-    if len(set(names)) != len(names):
-        raise InputError(f"--wrt {wrt}: a name is given twice")
-    return names
+    return wanted_names(program, graph, list(wrt), ignore_unused)
 
 
 def _note_absent(names: list[str], graph) -> None:
@@ -76,10 +72,11 @@ def _note_absent(names: list[str], graph) -> None:
     known = set(graph.names) - {None}
     absent = [name for name in names if name not in known]
     if absent:
-        sys.stderr.write(f"note: {', '.join(absent)} does not occur in the expression: its derivative is 0\n")
+        output.say(f"note: {listing(absent)} {'does' if len(absent) == 1 else 'do'} not occur in the expression: "
+                   f"{'its derivative is' if len(absent) == 1 else 'their derivatives are'} 0")
 
 
-def derivative_program(program, wrt: str | None, relu0: str = "0") -> tuple[str, list[str]]:
+def derivative_program(program, wrt: tuple[str, ...] | None, relu0: str = "0") -> tuple[str, list[str]]:
     """The text of the program computing ∂f/∂name for the --wrt names, and the names of its
     derivative lines: what `cgrad diagram --derivative` draws."""
     from ...passes.adjoint import derivatives
@@ -99,7 +96,7 @@ def _line_names(derived) -> dict[str, str]:
 def _values(text: str, derived, graph, program, at, numbers) -> dict:
     """f's value and each formula's value at --at, by evaluating the printed program itself (what
     the user sees is what is checked): one forward pass over all its statements, certified for --digits."""
-    from ...language.bindings import bind, split_bindings
+    from ...language.bindings import bind
     from ...passes.certification import until_certified
     from ...passes.evaluation import evaluate
     from ...graph.nodes import Graph
@@ -107,11 +104,11 @@ def _values(text: str, derived, graph, program, at, numbers) -> dict:
     from ...language.syntax import parse
     from ...passes.trace import Trace
 
-    pairs = split_bindings(at)
+    pairs = at
     value = evaluate(graph, pairs, program, numbers, wrt=[], record=False).value
     tensors = [name for name, given in pairs if isinstance(given, list) or given.lstrip().startswith("[")]
     if tensors:
-        raise InputError(f"--at {', '.join(tensors)}: derive writes scalar formulas; it does not evaluate "
+        raise InputError(f"--at {listing(tensors)}: derive writes scalar formulas; it does not evaluate "
                          "them at tensor values yet (cgrad eval does)")
     formulas = parse(text)
     whole = Graph.build(formulas.source, formulas.nodes, list(range(len(formulas.nodes))), graph.taken)
@@ -124,7 +121,7 @@ def _values(text: str, derived, graph, program, at, numbers) -> dict:
         return Trace(text, derived.output, value, gradient, [], [], numbers, [])
 
     gradient = until_certified(at_precision, numbers).gradient
-    return {"value": value, "gradient": gradient, "at": ",".join(at)}
+    return {"value": value, "gradient": gradient, "at": ",".join(f"{name}={given}" for name, given in at)}
 
 
 def _render(output_format: str, text: str, derived, values, numbers, at) -> str:

@@ -7,21 +7,24 @@ from dataclasses import dataclass
 import click
 
 from .. import output
-from ...language.bindings import bind, converted, split_bindings
+from ...api import output_graph
+from ...language.bindings import bind, converted, unused_left_out
 from ..data_rows import place, read_columns
 from ...passes.descent import OPTIMIZERS, Settings, check_names, descend
 from ...errors import InputError, TooLarge
 from ...compiled.heap import freed_memory_kept
-from ...text import shorten
-from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from ...text import listing, shorten
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, max_rows_option,
+                       number_options, output_option, read_program)
 from ...language.syntax import parse
 
 
 @click.command("descend", cls=ExpressionCommand)
 @expression_input
-@click.option("--params", "params_text", required=True, multiple=True, metavar="NAME=VALUE[,...]",
-              help="The parameters to train and their starting values (tensors as nested lists).")
+@bindings_option("--params", "The parameters to train and their starting values (tensors as nested lists).",
+                 "params_text", required=True)
 @at_option
+@output_option("Minimise this assigned name instead of the last statement.")
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="CSV with a header, or JSON lines: its columns bind the other variables, one row each.")
 @click.option("--reduce", type=click.Choice(["mean", "sum"]), default="mean", show_default=True,
@@ -39,14 +42,12 @@ from ...language.syntax import parse
 @click.option("--beta2", default="0.999", show_default=True, help="β2 of --optimizer adam.")
 @click.option("--eps", default="1e-8", show_default=True, help="ε of --optimizer adam.")
 @click.option("--trace", "show_trace", is_flag=True, help="One row per step: loss, parameters, gradient.")
-@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "markdown"]),
-              default="table", show_default=True,
-              help="table: the result (and with --trace the steps); csv, json, markdown: every step, for plots and notes.")
-@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
-              help="Longest step table before its middle rows are elided (0: no limit).")
+@format_option("descend")
+@max_rows_option("step table")
 @number_options
-def descend_command(expression, program_file, params_text, at, data_file, reduce, batch_size, lr, steps, tol,
-                    grad_tol, optimizer, momentum, beta1, beta2, eps, show_trace, output_format, max_rows, numbers):
+def descend_command(expression, program_file, params_text, at, ignore_unused, output_name, data_file, reduce,
+                    batch_size, lr, steps, tol, grad_tol, optimizer, momentum, beta1, beta2, eps, show_trace,
+                    output_format, max_rows, numbers):
     """Minimise EXPR by gradient descent over the --params.
 
     \b
@@ -63,12 +64,12 @@ def descend_command(expression, program_file, params_text, at, data_file, reduce
                for name, text in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2), ("eps", eps))},
         reduce=reduce, batch_size=batch_size)
     program = parse(read_program(expression, program_file))
-    graph = program.graph()
-    start = bind(program, split_bindings(params_text), numbers, "--params")
-    fixed = bind(program, split_bindings(at), numbers)
+    graph = output_graph(program, output_name)
+    start = bind(program, params_text, numbers, "--params")
+    fixed = bind(program, unused_left_out(program, at) if ignore_unused else at, numbers)
     overlap = sorted(set(start) & set(fixed))
     if overlap:
-        raise InputError(f"{', '.join(overlap)}: given both as --params and --at")
+        raise InputError(f"{listing(overlap)}: given both as --params and --at")
     columns, lines = read_columns(data_file, floats=numbers.name == "float") if data_file else ({}, [])
     needed = check_names(program, list(start), list(fixed), list(columns), data_file)
     data = {name: _column(columns[name], lines, name, data_file, numbers) for name in needed}
@@ -167,7 +168,7 @@ def _column(cells, lines, name: str, path: str, numbers):
         column = None  # the cell by cell reading below says which cell
     if column is None:
         for row, (line, cell) in enumerate(zip(lines, cells), start=1):
-            converted(cell, numbers, f"--data {shorten(path)}: {place(row, line)}, column {name}: {shorten(cell)!r}",
+            converted(cell, numbers, f"--data {shorten(path)}: {place(row, line)}, column {name}: '{shorten(cell)}'",
                       tensors=False)
     return column
 

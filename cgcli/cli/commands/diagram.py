@@ -3,30 +3,28 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
-import unicodedata
-
 import click
 
+from .. import output
+from ...api import output_graph
+from ...language.bindings import unused_left_out
 from ...errors import InputError, MissingProgram
-from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from ...text import shorten
+from ..options import (NAME, ExpressionCommand, at_option, bindings_option, expression_input, format_option,
+                       number_options, output_option, read_program, wrt_option)
 from .shared import emit, out_option, worksheet_options, worksheet_title
 
 
 @click.command("diagram", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--output", "output_name", metavar="NAME[,NAME...]|all",
-              help="Draw the graph of this assigned name; of several (R,X,Z, or all), their shared graph, each "
-                   "drawn as an output.")
-@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "svg", "png", "html"]),
-              default="mermaid", show_default=True,
-              help="mermaid or dot source; svg or png drawn by Graphviz's dot program; html: an offline page "
-                   "that steps through the passes (needs --at and dot).")
+@output_option("Draw the graph of this assigned name; of several (R,X,Z, or all), their shared graph, each drawn as "
+               "an output.", several=True)
+@format_option("diagram")
 @out_option
 @click.option("--direction", type=click.Choice(["LR", "TB"], case_sensitive=False), default="LR", show_default=True,
               help="LR: inputs on the left, output on the right; TB: inputs on top.")
-@click.option("--highlight", metavar="NAME",
+@click.option("--highlight", type=NAME, metavar="NAME",
               help="Colour every node and edge on a path from the output down to NAME.")
 @click.option("--products", is_flag=True, help="With --at: each edge also shows upstream × local = contribution.")
 @click.option("--collapse", type=click.IntRange(min=0), metavar="DEPTH",
@@ -36,21 +34,20 @@ from .shared import emit, out_option, worksheet_options, worksheet_title
                    "Mermaid, or DOT); -o DIR/ writes numbered files.")
 @click.option("--derivative", is_flag=True,
               help="Draw the graph of the derivative ∂f/∂x (the program `cgrad derive` prints) instead of f's.")
-@click.option("--wrt", metavar="NAME", help="With --derivative: the name x of ∂f/∂x [default: the only variable].")
+@wrt_option("With --derivative: the name x of ∂f/∂x [default: the only variable].")
 @click.option("--mode", type=click.Choice(["reverse", "forward", "both"]), default="reverse", show_default=True,
               help="With --at: reverse: nodes show ∂output/∂node (--steps: the forward, then the backward pass); "
                    "forward: nodes show their tangents, as `cgrad eval --mode forward` computes them (--steps: one "
                    "frame per node, tangents flowing forward).")
-@click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
-              help="With --mode forward: the direction v (variables not named: 0); without it, one tangent per "
-                   "variable.")
+@bindings_option("--tangent", "With --mode forward: the direction v (variables not named: 0); without it, one "
+                 "tangent per variable.")
 @click.option("--by", type=click.Choice(["node", "function"]), default="node", show_default=True,
               help="node: every op a node; function: the functions the program defines (f(x) = …) on the edges "
                    "between the values they take and give (seed 000's first figure).")
 @number_options
 @worksheet_options
-def diagram_command(expression, program_file, at, output_name, output_format, out_file, direction, highlight,
-                    products, steps, collapse, derivative, wrt, mode, tangent, by, numbers, blank, answers):
+def diagram_command(expression, program_file, at, ignore_unused, output_name, output_format, out_file, direction,
+                    highlight, products, steps, collapse, derivative, wrt, mode, tangent, by, numbers, blank, answers):
     """Draw the computational graph of EXPR. Without --at: its structure. With --at: each node shows
     its value and ∂output/∂node, each edge its local derivative.
 
@@ -81,6 +78,7 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
     if output_format == "png" and out_file in (None, "-"):
         raise InputError("--format png is binary: give -o FILE.png")
     program = parse(read_program(expression, program_file))
+    at = unused_left_out(program, at) if ignore_unused else at
     if program.several(output_name):
         return _several(program, output_name, at, numbers, output_format, out_file, direction, highlight, collapse,
                         [option for option, given in (("--products", products), ("--steps", steps),
@@ -92,28 +90,26 @@ def diagram_command(expression, program_file, at, output_name, output_format, ou
         program, output_name = _derivative(program, output_name, wrt, numbers)
     elif wrt is not None:
         raise InputError("--wrt draws a derivative: use it with --derivative")
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
+    graph = output_graph(program, output_name)
     if by == "function":
         return _by_function(program, graph, output_format, out_file, direction.upper(),
                             at or highlight or products or collapse is not None or blank or answers or walking)
-    highlight = highlight and unicodedata.normalize("NFC", highlight.strip())
     title = worksheet_title(blank, answers)
     if at:
-        from ...language.bindings import split_bindings
         from ...passes.evaluation import evaluate
         from ...render.derivation import derive
 
         if mode == "forward":
-            derivation = _forward_mode(graph, program, split_bindings(at), numbers, tangent)
+            derivation = _forward_mode(graph, program, at, numbers, tangent)
         else:
-            derivation = derive(evaluate(graph, split_bindings(at), program, numbers), None if answers else blank)
-        rows, output = derivation.forward, derivation.output
+            derivation = derive(evaluate(graph, at, program, numbers), None if answers else blank)
+        rows, top = derivation.forward, derivation.output
         if walking:
             _walk(derivation, output_format, out_file, title, collapse=collapse, direction=direction.upper())
             return
     else:
-        derivation, rows, output = None, figures.structure_rows(graph), graph.names[graph.output]
-    figure = figures.build(rows, output, derivation, products=products, highlight=highlight, collapse=collapse,
+        derivation, rows, top = None, figures.structure_rows(graph), graph.names[graph.output]
+    figure = figures.build(rows, top, derivation, products=products, highlight=highlight, collapse=collapse,
                            direction=direction.upper(), title=title)
     _draw(figure, output_format, out_file)
 
@@ -130,13 +126,12 @@ def _several(program, output_name: str, at, numbers, output_format: str, out_fil
     graph = program.outputs_graph(names)
     if at:
         from ...api import jacobian_of
-        from ...language.bindings import split_bindings
         from ...render.jacobian import view
 
-        rows = view(jacobian_of(program, split_bindings(at), numbers, names)).forward.forward
+        rows = view(jacobian_of(program, at, numbers, names)).forward.forward
     else:
         rows = figures.structure_rows(graph)
-    _draw(figures.build(rows, names[-1], None, highlight=highlight and unicodedata.normalize("NFC", highlight.strip()),
+    _draw(figures.build(rows, names[-1], None, highlight=highlight,
                         collapse=collapse, direction=direction.upper(), outputs=tuple(names)), output_format, out_file)
 
 
@@ -147,7 +142,7 @@ def _draw(figure, output_format: str, out_file: str | None) -> None:
         text = render(figure)
         problem = too_large(figure, text)
         if problem:
-            sys.stderr.write(f"note: this graph has {problem}; --collapse DEPTH folds the deep nodes\n")
+            output.say(f"note: this graph has {problem}; --collapse DEPTH folds the deep nodes")
         emit(text, out_file)
         return
     from ...render.dot import render
@@ -188,14 +183,12 @@ def _check_mode(mode: str, tangent: tuple[str, ...], at, worksheet: bool) -> Non
         raise InputError("--mode forward does not make worksheets: leave out --blank and --answers")
 
 
-def _forward_mode(graph, program, pairs, numbers, tangent: tuple[str, ...]):
+def _forward_mode(graph, program, pairs, numbers, tangent: list):
     """The forward-mode derivation, from the passes `cgrad eval --mode forward` runs."""
-    from ...language.bindings import split_bindings
     from ...passes.dual import forward_mode
     from ...render.derivation import forward_mode_derivation
 
-    return forward_mode_derivation(forward_mode(graph, pairs, program, numbers,
-                                                split_bindings(tangent) if tangent else None))
+    return forward_mode_derivation(forward_mode(graph, pairs, program, numbers, tangent or None))
 
 
 def _walk(derivation, output_format: str, out_file: str | None, title: str | None, **options) -> None:
@@ -207,7 +200,7 @@ def _walk(derivation, output_format: str, out_file: str | None, title: str | Non
         stepping.write_frames(derivation, output_format, out_file, title, **options)
 
 
-def _derivative(program, output_name: str | None, wrt: str | None, numbers):
+def _derivative(program, output_name: str | None, wrt: tuple[str, ...] | None, numbers):
     """The program of ∂f/∂wrt and the name of its derivative line, to draw in place of f's."""
     from .derive import derivative_program
     from ...language.syntax import parse
@@ -216,8 +209,8 @@ def _derivative(program, output_name: str | None, wrt: str | None, numbers):
         raise InputError("--derivative draws the derivative of the last statement: --output does not apply")
     if wrt is None and len(program.variables) != 1:
         raise InputError("--derivative: say which derivative with --wrt NAME")
-    if wrt is not None and "," in wrt:
-        raise InputError(f"--wrt {wrt}: --derivative draws one derivative; give one name")
+    if wrt is not None and len(wrt) > 1:
+        raise InputError(f"--wrt {shorten(','.join(wrt))}: --derivative draws one derivative; give one name")
     text, lines = derivative_program(program, wrt, numbers.relu0_text or "0")
     return parse(text), lines[0]
 

@@ -3,9 +3,10 @@ as records that do not stop the run; and the note when a multi-line program disc
 from __future__ import annotations
 
 import json
-import sys
 
 from ...api import message, trace_of
+from ...language.bindings import unused_left_out
+from .. import output
 from ...errors import CgradError, EachFailed, ExitStatus, InputError, MathError
 from ...graph.nodes import Program
 from ...language.syntax import parse
@@ -15,8 +16,9 @@ from .shared import emit
 CSV_COLUMNS = ("line", "expression", "value", "gradient", "error")
 
 
-def run_each(text: str, pairs: list[tuple[str, object]], numbers, wrt: str | None, output_name: str | None,
-             output_format: str | None, out_file: str | None) -> int:
+def run_each(text: str, pairs: list[tuple[str, object]], numbers, wrt: tuple[str, ...] | None,
+             output_name: str | None, output_format: str | None, out_file: str | None,
+             ignore_unused: bool = False) -> int:
     """Answer each non-blank, non-comment line of `text` in order; the exit status is 2 if some
     line's input was wrong, else 1 if some line's math failed, else 0."""
     output_format = output_format or "jsonl"
@@ -28,9 +30,9 @@ def run_each(text: str, pairs: list[tuple[str, object]], numbers, wrt: str | Non
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            record = _answer(line, pairs, numbers, wrt, output_name)
+            record = _answer(line, pairs, numbers, wrt, output_name, ignore_unused)
         except CgradError as error:
-            record = {"line": number, "error": message(error)}
+            record = {"line": number, "expression": line.strip(), "error": message(error)}
             worst = max(worst, _severity(error))
         else:
             record = {"line": number, **record}
@@ -50,10 +52,11 @@ def _severity(error: CgradError) -> ExitStatus:
     return ExitStatus.INPUT if error.status == ExitStatus.INPUT else ExitStatus.MATH
 
 
-def _answer(line: str, pairs: list[tuple[str, object]], numbers, wrt: str | None, output_name: str | None) -> dict:
+def _answer(line: str, pairs: list[tuple[str, object]], numbers, wrt: tuple[str, ...] | None,
+            output_name: str | None, ignore_unused: bool) -> dict:
     program = parse(line)
-    used = [(name, value) for name, value in pairs if name in program.variables]  # the point is shared
-    trace = trace_of(program, used, numbers, wrt and wrt.split(","), output_name, record=False)
+    used = unused_left_out(program, pairs)  # the point is shared
+    trace = trace_of(program, used, numbers, wrt and list(wrt), output_name, record=False, ignore_unused=ignore_unused)
     to_json = trace.numbers.to_json
     return {"expression": line.strip(), "value": to_json(trace.value),
             "gradient": {name: to_json(value) for name, value in trace.gradient.items()}}
@@ -74,7 +77,6 @@ def _csv(records: list[dict]) -> str:
 def note_discarded(program: Program) -> None:
     """A program read from stdin or a file whose bare expressions before the last are discarded
     (`printf 'x^2\\nx^3\\n' | cgrad eval -`) answers only its last: say so, and point to --each."""
-    lines = [line for line in program.source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    if len(lines) > 1 and any("=" not in line for line in lines[:-1]):
-        sys.stderr.write("note: the input is one program and only its last statement is answered; "
-                         "for one answer per line use --each\n")
+    if program.discarded:
+        output.say("note: the input is one program and only its last statement is answered; "
+                   "for one answer per line use --each")

@@ -1,14 +1,13 @@
 """`cgrad eval`: value, gradient and the derivation of a formula at a point."""
 from __future__ import annotations
 
-import unicodedata
-
 import click
 
-from ...language.bindings import split_bindings
 from ...errors import InputError
-from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
-from ...api import trace_of
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, max_rows_option,
+                       number_options, output_option, read_program, wrt_option)
+from ...api import output_graph, trace_of
+from ...language.bindings import unused_left_out
 from ...language.syntax import parse
 from .shared import eval_output, out_option, worksheet_options
 
@@ -16,11 +15,9 @@ from .shared import eval_output, out_option, worksheet_options
 @click.command("eval", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--wrt", metavar="NAME[,NAME...]",
-              help="Only these partial derivatives, in this order: of variables or any named node (u = b*c, c = 3).")
-@click.option("--output", "output_name", metavar="NAME[,NAME...]|all",
-              help="Differentiate this assigned name instead of the last statement; several (R,X,Z), or all: "
-                   "each one's value and the Jacobian (output × variable).")
+@wrt_option("Only these partial derivatives, in this order: of variables or any named node (u = b*c, c = 3).")
+@output_option("Differentiate this assigned name instead of the last statement; several (R,X,Z), or all: "
+               "each one's value and the Jacobian (output × variable).", several=True)
 @click.option("--each", is_flag=True,
               help="Each line of '-' or -f FILE is its own program: one result per line (JSON lines, or "
                    "--format csv), errors as records; exit 2 if a line's input was wrong, else 1 if a line's "
@@ -33,10 +30,7 @@ from .shared import eval_output, out_option, worksheet_options
               help="With --points, a row that fails: stop there (exit 1 or 2, the rows before it written), skip it, "
                    "or write it empty; skip and null report on stderr.")
 @click.option("--no-header", is_flag=True, help="With --points and CSV output: no header row (to join outputs).")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex", "jsonl", "csv"]),
-              default=None, help="[default: table; jsonl with --each; with --points, as the input] table: the forward pass, backward pass and gradient as tables; json: one "
-              "object; markdown: a worked solution for notes (Mermaid graph, tables, chain rule in LaTeX); "
-              "latex: the derivation as an align* fragment; jsonl, csv: with --each or --points.")
+@format_option("eval")
 @out_option
 @worksheet_options
 @number_options
@@ -45,16 +39,14 @@ from .shared import eval_output, out_option, worksheet_options
 @click.option("--mode", type=click.Choice(["reverse", "forward", "both"]), default="reverse", show_default=True,
               help="reverse: the backward pass; forward: dual numbers push tangents from the inputs to the output "
                    "(one tangent column per variable, or --tangent); both: the two, and whether they agree.")
-@click.option("--tangent", metavar="NAME=VALUE[,...]", multiple=True,
-              help="With --mode forward|both: the direction v (variables not named: 0); prints the JVP ∇f·v. "
-                   "--mode forward then carries that one direction alone: no gradient.")
+@bindings_option("--tangent", "With --mode forward|both: the direction v (variables not named: 0); prints the JVP "
+                 "∇f·v. --mode forward then carries that one direction alone: no gradient.")
 @click.option("--naive", is_flag=True,
               help="Also the classic mistake: a backward pass that assigns each node's derivative (grad = …) "
                    "instead of adding to it (grad += …); its wrong partial derivatives marked, and why.")
-@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
-              help="Longest table before its middle rows are elided (0: no limit).")
-def eval_command(expression, program_file, at, each, wrt, output_name, points, on_error, no_header, output_format,
-                 out_file, blank, answers, numbers, no_trace, mode, tangent, naive, max_rows):
+@max_rows_option()
+def eval_command(expression, program_file, at, each, wrt, output_name, ignore_unused, points, on_error, no_header,
+                 output_format, out_file, blank, answers, numbers, no_trace, mode, tangent, naive, max_rows):
     """Evaluate EXPR at the given point and differentiate it with respect to every variable.
 
     \b
@@ -78,7 +70,7 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
                          "give one")
     if points is not None:
         return _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format,
-                       out_file, blank, answers, numbers, mode, tangent, naive)
+                       out_file, blank, answers, numbers, mode, tangent, naive, ignore_unused)
     if on_error != "stop" or no_header:
         raise InputError(f"{'--on-error' if on_error != 'stop' else '--no-header'} is for --points: add --points FILE")
     text = read_program(expression, program_file)
@@ -87,7 +79,7 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
     if each:
         from .each import run_each
 
-        return run_each(text, split_bindings(at), numbers, wrt, output_name, output_format, out_file)
+        return run_each(text, at, numbers, wrt, output_name, output_format, out_file, ignore_unused)
     if output_format in ("jsonl", "csv"):
         raise InputError(f"--format {output_format} writes one record per formula or per point: add --each or --points FILE")
     output_format = output_format or "table"
@@ -96,7 +88,7 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
         from .each import note_discarded
 
         note_discarded(program)
-    pairs = split_bindings(at)
+    pairs = unused_left_out(program, at) if ignore_unused else at
     if program.several(output_name):
         from .jacobian import jacobian_output, refuse_with_several
 
@@ -108,21 +100,21 @@ def eval_command(expression, program_file, at, each, wrt, output_name, points, o
     if tangent and mode == "reverse":
         raise InputError("--tangent is a direction for forward mode: add --mode forward or --mode both")
     if mode == "reverse":
-        trace = trace_of(program, pairs, numbers, wrt and wrt.split(","), output_name, record=not no_trace,
-                         naive=naive)
+        trace = trace_of(program, pairs, numbers, wrt and list(wrt), output_name, record=not no_trace,
+                         naive=naive, ignore_unused=ignore_unused)
         eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)
         return
     if blank or answers or wrt is not None:
         raise InputError(f"--mode {mode} does not take --blank, --answers or --wrt (forward mode gives every variable)")
     from .forward import forward_output
 
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
-    forward_output(graph, program, pairs, numbers, split_bindings(tangent) if tangent else None, mode,
+    graph = output_graph(program, output_name)
+    forward_output(graph, program, pairs, numbers, tangent or None, mode,
                    output_format, out_file, max_rows, not no_trace)
 
 
 def _points(expression, program_file, points, at, each, wrt, output_name, on_error, no_header, output_format, out_file,
-            blank, answers, numbers, mode, tangent, naive) -> None:
+            blank, answers, numbers, mode, tangent, naive, ignore_unused) -> None:
     if points == "-" and (expression == "-" or program_file == "-"):
         raise InputError("--points - reads the points from standard input, so the program cannot come from it too: "
                          "give EXPR or -f FILE")
@@ -133,7 +125,8 @@ def _points(expression, program_file, points, at, each, wrt, output_name, on_err
     from .points import run_points
 
     program = parse(read_program(expression, program_file))
-    run_points(points, program, split_bindings(at), numbers, wrt and wrt.split(","), output_name, output_format,
+    run_points(points, program, unused_left_out(program, at) if ignore_unused else at, numbers, wrt and list(wrt),
+               output_name, output_format,
                out_file, on_error, header=not no_header)
 
 

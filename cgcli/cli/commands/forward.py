@@ -28,24 +28,22 @@ def forward_output(graph, program, pairs, numbers, tangent_pairs, mode: str, out
     if output_format == "json":
         document = json.loads(tangents.forward_json(forward, with_trace))
         if reverse is not None:
+            from ...render.formats import RenderOptions
             from ...render.json import render
 
             document["mode"] = "both"
-            document["reverse"] = json.loads(render(reverse, with_trace))
+            document["reverse"] = json.loads(render(reverse, RenderOptions(with_trace=with_trace)))
             document["agree"] = agreement
         emit(json.dumps(document, ensure_ascii=False) + "\n", out_file)
         return
     from ...render.derivation import forward_mode_derivation
 
-    derivation = forward_mode_derivation(forward, max_rows)
-    if output_format == "markdown":
-        text = tangents.forward_markdown(derivation, graph.source)
-    elif output_format == "latex":
-        text = tangents.forward_latex(derivation)
-    else:
-        from .. import output
+    from .. import output
+    from ...render.formats import RenderOptions, render
 
-        text = tangents.forward_table(derivation, out_file in (None, "-") and output.is_terminal(), with_trace)
+    derivation = forward_mode_derivation(forward, max_rows)
+    options = RenderOptions(terminal=out_file in (None, "-") and output.is_terminal(), with_trace=with_trace)
+    text = render(output_format, derivation, options, kind="forward")
     if reverse is not None:
         emit(text + "\n", out_file)
         eval_output(reverse, output_format, out_file, None, False, max_rows, with_trace)

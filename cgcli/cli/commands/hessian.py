@@ -1,13 +1,12 @@
 """`cgrad hessian`: second derivatives by running the backward pass in dual numbers (forward-over-reverse)."""
 from __future__ import annotations
 
-import unicodedata
-
 import click
 
-from ...language.bindings import split_bindings
-from ...errors import InputError
-from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
+from ...api import output_graph, wanted_names
+from ...language.bindings import unused_left_out
+from ..options import (ExpressionCommand, at_option, bindings_option, expression_input, format_option, max_rows_option,
+                       number_options, output_option, read_program, wrt_option)
 from ...language.syntax import parse
 from .shared import emit, out_option
 
@@ -17,25 +16,20 @@ DEFAULT_MAX_ENTRIES = 10 ** 6  # 1000 variables: about 1 s and 170 MB (the Rosen
 @click.command("hessian", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--wrt", metavar="NAME[,NAME...]", help="Only these variables, in this order (tensor variables "
-              "become one row per element: w[0], w[1], …).")
-@click.option("--hvp", metavar="NAME=VALUE[,...]", multiple=True,
-              help="The Hessian-vector product H·v along this direction (variables not named: 0), with one dual "
-                   "backward pass and no matrix.")
-@click.option("--output", "output_name", metavar="NAME", help="Differentiate this assigned name instead of the last statement.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True, help="table: the second pass traced and the matrix; json: one object; markdown: "
-              "a worked solution.")
+@wrt_option("Only these variables, in this order (tensor variables become one row per element: w[0], w[1], …).")
+@bindings_option("--hvp", "The Hessian-vector product H·v along this direction (variables not named: 0), with one "
+                 "dual backward pass and no matrix.")
+@output_option("Differentiate this assigned name instead of the last statement.")
+@format_option("hessian")
 @out_option
 @number_options
 @click.option("--no-trace", is_flag=True, help="Only the matrix (or H·v), the value and the gradient.")
-@click.option("--max-rows", type=click.IntRange(min=0), default=60, show_default=True,
-              help="Longest table before its middle rows are elided (0: no limit).")
+@max_rows_option()
 @click.option("--max-entries", type=click.IntRange(min=1), default=DEFAULT_MAX_ENTRIES, show_default=True,
               help="Refuse, before computing it, a matrix of more entries than this (n variables: n² entries, "
                    "n² work and memory); --hvp and --wrt need fewer.")
-def hessian_command(expression, program_file, at, wrt, hvp, output_name, output_format, out_file, numbers, no_trace,
-                    max_rows, max_entries):
+def hessian_command(expression, program_file, at, ignore_unused, wrt, hvp, output_name, output_format, out_file,
+                    numbers, no_trace, max_rows, max_entries):
     """The Hessian of EXPR at the given point: the backward pass run in dual numbers a + bε, each
     variable seeded with its unit tangent; the ε parts of the gradient are the Hessian's rows.
 
@@ -49,13 +43,11 @@ def hessian_command(expression, program_file, at, wrt, hvp, output_name, output_
     from ...passes.dual import hessian
 
     program = parse(read_program(expression, program_file))
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
-    wanted = [unicodedata.normalize("NFC", n.strip()) for n in wrt.split(",") if n.strip()] if wrt is not None else None
-    if wanted is not None and not wanted:
-        raise InputError("--wrt: give the name of a variable")
+    at = unused_left_out(program, at) if ignore_unused else at
+    graph = output_graph(program, output_name)
     record = not no_trace and output_format != "json"
-    result = hessian(graph, split_bindings(at), program, numbers, wanted, split_bindings(hvp) if hvp else None,
-                     record, max_entries)
+    wanted = wanted_names(program, graph, wrt, None)  # unknown names refused as every command refuses them
+    result = hessian(graph, at, program, numbers, wanted, hvp or None, record, max_entries)
     emit(_rendered(result, output_format, out_file, record, max_rows), out_file)
 
 
@@ -68,17 +60,16 @@ def _rendered(result, output_format: str, out_file: str | None, record: bool, ma
 
     headers, rows = tangents.hessian_cells(result)
     title = "Hessian-vector product H·v" if result.hessian is None else "Hessian H (row i: ∂/∂xᵢ of the gradient)"
-    if output_format == "markdown":
-        from ...render.markdown import render
+    from ...render.formats import RenderOptions, render
 
+    if output_format == "markdown":
         # H2, as every command's Markdown begins: it goes in a note, under the note's own title
         text = "## Hessian by forward-over-reverse\n\n" + tangents.HESSIAN_NOTE + ".\n\n"
         if record:
-            text += render(derive(result.trace, None, max_rows), True, None, graph=False) + "\n"
+            text += render("markdown", derive(result.trace, None, max_rows), RenderOptions(graph=False)) + "\n"
         return text + tangents.hessian_markdown(title, headers, rows)
     from .. import output
-    from ...render.table import render
 
     terminal = out_file in (None, "-") and output.is_terminal()
-    text = render(derive(result.trace, None, max_rows), terminal) + "\n" if record else ""
+    text = render("table", derive(result.trace, None, max_rows), RenderOptions(terminal=terminal)) + "\n" if record else ""
     return text + tangents.hessian_table(title, headers, rows, terminal) + tangents.HESSIAN_NOTE + "\n"

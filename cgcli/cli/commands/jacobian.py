@@ -21,15 +21,16 @@ def refuse_with_several(output: str, given: list[str]) -> None:
                          f"give one name with --output, or leave out {option}")
 
 
-def jacobian_output(program, output: str, pairs, numbers, wrt: str | None, mode: str, output_format: str,
+def jacobian_output(program, output: str, pairs, numbers, wrt: tuple[str, ...] | None, mode: str, output_format: str,
                     out_file: str | None, max_rows: int, with_trace: bool) -> None:
     """The values and the Jacobian of the outputs `output` names, by `mode` (both: the two, compared)."""
     from .. import output as terminal
-    from ...api import jacobian_of
+    from ...api import jacobian_of, wanted_names
     from ...render import jacobian as layout
     from .forward import agreement
 
-    columns = wrt.split(",") if wrt else None
+    # unknown --wrt names refused as in every command
+    columns = wanted_names(program, program.outputs_graph(program.outputs(output)), wrt, None)
     result = jacobian_of(program, pairs, numbers, output, columns, "forward" if mode == "forward" else "reverse",
                          record=with_trace)
     forward = jacobian_of(program, pairs, numbers, output, columns, "forward", with_trace) if mode == "both" else None

@@ -10,8 +10,9 @@ import click
 
 from .. import output
 from ...errors import InputError, NoteStale
+from ..options import SECONDS
 from ..output import HelpThroughOutput
-from ...text import shorten
+from ...text import read_text, shorten
 
 
 class _Command(HelpThroughOutput, click.Command):
@@ -23,7 +24,7 @@ class _Command(HelpThroughOutput, click.Command):
 @click.option("--check", is_flag=True,
               help="Write nothing: show a unified diff and exit 1 if any block's output is out of date, exit 0 if all are current.")
 @click.option("--dry-run", is_flag=True, help="Write nothing: print each note as it would be written.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+@click.option("--timeout", type=SECONDS, metavar="SECONDS",
               help="Give up on a command line of a block (exit 1) after this many seconds [default: no limit].")
 def notes_command(files: tuple[str, ...], check: bool, dry_run: bool, timeout: float | None) -> None:
     """Run the ```cgrad blocks of Markdown notes and write each block's output right after it.
@@ -73,17 +74,8 @@ def notes_command(files: tuple[str, ...], check: bool, dry_run: bool, timeout: f
 
 
 def _read(name: str) -> str:
-    from ..options import _decode
-
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except OSError as failure:
-        raise InputError(f"cannot read {shorten(name)}: {failure.strerror or failure}") from None
-    try:
-        return data.decode("utf-8")  # a byte-order mark is kept: the note is rewritten byte for byte
-    except UnicodeDecodeError:
-        return _decode(data, name)  # raises the one message for text that is not UTF-8
+    # a byte-order mark is kept: the note is rewritten byte for byte
+    return read_text(name, shorten(name), encoding="utf-8")
 
 
 def _check(notes) -> None:

@@ -1,32 +1,30 @@
 """`cgrad paths`: the multivariable chain rule spelled out, path by path (seed 004)."""
 from __future__ import annotations
 
-import unicodedata
-
 import click
 
 from .. import output
 from ...errors import InputError
-from ..options import ExpressionCommand, at_option, expression_input, number_options, read_program
-from ...language.bindings import names_option
+from ...api import output_graph, wanted_names
+from ...language.bindings import unused_left_out
+from ..options import (ExpressionCommand, at_option, expression_input, format_option, number_options, output_option,
+                       read_program, wrt_option)
 from .shared import emit, out_option, titled, worksheet_options, worksheet_title
 
 
 @click.command("paths", cls=ExpressionCommand)
 @expression_input
 @at_option
-@click.option("--wrt", required=True, metavar="NAME[,NAME...]",
-              help="The variables (or intermediate nodes) to trace the paths down to.")
-@click.option("--output", "output_name", metavar="NAME", help="Start at this assigned name instead of the last statement.")
+@wrt_option("The variables (or intermediate nodes) to trace the paths down to.", required=True)
+@output_option("Start at this assigned name instead of the last statement.")
 @click.option("--max-paths", type=click.IntRange(min=1), default=20, show_default=True, metavar="N",
               help="List at most N paths per name; the rest are counted and their sum given.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True, help="table, json, or markdown with the sum over paths as a LaTeX equation.")
+@format_option("paths")
 @out_option
 @number_options
 @worksheet_options
-def paths_command(expression, program_file, at, wrt, output_name, max_paths, output_format, out_file, numbers,
-                  blank, answers):
+def paths_command(expression, program_file, at, ignore_unused, wrt, output_name, max_paths, output_format, out_file,
+                  numbers, blank, answers):
     """Every path from the output down to each --wrt name, the product of the local derivatives along
     it, and their sum, which is the partial derivative (the multivariable chain rule).
 
@@ -37,7 +35,6 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
       cgrad paths "u = b*c; v = a + u; J = 3v" --at a=1,b=2,c=3 --wrt b,u --format markdown
       cgrad paths "a = x; b = a + a; c = b + b" --at x=1 --wrt x --blank grads
     """
-    from ...language.bindings import split_bindings
     from ...passes.chain_paths import paths
     from ...passes.evaluation import evaluate
     from ...language.syntax import parse
@@ -45,13 +42,11 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
     if (blank or answers) and output_format == "json":
         raise InputError("--blank and --answers make worksheets: use them with --format table or markdown")
     program = parse(read_program(expression, program_file))
-    graph = program.graph(output_name and unicodedata.normalize("NFC", output_name))
-    known = [name for name in (graph.names[i] for i in graph.order) if name is not None]
-    targets = names_option(wrt, "--wrt", known)
-    if not targets:
-        raise InputError("--wrt: give the name of a variable or node")
+    at = unused_left_out(program, at) if ignore_unused else at
+    graph = output_graph(program, output_name)
+    targets = wanted_names(program, graph, list(wrt), None)
     # only the derivatives asked for: the backward pass then skips every node that cannot lead there
-    trace = evaluate(graph, split_bindings(at), program, numbers, targets)
+    trace = evaluate(graph, at, program, numbers, targets)
     reports = [paths(trace, target, max_paths) for target in targets]
     if output_format == "json":
         from ...render.paths import render_json
@@ -62,12 +57,9 @@ def paths_command(expression, program_file, at, wrt, output_name, max_paths, out
 
     title = worksheet_title(blank, answers)
     listings = [path_listing(trace, report, blank is not None and not answers) for report in reports]
-    if output_format == "markdown":
-        from ...render.paths import render_markdown
+    from ...render.formats import RenderOptions, render
 
-        text = render_markdown(listings, title)
-    else:
-        from ...render.paths import render_text
-
-        text = titled(render_text(listings, out_file in (None, "-") and output.is_terminal()), title)
+    options = RenderOptions(terminal=out_file in (None, "-") and output.is_terminal(), title=title)
+    text = render(output_format, listings, options, kind="paths")
+    text = titled(text, title) if output_format == "table" else text
     emit(text, out_file)

@@ -15,7 +15,7 @@ from ...errors import CgradError, InputError, settled
 from ...graph.nodes import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, float_json_columns, row_cells
 from ..row_writer import cell as _csv_cell, csv_lines, float_json_lines, float_lines
-from ...text import shorten
+from ...text import listing, shorten
 from ...api.compiled import Compiled, NotVectorisable, result_headers
 
 TABLE_ROWS = 20  # --format table shows this many rows
@@ -29,7 +29,7 @@ class PointsRun:
                  output_name: str | None, on_error: str) -> None:
         graph = output_graph(program, output_name)
         self.program, self.pairs, self.numbers, self.graph = program, pairs, numbers, graph
-        self.wanted = wanted_names(program, graph, wrt)
+        self.wanted = wanted_names(program, graph, wrt, None)
         parameters = {name for name, _ in pairs}
         self.inputs = [graph.names[i] for i in graph.variables() if graph.names[i] not in parameters]
         self.wrt = [graph.names[i] for i in graph.variables()] if self.wanted is None else self.wanted
@@ -47,7 +47,7 @@ class PointsRun:
                              "give it once")
         missing = [name for name in self.inputs if name not in reader.columns]
         if missing:
-            raise InputError(f"--points {shorten(reader.name)}: no column {', '.join(missing)} in the header "
+            raise InputError(f"--points {shorten(reader.name)}: no column {listing(missing)} in the header "
                              f"({shorten(', '.join(reader.columns), 120)}); add it, or give it with --at")
 
     def rows(self, block: Block, columns: list[str] | None) -> tuple[list[list[Any]], dict[int, CgradError]]:
@@ -181,10 +181,10 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
                     raise stop
             cut = reader.cut_note()
             if cut:
-                sys.stderr.write(f"warning: {cut}\n")
+                output.say(f"warning: {cut}")
             if failed:
                 done = "skipped" if on_error == "skip" else "written empty"
-                sys.stderr.write(f"warning: {failed} of {total} rows failed and were {done} (--on-error {on_error})\n")
+                output.say(f"warning: {failed} of {total} rows failed and were {done} (--on-error {on_error})")
 
 
 def _kept_rows(block: Block, failures: dict[int, CgradError], on_error: str, failed_before: int):
@@ -198,7 +198,7 @@ def _kept_rows(block: Block, failures: dict[int, CgradError], on_error: str, fai
         return range(first), type(error)(_placed(block, first, error))
     for count, position in enumerate(ordered, start=failed_before):
         if count < REPORTED:
-            sys.stderr.write(f"warning: {_placed(block, position, failures[position])}\n")
+            output.say(f"warning: {_placed(block, position, failures[position])}")
     if on_error == "skip":
         return [position for position in range(block.size) if position not in failures], None
     return None, None
@@ -266,7 +266,7 @@ def _table(run: PointsRun, reader: PointReader) -> None:
             break
     _print(rows, run)
     if more:
-        sys.stderr.write(f"note: the first {TABLE_ROWS} rows; --format csv or jsonl writes every row\n")
+        output.say(f"note: the first {TABLE_ROWS} rows; --format csv or jsonl writes every row")
 
 
 def _print(rows: list[list[str]], run: PointsRun) -> None:

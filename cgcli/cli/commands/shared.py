@@ -53,26 +53,17 @@ def eval_output(trace, output_format: str, out_file: str | None, blank: str | No
     """`cgrad eval`'s result in its format, as a worksheet or its key if asked, to stdout or -o FILE."""
     if (blank or answers) and output_format == "json":
         raise InputError("--blank and --answers make worksheets: use them with --format table, markdown or latex")
-    if output_format == "json":
-        from ...render.json import render
+    from ...render.formats import RenderOptions, render
 
-        emit(render(trace, with_trace=with_trace), out_file)
+    title = worksheet_title(blank, answers)
+    options = RenderOptions(terminal=out_file in (None, "-") and output.is_terminal(), with_trace=with_trace,
+                            title=title)
+    if output_format == "json":
+        from ...render import json
+
+        emit(json.render(trace, options), out_file)
         return
     from ...render.derivation import derive
 
-    title = worksheet_title(blank, answers)
-    derivation = derive(trace, None if answers else blank, max_rows)
-    if output_format == "markdown":
-        from ...render.markdown import render
-
-        text = render(derivation, with_trace, title)
-    elif output_format == "latex":
-        from ...render.latex import render
-
-        text = render(derivation, title)
-    else:
-        from ...render.table import render
-
-        terminal = out_file in (None, "-") and output.is_terminal()
-        text = titled(render(derivation, terminal, with_trace=with_trace), title)
-    emit(text, out_file)
+    text = render(output_format, derive(trace, None if answers else blank, max_rows), options)
+    emit(titled(text, title) if output_format == "table" else text, out_file)

@@ -2,8 +2,8 @@
 document, or numbered files in -o DIR/) or as the offline stepper page."""
 from __future__ import annotations
 
+import errno
 import os
-import sys
 from collections.abc import Callable
 
 from .. import output
@@ -80,7 +80,7 @@ def _announce(walk, suggest_collapse: bool) -> None:
     if nodes > MANY_NODES:
         hint = " (--collapse DEPTH draws fewer)" if suggest_collapse else ""
         passes = "of forward mode" if walk.tangents else "of the two passes"
-        sys.stderr.write(f"note: {nodes} nodes: writing {len(walk.steps)} frames, one per step {passes}{hint}\n")
+        output.say(f"note: {nodes} nodes: writing {len(walk.steps)} frames, one per step {passes}{hint}")
 
 
 def _warn_if_too_large(derivation, options: dict) -> None:
@@ -91,13 +91,18 @@ def _warn_if_too_large(derivation, options: dict) -> None:
     picture = figures.build(derivation.forward, derivation.output, derivation, products=True, **options)
     problem = too_large(picture, render(picture))
     if problem:
-        sys.stderr.write(f"note: each frame's graph has {problem}; --collapse DEPTH folds the deep nodes\n")
+        output.say(f"note: each frame's graph has {problem}; --collapse DEPTH folds the deep nodes")
 
 
 def _write_folder(folder: str, files) -> None:
+    """The frames into -o DIR/: the folder is made if missing, as -o FILE makes its file; a missing
+    folder above it is refused (exit 74), as for -o FILE."""
     try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as failure:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise output.refused(folder, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))) from None
+    except (OSError, ValueError) as failure:  # ValueError: a NUL in the name
         raise output.refused(folder, failure) from None
     for name, text in files:
         output.write_file(text.encode("utf-8"), os.path.join(folder, name))

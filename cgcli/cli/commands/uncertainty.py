@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..options import ExpressionCommand, expression_input, read_program
+from ..options import ExpressionCommand, bindings_option, expression_input, format_option, output_option, read_program
 from .shared import emit, out_option
 
 
@@ -14,15 +14,15 @@ def _listed(texts: tuple[str, ...]) -> list[str]:
 
 @click.command("uncertainty", cls=ExpressionCommand)
 @expression_input
-@click.option("--at", "at", multiple=True, metavar="NAME=VALUE±U[,...]",
-              help="The inputs: V=4.999±0.0032 (or +-, or the concise 4.9990(32)); a value without an uncertainty "
-                   "is an exact constant; @FILE.json gives {\"V\": {\"value\": 4.999, \"u\": 0.0032}} (repeatable).")
+@bindings_option("--at", "The inputs: V=4.999±0.0032 (or +-, or the concise 4.9990(32)); a value without an "
+                 "uncertainty is an exact constant; @FILE.json gives {\"V\": {\"value\": 4.999, \"u\": 0.0032}} "
+                 "(repeatable).", objects=True, metavar="NAME=VALUE±U[,...]")
 @click.option("--correlation", multiple=True, metavar="A,B=r", help="The correlation coefficient of two inputs "
               "(repeatable).")
 @click.option("--dof", multiple=True, metavar="NAME=ν[,...]", help="Degrees of freedom of an input's uncertainty "
               "(others: infinite); adds ν_eff by Welch–Satterthwaite and takes k from the t-distribution.")
-@click.option("--output", "outputs", metavar="NAME[,NAME...]|all", help="The outputs (assigned names, or all of "
-              "them) to propagate to [default: the last statement]; with several, the correlation between them.")
+@output_option("The outputs (assigned names, or all of them) to propagate to [default: the last statement]; with "
+               "several, the correlation between them.", dest="outputs", metavar="NAME[,NAME...]|all")
 @click.option("--k", "k", type=click.FloatRange(min=0, min_open=True), metavar="K",
               help="Coverage factor: adds the expanded uncertainty U = k·u_c (with --dof: the t-distribution's k "
                    "for the coverage probability K has for a normal distribution, 2 → 95.45 %).")
@@ -41,9 +41,7 @@ def _listed(texts: tuple[str, ...]) -> list[str]:
                    "deviation u [default: normal].")
 @click.option("--interval", type=click.Choice(["shortest", "symmetric"]), default="shortest", show_default=True,
               help="The Monte Carlo coverage interval: the shortest, or the probabilistically symmetric one.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "latex"]), default="table",
-              show_default=True, help="table: the budgets as the GUM lays them out; json: one object; markdown, latex: "
-              "the derivation (graph, backward pass, partial derivatives) and the budget.")
+@format_option("uncertainty")
 @out_option
 def uncertainty_command(expression, program_file, at, correlation, dof, outputs, k, coverage, second, monte_carlo,
                         seed, distribution, interval, output_format, out_file):
@@ -61,10 +59,9 @@ def uncertainty_command(expression, program_file, at, correlation, dof, outputs,
       cgrad uncertainty "m*g*h" --at "m=2.500(12),g=9.81,h=1.20±0.01" --dof m=9 --k 2
     """
     from ...api.uncertainty import budget_of
-    from ...language.bindings import split_bindings
 
     program = read_program(expression, program_file)
-    budget = budget_of(program, split_bindings(at, objects=True), list(correlation), _listed(dof),
+    budget = budget_of(program, at, list(correlation), _listed(dof),
                        _listed(distribution), outputs, k, coverage, second, monte_carlo, seed, interval,
                        record=output_format in ("markdown", "latex"))
     if output_format == "json":
