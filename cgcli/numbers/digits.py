@@ -15,6 +15,7 @@ from .enclosure import Interval
 from .interval import IntervalNumbers
 from .limits import DEFAULT_MAX_DIGITS
 from .text import int_text
+from .written import Written, read
 
 
 class DigitsNumbers(IntervalNumbers):
@@ -66,6 +67,9 @@ class DigitsNumbers(IntervalNumbers):
         return text + "?"
 
     format_reading = format
+
+    def written(self, x: Interval) -> Written:
+        return read(self.format(x))  # one decimal, not the interval's two ends
 
     def magnitude(self, value: Fraction) -> str:
         return _nearest(value, 2)

@@ -11,6 +11,7 @@ from ..text import shorten
 from .limits import LOG2_10, LOG10_2, too_many_digits
 from .scalar import ScalarNumbers
 from .text import decimal_parts, int_text, parse_number, written_digits
+from .written import Written
 
 
 class ExactNumbers(ScalarNumbers):
@@ -113,6 +114,10 @@ class ExactNumbers(ScalarNumbers):
     def format(self, x: Fraction) -> str:
         numerator = int_text(x.numerator)
         return numerator if x.denominator == 1 else f"{numerator}/{int_text(x.denominator)}"
+
+    def written(self, x: Fraction) -> Written:
+        sign, numerator = ("-" if x < 0 else ""), int_text(abs(x.numerator))
+        return Written(sign, numerator, denominator=None if x.denominator == 1 else Written(digits=int_text(x.denominator)))
 
     def format_reading(self, x: Fraction) -> str:
         """19/21 ≈ 0.9047619: the fraction, and a decimal to read it by."""

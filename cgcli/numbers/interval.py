@@ -17,6 +17,7 @@ from .enclosure import Interval, as_interval, exp_log10, pow_log10, raw, size_di
 from .limits import DEFAULT_MAX_DIGITS, too_many_digits
 from .system import NumberSystem
 from .text import decimal_parts, int_text, parse_number, written_digits
+from .written import Written, read
 
 _GUARD_BITS = 30  # an end's value is computed this far beyond the precision, …
 _SLACK_BITS = 20  # … and widened by 2^-(precision + this), relative: 2^10 units in its last place
@@ -179,6 +180,9 @@ class IntervalNumbers(NumberSystem):
     def format(self, x: Interval) -> str:
         low, high = self.to_json(x)
         return f"[{low}, {high}]"
+
+    def written(self, x: Interval) -> Written:
+        return Written(items=tuple(map(read, self.to_json(x))))
 
     format_reading = format
 

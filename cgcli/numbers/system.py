@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from .rules import implementation
+from .written import Written, read
 
 Number = Any  # a value of the system: float, Fraction, Interval, or an array of them
 # The functions of one or two numbers whose implementation in each system its op declares (Op.numbers):
@@ -127,6 +128,11 @@ class NumberSystem(ABC):
     # ---- printing ----
     @abstractmethod
     def format(self, x: Number) -> str: ...
+
+    def written(self, x: Number) -> Written:
+        """x in parts (sign, digits, exponent, fraction, interval ends) for printers that lay numbers
+        out (LaTeX); its `text` is format(x). Systems whose text is made of parts build them directly."""
+        return read(self.format(x))
 
     @abstractmethod
     def format_reading(self, x: Number) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 
 from .rules import ufunc_name
 from .system import OP_DECLARED, NumberSystem
+from .written import Written, read
 
 SUMMARY_SIZE = 12  # tensors with more elements print as a shape and a few values (JSON has them all)
 
@@ -188,6 +189,9 @@ class _TensorNumbers(NumberSystem):
 
     def format_reading(self, x) -> str:
         return self.format(x) if is_tensor(x) else self.scalar.format_reading(x)
+
+    def written(self, x) -> Written:
+        return read(self.format(x)) if is_tensor(x) else self.scalar.written(x)
 
     def to_json(self, x):
         if not is_tensor(x):

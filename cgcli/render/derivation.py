@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from ..numbers.written import Written, other
 from ..text import excerpt
 from . import BLANK_CHOICES
 from ..graph.nodes import CONSTANT, VARIABLE
@@ -25,7 +26,7 @@ NOT_TAKEN_SHORT = "not computed"
 class NumberText:
     """One value as the formats show it, each text made when first asked for: `text` (the number
     system's), `reading` (a fraction with its decimal), `short` (pictures and equations), `grid`
-    (a small vector or matrix, element by element). A worksheet's blank is BLANK_TEXT in all."""
+    (a small vector or matrix, element by element); `written`, the short text in parts. A worksheet's blank is BLANK_TEXT in all."""
 
     __slots__ = ("_numbers", "value", "blank", "_text", "_reading", "_short")
 
@@ -48,11 +49,16 @@ class NumberText:
         return self._reading
 
     @property
-    def short(self) -> str:
+    def written(self) -> Written:
+        """The short text's number in parts, for printers that lay numbers out (LaTeX)."""
         if self._short is None:
-            self._short = (BLANK_TEXT if self.blank else NOT_TAKEN_SHORT if self.value is NOT_TAKEN
+            self._short = (other(BLANK_TEXT) if self.blank else other(NOT_TAKEN_SHORT) if self.value is NOT_TAKEN
                            else shown(self._numbers, self.value))
         return self._short
+
+    @property
+    def short(self) -> str:
+        return self.written.text
 
     @property
     def not_taken(self) -> bool:
@@ -77,8 +83,8 @@ class NumberText:
         return not self.blank and bool(getattr(self.value, "shape", None))
 
     @property
-    def grid(self) -> list[list[str]] | None:
-        """A vector's or matrix's elements (short texts) by row, when the number system prints it
+    def grid(self) -> list[list[Written]] | None:
+        """A vector's or matrix's elements (short numbers) by row, when the number system prints it
         whole; None for scalars, blanks and the tensors it summarises."""
         shape = getattr(self.value, "shape", None) if not self.blank else None
         if not shape or len(shape) > 2 or "tensor" in self.text:

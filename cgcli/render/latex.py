@@ -8,6 +8,7 @@ import unicodedata
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import FUNCTIONS, OPS
 from ..language.syntax import one_line
+from ..numbers.written import Written, read
 from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, ForwardLine, GradientLine, TangentLine,
                          NumberText, TermLine, laid_out)
 from .formats import RenderOptions
@@ -22,7 +23,6 @@ SYMBOLS = {"·": r" \cdot ", "×": r" \times ", "≥": r" \geq ", "≤": r" \leq
            "ᵀ": r"^{\top}", "@": " ", "∂": r"\partial ", "Σ": r"\sum ", "…": r"\ldots ", "→": r"\to ", "π": r"\pi "}
 BLANK = r"\underline{\qquad}"
 _TRAILING_DIGITS = re.compile(r"(.*?[^\W\d_])([0-9]+)")
-_SCIENTIFIC = re.compile(r"(-?[\d.]+(?:…)?)e([+-]?)0*(\d+)")
 _WORDS = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*(?![A-Za-z}])")
 
 
@@ -92,34 +92,45 @@ def partial(top: str, bottom: str) -> str:
 # ---- numbers ----
 
 def number(text: str) -> str:
-    """A number as the number systems print it, in LaTeX: -19/21 → -\\frac{19}{21}, 1e-05 →
-    1 \\times 10^{-5}, [lo, hi] → \\left[lo, hi\\right], a blank → a line to write on."""
+    """A number's text (a literal, or as the number systems print it) in LaTeX: -19/21 →
+    -\\frac{19}{21}, 1e-05 → 1 \\times 10^{-5}, [lo, hi] → \\left[lo, hi\\right], a blank → a line to write on."""
     text = text.strip()
-    if text == BLANK_TEXT:
-        return BLANK
-    if text.startswith("≈"):
-        return r"\approx " + number(text[1:])
-    if text.startswith("[") and text.endswith("]"):
-        inner = text[1:-1]
-        if inner.startswith("[") or ", " not in inner:  # a tensor: its rows as they print
-            return r"\left[" + _plain(inner) + r"\right]"
-        return r"\left[" + ", ".join(number(part) for part in inner.split(", ")) + r"\right]"
-    sign = "-" if text.startswith("-") else ""
-    body = text[1:] if sign else text
-    if "/" in body:
-        top, _, bottom = body.partition("/")
-        return f"{sign}\\frac{{{number(top)}}}{{{number(bottom)}}}"
-    match = _SCIENTIFIC.fullmatch(body)
-    if match:
-        mantissa, exponent_sign, exponent = match.groups()
-        power = f"10^{{{'-' if exponent_sign == '-' else ''}{exponent}}}"
-        return f"{sign}{_plain(mantissa)} \\times {power}"
-    return sign + _plain(body)
+    return BLANK if text == BLANK_TEXT else written(read(text))
+
+
+def written(number: Written) -> str:
+    """A number in parts in LaTeX, read from its fields."""
+    if number.other is not None:
+        text = number.other
+        if text.startswith("[") and text.endswith("]"):  # a tensor: its rows as they print
+            return r"\left[" + _plain(text[1:-1]) + r"\right]"
+        return _plain(text)
+    if number.items is not None:
+        return r"\left[" + ", ".join(written(item) for item in number.items) + r"\right]"
+    approximate = r"\approx " if number.approximate else ""
+    sign = number.sign
+    if number.denominator is not None:
+        top = Written(digits=number.digits, fraction=number.fraction, more=number.more, elided=number.elided,
+                      doubt=number.doubt, exponent=number.exponent)
+        return f"{approximate}{sign}\\frac{{{written(top)}}}{{{written(number.denominator)}}}"
+    mantissa = number.digits + ("" if number.fraction is None else "." + number.fraction)
+    if number.elided is not None:  # 123456789012…(23 digits)
+        tail = ("?" if number.doubt else "") + ("" if number.exponent is None else "e" + number.exponent)
+        return (f"{approximate}{sign}{_plain(mantissa)}\\ldots\\,(\\text{{{number.elided} digits}})"
+                f"{_plain(tail)}")
+    if number.exponent is not None and not number.doubt and (number.digits or number.fraction is not None):
+        exponent = number.exponent
+        power = f"10^{{{'-' if exponent.startswith('-') else ''}{exponent.lstrip('+-').lstrip('0') or '0'}}}"
+        return f"{approximate}{sign}{_plain(mantissa + ('…' if number.more else ''))} \\times {power}"
+    body = mantissa + ("…" if number.more else "") + ("?" if number.doubt else "") + (
+        "" if number.exponent is None else "e" + number.exponent)
+    return approximate + sign + _plain(body)
 
 
 def _plain(text: str) -> str:
-    long_integer = re.fullmatch(r"(.*)…\((\d+) digits\)(.*)", text)
-    if long_integer:  # 123456789012…(23 digits)
+    """Text (a tensor's rows, a + bε) in math, character by character."""
+    long_integer = re.fullmatch(r"(.*)…\((\d+) digits\)(.*)", text) if "digits)" in text else None
+    if long_integer:  # a tensor's element 123456789012…(23 digits)
         head, count, tail = long_integer.groups()
         return f"{_plain(head)}\\ldots\\,(\\text{{{count} digits}}){_plain(tail)}"
     out = []
@@ -154,12 +165,18 @@ def value(shown: NumberText) -> str:
     the number system prints in full as their summary text)."""
     if shown.not_taken:
         return r"\text{" + _plain_text(shown.short) + "}"
-    if shown.grid is not None:
-        return matrix([" & ".join(number(element) for element in row) for row in shown.grid],
-                      max((len(row) for row in shown.grid), default=1))
+    grid = shown.grid
+    if grid is not None:
+        return matrix([" & ".join(written(element) for element in row) for row in grid],
+                      max((len(row) for row in grid), default=1))
     if shown.tensor:
         return r"\text{" + _plain_text(shown.short) + "}"
-    return number(shown.short)
+    return short(shown)
+
+
+def short(shown: NumberText) -> str:
+    """A value's short number (as pictures show it) in LaTeX; a blank as a line to write on."""
+    return BLANK if shown.blank else written(shown.written)
 
 
 def _plain_text(text: str) -> str:

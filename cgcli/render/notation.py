@@ -6,6 +6,7 @@ import re
 
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import OPS
+from ..numbers.written import SIGNIFICANT_SHOWN, Written, other, read, replace, shortened
 from ..passes.trace import ForwardRow, Term
 
 
@@ -56,103 +57,31 @@ def local_rule(term: Term, upstream: str = "G") -> str:
 
 # ---- numbers shown inside pictures and equations (added for the diagram and notes formats) ----
 
-SIGNIFICANT_SHOWN = 12  # digits kept when a long decimal is shortened for display
-_LONG_DECIMAL = re.compile(r"(-?)(\d*)\.?(\d*)(\??)((?:e[+-]?\d+)?)")
-
-
 def shorten_number(text: str, significant: int = SIGNIFICANT_SHOWN) -> str:
-    """A decimal with more than `significant` significant digits rounded to that many, with an
-    ellipsis when digits were dropped (`0.410973285844…`, `1.35130360424…e+40`, `0.73105857863…`),
-    and without one when the rest were zeros or a double's last-place noise (`-0.08999999999999998`
-    is shown as `-0.09`, `0.30000000000000004` as `0.3`). Shorter numbers,
-    fractions and anything else are unchanged. The ends of an interval `[lo, hi]` are cut, not
-    rounded, and keep the digits where they differ."""
-    if text.startswith("[") and text.endswith("]") and ", " in text:
-        low, high = text[1:-1].split(", ", 1)
-        common = next((i for i, (a, b) in enumerate(zip(low, high)) if a != b), min(len(low), len(high)))
-        keep = max(significant, sum(ch.isdigit() for ch in low[:common].lstrip("-0.")) + 2)
-        return f"[{_cut(low, keep)}, {_cut(high, keep)}]"
-    parts = _long_decimal(text, significant)
-    if parts is None:
-        return text
-    sign, whole, fraction, doubt, exponent = parts
-    if not fraction and not exponent:
-        return _cut(text, significant)
-    from decimal import ROUND_HALF_EVEN, Context, Decimal
-
-    exact = Decimal(f"{sign}{whole}.{fraction or 0}{exponent}")
-    rounded = Context(prec=significant, rounding=ROUND_HALF_EVEN).plus(exact)
-    _, all_digits, power = rounded.as_tuple()
-    more = "…" if _digits_follow(exact, rounded, len((whole + fraction).lstrip("0"))) else ""
-    digits = "".join(map(str, all_digits))  # with an ellipsis all `significant` digits show, zeros too
-    digits = digits if more else digits.rstrip("0") or "0"
-    if exponent:  # d.ddd…e±k, as the number system wrote it
-        return f"{sign}{digits[0]}.{digits[1:] or '0'}{more}{doubt}e{power + len(all_digits) - 1:+d}"
-    body = format(rounded.copy_abs(), "f")
-    if "." in body and not more:
-        body = body.rstrip("0")
-        body = body + "0" if body.endswith(".") else body
-    return f"{sign}{body}{more}{doubt}"
+    """A number's text shortened as pictures show it (numbers/written.py `shortened`)."""
+    return shortened(read(text), significant).text
 
 
-_DOUBLE_NOISE = 1e-15  # relative: a few units in the last place of a double
-
-
-def _digits_follow(exact, rounded, count: int) -> bool:
-    """Whether rounding `exact` (a decimal of `count` significant digits) dropped digits worth an
-    ellipsis: not when only zeros went, nor when a double's shortest text (at most 17 digits)
-    lost only the noise of its last places (-0.08999999999999998 is -0.09)."""
-    if rounded == exact:
-        return False
-    if count > 17:
-        return True
-    return abs(exact - rounded) > abs(exact) * type(exact)(_DOUBLE_NOISE)
-
-
-def _long_decimal(text: str, significant: int) -> tuple[str, ...] | None:
-    """sign, whole, fraction, doubt mark and exponent of a decimal with more than `significant`
-    significant digits; None for anything else."""
-    match = _LONG_DECIMAL.fullmatch(text)
-    if not match or not (match.group(2) or match.group(3)):
-        return None
-    sign, whole, fraction, doubt, exponent = match.groups()
-    return None if len((whole + fraction).lstrip("0")) <= significant else (sign, whole, fraction, doubt, exponent)
-
-
-def _cut(text: str, significant: int) -> str:
-    """The first `significant` significant digits and an ellipsis, nothing rounded."""
-    parts = _long_decimal(text, significant)
-    if parts is None:
-        return text
-    sign, whole, fraction, doubt, exponent = parts
-    kept, count = [], 0
-    for ch in whole + "." + fraction if fraction else whole:
-        if ch != "." and (count or ch != "0"):
-            count += 1
-        kept.append(ch)
-        if count == significant:
-            break
-    body = "".join(kept)
-    if "." not in body and len(body) < len(whole):  # a long integer: say how long it is
-        return f"{sign}{body}…({len(whole)} digits){doubt}{exponent}"
-    return f"{sign}{body}…{doubt}{exponent}"
-
-
-def shown(numbers, value) -> str:
-    """A value as a picture or an equation shows it: the number system's text, long decimals
+def shown(numbers, value) -> Written:
+    """A value as a picture or an equation shows it: the number system's number, long decimals
     shortened (tables print them whole), long fractions as their decimal reading, and tensors
     on one line."""
-    text = numbers.format(value)
+    written = numbers.written(value)
+    text = written.text
     if "\n" in text:
         text = " ".join(text.split())
+        written = read(text)
     if "/" in text and len(text) > 24 and not text.startswith("["):
         reading = numbers.format_reading(value)
         if "≈" in reading:
-            return "≈ " + shorten_number(reading.split("≈", 1)[1].strip())
-    text = shorten_number(text)
-    if len(text) > 80:
-        text = text[:39] + "…" + text[-39:]
-    return text
+            approximation = shortened(read(reading.split("≈", 1)[1]))
+            return (other("≈ " + approximation.text) if not approximation.decimal
+                    else replace(approximation, approximate=True))
+    written = shortened(written)
+    if written.other is None and written.items is None:
+        return written  # a number's parts are far shorter than 80 characters once shortened
+    text = written.text
+    return read(text[:39] + "…" + text[-39:]) if len(text) > 80 else written
 
 
 def shape_of(value) -> str | None:

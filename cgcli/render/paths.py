@@ -8,7 +8,7 @@ from ..passes.chain_paths import Paths
 from .console import print_table, show, text_console, text_of
 from .derivation import Partial
 from .latex import factor as latex_factor
-from .latex import number as latex_number
+from .latex import short as latex_short
 from .latex import partial as latex_partial
 from .path_listing import PathListing
 from .formats import RenderOptions
@@ -72,7 +72,7 @@ def _equation(listing: PathListing) -> str:
         return "".join(latex_partial(*step.local_partial) for step in line.steps) or "1"
 
     def product(line) -> str:
-        return " \\cdot ".join(latex_factor(latex_number(step.local.short), step.local.negative)
+        return " \\cdot ".join(latex_factor(latex_short(step.local), step.local.negative)
                                for step in line.steps) or "1"
 
     symbols = " + ".join(chain(line) for line in listing.lines)
@@ -80,7 +80,7 @@ def _equation(listing: PathListing) -> str:
     if listing.rest is not None:
         more = listing.more
         symbols += " + \\ldots"
-        values += (f" + \\underbrace{{{latex_number(listing.rest.short)}}}"
+        values += (f" + \\underbrace{{{latex_short(listing.rest)}}}"
                    f"_{{\\text{{{more:,} more path{'s' if more != 1 else ''}}}}}")
-    gradient = latex_number(listing.gradient.short)
+    gradient = latex_short(listing.gradient)
     return f"{latex_partial(listing.output, listing.target)} = {symbols} = {values} = {gradient}"
