@@ -50,10 +50,7 @@ def _latex_style() -> Style:
     def constant(text: str) -> str:
         if text in CONSTANTS:
             return r"\pi" if CONSTANTS[text] == "pi" else "e"
-        if "/" in text:
-            top, bottom = text.split("/")
-            return rf"{'-' if top.startswith('-') else ''}\frac{{{top.lstrip('-')}}}{{{bottom}}}"
-        return latex.number(text)
+        return latex.number(text)  # p/q as \frac{p}{q}, 1e-05 as 1 \times 10^{-5}
 
     return Style(
         operators=_operators("latex"), assignment="{name} &= {value}", name=latex.name, constant=constant, call=latex.call, derivative=latex.partial)
