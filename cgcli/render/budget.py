@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from ..passes.uncertainty import Budget, BudgetRow, OutputBudget
+from .formats import RenderOptions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -180,11 +181,11 @@ def results_line(budget: Budget) -> str:
     return "    ".join(f"{o.name} = {concise(o.value, o.u)}" for o in budget.outputs.values())
 
 
-def table(budget: Budget, terminal: bool) -> str:
+def table(budget: Budget, options: RenderOptions = RenderOptions()) -> str:
     """The budgets, the correlation matrix between outputs and the results, as terminal tables."""
     from .console import print_table, show, text_console, text_of
 
-    console = text_console(terminal)
+    console = text_console(options.terminal)
     for output in budget.outputs.values():
         dof = with_dof(output)
         rows = [line.cells(dof) for line in lines(output)]
@@ -238,5 +239,5 @@ def _row(row: BudgetRow) -> dict:
             "contribution": row.contribution, "share": _number(row.share)}
 
 
-def to_json(budget: Budget) -> str:
+def to_json(budget: Budget, options: RenderOptions = RenderOptions()) -> str:
     return json.dumps(document(budget), ensure_ascii=False) + "\n"

@@ -9,6 +9,7 @@ from . import latex as tex
 from .budget import (concise, correlation_cells, headers, lines, monte_carlo_numbers, results_line, significant,
                      summary_lines, three, with_dof)
 from ..language.syntax import one_line
+from .formats import RenderOptions
 from .markdown import cell, code
 
 
@@ -29,7 +30,7 @@ def _combined(output: OutputBudget, correlated: bool) -> str:
     return text + rf", \quad u_c({y}) = {tex.number(three(output.u))}"
 
 
-def markdown(budget: Budget) -> str:
+def markdown(budget: Budget, options: RenderOptions = RenderOptions()) -> str:
     """Per output: its derivation as `cgrad eval --format markdown` writes it, then its budget."""
     from .derivation import derive
     from .formats import render
@@ -100,7 +101,7 @@ def _latex_extras(output: OutputBudget) -> list[str]:
     return out
 
 
-def latex(budget: Budget) -> str:
+def latex(budget: Budget, options: RenderOptions = RenderOptions()) -> str:
     """Per output: the derivation's align* (`cgrad eval --format latex`), then the budget as a tabular and u_c."""
     from .derivation import derive
     from .formats import render

@@ -69,6 +69,8 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
     "paths": {"table": ("paths", "render_text"), "markdown": ("paths", "render_markdown")},
     "trace": {"json": ("json", "render")},
     "check": {"table": ("check", "table"), "json": ("check", "to_json")},
+    "budget": {"table": ("budget", "table"), "json": ("budget", "to_json"), "markdown": ("budget_text", "markdown"),
+               "latex": ("budget_text", "latex")},
 }
 DERIVATION_FORMATS = RENDERERS["derivation"]
 

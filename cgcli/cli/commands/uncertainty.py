@@ -64,16 +64,8 @@ def uncertainty_command(expression, program_file, at, correlation, dof, outputs,
     budget = budget_of(program, at, list(correlation), _listed(dof),
                        _listed(distribution), outputs, k, coverage, second, monte_carlo, seed, interval,
                        record=output_format in ("markdown", "latex"))
-    if output_format == "json":
-        from ...render.budget import to_json
+    from ...render.formats import RenderOptions, render
+    from .. import output
 
-        emit(to_json(budget), out_file)
-    elif output_format in ("markdown", "latex"):
-        from ...render import budget_text
-
-        emit((budget_text.markdown if output_format == "markdown" else budget_text.latex)(budget), out_file)
-    else:
-        from ...render.budget import table
-        from .. import output
-
-        emit(table(budget, out_file in (None, "-") and output.is_terminal()), out_file)
+    terminal = output_format == "table" and out_file in (None, "-") and output.is_terminal()
+    emit(render(output_format, budget, RenderOptions(terminal=terminal), kind="budget"), out_file)
