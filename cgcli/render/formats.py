@@ -71,6 +71,8 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
     "check": {"table": ("check", "table"), "json": ("check", "to_json")},
     "budget": {"table": ("budget", "table"), "json": ("budget", "to_json"), "markdown": ("budget_text", "markdown"),
                "latex": ("budget_text", "latex")},
+    "jacobian": {"table": ("jacobian", "table"), "json": ("jacobian", "to_json"), "markdown": ("jacobian", "markdown"),
+                 "latex": ("jacobian", "latex_fragment")},
 }
 DERIVATION_FORMATS = RENDERERS["derivation"]
 

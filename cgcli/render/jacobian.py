@@ -9,6 +9,7 @@ from ..passes.trace import Trace
 from ..language.syntax import one_line
 from .derivation import Derivation, ForwardModeDerivation, NumberText, derive, elide, forward_mode_derivation, laid_out
 from .derivation import point_of
+from .formats import RenderOptions
 
 
 @dataclass
@@ -28,6 +29,8 @@ class JacobianView:
     tangents: ForwardModeDerivation | None = None  # forward mode (or both) with the passes
     agreement: str | None = None  # --mode both: how the two modes' matrices agree
     directions: int = 0  # forward mode: how many tangents (one per variable, or per element of a tensor one)
+    result: object = None  # the passes.jacobian.Jacobian shown (JSON writes its numbers as the system's JSON)
+    forward_result: object = None  # --mode both: forward mode's Jacobian beside it
 
     @property
     def method(self) -> str:
@@ -44,17 +47,20 @@ class JacobianView:
         return elide(self.outputs, self.max_rows)
 
 
-def view(result, max_rows: int = 0, with_trace: bool = True, forward=None, agreement: str | None = None
-         ) -> JacobianView:
+def view(result, max_rows: int = 0, with_trace: bool = True, forward=None, agreement: str | None = None,
+         derived: bool = True) -> JacobianView:
     """What every format shows of a passes.jacobian.Jacobian; with --mode both, of the reverse-mode
-    `result` and the `forward`-mode one beside it, which agree as `agreement` says."""
+    `result` and the `forward`-mode one beside it, which agree as `agreement` says. Not `derived`:
+    without the passes' derivations (JSON writes the records themselves)."""
     numbers = result.numbers
     values = {name: NumberText(numbers, value) for name, value in result.values.items()}
     entries = {name: {column: NumberText(numbers, value) for column, value in row.items()}
                for name, row in result.matrix.items()}
     shown = JacobianView(result.source, numbers.description, list(result.conventions), result.mode,
                          point_of({name: NumberText(numbers, value) for name, value in result.at.items()}),
-                         result.outputs, result.columns, values, entries, max_rows)
+                         result.outputs, result.columns, values, entries, max_rows, result=result,
+                         forward_result=forward)
+    with_trace = with_trace and derived
     if with_trace and result.mode == "reverse":
         last = result.outputs[-1]
         shared = Trace(result.source, last, result.values[last], {}, result.forward, [], numbers, result.conventions)
@@ -80,13 +86,13 @@ def _cells(shown: JacobianView, name: str, text=lambda number: number.reading) -
 
 # ---- terminal ----
 
-def table(shown: JacobianView, terminal: bool) -> str:
+def table(shown: JacobianView, options: RenderOptions = RenderOptions()) -> str:
     """The passes (if kept), then the Jacobian as a table of output × variable, then how it was computed."""
     from .console import print_table, show, text_console, text_of
     from .table import print_backward, print_forward
     from .tangents import print_tangents
 
-    console = text_console(terminal)
+    console = text_console(options.terminal)
     if shown.forward is not None:
         print_forward(console, shown.forward, "outputs")
         for name in shown.outputs:
@@ -137,9 +143,17 @@ def json_text(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False) + "\n"
 
 
+def to_json(shown: JacobianView, options: RenderOptions = RenderOptions()) -> str:
+    """The JSON object of the view's Jacobian (with --mode both, forward mode's beside it)."""
+    out = document(shown.result, options.with_trace)
+    if shown.forward_result is not None:
+        out.update(mode="both", forward_mode=document(shown.forward_result, options.with_trace), agree=shown.agreement)
+    return json_text(out)
+
+
 # ---- Markdown ----
 
-def markdown(shown: JacobianView) -> str:
+def markdown(shown: JacobianView, options: RenderOptions = RenderOptions()) -> str:
     """A worked solution for notes: the program, the point and every output's value, the graph of all
     outputs, the shared forward pass, each output's backward pass with its chain rule, then the
     Jacobian as a matrix and as a table."""
@@ -189,7 +203,7 @@ def matrix_latex(shown: JacobianView) -> str:
     return rf"\frac{{\partial({tops})}}{{\partial({bottoms})}} = " + latex.matrix(rows, len(shown.columns))
 
 
-def latex_fragment(shown: JacobianView) -> str:
+def latex_fragment(shown: JacobianView, options: RenderOptions = RenderOptions()) -> str:
     """An align* fragment: the shared forward pass, each output's chain rule node by node (or forward
     mode's tangents), then the Jacobian matrix. Needs amsmath."""
     from . import latex

@@ -27,6 +27,7 @@ def jacobian_output(program, output: str, pairs, numbers, wrt: tuple[str, ...] |
     from .. import output as terminal
     from ...api import jacobian_of, wanted_names
     from ...render import jacobian as layout
+    from ...render.formats import RenderOptions, render
     from .forward import agreement
 
     # unknown --wrt names refused as in every command
@@ -38,12 +39,7 @@ def jacobian_output(program, output: str, pairs, numbers, wrt: tuple[str, ...] |
     if forward is not None:
         agreed = agreement(result.numbers, ((top, bottom, value, forward.matrix[top][bottom])
                                             for top, row in result.matrix.items() for bottom, value in row.items()))
-    if output_format == "json":
-        document = layout.document(result, with_trace)
-        if forward is not None:
-            document.update(mode="both", forward_mode=layout.document(forward, with_trace), agree=agreed)
-        emit(layout.json_text(document), out_file)
-        return
-    write = {"markdown": layout.markdown, "latex": layout.latex_fragment,
-             "table": lambda shown: layout.table(shown, out_file in (None, "-") and terminal.is_terminal())}
-    emit(write[output_format](layout.view(result, max_rows, with_trace, forward, agreed)), out_file)
+    shown = layout.view(result, max_rows, with_trace, forward, agreed, derived=output_format != "json")
+    options = RenderOptions(terminal=output_format == "table" and out_file in (None, "-") and terminal.is_terminal(),
+                            with_trace=with_trace)
+    emit(render(output_format, shown, options, kind="jacobian"), out_file)
