@@ -73,6 +73,8 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
                "latex": ("budget_text", "latex")},
     "jacobian": {"table": ("jacobian", "table"), "json": ("jacobian", "to_json"), "markdown": ("jacobian", "markdown"),
                  "latex": ("jacobian", "latex_fragment")},
+    "hessian": {"table": ("tangents", "hessian_table"), "json": ("tangents", "hessian_json"),
+                "markdown": ("tangents", "hessian_markdown")},
 }
 DERIVATION_FORMATS = RENDERERS["derivation"]
 

@@ -3,10 +3,11 @@ model (derivation.py: forward_mode_derivation) decided, and the Hessian matrix."
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from .console import print_table, show, text_console, text_of
 from ..passes.trace import NOT_TAKEN
-from .derivation import ForwardModeDerivation, laid_out
+from .derivation import Derivation, ForwardModeDerivation, laid_out
 from .formats import RenderOptions
 from .json import value_record
 
@@ -114,7 +115,14 @@ def tangent_records(rows: list, number) -> list[dict]:
 
 # ---- Hessians ----
 
-def hessian_json(result) -> str:
+class HessianView(NamedTuple):
+    """What hessian's formats show: the matrix (or H·v) and, with the passes, the gradient's derivation."""
+    result: object  # passes.dual's Hessian
+    derivation: Derivation | None = None  # the first pass (the gradient), traced
+
+
+def hessian_json(shown: HessianView, options: RenderOptions = RenderOptions()) -> str:
+    result = shown.result
     numbers = result.numbers
     document = {"variables": [slot.name for slot in result.slots], "value": numbers.to_json(result.value),
                 "gradient": {name: numbers.to_json(v) for name, v in result.gradient.items()},
@@ -139,16 +147,33 @@ HESSIAN_NOTE = ("second pass: the backward pass run in dual numbers a + bε (for
                 "Hessian's rows (H·v with --hvp)")
 
 
-def hessian_table(title: str, headers: list[str], rows: list[tuple], terminal: bool) -> str:
-    console = text_console(terminal)
-    print_table(console, title, headers, rows, frozenset(range(1, len(headers))))
-    return text_of(console)
+def _hessian_title(result) -> str:
+    return "Hessian-vector product H·v" if result.hessian is None else "Hessian H (row i: ∂/∂xᵢ of the gradient)"
 
 
-def hessian_markdown(title: str, headers: list[str], rows: list[tuple]) -> str:
+def hessian_table(shown: HessianView, options: RenderOptions = RenderOptions()) -> str:
+    """The gradient's passes (if traced), then the matrix and how the second pass works."""
+    from .formats import render
+
+    text = "" if shown.derivation is None else render("table", shown.derivation,
+                                                      RenderOptions(terminal=options.terminal)) + "\n"
+    headers, rows = hessian_cells(shown.result)
+    console = text_console(options.terminal)
+    print_table(console, _hessian_title(shown.result), headers, rows, frozenset(range(1, len(headers))))
+    return text + text_of(console) + HESSIAN_NOTE + "\n"
+
+
+def hessian_markdown(shown: HessianView, options: RenderOptions = RenderOptions()) -> str:
+    """A worked solution: how the second pass works, the gradient's passes (if traced), the matrix."""
+    from .formats import render
     from .markdown import cell, code
 
-    out = [f"## {cell(title)}", "", "| " + " | ".join(cell(h) for h in headers) + " |",
+    # H2, as every command's Markdown begins: it goes in a note, under the note's own title
+    text = "## Hessian by forward-over-reverse\n\n" + HESSIAN_NOTE + ".\n\n"
+    if shown.derivation is not None:
+        text += render("markdown", shown.derivation, RenderOptions(graph=False)) + "\n"
+    headers, rows = hessian_cells(shown.result)
+    out = [f"## {cell(_hessian_title(shown.result))}", "", "| " + " | ".join(cell(h) for h in headers) + " |",
            "|---|" + "---:|" * (len(headers) - 1)]
     out += ["| " + " | ".join([code(row[0]), *map(cell, row[1:])]) + " |" for row in rows]
-    return "\n".join(out) + "\n"
+    return text + "\n".join(out) + "\n"

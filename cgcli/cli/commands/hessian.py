@@ -52,24 +52,11 @@ def hessian_command(expression, program_file, at, ignore_unused, wrt, hvp, outpu
 
 
 def _rendered(result, output_format: str, out_file: str | None, record: bool, max_rows: int) -> str:
-    from ...render import tangents
-
-    if output_format == "json":
-        return tangents.hessian_json(result)
     from ...render.derivation import derive
-
-    headers, rows = tangents.hessian_cells(result)
-    title = "Hessian-vector product H·v" if result.hessian is None else "Hessian H (row i: ∂/∂xᵢ of the gradient)"
     from ...render.formats import RenderOptions, render
-
-    if output_format == "markdown":
-        # H2, as every command's Markdown begins: it goes in a note, under the note's own title
-        text = "## Hessian by forward-over-reverse\n\n" + tangents.HESSIAN_NOTE + ".\n\n"
-        if record:
-            text += render("markdown", derive(result.trace, None, max_rows), RenderOptions(graph=False)) + "\n"
-        return text + tangents.hessian_markdown(title, headers, rows)
+    from ...render.tangents import HessianView
     from .. import output
 
-    terminal = out_file in (None, "-") and output.is_terminal()
-    text = render("table", derive(result.trace, None, max_rows), RenderOptions(terminal=terminal)) + "\n" if record else ""
-    return text + tangents.hessian_table(title, headers, rows, terminal) + tangents.HESSIAN_NOTE + "\n"
+    derivation = derive(result.trace, None, max_rows) if record else None
+    terminal = output_format == "table" and out_file in (None, "-") and output.is_terminal()
+    return render(output_format, HessianView(result, derivation), RenderOptions(terminal=terminal), kind="hessian")
