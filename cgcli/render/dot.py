@@ -1,6 +1,7 @@
 """Graphviz DOT: a figure as a digraph with quoted ids and escaped labels, in the Mermaid colours."""
 from __future__ import annotations
 
+from .formats import RenderOptions
 from .figure import CONSTANT_KIND, OP_KIND, OUTPUT_KIND, SUMMARY_KIND, VARIABLE_KIND, Figure
 
 FONT = "Helvetica,Arial,sans-serif"
@@ -35,9 +36,10 @@ def label(lines: list[str]) -> str:
     return quote("\n".join(" ".join(line.split("\n")) for line in lines))
 
 
-def render(figure: Figure, ids: bool = False) -> str:
-    """The figure as DOT; with `ids`, nodes and edges carry `id` attributes (n0…, e0…) that
+def render(figure: Figure, options: RenderOptions = RenderOptions()) -> str:
+    """The figure as DOT; with `options.ids`, nodes and edges carry `id` attributes (n0…, e0…) that
     Graphviz's SVG keeps, for a page to find them."""
+    ids = options.ids
     out = ["digraph cgrad {",
            f'    graph [rankdir={"LR" if figure.direction == "LR" else "TB"}, fontname="{FONT}", '
            f'bgcolor="white", nodesep=0.35, ranksep=0.6{", label=" + quote(figure.title) + ", labelloc=t" if figure.title else ""}];',

@@ -9,15 +9,16 @@ class RenderOptions:
     """Everything a renderer may be told, beside what it renders; each takes what applies to it.
     A plain class, not a dataclass: building a dataclass costs a millisecond of every start."""
 
-    __slots__ = ("terminal", "with_trace", "title", "graph", "width")
+    __slots__ = ("terminal", "with_trace", "title", "graph", "width", "ids")
 
     def __init__(self, terminal: bool = False, with_trace: bool = True, title: str | None = None, graph: bool = True,
-                 width: int | None = None) -> None:
+                 width: int | None = None, ids: bool = False) -> None:
         self.terminal = terminal  # a terminal: Rich tables fitted to its width, coloured; else whole plain lines
         self.with_trace = with_trace  # the forward and backward passes, not only the value and the gradient
         self.title = title  # a worksheet's title: "Worksheet" or "Answer key"
         self.graph = graph  # markdown: the Mermaid graph of the passes
         self.width = width  # a terminal's width in columns [default: the terminal's own]
+        self.ids = ids  # dot: `id` attributes on nodes and edges, kept in Graphviz's SVG for the stepper page
 
     def __eq__(self, other) -> bool:
         return isinstance(other, RenderOptions) and all(getattr(self, name) == getattr(other, name)
@@ -73,6 +74,7 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
                "latex": ("budget_text", "latex")},
     "jacobian": {"table": ("jacobian", "table"), "json": ("jacobian", "to_json"), "markdown": ("jacobian", "markdown"),
                  "latex": ("jacobian", "latex_fragment")},
+    "figure": {"mermaid": ("mermaid", "render"), "dot": ("dot", "render")},
     "hessian": {"table": ("tangents", "hessian_table"), "json": ("tangents", "hessian_json"),
                 "markdown": ("tangents", "hessian_markdown")},
 }
@@ -80,7 +82,8 @@ DERIVATION_FORMATS = RENDERERS["derivation"]
 
 
 def render(output_format: str, subject, options: RenderOptions = RenderOptions(), kind: str = "derivation") -> str:
-    """`subject` (a derivation, a forward-mode derivation, path listings, a trace, a check: `kind`) in
+    """`subject` (a derivation, a forward-mode derivation, path listings, a trace, a check, a budget, a
+    Jacobian's view, a Hessian's, a figure: `kind`) in
     `output_format`, its module imported only now."""
     module, function = RENDERERS[kind][output_format]
     return getattr(importlib.import_module(f"{__package__}.{module}"), function)(subject, options)

@@ -2,6 +2,7 @@
 rounded nodes, the highlighted path in `fill:#f9f`; every label quoted and escaped."""
 from __future__ import annotations
 
+from .formats import RenderOptions
 from .figure import CONSTANT_KIND, OP_KIND, OUTPUT_KIND, SUMMARY_KIND, VARIABLE_KIND, Figure
 
 HIGHLIGHT = "fill:#f9f,stroke:#333,stroke-width:4px"  # seed 000's
@@ -37,7 +38,7 @@ def label(lines: list[str]) -> str:
     return '"' + "<br/>".join(escape(line) for line in lines) + '"'
 
 
-def render(figure: Figure) -> str:
+def render(figure: Figure, options: RenderOptions = RenderOptions()) -> str:
     out = []
     if figure.title:
         out += ["---", f"title: {figure.title}", "---"]  # our own words, never user text

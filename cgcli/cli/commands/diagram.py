@@ -136,18 +136,17 @@ def _several(program, output_name: str, at, numbers, output_format: str, out_fil
 
 
 def _draw(figure, output_format: str, out_file: str | None) -> None:
-    if output_format == "mermaid":
-        from ...render.mermaid import render, too_large
+    from ...render.formats import render
 
-        text = render(figure)
+    text = render("mermaid" if output_format == "mermaid" else "dot", figure, kind="figure")
+    if output_format == "mermaid":
+        from ...render.mermaid import too_large
+
         problem = too_large(figure, text)
         if problem:
             output.say(f"note: this graph has {problem}; --collapse DEPTH folds the deep nodes")
         emit(text, out_file)
         return
-    from ...render.dot import render
-
-    text = render(figure)
     emit(text if output_format == "dot" else run_dot(text, output_format), out_file)
 
 

@@ -56,12 +56,13 @@ def write_page(derivation, out_file: str | None, title: str | None, draw_svg: Ca
                **options) -> None:
     """The stepper page: the picture drawn by Graphviz (`draw_svg`: DOT source → SVG), the tables,
     the frames."""
-    from ...render import dot, figure as figures, stepper
+    from ...render import figure as figures, stepper
+    from ...render.formats import RenderOptions, render
     from ...render.steps import walk as walk_of
 
     walk = walk_of(derivation, _drawn(derivation, options))
     picture = figures.build(derivation.forward, derivation.output, derivation, products=True, **options)
-    svg = draw_svg(dot.render(picture, ids=True))
+    svg = draw_svg(render("dot", picture, RenderOptions(ids=True), kind="figure"))
     emit(stepper.render(derivation, walk, picture, svg, title), out_file)
 
 
