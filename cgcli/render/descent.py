@@ -15,6 +15,7 @@ from collections import deque
 from ..passes.descent import Descent, Step
 from .console import print_table, show, text_console, text_of
 from .derivation import kept_ends
+from .formats import RenderOptions
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -31,7 +32,7 @@ def _cells(step: Step, names: list[str], convert) -> list:
 class StepWriter:
     """The text of each step as it arrives (a header before the first), then the end."""
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], options: RenderOptions = RenderOptions()) -> None:
         self.names, self.started = names, False
 
     def step(self, step: Step, numbers) -> str:
@@ -108,10 +109,10 @@ class TableSteps(StepWriter):
     """The terminal table, written at the end. With --trace it keeps the steps it will show: both
     ends of the run as derivation.kept_ends says (every step with --max-rows 0, which asks for all)."""
 
-    def __init__(self, names: list[str], terminal: bool, show_trace: bool, max_rows: int) -> None:
-        super().__init__(names)
-        self.terminal, self.show_trace = terminal, show_trace
-        self.first, last = kept_ends(max_rows) if max_rows else (None, None)
+    def __init__(self, names: list[str], options: RenderOptions = RenderOptions()) -> None:
+        super().__init__(names, options)
+        self.terminal, self.show_trace = options.terminal, options.with_trace
+        self.first, last = kept_ends(options.max_rows) if options.max_rows else (None, None)
         self.head: list[list[str]] = []
         self.tail: deque = deque(maxlen=last)
         self.count = 0
@@ -145,13 +146,6 @@ class TableSteps(StepWriter):
         """The kept steps; where steps were left out, a ⋮ row (the step numbers say which)."""
         left_out = self.count - len(self.head) - len(self.tail)
         return self.head + [["⋮"] + [""] * (width - 1)] * bool(left_out) + list(self.tail)
-
-
-def writer(output_format: str, names: list[str], terminal: bool, show_trace: bool, max_rows: int) -> StepWriter:
-    """The step writer of an output format: table, csv, json or markdown."""
-    if output_format == "table":
-        return TableSteps(names, terminal, show_trace, max_rows)
-    return {"csv": CsvSteps, "json": JsonSteps, "markdown": MarkdownSteps}[output_format](names)
 
 
 def loss_curve(losses: list, width: int = 60) -> str:

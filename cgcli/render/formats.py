@@ -9,16 +9,17 @@ class RenderOptions:
     """Everything a renderer may be told, beside what it renders; each takes what applies to it.
     A plain class, not a dataclass: building a dataclass costs a millisecond of every start."""
 
-    __slots__ = ("terminal", "with_trace", "title", "graph", "width", "ids")
+    __slots__ = ("terminal", "with_trace", "title", "graph", "width", "ids", "max_rows")
 
     def __init__(self, terminal: bool = False, with_trace: bool = True, title: str | None = None, graph: bool = True,
-                 width: int | None = None, ids: bool = False) -> None:
+                 width: int | None = None, ids: bool = False, max_rows: int = 0) -> None:
         self.terminal = terminal  # a terminal: Rich tables fitted to its width, coloured; else whole plain lines
         self.with_trace = with_trace  # the forward and backward passes, not only the value and the gradient
         self.title = title  # a worksheet's title: "Worksheet" or "Answer key"
         self.graph = graph  # markdown: the Mermaid graph of the passes
         self.width = width  # a terminal's width in columns [default: the terminal's own]
         self.ids = ids  # dot: `id` attributes on nodes and edges, kept in Graphviz's SVG for the stepper page
+        self.max_rows = max_rows  # rows a streamed table keeps at its two ends (descend's steps); 0: all
 
     def __eq__(self, other) -> bool:
         return isinstance(other, RenderOptions) and all(getattr(self, name) == getattr(other, name)
@@ -75,6 +76,9 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
     "jacobian": {"table": ("jacobian", "table"), "json": ("jacobian", "to_json"), "markdown": ("jacobian", "markdown"),
                  "latex": ("jacobian", "latex_fragment")},
     "figure": {"mermaid": ("mermaid", "render"), "dot": ("dot", "render")},
+    # streamed: a StepWriter made of (the parameters' names, RenderOptions), its text written step by step
+    "descent": {"table": ("descent", "TableSteps"), "csv": ("descent", "CsvSteps"), "json": ("descent", "JsonSteps"),
+                "markdown": ("descent", "MarkdownSteps")},
     "hessian": {"table": ("tangents", "hessian_table"), "json": ("tangents", "hessian_json"),
                 "markdown": ("tangents", "hessian_markdown")},
 }
@@ -85,5 +89,14 @@ def render(output_format: str, subject, options: RenderOptions = RenderOptions()
     """`subject` (a derivation, a forward-mode derivation, path listings, a trace, a check, a budget, a
     Jacobian's view, a Hessian's, a figure: `kind`) in
     `output_format`, its module imported only now."""
+    return _renderer(kind, output_format)(subject, options)
+
+
+def step_writer(output_format: str, names: list[str], options: RenderOptions = RenderOptions()):
+    """descend's writer of `output_format` (a descent.StepWriter), for the parameters `names`."""
+    return _renderer("descent", output_format)(names, options)
+
+
+def _renderer(kind: str, output_format: str):
     module, function = RENDERERS[kind][output_format]
-    return getattr(importlib.import_module(f"{__package__}.{module}"), function)(subject, options)
+    return getattr(importlib.import_module(f"{__package__}.{module}"), function)

@@ -74,9 +74,10 @@ def descend_command(expression, program_file, params_text, at, ignore_unused, ou
     needed = check_names(program, list(start), list(fixed), list(columns), data_file)
     data = {name: _column(columns[name], lines, name, data_file, numbers) for name in needed}
     rows = len(lines)
-    from ...render.descent import writer
+    from ...render.formats import RenderOptions, step_writer
 
-    steps_out = writer(output_format, list(start), output.is_terminal(), show_trace, max_rows)
+    steps_out = step_writer(output_format, list(start), RenderOptions(terminal=output.is_terminal(),
+                                                                      with_trace=show_trace, max_rows=max_rows))
     stream = _Stream()
     with freed_memory_kept(), _progress(steps) as progress:
         def on_step(step, step_numbers) -> None:
