@@ -76,6 +76,7 @@ RENDERERS: dict[str, dict[str, tuple[str, str]]] = {
     "jacobian": {"table": ("jacobian", "table"), "json": ("jacobian", "to_json"), "markdown": ("jacobian", "markdown"),
                  "latex": ("jacobian", "latex_fragment")},
     "figure": {"mermaid": ("mermaid", "render"), "dot": ("dot", "render")},
+    "page": {"html": ("stepper", "render")},  # a stepper.Page
     # streamed: a StepWriter made of (the parameters' names, RenderOptions), its text written step by step
     "descent": {"table": ("descent", "TableSteps"), "csv": ("descent", "CsvSteps"), "json": ("descent", "JsonSteps"),
                 "markdown": ("descent", "MarkdownSteps")},

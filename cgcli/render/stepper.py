@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 from html import escape
+from typing import NamedTuple
 
 from ..language.syntax import one_line
 from ..text import shorten
 from .derivation import Derivation, ForwardModeDerivation, Partial
 from .figure import Figure
+from .formats import RenderOptions
 from .steps import BACKWARD, FORWARD, TANGENT, Walk
 
 _SVG_START = re.compile(r"<svg\b")
@@ -80,9 +82,17 @@ SCRIPT = """
 """
 
 
-def render(derivation: Derivation | ForwardModeDerivation, walk: Walk, picture: Figure, svg: str,
-           title: str | None = None) -> str:
-    """The page: heading, controls, the SVG of `picture` (drawn with ids), the tables, the frames."""
+class Page(NamedTuple):
+    """What the stepper page shows: a derivation, its walk of steps, and its picture drawn as SVG."""
+    derivation: Derivation | ForwardModeDerivation
+    walk: Walk
+    picture: Figure
+    svg: str  # the picture drawn by Graphviz, with ids (RenderOptions(ids=True))
+
+
+def render(page: Page, options: RenderOptions = RenderOptions()) -> str:
+    """The page: heading (options.title), controls, the SVG of the picture, the tables, the frames."""
+    derivation, walk, picture, svg, title = *page, options.title
     top = derivation.output
     if walk.tangents:
         rows = {TANGENT: {line.name: f"t{i}" for i, line in enumerate(derivation.tangent_lines)}}

@@ -63,7 +63,7 @@ def write_page(derivation, out_file: str | None, title: str | None, draw_svg: Ca
     walk = walk_of(derivation, _drawn(derivation, options))
     picture = figures.build(derivation.forward, derivation.output, derivation, products=True, **options)
     svg = draw_svg(render("dot", picture, RenderOptions(ids=True), kind="figure"))
-    emit(stepper.render(derivation, walk, picture, svg, title), out_file)
+    emit(render("html", stepper.Page(derivation, walk, picture, svg), RenderOptions(title=title), kind="page"), out_file)
 
 
 def _drawn(derivation, options: dict) -> set[str] | None:
