@@ -11,7 +11,7 @@ from ..text import shorten
 from .limits import LOG2_10, LOG10_2, too_many_digits
 from .scalar import ScalarNumbers
 from .text import decimal_parts, int_text, parse_number, written_digits
-from .written import Written
+from .written import Written, read
 
 
 class ExactNumbers(ScalarNumbers):
@@ -121,9 +121,13 @@ class ExactNumbers(ScalarNumbers):
 
     def format_reading(self, x: Fraction) -> str:
         """19/21 ≈ 0.9047619: the fraction, and a decimal to read it by."""
-        if x.denominator == 1:
-            return self.format(x)
-        return f"{self.format(x)} ≈ {float(x):.7g}" if abs(x) < 1e300 else self.format(x)
+        approximation = self.approximation(x)
+        return self.format(x) if approximation is None else f"{self.format(x)} {approximation.text}"
+
+    def approximation(self, x: Fraction) -> Written | None:
+        if x.denominator == 1 or abs(x) >= 1e300:
+            return None
+        return read(f"{float(x):.7g}")._replace(approximate=True)
 
     def to_json(self, x: Fraction) -> str:
         return self.format(x)

@@ -134,6 +134,14 @@ class NumberSystem(ABC):
         out (LaTeX); its `text` is format(x). Systems whose text is made of parts build them directly."""
         return read(self.format(x))
 
+    def approximation(self, x: Number) -> Written | None:
+        """The decimal reading format_reading adds (`≈ 0.9047619` for 19/21), in parts; None without one."""
+        reading = self.format_reading(x)
+        if "≈" not in reading:
+            return None
+        approximation = read(reading.split("≈", 1)[1])
+        return approximation._replace(approximate=True) if approximation.other is None else approximation
+
     @abstractmethod
     def format_reading(self, x: Number) -> str:
         """How a value reads in a table cell (exact mode adds a decimal: 19/21 ≈ 0.9047619)."""

@@ -6,7 +6,7 @@ import re
 
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import OPS
-from ..numbers.written import SIGNIFICANT_SHOWN, Written, other, read, replace, shortened
+from ..numbers.written import SIGNIFICANT_SHOWN, Written, other, read, shortened
 from ..passes.trace import ForwardRow, Term
 
 
@@ -72,11 +72,11 @@ def shown(numbers, value) -> Written:
         text = " ".join(text.split())
         written = read(text)
     if "/" in text and len(text) > 24 and not text.startswith("["):
-        reading = numbers.format_reading(value)
-        if "≈" in reading:
-            approximation = shortened(read(reading.split("≈", 1)[1]))
-            return (other("≈ " + approximation.text) if not approximation.decimal
-                    else replace(approximation, approximate=True))
+        approximation = numbers.approximation(value)
+        if approximation is not None:
+            if not approximation.decimal:
+                return other("≈ " + approximation.text)
+            return shortened(approximation._replace(approximate=False))._replace(approximate=True)
     written = shortened(written)
     if written.other is None and written.items is None:
         return written  # a number's parts are far shorter than 80 characters once shortened
