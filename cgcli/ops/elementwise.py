@@ -308,9 +308,9 @@ ELEMENTWISE: tuple[Op, ...] = (
     elementwise("id", lambda ns, x: x, (_one,), "{0}", ("1",), **_infix("{0}", ATOM, (0,))),
     # exponentials, logarithms and roots
     elementwise("exp", lambda ns, x: ns.exp(x), (lambda ns, ans, x: ans,), "exp({0})", ("{ans}",),
-                primitive="exp", latex=r"\exp"),
+                primitive="exp", latex=r"\exp", latex_also=("e^{{{0}}}",)),
     elementwise("log", _log, (lambda ns, ans, x: ns.one / x,), "log({0})", ("1/{0}",), primitive="log",
-                latex=r"\log"),
+                latex=r"\log", latex_also=(r"\ln",)),  # sympy's latex() writes log for it, as cgrad does: \ln reads as log
     elementwise("ln", _log, (lambda ns, ans, x: ns.one / x,), "ln({0})", ("1/{0}",),
                 latex=r"\ln", python="math.log", numpy="np.log", c="log"),
     elementwise("log1p", _log1p, (lambda ns, ans, x: ns.one / (ns.one + x),), "log1p({0})", ("1/(1 + {0})",),
@@ -362,7 +362,7 @@ ELEMENTWISE: tuple[Op, ...] = (
     elementwise("atan2", _atan2,
                 (lambda ns, ans, y, x: x / (x ** 2 + y ** 2), lambda ns, ans, y, x: -y / (x ** 2 + y ** 2)),
                 "atan2({0}, {1})", ("cos({ans})/hypot({0}, {1})", "-sin({ans})/hypot({0}, {1})"),
-                primitive="atan2", numpy="np.arctan2",
+                primitive="atan2", numpy="np.arctan2", latex_also=(r"\operatorname{atan}_{2}",),  # sympy's
                 numbers=_systems(_math(math.atan2), _exact_atan2, _context("atan2"))),
     elementwise("sinh", lambda ns, x: ns.sinh(x), (lambda ns, ans, x: ns.cosh(x),), "sinh({0})", ("cosh({0})",),
                 primitive="sinh", latex=r"\sinh",
@@ -374,14 +374,15 @@ ELEMENTWISE: tuple[Op, ...] = (
                 ("1 - {ans}^2",), primitive="tanh", latex=r"\tanh",
                 numbers=_systems(_math(math.tanh), _rational_at("tanh", 0, 0), _interval_tanh)),
     elementwise("asinh", lambda ns, x: ns.asinh(x), (lambda ns, ans, x: ns.one / ns.sqrt(x ** 2 + ns.one),),
-                "asinh({0})", ("1/sqrt({0}^2 + 1)",), primitive="asinh", numpy="np.arcsinh",
+                "asinh({0})", ("1/sqrt({0}^2 + 1)",), primitive="asinh", numpy="np.arcsinh", latex_also=(r"\arsinh",),
                 numbers=_systems(_math(math.asinh), _rational_at("asinh", 0, 0), _enclosed("mpf_asinh"))),
     elementwise("acosh", _acosh, (lambda ns, ans, x: ns.one / ns.sqrt(_square_minus_one(ns, x)),),
                 "acosh({0})", ("1/sqrt({0}^2 - 1)",), guards=(_radicand_guard("acosh", "1", _square_minus_one),),
-                primitive="acosh", numpy="np.arccosh",
+                primitive="acosh", numpy="np.arccosh", latex_also=(r"\arcosh",),
                 numbers=_systems(_math(math.acosh), _rational_at("acosh", 1, 0), _enclosed("mpf_acosh"))),
     elementwise("atanh", _within_one("atanh", "(-1, 1)"), (lambda ns, ans, x: ns.one / _one_minus_square(ns, x),),
                 "atanh({0})", ("1/(1 - {0}^2)",), primitive="atanh", numpy="np.arctanh",
+                latex_also=(r"\artanh",),
                 numbers=_systems(_math(math.atanh), _rational_at("atanh", 0, 0), _enclosed("mpf_atanh"))),
     # special functions
     elementwise("erf", lambda ns, x: ns.erf(x), (lambda ns, ans, x: 2 * ns.exp(-x ** 2) / ns.sqrt(ns.pi),),
