@@ -8,7 +8,7 @@ import re
 from . import lalr
 from ..errors import InputError
 from ..graph.nodes import CONSTANT
-from ..ops import CONSTANTS, FUNCTIONS
+from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
 from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
 
 
@@ -230,7 +230,7 @@ class LatexBuilder(GraphBuilder):
         for value, condition in reversed(rows[:-1]):
             if condition is None:
                 raise self._fail("'otherwise' belongs on the last row of \\begin{cases}", value[1])
-            result = self._call("if", [condition, value, result], value[1], end)
+            result = self._call(CONDITIONAL, [condition, value, result], value[1], end)
         return result[0], start, end
 
 

@@ -25,8 +25,12 @@ del _op
 # tangent, tensors its NumPy function (numbers/rules.py): which functions those are is the op table's too
 _rules.register(OPS)
 
+# the function whose first operand is a condition (if), and the one that takes an index range (sum)
+CONDITIONAL: str = next(op.function for op in OPS.values() if op.takes_condition)
+SERIES: str = next(op.function for op in OPS.values() if op.index_range)
+
 # How a constant is written in the language → the number system's name for it. π is what people
 # paste from their notes.
 CONSTANTS: dict[str, str] = {"pi": "pi", "π": "pi", "e": "e"}
 
-__all__ = ["CONSTANTS", "FUNCTIONS", "OPS", "Op"]
+__all__ = ["CONDITIONAL", "CONSTANTS", "FUNCTIONS", "OPS", "SERIES", "Op"]

@@ -404,7 +404,7 @@ ELEMENTWISE: tuple[Op, ...] = (
                 convention="sign'(0) = 0 (sign jumps there)", kink_at=_operand, primitive="sign",
                 latex=r"\operatorname{sgn}", **_SIGN),
     elementwise("heaviside", _heaviside, (_zero, _heaviside_dh), "heaviside({0}, {1})", ("0", "[{0} = 0]"),
-                convention="heaviside'(0) = 0 (it jumps there)", kink_at=_operand, **_HEAVISIDE),
+                convention="heaviside'(0) = 0 (it jumps there)", kink_at=_operand, formula_of="step", **_HEAVISIDE),
     elementwise("max", lambda ns, a, b: ns.maximum(a, b),
                 (lambda ns, ans, a, b: ns.step(a - b, ns.one), lambda ns, ans, a, b: ns.step(b - a, ns.zero)),
                 "max({0}, {1})", ("[{0} ≥ {1}]", "[{0} < {1}]"),
