@@ -11,7 +11,7 @@ function F when its code does, as a decision; prose does not count:
   Python's own names (`if`, `max(a, b)`, a local variable `sign`, NumPy's `x.sum()`), the functions
   of Python's modules (`math.log1p`, `np.sqrt`: Python computing, not cgrad choosing), the methods of
   the number-system interface that Python's ABC makes every system implement (`ns.exp`, `def sqrt`:
-  NumberSystem.__abstractmethods__), and cgcli/cli/ (click's help texts: examples for people; the
+  NumberSystem.__abstractmethods__), and click's help texts (`help="…"`: examples for people; the
   options' decisions, such as --relu0's, are the op table's conventions).
 - A grammar (.lark): F in a terminal's pattern or a string, outside comments, as for Python's strings
   (a rule or alias that happens to be called `sum` or `transpose` is the grammar's structure).
@@ -23,11 +23,8 @@ list only shrinks.
 from __future__ import annotations
 
 import ast
-import builtins
-import io
-import keyword
+import functools
 import re
-import tokenize
 from pathlib import Path
 
 from conftest import REPO
@@ -35,11 +32,14 @@ from conftest import REPO
 PACKAGE = Path(REPO) / "cgcli"
 GENERATED = {"_parse_table.py", "_latex_table.py"}
 MODULES = ("math", "cmath", "np", "numpy", "mpmath", "libmp", "mp")
-HELP_FILES = ("cgcli/cli/",)  # click's help strings: examples for people; the options' decisions are elsewhere
 
 # function → {file: why it still names it}
 KNOWN: dict[str, dict[str, str]] = {
-    "max": {"cgcli/ops/piecewise.py": "Python's max in the Python spelling of `or` (the op table's file of piecewise ops)",
+    "mean": {"cgcli/cli/commands/descend.py": "descend --reduce mean|sum: how per-row losses combine, a word",
+             "cgcli/passes/descent.py": "the --reduce choice it carries out (mean: divide by the rows)"},
+    "sum": {"cgcli/cli/commands/descend.py": "descend --reduce mean|sum: how per-row losses combine, a word",
+            "cgcli/compiled/kernel.py": "Python's sum in the kernel's generated code (one non-finite step shows)"},
+    "max": {"cgcli/ops/piecewise.py": "Python's max in the Python spelling of `or` (the op table's piecewise file)",
             "cgcli/render/stepper.py": "JavaScript's Math.max in the stepper page's script"},
 }
 
@@ -62,8 +62,11 @@ def _words(text: str, function: str) -> bool:
 
 
 def _docstrings(tree: ast.AST) -> set[tuple[int, int]]:
+    """Where the docstrings and click's help texts (`help=`) start: prose and examples for people."""
     found = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "help":
+            found |= {(part.lineno, part.col_offset) for part in ast.walk(node.value) if isinstance(part, ast.Constant)}
         if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
@@ -98,6 +101,7 @@ def _grammar_names(source: str, functions: set[str]) -> set[str]:
     return {f for f in functions for literal in literals if _words(literal.strip('/"'), f)}
 
 
+@functools.cache
 def _naming_files() -> dict[str, set[str]]:
     import cgcli.ops
     from cgcli.numbers.system import NumberSystem
@@ -107,7 +111,7 @@ def _naming_files() -> dict[str, set[str]]:
     files: dict[str, set[str]] = {f: set() for f in functions}
     for path in sorted(PACKAGE.rglob("*")):
         relative = path.relative_to(REPO).as_posix()
-        if path.name in GENERATED or relative.startswith(HELP_FILES):
+        if path.name in GENERATED:
             continue
         if path.suffix == ".py":
             named = _python_names(path.read_text(encoding="utf-8"), functions, interface)
@@ -141,6 +145,7 @@ def test_the_rule_counts_what_it_says():
                          functions, interface) == set()
     assert _python_names('ns.sinh(x); ns.exp(x); error = "did you mean x?"', functions, interface) == {"sinh"}
     assert _python_names('sign = x.mean(); max = 1', functions | {"sign"}, interface) == set()
+    assert _python_names('option("--x", help="exp(x) is e^x")', functions, interface) == set()
     assert _python_names(r'pattern = r"\\(?:sin|sinh|cosh)(?![A-Za-z])"', functions, interface) == {"sinh"}
     assert _python_names('call = "log1p({x})"; alias = r"\\sinh"', functions, interface) == {"log1p", "sinh"}
     assert _grammar_names('?sum: product  // sinh\nFUNC.2: /\\\\(?:sin|sinh)/\n', {"sinh", "sum"}) == {"sinh"}

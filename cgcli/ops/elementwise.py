@@ -310,7 +310,7 @@ ELEMENTWISE: tuple[Op, ...] = (
     elementwise("exp", lambda ns, x: ns.exp(x), (lambda ns, ans, x: ans,), "exp({0})", ("{ans}",),
                 primitive="exp", latex=r"\exp", latex_also=("e^{{{0}}}",)),
     elementwise("log", _log, (lambda ns, ans, x: ns.one / x,), "log({0})", ("1/{0}",), primitive="log",
-                latex=r"\log", latex_also=(r"\ln",)),  # sympy's latex() writes log for it, as cgrad does: \ln reads as log
+                latex=r"\log", latex_also=(r"\ln",)),  # sympy's latex() writes log for it, as cgrad does
     elementwise("ln", _log, (lambda ns, ans, x: ns.one / x,), "ln({0})", ("1/{0}",),
                 latex=r"\ln", python="math.log", numpy="np.log", c="log"),
     elementwise("log1p", _log1p, (lambda ns, ans, x: ns.one / (ns.one + x),), "log1p({0})", ("1/(1 + {0})",),
