@@ -8,6 +8,10 @@ timed runs; the table shows the median.
     .venv/bin/python bench/run.py             # cgrad next to this python, or:
     CGRAD=/path/to/cgrad python3 bench/run.py [--repeats N]
 
+Each run's CPU time (user + system, from wait4) and peak memory (GNU time's %M where
+/usr/bin/time exists) are reported beside the wall time; a job may state its ratio in CPU time
+and limits on peak memory (issue 24's rows). `--only TEXT` runs the jobs whose name contains TEXT.
+
 Jobs are plain entries in jobs() below.  A "vs" job times cgrad and a peer on the
 same input, checks they print the same value and gradient (1e-9 relative; long
 decimal strings from --digits N in all but their last two digits) and
@@ -52,6 +56,8 @@ class Run:
     repeats: int = SHORT
     chars: int = 0  # input size in characters (linearity jobs)
     prints_json: bool = True  # False: a table, whose output is not compared
+    expect_exit: int = 0  # a refusal job expects its exit status (2), and its output is not JSON
+    compare: bool = True  # False: JSON, but not the peer's fields (forward mode along a tangent has no gradient)
 
 
 @dataclass
@@ -61,6 +67,9 @@ class Job:
     cgrad: Run  # linearity: the large input
     other: Run | None  # vs: the peer tool; linearity: cgrad on the small input; seconds: None
     target: float  # vs: max cgrad/peer time; linearity: max growth of time per char
+    clock: str = "wall"  # vs: the ratio of "wall" or "cpu" (user + system) time
+    max_mb: float | None = None  # the cgrad run's peak memory (max RSS) must stay below this
+    bytes_per_byte: tuple[int, float] | None = None  # (input bytes, limit): peak memory per input byte
 
 
 def cgrad_eval(tool: str, args: list[str], repeats: int = SHORT, chars: int = 0) -> Run:
@@ -150,10 +159,11 @@ def jobs(data: Path) -> list[Job]:
             cgrad_eval("cgrad", ["-f", rb[2000][0], "--at", rb[2000][1]], LONG),
             peer("micrograd", "micrograd_eval.py", [rb[2000][0], rb[2000][1]], LONG),
             target=1.5),
-        Job("(b') Rosenbrock n=2000, --no-trace", "vs",
+        Job("(b') Rosenbrock n=2000, --no-trace (CPU)", "vs",
             cgrad_eval("cgrad --no-trace", ["-f", rb[2000][0], "--at", rb[2000][1], "--no-trace"], LONG),
             peer("micrograd", "micrograd_eval.py", [rb[2000][0], rb[2000][1]], LONG),
-            target=0.7),
+            target=0.5, clock="cpu"),
+        *issue_24_jobs(data, rb),
         # issue 13: start-up weighs on the small sum, the parse on the large one
         Job("(j) Rosenbrock n=200, --no-trace", "vs",
             cgrad_eval("cgrad --no-trace", ["-f", rb[200][0], "--at", rb[200][1], "--no-trace"]),
@@ -224,6 +234,63 @@ def jobs(data: Path) -> list[Job]:
     ]
 
 
+def issue_24_jobs(data: Path, rb: dict) -> list[Job]:
+    """Start-up, forward mode along one tangent, check, the largest programs, the Hessian's guard and
+    --steps' memory (issue 24), each next to its yardstick."""
+    seed = data / "seed-001.expr"
+    seed.write_text("3*(a+b*c)\n")
+    wide_expr, _ = gen_rosenbrock.write_files(6430, data)  # 90 000 nodes
+    wide_at, _ = write_rosenbrock_json(6430, data)
+    huge_expr, _ = gen_rosenbrock.write_files(46001, data)  # 2.04 MB of program text
+    huge_at, _ = write_rosenbrock_json(46001, data)
+    sums = {}
+    for terms in (10 ** 5, 10 ** 6):
+        sums[terms] = data / f"sum-{terms}.expr"
+        sums[terms].write_text(" + ".join(["x"] * terms) + "\n")
+    hessian_expr, _ = gen_rosenbrock.write_files(10000, data)
+    hessian_at, _ = write_rosenbrock_json(10000, data)
+    steps = data / "steps-899.expr"  # 450 variables, 225 products, 224 sums: 899 nodes, 1 798 frames
+    steps.write_text(" + ".join(f"w{i}*x{i}" for i in range(225)) + "\n")
+    steps_at = data / "steps-899.json"
+    steps_at.write_text(json.dumps({**{f"w{i}": 0.5 for i in range(225)}, **{f"x{i}": 2 for i in range(225)}}))
+    rb2000 = ["-f", rb[2000][0], "--at", rb[2000][1]]
+    wide = ["-f", str(wide_expr), "--at", f"@{wide_at}"]
+    forward = ["--mode", "forward", "--tangent", "x1=1", "--no-trace"]
+    return [
+        Job("(24a) start-up: seed 001 as JSON, whole process (CPU)", "vs",
+            cgrad_eval("cgrad", ["3*(a+b*c)", "--at", "a=1,b=2,c=3"], 15),
+            peer("micrograd", "micrograd_eval.py", [str(seed), "a=1,b=2,c=3"], 15),
+            target=2.0, clock="cpu"),
+        # cgrad against cgrad: CPU time, which the machine's other jobs disturb less than the wall clock
+        Job("(24b) forward mode along --tangent x1=1, Rosenbrock n=2000, vs the reverse pass (CPU)", "vs",
+            Run("cgrad forward mode", [CGRAD, "eval", *rb2000, *forward, "--format", "json"], LONG, compare=False),
+            cgrad_eval("cgrad reverse", [*rb2000, "--no-trace"], LONG),
+            target=1.5, clock="cpu"),
+        Job("(24b') forward mode along --tangent x1=1 on 90 000 nodes (n=6430), vs the reverse pass (CPU)", "vs",
+            Run("cgrad forward mode", [CGRAD, "eval", *wide, *forward, "--format", "json"], 3, compare=False),
+            cgrad_eval("cgrad reverse", [*wide, "--no-trace"], 3),
+            target=1.5, clock="cpu", max_mb=400),
+        Job("(24c) check Rosenbrock n=2000 vs eval --no-trace (CPU)", "vs",
+            Run("cgrad check", [CGRAD, "check", *rb2000, "--format", "json"], LONG, compare=False),
+            cgrad_eval("cgrad eval --no-trace", [*rb2000, "--no-trace"], LONG),
+            target=3, clock="cpu"),
+        Job("(24d) a 10^6-term sum vs the 10^5-term sum, --no-trace (CPU)", "vs",
+            Run("cgrad 10^6 terms", [CGRAD, "eval", "-f", str(sums[10 ** 6]), "--at", "x=0.5", "--no-trace", "--format",
+                                     "json"], 3, compare=False),
+            cgrad_eval("cgrad 10^5 terms", ["-f", str(sums[10 ** 5]), "--at", "x=0.5", "--no-trace"], 3),
+            target=12, clock="cpu", max_mb=300),
+        Job("(24e) a 2 MB program (Rosenbrock n=46001), --no-trace", "seconds",
+            cgrad_eval("cgrad", ["-f", str(huge_expr), "--at", f"@{huge_at}", "--no-trace"], 3), None,
+            target=10, bytes_per_byte=(huge_expr.stat().st_size, 30)),
+        Job("(24f) hessian of 10 000 variables: refused (--max-entries)", "seconds",
+            Run("cgrad hessian", [CGRAD, "hessian", "-f", str(hessian_expr), "--at", f"@{hessian_at}", "--format",
+                                  "json"], 3, expect_exit=2), None, target=2),
+        Job("(24g) diagram --steps on 899 nodes (1 798 Mermaid frames, streamed)", "seconds",
+            Run("cgrad diagram --steps", [CGRAD, "diagram", "-f", str(steps), "--at", f"@{steps_at}", "--steps"], 1,
+                prints_json=False), None, target=60, max_mb=100),
+    ]
+
+
 # The smallest possible cgrad job, timed once to subtract start-up in linearity jobs.
 STARTUP = cgrad_eval("cgrad start-up", ["x", "--at", "x=1"])
 
@@ -244,6 +311,33 @@ class Result:
     seconds: float | None  # median wall time, None if the command failed
     output: dict | None  # parsed JSON of the warm-up run
     error: str = ""
+    cpu: float | None = None  # median CPU time (user + system) of the process
+    peak_mb: float | None = None  # the largest max RSS over the runs
+
+
+GNU_TIME = "/usr/bin/time"  # its %M is the child's own peak; wait4's max RSS starts at the runner's (kept across exec)
+
+
+def run_once(argv: list[str], keep_output: bool = True) -> tuple[int, str, str, float, float, float]:
+    """(exit status, stdout, stderr, wall s, CPU s, peak MB) of one whole process: CPU time by wait4,
+    the peak by GNU time where it is installed (else wait4's, which cannot be below the runner's own)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as peak:
+        measured = os.access(GNU_TIME, os.X_OK)
+        command = [GNU_TIME, "-q", "-f", "%M", "-o", peak.name, *argv] if measured else argv
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode("utf-8", "replace") if keep_output else ""
+        kilobytes = usage.ru_maxrss
+        if measured:
+            peak.seek(0)
+            kilobytes = int(peak.read().split()[-1])
+        return (code, text, err.read().decode("utf-8", "replace"), elapsed, usage.ru_utime + usage.ru_stime,
+                kilobytes / 1024)
 
 
 def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
@@ -254,24 +348,26 @@ def measure(run: Run, cgrad: list[str] | None, repeats: int | None) -> Result:
         argv = cgrad + run.argv[1:]
     else:
         argv = run.argv
-    times, output = [], None
+    times, cpus, peak, output = [], [], 0.0, None
     count = run.repeats if repeats is None else repeats
     single = count == 0  # one run, timed and kept: for a peer that takes minutes
     for i in range(1 + count):
-        start = time.perf_counter()
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            last = proc.stderr.strip().splitlines()[-1:] or [""]
-            return Result(None, None, f"exit {proc.returncode}: {last[0][:200]}")
-        if i == 0 and run.prints_json:
+        code, stdout, stderr, elapsed, cpu, mb = run_once(argv, keep_output=i == 0 and run.prints_json)
+        if code != run.expect_exit:
+            last = stderr.strip().splitlines()[-1:] or [""]
+            return Result(None, None, f"exit {code}: {last[0][:200]}")
+        if i == 0 and run.prints_json and not run.expect_exit:
             try:
-                output = json.loads(proc.stdout)
+                output = json.loads(stdout)
             except json.JSONDecodeError:
-                return Result(None, None, f"not JSON: {proc.stdout[:80]!r}")
+                return Result(None, None, f"not JSON: {stdout[:80]!r}")
+            if not run.compare:
+                output = None
         if i > 0 or single:
             times.append(elapsed)
-    return Result(statistics.median(times), output)
+            cpus.append(cpu)
+            peak = max(peak, mb)
+    return Result(statistics.median(times), output, cpu=statistics.median(cpus), peak_mb=peak)
 
 
 def agree(x, y) -> bool:
@@ -312,31 +408,60 @@ def fmt(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.4f}"
 
 
+def mb(result: Result) -> str:
+    return "-" if result.peak_mb is None else f"{result.peak_mb:.0f}"
+
+
+def memory_status(job: Job, result: Result) -> str:
+    """The peak-memory verdicts of a job that states limits ('' if none)."""
+    if result.peak_mb is None:
+        return ""
+    notes = []
+    if job.max_mb is not None:
+        notes.append(f"peak {result.peak_mb:.0f} MB ≤ {job.max_mb:.0f} MB "
+                     + ("ok" if result.peak_mb <= job.max_mb else "OVER"))
+    if job.bytes_per_byte is not None:
+        size, limit = job.bytes_per_byte
+        per = result.peak_mb * 2 ** 20 / size
+        notes.append(f"{per:.0f} bytes of memory per input byte ≤ {limit:.0f} " + ("ok" if per <= limit else "OVER"))
+    return "; ".join(notes)
+
+
 def report_vs(job: Job, cg: Result, peer: Result) -> list[str]:
     ratio, status = "-", "not run"
+    timing = (lambda r: r.cpu) if job.clock == "cpu" else (lambda r: r.seconds)
     if cg.seconds is not None and peer.seconds is not None:
-        r = cg.seconds / peer.seconds
-        ratio, status = f"{r:.3f}", "ok" if r <= job.target else "SLOWER THAN TARGET"
-    rows = [f"| {job.name} | {job.cgrad.tool} | {fmt(cg.seconds)} | {ratio} | ≤ {job.target:.3g} | {status} |",
-            f"| | {job.other.tool} | {fmt(peer.seconds)} | | | |"]
+        r = timing(cg) / timing(peer)
+        ratio, status = f"{r:.3f} ({job.clock})", "ok" if r <= job.target else "SLOWER THAN TARGET"
+    memory = memory_status(job, cg)
+    if memory:
+        status += f"; {memory}"
+    rows = [f"| {job.name} | {job.cgrad.tool} | {fmt(cg.seconds)} | {fmt(cg.cpu)} | {mb(cg)} | {ratio} "
+            f"| ≤ {job.target:.3g} | {status} |",
+            f"| | {job.other.tool} | {fmt(peer.seconds)} | {fmt(peer.cpu)} | {mb(peer)} | | | |"]
     if cg.output and "program" in cg.output:  # derive: the formulas' size states the growth
         theirs = (peer.output or {}).get("output_chars", "-")
-        rows.append(f"| | output size | cgrad {len(cg.output['program'])} chars, {job.other.tool} {theirs} chars | | | |")
+        rows.append(f"| | output size | cgrad {len(cg.output['program'])} chars, {job.other.tool} {theirs} chars "
+                    "| | | | | |")
     if cg.output and peer.output:
         problem = disagreement(cg.output, peer.output)
         if problem:
-            rows.append(f"| **WARNING** | outputs disagree | | | | {problem} |")
+            rows.append(f"| **WARNING** | outputs disagree | | | | | | {problem} |")
     return rows
 
 
 def report_seconds(job: Job, result: Result) -> list[str]:
     status = "not run" if result.seconds is None else "ok" if result.seconds <= job.target else "SLOWER THAN TARGET"
-    return [f"| {job.name} | {job.cgrad.tool} | {fmt(result.seconds)} | - | ≤ {job.target:.3g} s | {status} |"]
+    memory = memory_status(job, result)
+    if memory:
+        status += f"; {memory}"
+    return [f"| {job.name} | {job.cgrad.tool} | {fmt(result.seconds)} | {fmt(result.cpu)} | {mb(result)} | - "
+            f"| ≤ {job.target:.3g} s | {status} |"]
 
 
 def report_linearity(job: Job, big: Result, small: Result, startup: Result) -> list[str]:
     """Time per input character, net of start-up, for the small and the large input."""
-    rows = [f"| {job.name} | cgrad start-up (`eval x`) | {fmt(startup.seconds)} | | | |"]
+    rows = [f"| {job.name} | cgrad start-up (`eval x`) | {fmt(startup.seconds)} | | | | | |"]
     ratio, status, per_char = "-", "not run", ["-", "-"]
     if None not in (big.seconds, small.seconds, startup.seconds):
         ratio = f"{big.seconds / small.seconds:.2f}"
@@ -349,8 +474,8 @@ def report_linearity(job: Job, big: Result, small: Result, startup: Result) -> l
             growth = (net_big / job.cgrad.chars) / (net_small / job.other.chars)
             ratio += f" (net {net_big / net_small:.2f})"
             status = f"per-char x{growth:.2f} " + ("ok" if growth <= job.target else "NOT LINEAR")
-    rows.append(f"| | {job.other.tool} ({job.other.chars} chars) | {fmt(small.seconds)} | | | {per_char[1]} |")
-    rows.append(f"| | {job.cgrad.tool} ({job.cgrad.chars} chars) | {fmt(big.seconds)} | {ratio} "
+    rows.append(f"| | {job.other.tool} ({job.other.chars} chars) | {fmt(small.seconds)} | | | | | {per_char[1]} |")
+    rows.append(f"| | {job.cgrad.tool} ({job.cgrad.chars} chars) | {fmt(big.seconds)} | | | {ratio} "
                 f"| per-char ≤ x{job.target:.3g} | {per_char[0]} — {status} |")
     return rows
 
@@ -371,6 +496,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, help="timed runs per command (default 7 short / 5 long)")
     parser.add_argument("--skip", action="append", default=[], metavar="TEXT",
                         help="leave out the jobs whose name contains TEXT (repeatable), e.g. a peer that takes minutes")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="run only the jobs whose name contains TEXT (repeatable), e.g. --only '(24'")
     args = parser.parse_args()
 
     if not Path(PEER_PYTHON).exists():
@@ -382,12 +509,13 @@ def main() -> int:
         print("**cgrad not found**: set CGRAD=/path/to/cgrad or run with the python of the venv "
               "where cgrad is installed (e.g. .venv/bin/python bench/run.py). Timing the peers only.\n")
 
-    rows = ["| job | tool | median s | ratio | target | status |", "|---|---|---:|---|---|---|"]
+    rows = ["| job | tool | median wall s | median CPU s | peak MB | ratio | target | status |",
+            "|---|---|---:|---:|---:|---|---|---|"]
     errors = []
     with tempfile.TemporaryDirectory() as tmp:
         startup = None
         for job in jobs(Path(tmp)):
-            if any(text in job.name for text in args.skip):
+            if any(text in job.name for text in args.skip) or (args.only and not any(t in job.name for t in args.only)):
                 continue
             first = measure(job.cgrad, cgrad, args.repeats)
             second = measure(job.other, cgrad, args.repeats) if job.other else Result(None, None)

@@ -181,3 +181,27 @@ def test_steps_shrink_at_domain_edges_and_steep_functions(source, point, expecte
     entry = document["variables"]["x"]
     assert entry["gradient"] == pytest.approx(expected, rel=1e-12)
     assert entry["finite_difference"] == pytest.approx(expected, rel=1e-6) and entry["rel_error"] < 1e-6
+
+
+def test_probes_through_sums_and_mixed_paths_estimate_the_hand_derivative():
+    # each probe recomputes only what the moved variable reaches and adds the sums' weights: x reaches
+    # f through a sum (weight 3), through sin inside the sum, through y*x, and through the kink-free
+    # product below; the estimates must be the hand derivatives 3 + cos(x) - y + 2x·y² and -x + 2x²y
+    import math
+
+    x, y = 0.7, -1.3
+    code, document, _ = check_json("u = x + x + (x + sin(x)); f = u - y*x + x^2*y^2", "--at", f"x={x},y={y}")
+    assert code == 0
+    expected = {"x": 3 + math.cos(x) - y + 2 * x * y ** 2, "y": -x + 2 * x ** 2 * y}
+    for name, value in expected.items():
+        entry = document["variables"][name]
+        assert entry["verdict"] == "pass"
+        assert entry["finite_difference"] == pytest.approx(value, rel=1e-9)
+
+
+def test_a_long_sum_is_probed_per_variable():
+    # 100 terms (x_i - i)^2: ∂/∂x_i = 2(x_i - i) at x_i = i + 1/2 is 1 for every i
+    program = " + ".join(f"(x{i} - {i})^2" for i in range(100))
+    code, document, _ = check_json(program, "--at", ",".join(f"x{i}={i + 0.5}" for i in range(100)))
+    assert code == 0 and len(document["variables"]) == 100
+    assert all(entry["finite_difference"] == pytest.approx(1, rel=1e-9) for entry in document["variables"].values())

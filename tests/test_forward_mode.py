@@ -24,9 +24,26 @@ def test_float_jvp_is_gradient_dot_tangent(index):
     forward = run_json_inprocess("eval", source, "--at", _at(point), "--mode", "forward", "--tangent", _tangent(point))
     expected = sum(reverse["gradient"][n] * float(Fraction(DIRECTION[n])) for n in point)
     assert forward["jvp"] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert "gradient" not in forward  # along v alone: one tangent carried, no gradient claimed
+    everything = run_json_inprocess("eval", source, "--at", _at(point), "--mode", "forward", "--no-trace")
     for name in point:
-        assert forward["gradient"][name] == pytest.approx(reverse["gradient"][name], rel=1e-12, abs=1e-12)
+        assert everything["gradient"][name] == pytest.approx(reverse["gradient"][name], rel=1e-12, abs=1e-12)
     assert forward["value"] == reverse["value"] and forward["mode"] == "forward"
+
+
+def test_a_given_tangent_is_the_full_forward_modes_column():
+    # along e_y, each node's one tangent is the ∂/∂y column of the pass that carries every direction;
+    # x, named by neither, carries none (shown as 0) and so do the nodes that depend on x alone
+    source, at = "u = x*x; v = sin(u) + u*y; w = v/y + exp(y)", "x=0.7,y=-1.3"
+    full = run_json_inprocess("eval", source, "--at", at, "--mode", "forward")
+    along = run_json_inprocess("eval", source, "--at", at, "--mode", "forward", "--tangent", "y=1")
+    column = full["directions"].index("∂/∂y")
+    assert [row["name"] for row in along["tangents"]] == [row["name"] for row in full["tangents"]]
+    for one, every in zip(along["tangents"], full["tangents"]):
+        assert one["tangent"] == [every["tangent"][column]], one["name"]
+    assert along["jvp"] == full["gradient"]["y"] and along["directions"] == ["v"]
+    code, out, err = run_cgrad_inprocess("eval", source, "--at", at, "--mode", "forward", "--tangent", "y=1")
+    assert code == 0 and "JVP (tangent of w along v)" in out and "Gradient by forward mode" not in out, err
 
 
 @pytest.mark.parametrize("index", range(0, len(RATIONAL_CASES), 3))

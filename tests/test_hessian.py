@@ -154,3 +154,17 @@ def test_bad_input_is_exit_2(args, words):
 def test_domain_error_is_exit_1():
     code, _, err = run_cgrad_inprocess("hessian", "sqrt(x)*y", "--at", "x=0,y=1")
     assert code == 1 and err.startswith("error:")
+
+
+def test_a_matrix_past_max_entries_is_refused_before_any_pass():
+    # 3 variables: 9 entries; --max-entries 8 refuses (exit 2, the option named), 9 computes it
+    code, out, err = run_cgrad_inprocess("hessian", "x*y*z", "--at", "x=1,y=2,z=3", "--max-entries", "8")
+    assert code == 2 and out == ""
+    assert err.startswith("error: the Hessian of 3 variables has 9 entries, more than --max-entries 8")
+    assert "--hvp" in err and "--wrt" in err
+    at = ("x*y*z", "--at", "x=1,y=2,z=3")
+    # ∂²(xyz)/∂x∂y = z, ∂x∂z = y, ∂y∂z = x
+    assert run_json_inprocess("hessian", *at, "--max-entries", "9")["hessian"] == [[0, 3, 2], [3, 0, 1], [2, 1, 0]]
+    # H·v and --wrt need fewer entries: not refused
+    assert run_json_inprocess("hessian", *at, "--max-entries", "1", "--hvp", "x=1")["hvp"] == {"x": 0, "y": 3, "z": 2}
+    assert run_json_inprocess("hessian", *at, "--max-entries", "4", "--wrt", "x,y")["hessian"] == [[0, 3], [3, 0]]

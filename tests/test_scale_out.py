@@ -1,4 +1,4 @@
-"""Beyond one process: the README's GNU parallel recipe and its Dask recipe give exactly what one
+"""Beyond one process: docs/points.md's GNU parallel recipe and its Dask recipe give exactly what one
 `cgrad eval --points` process gives. A missing `parallel` or Dask skips with the reason (a failure
 under CI, which installs both)."""
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _one_process(path: str) -> str:
 def test_gnu_parallel_recipe_equals_one_process(points_csv):
     _require(shutil.which("parallel") is not None, "GNU parallel is not installed (Debian: apt install parallel)")
     cgrad = [sys.executable, "-m", "cgcli"]
-    # the README's recipe: the header once, then the blocks on every core, in order, without their headers
+    # the recipe in docs/points.md: the header once, then the blocks on every core, in order, without their headers
     script = ('{ "$@" eval "$F" --points - < /dev/null; '
               'parallel --pipe --keep-order --header : --block 70k -q "$@" eval "$F" --points - --no-header; '
               '} < "$POINTS"')

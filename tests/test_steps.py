@@ -249,3 +249,23 @@ def test_the_page_names_the_missing_program(tmp_path):
                                          env={"PATH": str(tmp_path)})
     assert (code, out) == (1, "")
     assert err.startswith("error: --format html needs the 'dot' program of Graphviz")
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "dot"])
+def test_frames_are_written_as_they_are_made(monkeypatch, fmt):
+    # each frame reaches the output before the next one's figure is built: memory holds one frame
+    import cgcli.cli.output as output
+    import cgcli.render.frames as frames
+
+    built, writes = [], []
+    build = frames.figures.build
+    monkeypatch.setattr(frames.figures, "build", lambda *a, **k: built.append(1) or build(*a, **k))
+    write = output.write
+    monkeypatch.setattr(output, "write", lambda text: writes.append((len(built), text)) or write(text))
+    out, _ = run("diagram", SEED_001, "--at", SEED_001_AT, "--steps", "--format", fmt)
+    steps = 12  # 6 nodes, forward then backward
+    first = next(k for k, (_, text) in enumerate(writes) if "step 1 of 12" in text.lower())
+    counts = [count for count, _ in writes[first:]]  # figures built when each piece went out
+    assert len(counts) == steps and counts == list(range(counts[0], counts[0] + steps))
+    assert counts[0] <= 2  # the first frame's (and, for Mermaid, the size check's, built before)
+    assert "".join(text for _, text in writes) == out

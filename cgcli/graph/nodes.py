@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..text import language_form, listing, look_alike, shorten
@@ -12,57 +11,63 @@ CONSTANT = "const"
 PARAMETER = "param"  # a function's parameter or a sum's indexed name inside its body: replaced where it is used
 
 
-@dataclass(slots=True)
 class Node:
-    op: str  # VARIABLE, CONSTANT, or a key of ops.OPS
-    inputs: tuple[int, ...]  # indices of earlier nodes, in operand order
-    start: int  # span of the source text the node came from
-    end: int
-    name: str | None = None
-    literal: str | None = None  # the text of a constant, kept exact: "0.1", "-3", "pi"
-    call: str | None = None  # the call of a defined function it was copied for: "f(a)"
+    """One node: its op (VARIABLE, CONSTANT, or a key of ops.OPS), the indices of earlier nodes it
+    takes in operand order, the span of the source text it came from, the user's name for it, a
+    constant's text kept exact ("0.1", "-3", "pi"), and the call of a defined function it was copied
+    for ("f(a)"). A plain class with slots, not a dataclass: one per node, and a dataclass's methods
+    are generated and compiled at every start."""
+
+    __slots__ = ("op", "inputs", "start", "end", "name", "literal", "call")
+
+    def __init__(self, op: str, inputs: tuple[int, ...], start: int, end: int, name: str | None = None,
+                 literal: str | None = None, call: str | None = None) -> None:
+        self.op, self.inputs, self.start, self.end = op, inputs, start, end
+        self.name, self.literal, self.call = name, literal, call
+
+    def __repr__(self) -> str:
+        return (f"Node({self.op!r}, {self.inputs!r}, {self.start}, {self.end}, {self.name!r}, {self.literal!r}, "
+                f"{self.call!r})")
 
 
-@dataclass(frozen=True)
 class Function:
     """A function the program defines: its body is the nodes first..end-1, `result` its value, and
-    `placeholders` its parameters' PARAMETER nodes, which a call replaces by its arguments."""
+    `placeholders` its parameters' PARAMETER nodes, which a call replaces by its arguments; `at` the
+    source offset of its head."""
 
-    name: str
-    parameters: tuple[str, ...]
-    placeholders: tuple[int, ...]
-    first: int
-    end: int
-    result: int
-    at: int  # source offset of its head
+    __slots__ = ("name", "parameters", "placeholders", "first", "end", "result", "at")
+
+    def __init__(self, name: str, parameters: tuple[str, ...], placeholders: tuple[int, ...], first: int, end: int,
+                 result: int, at: int) -> None:
+        self.name, self.parameters, self.placeholders = name, parameters, placeholders
+        self.first, self.end, self.result, self.at = first, end, result, at
 
 
-@dataclass(frozen=True)
 class Call:
     """One use of a defined function: the nodes first..end-1 are its body's copy, `result` its value;
     `start`, `stop` the call's source span (for a definition, its head: f(x) = … is also f at x)."""
 
-    function: str
-    arguments: tuple[int, ...]
-    result: int
-    first: int
-    end: int
-    start: int
-    stop: int
+    __slots__ = ("function", "arguments", "result", "first", "end", "start", "stop")
+
+    def __init__(self, function: str, arguments: tuple[int, ...], result: int, first: int, end: int, start: int,
+                 stop: int) -> None:
+        self.function, self.arguments, self.result = function, arguments, result
+        self.first, self.end, self.start, self.stop = first, end, start, stop
 
 
-@dataclass
 class Program:
-    """Every node a program defines, in creation (hence topological) order, and its names."""
+    """Every node a program defines, in creation (hence topological) order, and its names: `assigned`
+    (name = expr), `variables` (free names, in order of first appearance), `last` (the node of the
+    last statement), the functions it defines and their calls in the order they were made. Plain
+    classes here, not dataclasses: see Node."""
 
-    source: str
-    nodes: list[Node]
-    assigned: dict[str, int]  # name = expr
-    variables: dict[str, int]  # free names, in order of first appearance
-    last: int  # the node of the last statement
-    functions: dict[str, Function] = field(default_factory=dict)
-    calls: list[Call] = field(default_factory=list)  # in the order they were made
-    discarded: tuple[int, ...] = ()  # where each bare expression before the last starts: no answer is given for it
+    def __init__(self, source: str, nodes: list[Node], assigned: dict[str, int], variables: dict[str, int], last: int,
+                 functions: dict[str, Function] | None = None, calls: list[Call] | None = None,
+                 discarded: tuple[int, ...] = ()) -> None:
+        self.source, self.nodes, self.assigned, self.variables, self.last = source, nodes, assigned, variables, last
+        self.functions = {} if functions is None else functions
+        self.calls = [] if calls is None else calls
+        self.discarded = discarded  # where each bare expression before the last starts: no answer is given for it
 
     def graph(self, output: str | None = None) -> Graph:
         """The graph of the output (the last statement unless named), pruned to what it needs."""
@@ -117,17 +122,32 @@ class Program:
         return self.assigned[name] if name in self.assigned else self.variables[name]
 
 
-@dataclass
 class Graph:
     """The part of a program one output needs. Nodes keep their program indices (no copies);
-    `order` lists the needed ones topologically, the output last."""
+    `order` lists the needed ones topologically (a range when they are all of them), the output
+    last; `active` says per node whether it depends on some variable; `taken` holds the user's
+    names, which generated names avoid. A plain class: see Node."""
 
-    source: str
-    nodes: list[Node]  # every node of the program
-    order: list[int]  # the needed nodes, topological; order[-1] is the output
-    names: list[str | None]  # per node: the user's name, or t1, t2, f given here; None for constants
-    active: list[bool]  # per node: depends on some variable
-    taken: frozenset[str] = frozenset()  # the user's names, which generated names avoid
+    def __init__(self, source: str, nodes: list[Node], order: Sequence[int], active: Sequence[int],
+                 taken: frozenset[str] = frozenset(), names: list[str | None] | None = None) -> None:
+        self.source, self.nodes, self.order, self.active, self.taken = source, nodes, order, active, taken
+        self._names = names
+
+    @property
+    def names(self) -> list[str | None]:
+        """Per node: the user's name, or t1, t2, f given here; None for constants. Made on first use:
+        a pass without records names only the variables and the output, and 10⁶ strings t1 … t999999
+        would be a seventh of such a run's memory."""
+        if self._names is None:
+            self._names = _names(self.nodes, self.order, self.taken)
+        return self._names
+
+    @property
+    def output_name(self) -> str:
+        """The output's name (names[output]), without naming every other node."""
+        if self._names is not None:
+            return self._names[self.output]
+        return self.nodes[self.output].name or _output_name(self.taken)
 
     @property
     def output(self) -> int:
@@ -148,7 +168,8 @@ class Graph:
             if needed[index]:
                 for operand in nodes[index].inputs:
                     needed[operand] = True
-        order = [index for index in range(last + 1) if needed[index]]
+        # most programs need every node up to the output: a range then, not a list of 10⁶ int objects
+        order = range(last + 1) if needed.count(True) == last + 1 else [i for i in range(last + 1) if needed[i]]
         return cls.build(program.source, nodes, order, frozenset(program.assigned) | frozenset(program.variables))
 
     def rooted(self, root: int) -> Graph:
@@ -162,29 +183,31 @@ class Graph:
                 for operand in self.nodes[index].inputs:
                     needed[operand] = True
         order = [index for index in self.order[:position + 1] if needed[index]]
-        return Graph(self.source, self.nodes, order, self.names, self.active, self.taken)
+        return Graph(self.source, self.nodes, order, self.active, self.taken, self.names)
 
     @classmethod
-    def build(cls, source: str, nodes: list[Node], order: list[int], taken: frozenset[str]) -> Graph:
-        graph = cls(source, nodes, order, _names(nodes, order, taken), [], taken)
+    def build(cls, source: str, nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> Graph:
+        graph = cls(source, nodes, order, [], taken)
         # every variable and every named constant (c = 3) is a differentiable input
         graph.active = graph.depends_on({nodes[i].name for i in order if nodes[i].op in (VARIABLE, CONSTANT)
                                          and nodes[i].name is not None})
         return graph
 
-    def depends_on(self, targets: set[str]) -> list[bool]:
+    def depends_on(self, targets: set[str]) -> bytearray:
         """Per node: whether it is one of the named nodes `targets` (variables, named constants or
         intermediates, by their names in `names`) or depends on one: the nodes a backward pass
         must reach to give ∂output/∂target."""
-        depends = [False] * len(self.nodes)
-        names, nodes = self.names, self.nodes
+        depends = bytearray(len(self.nodes))  # 1 byte a node, not a list's 8: 10⁶ nodes, 7 MB less
+        nodes = self.nodes
+        # the user's own names are on their nodes: the generated ones (t1, f) only if asked for
+        names = None if targets <= self.taken else self.names
         for index in self.order:
-            if names[index] in targets:
-                depends[index] = True
+            if (nodes[index].name if names is None else names[index]) in targets:
+                depends[index] = 1
                 continue
             for operand in nodes[index].inputs:  # a loop, not any(generator): this runs once a node
                 if depends[operand]:
-                    depends[index] = True
+                    depends[index] = 1
                     break
         return depends
 
@@ -193,14 +216,14 @@ def _spelled(output: str | Sequence[str]) -> str:
     return output if isinstance(output, str) else ",".join(output)
 
 
-def _names(nodes: list[Node], order: list[int], taken: frozenset[str]) -> list[str | None]:
+def _names(nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> list[str | None]:
     """The user's names, and for every unnamed computed node one the user did not take: f for the
     output, t1, t2, … for the rest."""
     names = [node.name for node in nodes]
     taken = set(taken)
     output = order[-1]
     if names[output] is None:
-        names[output] = next(name for name in _candidates("f") if name not in taken)
+        names[output] = _output_name(taken)
         taken.add(names[output])
     counter = 0
     for index in order:
@@ -210,6 +233,11 @@ def _names(nodes: list[Node], order: list[int], taken: frozenset[str]) -> list[s
                 counter += 1
             names[index] = f"t{counter}"
     return names
+
+
+def _output_name(taken) -> str:
+    """An unnamed output's name: f, or f1, f2, … if the user took f."""
+    return next(name for name in _candidates("f") if name not in taken)
 
 
 def _candidates(first: str):

@@ -34,6 +34,7 @@ class GraphBuilder(Definitions):
         self.variables: dict[str, int] = {}
         self.first_use: dict[str, int] = {}  # name → offset where a free name or constant was first used
         self.assigned_at: dict[str, int] = {}  # name → offset of its assignment
+        self.literals: dict[str, str] = {}  # a constant's text → one string for all its occurrences
         self.statements_assigned: set[int] = set()  # where each assignment statement starts
         self.functions: dict[str, Function] = {}
         self.calls: list[Call] = []
@@ -58,7 +59,8 @@ class GraphBuilder(Definitions):
     def number(self, children) -> Occurrence:
         _, start, end = children[0]
         nodes = self.nodes
-        nodes.append(Node(CONSTANT, (), start, end, None, self.source[start:end]))
+        text = self.source[start:end]
+        nodes.append(Node(CONSTANT, (), start, end, None, self.literals.setdefault(text, text)))
         return len(nodes) - 1, start, end
 
     def name(self, children) -> Occurrence:

@@ -2,8 +2,6 @@
 explicit as repeat nodes (seed 003), whose backward pass sums the copies' derivatives."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..graph.nodes import Graph, Node
 from ..ops import OPS
 from .forward_backward import check_bound, forward_values
@@ -49,6 +47,6 @@ def _explicit_repeats(graph: Graph, values: list) -> Graph:
                 nodes.append(Node("repeat", (operand, other), nodes[operand].start, nodes[operand].end))
                 order.append(len(nodes) - 1)
                 inputs[position] = len(nodes) - 1
-            nodes[index] = replace(node, inputs=tuple(inputs))
+            nodes[index] = Node(node.op, tuple(inputs), node.start, node.end, node.name, node.literal, node.call)
         order.append(index)
     return Graph.build(graph.source, nodes, order, graph.taken)

@@ -59,7 +59,7 @@ class ForwardModeTrace:
     source: str
     output: str
     value: object
-    gradient: dict  # by forward mode: the output's tangent in the direction of each variable
+    gradient: dict  # by forward mode: the output's tangent in the direction of each variable ({} along --tangent)
     directions: list[str]  # the tangent columns' names: ẋ per variable, or 'v' for --tangent
     rows: list[TangentRow]
     jvp: object | None  # the output's tangent along --tangent
@@ -109,8 +109,6 @@ def _canonical(work, graph: Graph, values: dict, base):
 
 
 def _slots(graph: Graph, values: dict, wrt: list[str] | None) -> list[Slot]:
-    import numpy as np
-
     variables = [graph.names[i] for i in graph.variables()]
     if wrt is not None:
         strangers = [name for name in wrt if name not in variables]
@@ -121,10 +119,12 @@ def _slots(graph: Graph, values: dict, wrt: list[str] | None) -> list[Slot]:
         variables = wrt
     slots = []
     for name in variables:
-        shape = np.shape(values[name])
+        shape = _shape(values[name])
         if not shape:
             slots.append(Slot(name, name, None))
             continue
+        import numpy as np
+
         for position in np.ndindex(*shape):
             slots.append(Slot(f"{name}[{','.join(map(str, position))}]", name, position))
     return slots
@@ -132,14 +132,14 @@ def _slots(graph: Graph, values: dict, wrt: list[str] | None) -> list[Slot]:
 
 def _seeded(values: dict, slots: list[Slot], tangents: list, numbers) -> dict:
     """Each variable as dual numbers: slot k's value with tangent tangents[k], the others with none."""
-    import numpy as np
-
     by_slot = {(slot.variable, slot.position): tangent for slot, tangent in zip(slots, tangents)}
     seeded = {}
     for name, value in values.items():
         if not hasattr(value, "shape"):
             seeded[name] = Dual(value, by_slot.get((name, None)), numbers)
             continue
+        import numpy as np
+
         array = np.empty(value.shape, dtype=object)
         for position in np.ndindex(*value.shape):
             element = value[position]
@@ -147,6 +147,11 @@ def _seeded(values: dict, slots: list[Slot], tangents: list, numbers) -> dict:
             array[position] = Dual(element, by_slot.get((name, position)), numbers)
         seeded[name] = array
     return seeded
+
+
+def _shape(x) -> tuple[int, ...]:
+    """A tensor's shape, () for a scalar: without importing NumPy where every value is a scalar."""
+    return tuple(getattr(x, "shape", ()))
 
 
 def _value(x):
@@ -167,37 +172,50 @@ def _elementwise(x, part):
     return out.astype(float) if out.size and isinstance(out.flat[0], float) else out
 
 
-def _given_tangents(program: Program, tangent_pairs, slots: list[Slot], values: dict, numbers, option: str) -> list:
-    """--tangent x=1,y=0 (or --hvp) as one tangent per slot; a variable not named gets 0."""
-    import numpy as np
-
+def _given_tangents(program: Program, tangent_pairs, slots: list[Slot], values: dict, numbers, option: str,
+                    unnamed=None) -> list:
+    """--tangent x=1,y=0 (or --hvp) as one tangent per slot; a variable not named gets `unnamed` (None: no
+    tangent at all, which its duals then carry for free, as a constant's)."""
     given = bind(program, tangent_pairs, numbers, option=option)
     for name, value in given.items():
-        if np.shape(value) != np.shape(values[name]):
-            raise InputError(f"{option} {name}: {name} has the shape {np.shape(values[name]) or 'of a scalar'}, "
-                             f"the direction {np.shape(value) or 'of a scalar'}")
+        if _shape(value) != _shape(values[name]):
+            raise InputError(f"{option} {name}: {name} has the shape {_shape(values[name]) or 'of a scalar'}, "
+                             f"the direction {_shape(value) or 'of a scalar'}")
     tangents = []
     for slot in slots:
-        value = given.get(slot.variable, numbers.zero)
+        value = given.get(slot.variable, unnamed)
+        if value is None:
+            tangents.append(None)
+            continue
         value = value if slot.position is None or not hasattr(value, "shape") else value[slot.position]
         tangents.append(float(value) if numbers.name == "float" else value)
     return tangents
 
 
 def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=None, record: bool = True,
-                 outputs: tuple[int, ...] = (), wrt: list[str] | None = None) -> ForwardModeTrace:
-    """Value, gradient (and the JVP along --tangent) by pushing tangents forward, with the rows of the pass;
-    the same pass gives each node of `outputs` its value and gradient (trace.outputs): a Jacobian's rows.
-    `wrt`: the variables seeded (default: all)."""
+                 outputs: tuple[int, ...] = (), wrt: list[str] | None = None,
+                 with_gradient: bool = False) -> ForwardModeTrace:
+    """Value and gradient (one tangent per variable) by pushing tangents forward, with the rows of the
+    pass; the same pass gives each node of `outputs` its value and gradient (trace.outputs): a
+    Jacobian's rows. `wrt`: the variables seeded (default: all). Along --tangent (`tangent_pairs`) only
+    that one direction is carried, and only by the variables it names and the nodes that depend on
+    them: the JVP, without a gradient, unless `with_gradient` (--mode both compares every direction
+    with the backward pass) or `outputs` asks for every variable's direction as well."""
     def at(numbers) -> ForwardModeTrace:
         values, shaped, base, duals = _setup(graph, program, pairs, numbers)
         slots = _slots(shaped, values, wrt)
-        tangents = unit_vectors(numbers, len(slots))
         directions: list[tuple[str, int | None]] = [(f"∂/∂{slot.name}", k) for k, slot in enumerate(slots)]
-        if tangent_pairs is not None:
-            given = _given_tangents(program, tangent_pairs, slots, values, numbers, "--tangent")
+        along = tangent_pairs is not None and not with_gradient and not outputs
+        if tangent_pairs is None:
+            tangents = unit_vectors(numbers, len(slots))
+        elif along:
+            tangents = _given_tangents(program, tangent_pairs, slots, values, numbers, "--tangent")
+            directions = [("v", None)]
+        else:
+            given = _given_tangents(program, tangent_pairs, slots, values, numbers, "--tangent", numbers.zero)
             import numpy as np
 
+            tangents = unit_vectors(numbers, len(slots))
             for k, vector in enumerate(tangents):  # one more direction at the end: the given tangent
                 tangents[k] = np.append(vector, np.array([given[k]], dtype=vector.dtype))
             directions = [("v", len(slots))]
@@ -205,9 +223,8 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
         node_values = _canonical(lambda: forward_values(shaped, _seeded(values, slots, tangents, numbers), duals, roots),
                                  shaped, values, base)
         output = node_values[shaped.output]
-        out_tangent = _elementwise_sum(output)
-        gradient = _gradient_from(out_tangent, slots, values, numbers)
-        jvp = _tangent(output, len(slots), numbers) if tangent_pairs is not None else None
+        gradient = {} if along else _gradient_from(_elementwise_sum(output), slots, values, numbers)
+        jvp = _tangent(output, directions[0][1], numbers) if tangent_pairs is not None else None
         live = live_nodes(shaped, node_values, duals, roots)
         rows = _rows(shaped, node_values, base, duals, directions, live) if record else []
         several = {shaped.names[root]: (_value(node_values[root]),
@@ -313,13 +330,18 @@ def _forward_printed(trace: ForwardModeTrace) -> list:
 
 
 def hessian(graph: Graph, pairs, program: Program, numbers, wrt: list[str] | None = None, hvp_pairs=None,
-            record: bool = True) -> HessianResult:
-    """The Hessian (or H·v along --hvp) by the backward pass in dual numbers."""
+            record: bool = True, max_entries: int | None = None) -> HessianResult:
+    """The Hessian (or H·v along --hvp) by the backward pass in dual numbers; a matrix of more than
+    `max_entries` entries is refused before any pass runs."""
     def at(numbers) -> HessianResult:
         values, shaped, base, duals = _setup(graph, program, pairs, numbers)
         slots = _slots(shaped, values, wrt)
+        if hvp_pairs is None and max_entries is not None and len(slots) ** 2 > max_entries:
+            raise InputError(f"the Hessian of {len(slots)} variables has {len(slots) ** 2} entries, more than "
+                             f"--max-entries {max_entries}: raise --max-entries, keep fewer variables with --wrt, "
+                             "or take H·v along one direction with --hvp")
         if hvp_pairs is not None:
-            tangents, position = _given_tangents(program, hvp_pairs, slots, values, numbers, "--hvp"), None
+            tangents = _given_tangents(program, hvp_pairs, slots, values, numbers, "--hvp", numbers.zero)
         else:
             tangents, position = unit_vectors(numbers, len(slots)), 0
         variables = list(dict.fromkeys(slot.variable for slot in slots))

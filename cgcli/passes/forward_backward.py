@@ -10,6 +10,7 @@ from ..numbers import Number
 from ..numbers.agreement import agree
 from ..numbers.limits import refusal
 from ..ops import CONSTANTS, OPS
+from ..ops.declaration import Op
 from ..text import excerpt, listing, look_alike, shorten
 from .timeout import note_place
 from .trace import NOT_TAKEN, BackwardRow, ForwardRow, NaiveGradient, Term, Trace
@@ -23,7 +24,8 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     (without `record`, the trace keeps only the variables' rows); with `naive`, also what the
     backward pass gives that assigns where it should accumulate (trace.naive). `values`: the
     forward pass already run (over this graph or one that contains it: several outputs share it)."""
-    nodes, names, order = graph.nodes, graph.names, graph.order
+    nodes, order = graph.nodes, graph.order
+    names = graph.names if record else None  # without records only the variables', on their nodes
     active = graph.active if wrt is None else graph.depends_on(set(wrt))  # skip derivatives nobody asked for
     check_bound(graph, bindings)
     if values is None:
@@ -33,7 +35,7 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     forward = forward_rows(graph, values, record, live)
     operand_names: dict[int, tuple[str, ...]] = {}  # per consumer, made at its first term
 
-    terms: dict[int, list[Term]] = {index: [] for index in order if active[index] and record}
+    terms: dict[int, list[Term]] = {index: [] for index in order if active[index]} if record else {}
 
     def note_term(index: int, operand: int, position: int, upstream, local, contribution) -> None:
         operands = operand_names.get(index)
@@ -49,7 +51,7 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
                 for i in reversed(order) if adjoints[i] is not None] if record else []
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
     conventions += _conventions({nodes[i].op for i in order}, numbers)
-    trace = Trace(graph.source, names[output], values[output], gradient, forward, backward, numbers, conventions)
+    trace = Trace(graph.source, graph.output_name, values[output], gradient, forward, backward, numbers, conventions)
     if naive:
         trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient, live)
     return trace
@@ -59,13 +61,17 @@ def forward_rows(graph: Graph, values: list[Number], record: bool = True,
                  live: list[bool] | None = None) -> list[ForwardRow]:
     """The forward pass's records: every named node in topological order (without `record`, the variables');
     a computed node that is not `live` (live_nodes) has the value NOT_TAKEN."""
-    nodes, names = graph.nodes, graph.names
+    nodes = graph.nodes
+    if not record:  # the variables, by the names on their nodes: no generated names needed
+        return [ForwardRow(nodes[index].name, VARIABLE, (), (nodes[index].start, nodes[index].end), values[index],
+                           nodes[index].call) for index in graph.variables()]
+    names = graph.names
     return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
                        (nodes[index].start, nodes[index].end),
                        NOT_TAKEN if (live is not None and not live[index] and nodes[index].inputs)
                        or type(values[index]) is Refused else values[index],
                        nodes[index].call)
-            for index in graph.order if names[index] is not None and (record or nodes[index].op == VARIABLE)]
+            for index in graph.order if names[index] is not None]
 
 
 def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
@@ -81,32 +87,50 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     is_finite = numbers.is_finite
     if active[output]:
         adjoints[output] = _seed(values[output], numbers, conventions)
-    sole = {output}  # nodes whose adjoint is the seed or one contribution, found finite when it came
+    sole = bytearray(len(nodes))  # 1: the adjoint is the seed or one contribution, found finite when it came
+    sole[output] = 1
     index = output
+    accumulate = combine is _accumulate  # the chain rule's sum, inlined: this loop runs once a use
+    rules: dict[str, tuple] = {}  # op name → (local derivatives, VJPs): looked up once per op, not per node
     try:
         for index in reversed(order):
-            node, upstream = nodes[index], adjoints[index]
-            if upstream is None or not node.inputs or (live is not None and not live[index]):
+            upstream = adjoints[index]
+            if upstream is None or (live is not None and not live[index]):
                 continue
-            op = OPS[node.op]
-            operands = [values[i] for i in node.inputs]
-            for position, operand in enumerate(node.inputs):
-                if not active[operand] or (op.vjps and op.vjps[position] is None):
+            node = nodes[index]
+            inputs = node.inputs
+            if not inputs:
+                continue
+            rule = rules.get(node.op)
+            if rule is None:
+                rule = rules[node.op] = (OPS[node.op].partials, OPS[node.op].vjps)
+            partials, vjps = rule
+            answer = values[index]
+            operands = [values[i] for i in inputs]
+            for position, operand in enumerate(inputs):
+                if not active[operand] or (vjps and vjps[position] is None):
                     continue  # no derivative is asked of the operand, or none flows through an index or an axis
                 try:
-                    if op.vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
-                        local, contribution = None, op.vjps[position](numbers, upstream, values[index], *operands)
+                    if vjps:  # a tensor op: the contribution is a vector-Jacobian product, no local factor
+                        local, contribution = None, vjps[position](numbers, upstream, answer, *operands)
+                        through = False
                     else:
-                        local = op.partials[position](numbers, values[index], *operands)
-                        contribution = _times(upstream, local)
+                        local = partials[position](numbers, answer, *operands)
+                        # a float local of ±1 (add, sub) gives ±upstream exactly, without a pass over a
+                        # tensor's elements; and ±upstream is finite when the upstream was found so
+                        through = type(local) is float and (local == 1.0 or local == -1.0)
+                        contribution = (upstream if local == 1.0 else -upstream) if through else upstream * local
                 except _ARITHMETIC_FAILURES as failure:
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
-                # ±upstream is finite when the upstream was found so (a pass over 10⁵ elements saved)
-                if not (index in sole and _passes_through(local)) and not is_finite(contribution):
+                if not (through and sole[index]) and not is_finite(contribution):
                     raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
                 previous = adjoints[operand]
-                adjoints[operand] = combine(previous, contribution)
-                (sole.add if previous is None else sole.discard)(operand)
+                if previous is None:
+                    adjoints[operand] = contribution
+                    sole[operand] = 1
+                else:
+                    adjoints[operand] = previous + contribution if accumulate else combine(previous, contribution)
+                    sole[operand] = 0
                 if note_term is not None:
                     note_term(index, operand, position, upstream, local, contribution)
     except TimedOut as stop:
@@ -141,18 +165,6 @@ def naive_pass(graph: Graph, values: list, numbers, active: list[bool], wrt: lis
     return NaiveGradient(naive, fan_out, wrong)
 
 
-def _times(upstream, local):
-    """upstream × local. A float local of ±1 (add, sub) gives the upstream itself or its negation,
-    exactly as the product would (IEEE), without a pass over a tensor's elements."""
-    if _passes_through(local):
-        return upstream if local == 1.0 else -upstream
-    return upstream * local
-
-
-def _passes_through(local) -> bool:
-    return type(local) is float and (local == 1.0 or local == -1.0)
-
-
 def _conventions(used: set[str], numbers) -> list[str]:
     """The choices made where a derivative does not exist, for the ops used. An interval states once
     that a kink gets the whole subgradient, instead of the point choices of relu, abs, max and min."""
@@ -165,7 +177,7 @@ def _conventions(used: set[str], numbers) -> list[str]:
 def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
     """Every variable of the graph has a value, or an InputError lists those that have none.
     Called before any pass, so a missing value reads the same whatever the other values are."""
-    unbound = [graph.names[i] for i in graph.variables() if graph.names[i] not in bindings]
+    unbound = [graph.nodes[i].name for i in graph.variables() if graph.nodes[i].name not in bindings]
     if unbound:
         others = [*bindings, *(name for name in graph.names if name is not None)]
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
@@ -177,8 +189,13 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     """∂output/∂name for each `wrt` name (any named node) or, without `wrt`, for every variable.
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
     an axis), has derivative 0."""
-    names, wanted = graph.names, set(wrt or ())
-    nodes = graph.variables() if wrt is None else [index for index in graph.order if names[index] in wanted]
+    if wrt is None:  # the variables, by the names on their nodes
+        variables = graph.variables()
+        demand(values, variables)
+        return {graph.nodes[i].name: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i]
+                for i in variables}
+    names, wanted = graph.names, set(wrt)
+    nodes = [index for index in graph.order if names[index] in wanted]
     demand(values, nodes)
     gradient = {names[i]: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
     return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
@@ -203,20 +220,29 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
     is_finite = numbers.is_finite
     values: list[Number] = [None] * len(nodes)
     index, refused = graph.output, False
+    forwards: dict[str, Op] = {}  # op name → its declaration, looked up once per op
+    apply = numbers.apply  # the op's forward rule (dual numbers also apply its derivative rule)
+    constants: dict[str, Number] = {}
     try:
         for rank, index in enumerate(graph.order):
             node = nodes[index]
-            if node.op == VARIABLE:
+            op = node.op
+            if op == VARIABLE:
                 value = bindings[node.name]
-            elif node.op == CONSTANT:
-                value = _constant(graph, index, numbers)
+            elif op == CONSTANT:  # one value per literal text: "2" written 10⁵ times is one float
+                value = constants.get(node.literal)
+                if value is None:
+                    value = constants[node.literal] = _constant(graph, index, numbers)
             else:
                 operands = [values[i] for i in node.inputs]
                 if refused and any(type(operand) is Refused for operand in operands):
                     values[index] = _refused_use(graph, index, rank, values, numbers)
                     continue
+                forward = forwards.get(op)
+                if forward is None:
+                    forward = forwards[op] = OPS[op]
                 try:
-                    value = numbers.apply(OPS[node.op], *operands)
+                    value = apply(forward, *operands)
                     if not is_finite(value):
                         value = Refused(_failure(graph, index, values, numbers, refusal(numbers, value)), rank)
                 except _ARITHMETIC_FAILURES as failure:
@@ -228,6 +254,43 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
         raise
     demand(values, (graph.output,) if needed is None else needed)
     return values
+
+
+def reevaluate(graph: Graph, values: list, indices: list[int], bindings: dict[str, Number],
+               numbers) -> dict[int, Number]:
+    """The forward pass again over only the nodes `indices` (in topological order: the nodes a change
+    reaches), the variables among them at `bindings`, every other operand at its value in `values`;
+    their new values by index. Failures are reported as forward_values reports them."""
+    nodes, is_finite = graph.nodes, numbers.is_finite
+    new: dict[int, Number] = {}
+    index = graph.output
+    try:
+        for index in indices:
+            node = nodes[index]
+            if node.op == VARIABLE:
+                value = bindings[node.name]
+            elif node.op == CONSTANT:
+                value = values[index]
+            else:
+                operands = [new[i] if i in new else values[i] for i in node.inputs]
+                try:
+                    value = numbers.apply(OPS[node.op], *operands)
+                except _ARITHMETIC_FAILURES as failure:
+                    raise _failure(graph, index, _overlaid(values, new), numbers, failure) from None
+                if not is_finite(value):
+                    raise _failure(graph, index, _overlaid(values, new), numbers, refusal(numbers, value))
+            new[index] = value
+    except TimedOut as stop:
+        note_place(stop, _place(graph, index))
+        raise
+    return new
+
+
+def _overlaid(values: list, new: dict[int, Number]) -> list:
+    merged = list(values)
+    for index, value in new.items():
+        merged[index] = value
+    return merged
 
 
 def _refused_use(graph: Graph, index: int, rank: int, values: list, numbers) -> Number:

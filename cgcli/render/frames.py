@@ -20,14 +20,17 @@ def frames(derivation: Derivation | ForwardModeDerivation, walk: Walk,
                                         state=walk.state(done), **options)
 
 
-def markdown_deck(derivation: Derivation | ForwardModeDerivation, walk: Walk, title: str | None, **options) -> str:
-    """The whole walk as one Markdown document: the program, then a slide per step."""
+def markdown_deck(derivation: Derivation | ForwardModeDerivation, walk: Walk, title: str | None,
+                  **options) -> Iterator[str]:
+    """The whole walk as one Markdown document, in pieces as each is made (a walk over 900 nodes is
+    1 800 frames, each as large as the graph): the program, then a slide per step."""
     out = worksheet_heading(title) + program_heading(derivation) + ["", _overview(walk)]
     if walk.tangents:
         out += ["", cell(derivation.seeding) + "."]
+    yield "\n".join(out) + "\n"
     for number, step, figure in frames(derivation, walk, **options):
-        out += SLIDE_BREAK + markdown_frame(derivation.output, number, len(walk.steps), step, figure)
-    return "\n".join(out) + "\n"
+        slide = markdown_frame(derivation.output, number, len(walk.steps), step, figure)
+        yield "\n".join(SLIDE_BREAK + slide) + "\n"
 
 
 def markdown_frame(output: str, number: int, count: int, step: Step, figure: figures.Figure) -> list[str]:
@@ -49,12 +52,13 @@ def dot_frame(number: int, count: int, step: Step, figure: figures.Figure) -> st
     return f"// step {number} of {count}, {step.title}: {step.name}\n" + dot.render(figure)
 
 
-def dot_frames(derivation: Derivation | ForwardModeDerivation, walk: Walk, title: str | None, **options) -> str:
+def dot_frames(derivation: Derivation | ForwardModeDerivation, walk: Walk, title: str | None,
+               **options) -> Iterator[str]:
     """Every step's DOT graph (the worksheet's title as each graph's label), one after another
-    (`dot -Tsvg -O` draws each)."""
+    (`dot -Tsvg -O` draws each), each as it is made."""
     count = len(walk.steps)
-    return "\n".join(dot_frame(number, count, step, figure)
-                     for number, step, figure in frames(derivation, walk, title=title, **options))
+    for number, step, figure in frames(derivation, walk, title=title, **options):
+        yield ("" if number == 1 else "\n") + dot_frame(number, count, step, figure)
 
 
 def frame_files(derivation: Derivation | ForwardModeDerivation, walk: Walk, output_format: str, title: str | None,

@@ -2,7 +2,6 @@
 HTML made from that Markdown, through IPython's display protocol."""
 from __future__ import annotations
 
-import html
 import re
 
 
@@ -28,6 +27,12 @@ _FENCE = re.compile(r"(`{3,}|~{3,})\s*([\w+-]*)")
 _INLINE = re.compile(r"(`+)(.+?)\1|\*\*(.+?)\*\*|(!?)\[([^\]]*)\]\(<?([^)>]*)>?\)")
 
 
+def _escape(text: str) -> str:
+    import html  # here, not at the top: cgcli.api imports this module at every start of the CLI (1.6 ms)
+
+    return html.escape(text)
+
+
 def html_of(markdown: str) -> str:
     """HTML for the Markdown cgrad's renderers write: headings, paragraphs, pipe tables, fenced code
     (```mermaid as <pre class="mermaid">, which mermaid.js draws), $$ display math (for MathJax),
@@ -38,7 +43,7 @@ def html_of(markdown: str) -> str:
         fence = _FENCE.fullmatch(line.strip())
         if fence:
             close = next((i for i in range(index + 1, len(lines)) if lines[i].strip() == fence[1]), len(lines))
-            code = html.escape("\n".join(lines[index + 1:close]))
+            code = _escape("\n".join(lines[index + 1:close]))
             language = fence[2]
             out.append(f'<pre class="mermaid">{code}</pre>' if language == "mermaid" else
                        f'<pre><code class="language-{language or "text"}">{code}</code></pre>')
@@ -46,7 +51,7 @@ def html_of(markdown: str) -> str:
         elif line.strip().startswith("$$"):
             close = index if line.strip().endswith("$$") and len(line.strip()) > 2 else \
                 next((i for i in range(index + 1, len(lines)) if lines[i].strip().endswith("$$")), len(lines) - 1)
-            out.append(f'<div class="math">{html.escape(chr(10).join(lines[index:close + 1]))}</div>')
+            out.append(f'<div class="math">{_escape(chr(10).join(lines[index:close + 1]))}</div>')
             index = close + 1
         elif line.startswith("|"):
             rows = []
@@ -107,7 +112,7 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape of 
 
 def _text(text: str) -> str:
     """Markdown text (not code) as HTML: its backslash escapes read as the characters they escape."""
-    return html.escape(_ESCAPED.sub(r"\1", text))
+    return _escape(_ESCAPED.sub(r"\1", text))
 
 
 def _inline(text: str) -> str:
@@ -116,13 +121,13 @@ def _inline(text: str) -> str:
     for match in _INLINE.finditer(text):
         out.append(_text(text[done:match.start()]))
         if match[1]:
-            out.append(f"<code>{html.escape(match[2].strip())}</code>")
+            out.append(f"<code>{_escape(match[2].strip())}</code>")
         elif match[3] is not None:
             out.append(f"<strong>{_text(match[3])}</strong>")
         elif match[4]:
-            out.append(f'<img src="{html.escape(match[6])}" alt="{html.escape(match[5])}"/>')
+            out.append(f'<img src="{_escape(match[6])}" alt="{_escape(match[5])}"/>')
         else:
-            out.append(f'<a href="{html.escape(match[6])}">{html.escape(match[5])}</a>')
+            out.append(f'<a href="{_escape(match[6])}">{_escape(match[5])}</a>')
         done = match.end()
     out.append(_text(text[done:]))
     return "".join(out)

@@ -16,8 +16,9 @@ def forward_table(derivation: ForwardModeDerivation, options: RenderOptions = Re
     mode = derivation.description
     if options.with_trace:
         print_tangents(console, derivation)
-    print_table(console, f"Gradient by forward mode · {mode}", ["variable", f"∂{derivation.output}/∂variable"],
-                [(name, value.reading) for name, value in derivation.gradient], frozenset({1}))
+    if derivation.gradient:  # none along --tangent alone: only that direction was carried
+        print_table(console, f"Gradient by forward mode · {mode}", ["variable", f"∂{derivation.output}/∂variable"],
+                    [(name, value.reading) for name, value in derivation.gradient], frozenset({1}))
     notes = [f"{derivation.output} = {derivation.value.reading}"]
     if derivation.jvp is not None:
         notes.append(f"JVP (tangent of {derivation.output} along v) = {derivation.jvp.reading}")
@@ -42,9 +43,10 @@ def forward_markdown(derivation: ForwardModeDerivation, options: RenderOptions =
 
     out = ["# Forward mode", "", f"Expression: {code(derivation.source)}", "", cell(derivation.seed_note) + ".", ""]
     out += markdown_tangents(derivation)
-    out += ["", f"## Gradient by forward mode", "", "| variable | ∂" + cell(derivation.output) + "/∂variable |",
-            "|---|---:|"]
-    out += [f"| {code(name)} | {cell(value.reading)} |" for name, value in derivation.gradient]
+    if derivation.gradient:  # none along --tangent alone
+        out += ["", "## Gradient by forward mode", "", "| variable | ∂" + cell(derivation.output) + "/∂variable |",
+                "|---|---:|"]
+        out += [f"| {code(name)} | {cell(value.reading)} |" for name, value in derivation.gradient]
     if derivation.jvp is not None:
         out += ["", f"JVP (the output's tangent along v): {cell(derivation.jvp.reading)}"]
     out += [""] + [f"- {cell(note)}" for note in [f"numbers: {derivation.description}", *derivation.conventions]]
@@ -92,6 +94,8 @@ def forward_json(trace, with_trace: bool = True) -> str:
     document = {"output": trace.output, "mode": "forward", "value": number(trace.value),
                 "gradient": {name: number(value) for name, value in trace.gradient.items()},
                 "numbers": numbers.name, "directions": trace.directions, "conventions": trace.conventions}
+    if not trace.gradient:  # along --tangent alone only the JVP was carried: no gradient to claim
+        del document["gradient"]
     if trace.jvp is not None:
         document["jvp"] = number(trace.jvp)
     if with_trace:

@@ -39,7 +39,8 @@ from .shared import eval_output, out_option, worksheet_options
 @click.option("--mode", type=click.Choice(["reverse", "forward", "both"]), default="reverse", show_default=True,
               help="reverse: the backward pass; forward: dual numbers push tangents from the inputs to the output "
                    "(one tangent column per variable, or --tangent); both: the two, and whether they agree.")
-@bindings_option("--tangent", "With --mode forward|both: the direction v (variables not named: 0); prints the JVP ∇f·v.")
+@bindings_option("--tangent", "With --mode forward|both: the direction v (variables not named: 0); prints the JVP "
+                 "∇f·v. --mode forward then carries that one direction alone: no gradient.")
 @click.option("--naive", is_flag=True,
               help="Also the classic mistake: a backward pass that assigns each node's derivative (grad = …) "
                    "instead of adding to it (grad += …); its wrong partial derivatives marked, and why.")

@@ -21,7 +21,8 @@ def forward_output(graph, program, pairs, numbers, tangent_pairs, mode: str, out
     from ...passes.dual import forward_mode
     from ...render import tangents
 
-    forward = forward_mode(graph, pairs, program, numbers, tangent_pairs, record=with_trace)
+    forward = forward_mode(graph, pairs, program, numbers, tangent_pairs, record=with_trace,
+                           with_gradient=mode == "both")
     reverse = evaluate(graph, pairs, program, numbers, record=with_trace) if mode == "both" else None
     agreement = _agreement(forward, reverse) if reverse is not None else None
     if output_format == "json":

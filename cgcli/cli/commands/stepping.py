@@ -44,10 +44,12 @@ def write_frames(derivation, output_format: str, out_file: str | None, title: st
         _warn_if_too_large(derivation, options)
     if out_file is not None and is_folder(out_file):
         _write_folder(out_file, frames.frame_files(derivation, walk, output_format, title, **options))
-    elif output_format == "dot":
-        emit(frames.dot_frames(derivation, walk, title, **options), out_file)
-    else:
-        emit(frames.markdown_deck(derivation, walk, title, **options), out_file)
+    else:  # streamed: memory stays that of one frame however many there are
+        pieces = (frames.dot_frames if output_format == "dot" else frames.markdown_deck)(derivation, walk, title,
+                                                                                         **options)
+        with output.Sink(out_file) as sink:
+            for piece in pieces:
+                sink.write(piece)
 
 
 def write_page(derivation, out_file: str | None, title: str | None, draw_svg: Callable[[str], str],
