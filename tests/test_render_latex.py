@@ -148,7 +148,9 @@ def test_fragments_are_balanced(fragments):
         balanced(fragment)
 
 
-def test_fragments_compile(fragments, tmp_path):
+def compile_latex(fragments: list[str], folder, name: str = "notes") -> str:
+    """Compile the fragments in one amsmath document with pdflatex (skip without it, fail under CI);
+    assert no LaTeX error, and return the log."""
     engine = shutil.which("pdflatex")
     if engine is None:
         if os.environ.get("CI"):
@@ -156,11 +158,17 @@ def test_fragments_compile(fragments, tmp_path):
         pytest.skip("pdflatex is not installed (Debian package texlive-latex-base); the balanced check ran instead")
     document = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{amsmath}\n\\begin{document}\n"
                 + "\n".join(fragments) + "\\end{document}\n")
-    (tmp_path / "notes.tex").write_text(document, encoding="utf-8")
-    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "notes.tex"], cwd=tmp_path,
+    (folder / f"{name}.tex").write_text(document, encoding="utf-8")
+    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"], cwd=folder,
                           capture_output=True, text=True, errors="replace", timeout=300)
-    log = (tmp_path / "notes.log").read_text(encoding="utf-8", errors="replace")
+    log = (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")
     errors = [line for line in log.splitlines() if line.startswith("!")]
     assert done.returncode == 0 and not errors, "\n".join(errors) or done.stdout[-3000:]
+    assert "Missing character" not in log
+    return log
+
+
+def test_fragments_compile(fragments, tmp_path):
+    log = compile_latex(fragments, tmp_path)
     assert (tmp_path / "notes.pdf").stat().st_size > 1000
-    assert "Undefined control sequence" not in log and "Missing character" not in log
+    assert "Undefined control sequence" not in log

@@ -276,30 +276,13 @@ def test_markdown_shows_the_derivation_and_the_budget():
 
 
 def test_latex_compiles(tmp_path):
-    import os
-    import shutil
-    import subprocess
-
-    from test_render_latex import balanced
+    from test_render_latex import balanced, compile_latex
 
     fragments = [run(*H2, "--format", "latex"), run(*H1, "--format", "latex", "--k", "2", "--second-order",
                                                              "--monte-carlo", "2000", "--seed", "1")]
     for fragment in fragments:
         balanced(fragment.replace("\\%", ""))  # its comment stripping would cut at the escaped % of "95\,\%"
-    engine = shutil.which("pdflatex")
-    if engine is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdflatex is required in CI (Debian package texlive-latex-base)")
-        pytest.skip("pdflatex is not installed (Debian package texlive-latex-base); the balanced check ran instead")
-    document = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{amsmath}\n\\begin{document}\n"
-                + "\n".join(fragments) + "\\end{document}\n")
-    (tmp_path / "budget.tex").write_text(document, encoding="utf-8")
-    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "budget.tex"], cwd=tmp_path,
-                          capture_output=True, text=True, errors="replace", timeout=300)
-    log = (tmp_path / "budget.log").read_text(encoding="utf-8", errors="replace")
-    errors = [line for line in log.splitlines() if line.startswith("!")]
-    assert done.returncode == 0 and not errors, "\n".join(errors) or done.stdout[-3000:]
-    assert "Missing character" not in log
+    compile_latex(fragments, tmp_path, "budget")
 
 
 def test_api_returns_the_budget():

@@ -2,23 +2,12 @@
 outputs that are constants or reach no uncertain input, `--output all`."""
 from __future__ import annotations
 
-import json
 import math
 import re
 
 import pytest
 
-from conftest import run_cgrad_inprocess
-
-
-def run(*args: str, expect: int = 0) -> str:
-    code, out, err = run_cgrad_inprocess("uncertainty", *args)
-    assert code == expect, f"exit {code}; stderr:\n{err}"
-    return out if expect == 0 else err
-
-
-def run_json(*args: str) -> dict:
-    return json.loads(run(*args, "--format", "json"))
+from test_uncertainty import run, run_json
 
 
 def test_ideal_gas_by_hand():

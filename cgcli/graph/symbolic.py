@@ -97,7 +97,7 @@ class FormulaBuilder:
         return {-1, 0, 1} if value is None else {(value > 0) - (value < 0)}
 
     def step(self, x: Formula, at_zero: Formula | None = None) -> Formula:
-        return self.apply("heaviside", x, self.zero if at_zero is None else at_zero)
+        return self.apply(_BY_PRIMITIVE["step"], x, self.zero if at_zero is None else at_zero)
 
     def build(self, op: str, *operands: Formula) -> Formula:
         """The call of an op by name (a rule's call of an op that numbers compute by its forward rule)."""
@@ -231,15 +231,17 @@ def _sub(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
 
 
 def _sign_of_steps(b: FormulaBuilder, left: Formula, right: Formula) -> Formula | None:
-    """heaviside(u, 0) - heaviside(-u, 0) is sign(u) (abs' as its rule computes it)."""
+    """heaviside(u, 0) - heaviside(-u, 0) is sign(u) (abs' as its rule computes it): step(u) - step(-u)
+    is the op of ns.sign."""
     first, second = b.nodes[left.index], b.nodes[right.index]
-    if first.op != "heaviside" or second.op != "heaviside" or first.name or second.name:
+    step = _BY_PRIMITIVE["step"]
+    if first.op != step or second.op != step or first.name or second.name:
         return None
     if b.value_of(Formula(b, first.inputs[1])) != 0 or b.value_of(Formula(b, second.inputs[1])) != 0:
         return None
     negated = b.nodes[second.inputs[0]]
     if negated.op == "neg" and negated.name is None and negated.inputs[0] == first.inputs[0]:
-        return b.raw("sign", Formula(b, first.inputs[0]))
+        return b.sign(Formula(b, first.inputs[0]))
     return None
 
 
@@ -295,5 +297,7 @@ def _folded(b: FormulaBuilder, value: Fraction) -> Formula | None:
     return b.constant(value) if _small(value) else None
 
 
-_BY_PRIMITIVE = {op.primitive: op.name for op in OPS.values() if op.primitive}
+# number-system primitive → the op that formulas write it as: the op whose forward rule ends in it, or
+# that declares itself the primitive's formula (Op.formula_of)
+_BY_PRIMITIVE = {op.primitive or op.formula_of: op.name for op in OPS.values() if op.primitive or op.formula_of}
 _SIMPLIFICATIONS = {"add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg, "pow": _pow}

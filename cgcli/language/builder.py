@@ -8,7 +8,7 @@ from functools import partialmethod
 from ..errors import InputError
 from ..text import position, shorten
 from ..graph.nodes import CONSTANT, VARIABLE, Call, Function, Node, Program
-from ..ops import CONSTANTS, FUNCTIONS
+from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
 from .definitions import Definitions, _Definition
 
 
@@ -164,13 +164,14 @@ class GraphBuilder(Definitions):
         if (self.functions or self.scopes) and (
                 name in self.functions or any(scope[0] == name for scope in self.scopes)):
             return self._call_defined(name, arguments, start, end)
-        if self.conditions or name == "if":
+        if self.conditions or name == CONDITIONAL:
             for index, argument in enumerate(arguments):
-                if (index > 0 or name != "if") and argument[0] in self.conditions:
-                    raise self._fail("a condition is not a number: it can only be the first argument of if(), "
-                                     "as in if(x > 0, x^2, -x)", argument[1])
-            if name == "if" and arguments and arguments[0][0] not in self.conditions:
-                raise self._fail("if() takes a condition first, as in if(x > 0, x^2, -x)", arguments[0][1])
+                if (index > 0 or name != CONDITIONAL) and argument[0] in self.conditions:
+                    raise self._fail("a condition is not a number: it can only be the first argument of "
+                                     f"{CONDITIONAL}(), as in {CONDITIONAL}(x > 0, x^2, -x)", argument[1])
+            if name == CONDITIONAL and arguments and arguments[0][0] not in self.conditions:
+                raise self._fail(f"{CONDITIONAL}() takes a condition first, as in {CONDITIONAL}(x > 0, x^2, -x)",
+                                 arguments[0][1])
         by_arity = FUNCTIONS.get(name)
         if by_arity is None:
             raise self._fail(unknown_function_message(name), start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partialmethod
 
 from ..graph.nodes import CONSTANT, PARAMETER, VARIABLE, Call, Function, Node
-from ..ops import FUNCTIONS
+from ..ops import CONDITIONAL, FUNCTIONS, SERIES
 from ..text import position, shorten
 
 Occurrence = tuple[int, int, int]  # as in builder.py: (node, start, end)
@@ -47,8 +47,8 @@ class Definitions:
 
     def _refuse_condition(self, node: int, at: int) -> None:
         if node in self.conditions:
-            raise self._fail("a condition is not a number: use it as if()'s first argument, "
-                             "as in if(x > 0, x^2, -x)", at)
+            raise self._fail(f"a condition is not a number: use it as {CONDITIONAL}()'s first argument, "
+                             f"as in {CONDITIONAL}(x > 0, x^2, -x)", at)
 
     # functions and sums: a body is read once with PARAMETER nodes, then copied for each use
     def head(self, children) -> tuple[str, tuple[str, ...], int, list[Token]]:
@@ -160,7 +160,7 @@ class Definitions:
     def _whole(self, token: Token) -> int:
         text = self.source[token[1]:token[2]]
         if not text.isdigit():
-            raise self._fail(f"a sum's bounds are whole numbers, as in sum(i = 1..3, x_i); got {text}", token[1])
+            raise self._fail(f"a sum's bounds are whole numbers, as in {SERIES}(i = 1..3, x_i); got {text}", token[1])
         return int(text)
 
     def series(self, children) -> Occurrence:
@@ -186,8 +186,8 @@ class Definitions:
 
     def series_sum(self, children) -> Occurrence:
         (_, start, name_end), _, (value, _, _), (_, _, end) = children
-        if self.source[start:name_end] != "sum":
-            raise self._fail("only sum takes an index range, as in sum(i = 1..3, x_i*w_i)", start)
+        if self.source[start:name_end] != SERIES:
+            raise self._fail(f"only {SERIES} takes an index range, as in {SERIES}(i = 1..3, x_i*w_i)", start)
         return value, start, end
 
 

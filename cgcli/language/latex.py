@@ -8,27 +8,49 @@ import re
 from . import lalr
 from ..errors import InputError
 from ..graph.nodes import CONSTANT
-from ..ops import CONSTANTS, FUNCTIONS
+from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
 from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
 
 
 
-def _spelled_commands() -> dict[str, str]:
-    """LaTeX's command (or operator name) → cgrad's function, as the op table spells each function in
-    LaTeX (\\arcsin is asin, \\operatorname{sgn} is sign): what cgrad writes, it reads."""
-    commands = {}
-    for function, by_arity in FUNCTIONS.items():
-        for op in by_arity.values():
-            spelled = re.fullmatch(r"\\([A-Za-z]+)|\\operatorname\{([A-Za-z0-9]+)\}", op.spellings.get("latex", ""))
-            if spelled:
-                commands.setdefault(spelled[1] or spelled[2], function)
-    return commands
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\operatorname\{[A-Za-z0-9]+\}(?:_\{[A-Za-z0-9]+\})?")
+_SUBSCRIPTED = re.compile(r"\\([A-Za-z]+)_\{\{(\w+|\{1\})\}\}\\left\(\{0\}\\right\)")
 
 
-# \sin … as cgrad's functions, and the other names people write: ISO's arsinh, sympy's atan_2
-# (\\operatorname{atan}_{2}); sympy's latex() writes log for the natural logarithm, as cgrad does
-_COMMANDS = {**_spelled_commands(), "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh", "ln": "log",
-             "atan_2": "atan2"}
+def _readings() -> tuple[dict[str, str], frozenset[str], dict[str, str], dict[str, dict[str, str]]]:
+    """What the reader reads as cgrad's functions, all from the op table's LaTeX spellings (its own,
+    then the others it accepts, which win: `latex_also`): what cgrad writes, it reads.
+
+    commands: a command or operator name, as name() writes it → the function (arcsin → asin,
+    sgn → sign, atan_2 → atan2); backslashed: those that are a backslash and letters (\\sin,
+    \\arsinh: the lexer's FUNC tokens; any other such command is refused); templates: a construct's
+    template → the function (\\sqrt[3]{{{0}}} → cbrt, \\left|{0}\\right| → abs, e^{{{0}}} → exp);
+    subscripts: the function a command reads as → its subscript (a literal base, or {1} for any) →
+    the function (log: 2 → log2, {1} → log)."""
+    commands: dict[str, str] = {}
+    backslashed: set[str] = set()
+    templates: dict[str, str] = {}
+    for also in (False, True):
+        for function, by_arity in FUNCTIONS.items():
+            for op in by_arity.values():
+                spellings = op.latex_also if also else (op.spellings.get("latex", ""),)
+                for spelling in filter(None, spellings):
+                    table, key = (commands, name(spelling)) if _COMMAND.fullmatch(spelling) else (templates, spelling)
+                    if spelling[1:].isalpha():
+                        backslashed.add(key)
+                    if also:
+                        table[key] = function
+                    else:
+                        table.setdefault(key, function)
+    templates.setdefault(r"\sqrt[2]{{{0}}}", templates[r"\sqrt{{{0}}}"])  # LaTeX's \sqrt is \sqrt[2]
+    subscripts: dict[str, dict[str, str]] = {}
+    for template, function in templates.items():
+        found = _SUBSCRIPTED.fullmatch(template)
+        if found:
+            subscripts.setdefault(commands[found[1]], {})[found[2]] = function
+    return commands, frozenset(backslashed), templates, subscripts
+
+
 _CONTINUING = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMMA", "AMP", "UNDERSCORE", "COMPARE",
                          "FRAC", "SQRT", "FUNC"})
 _OPENING = {"LPAR": 1, "LBRACE": 1, "LBAR": 1, "LSQB": 1, "BEGIN_CASES": 1,
@@ -61,6 +83,21 @@ def _command_name(text: str) -> str:
     base = base.lstrip("\\")
     subscript = subscript.strip().strip("{}").strip().lstrip("\\")
     return f"{base}_{subscript}" if subscript else base
+
+
+_COMMANDS, _BACKSLASHED, _TEMPLATES, _SUBSCRIPTS = _readings()
+
+
+def _subscripted_example() -> str:
+    """"only \\log does, as in \\log_{2} x": the commands the op table spells with a subscript."""
+    found = [spelled for spelled in map(_SUBSCRIPTED.fullmatch, _TEMPLATES) if spelled]
+    commands = sorted({"\\" + spelled[1] for spelled in found})
+    example = next(spelled for spelled in found if spelled[2] != "{1}")
+    return (f"only {' and '.join(commands)} {'does' if len(commands) == 1 else 'do'}, "
+            f"as in \\{example[1]}_{{{example[2]}}} x")
+
+
+_SUBSCRIPTED_EXAMPLE = _subscripted_example()
 
 
 def unwrapped(source: str) -> str:
@@ -97,13 +134,14 @@ class LatexBuilder(GraphBuilder):
     def pow(self, children) -> Occurrence:
         (base, start, _), _, (exponent, _, end) = children
         node = self.nodes[base]
-        if node.op == CONSTANT and node.literal == "e":  # e^{x} is exp(x)
-            return self._call("exp", [children[2]], start, end)
+        function = _TEMPLATES.get(node.literal + "^{{{0}}}") if node.op == CONSTANT else None
+        if function is not None:  # e^{x} is exp(x)
+            return self._call(function, [children[2]], start, end)
         return self._binary("pow", children)
 
     def absolute(self, children) -> Occurrence:
         (_, start, _), inner, (_, _, end) = children
-        return self._call("abs", [inner], start, end)
+        return self._call(_TEMPLATES[r"\left|{0}\right|"], [inner], start, end)
 
     def fraction(self, children) -> Occurrence:
         (_, start, _), _, numerator, _, _, denominator, (_, _, end) = children
@@ -111,13 +149,14 @@ class LatexBuilder(GraphBuilder):
 
     def root(self, children) -> Occurrence:
         (_, start, _), _, radicand, (_, _, end) = children
-        return self._call("sqrt", [radicand], start, end)
+        return self._call(_TEMPLATES[r"\sqrt{{{0}}}"], [radicand], start, end)
 
     def nth_root(self, children) -> Occurrence:
         (_, start, _), _, degree, _, _, radicand, (_, _, end) = children
         literal = self.nodes[degree[0]].literal if self.nodes[degree[0]].op == CONSTANT else None
-        if literal in ("2", "3"):
-            return self._call("sqrt" if literal == "2" else "cbrt", [radicand], start, end)
+        function = _TEMPLATES.get(rf"\sqrt[{literal}]{{{{{{0}}}}}}") if literal is not None else None
+        if function is not None:  # the function the op table spells as this root: \sqrt[3]{x} is cbrt(x)
+            return self._call(function, [radicand], start, end)
         one = self._add(CONSTANT, (), degree[1], degree[2], "1")
         exponent = self._add("div", (one[0], degree[0]), degree[1], degree[2])
         return self._add("pow", (radicand[0], exponent[0]), start, end)
@@ -153,13 +192,14 @@ class LatexBuilder(GraphBuilder):
         token, _, base, arguments = children
         arguments = self._arguments(arguments)
         function = self._function(token)
-        if function != "log":
-            raise self._fail(f"\\{function} takes no subscript (only \\log does, as in \\log_{{2}} x)", token[1])
+        subscripts = _SUBSCRIPTS.get(function)
+        if subscripts is None:
+            raise self._fail(f"\\{function} takes no subscript ({_SUBSCRIPTED_EXAMPLE})", token[1])
         end = arguments[-1][2] if arguments else token[2]
         literal = self.nodes[base[0]].literal if self.nodes[base[0]].op == CONSTANT else None
-        if literal in ("2", "10") and len(arguments) == 1:
-            return self._call("log" + literal, arguments, token[1], end)
-        return self._call("log", [*arguments, base], token[1], end)
+        if literal in subscripts and len(arguments) == 1:  # \log_{2} x is log2(x)
+            return self._call(subscripts[literal], arguments, token[1], end)
+        return self._call(subscripts["{1}"], [*arguments, base], token[1], end)
 
     def series_range(self, children):
         symbol, index, low, high = children[0], children[3], children[5], children[8]
@@ -190,7 +230,7 @@ class LatexBuilder(GraphBuilder):
         for value, condition in reversed(rows[:-1]):
             if condition is None:
                 raise self._fail("'otherwise' belongs on the last row of \\begin{cases}", value[1])
-            result = self._call("if", [condition, value, result], value[1], end)
+            result = self._call(CONDITIONAL, [condition, value, result], value[1], end)
         return result[0], start, end
 
 
@@ -226,7 +266,9 @@ class LatexLexer:
                 continue
             if kind == "UNSUPPORTED":
                 command = text[start:end]
-                raise _fail(shown, f"{command} is not supported{_ADVICE.get(command[1:], '')}", start)
+                if command[1:] not in _BACKSLASHED:
+                    raise _fail(shown, f"{command} is not supported{_ADVICE.get(command[1:], '')}", start)
+                kind = "FUNC"  # \sin, \arsinh: a command the op table spells a function with
             if kind in self.ignore:
                 continue
             if kind == "FRAC" and not _BRACE.match(text, end):

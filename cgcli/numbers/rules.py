@@ -1,13 +1,23 @@
 """The op table as the number systems that lift primitives see it, registered by cgcli/ops (which this
-layer may not import): op name → op, and each number-system primitive → the name of the op whose
-forward rule ends in it. Dual numbers take a primitive's tangent from that op's derivative rule;
-tensors take its NumPy function from that op's NumPy spelling. Looked up at every call."""
+layer may not import): op name → op, each number-system primitive → the name of the op whose
+forward rule ends in it, and the primitives whose implementation per number system their op declares
+(Op.numbers: every system answers them, NumberSystem.__getattr__). Dual numbers take a primitive's
+tangent from that op's derivative rule; tensors take its NumPy function from that op's NumPy
+spelling. Looked up at every call."""
 from __future__ import annotations
 
 import re
 
 OPS: dict = {}
 PRIMITIVES: dict[str, str] = {}
+DECLARED: set[str] = set()  # the primitives whose op declares them per number system
+
+
+def register(ops: dict) -> None:
+    """The op table's ops, by cgcli/ops as it assembles them."""
+    OPS.update(ops)
+    PRIMITIVES.update({op.primitive: op.name for op in ops.values() if op.primitive})
+    DECLARED.update(op.primitive for op in ops.values() if op.primitive and op.numbers)
 
 _UFUNC = re.compile(r"np\.(\w+)\(\{0\}(?:, \{1\})?\)")
 

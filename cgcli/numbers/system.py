@@ -11,14 +11,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
-from .rules import implementation
+from . import rules
 from .written import Written, read
 
 Number = Any  # a value of the system: float, Fraction, Interval, or an array of them
-# The functions of one or two numbers whose implementation in each system its op declares (Op.numbers):
-# every system answers them (tensors and dual numbers by lifting their base system's)
-OP_DECLARED = ("log1p", "cbrt", "hypot", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh",
-               "tanh", "asinh", "acosh", "atanh", "erf")
 
 
 class NumberSystem(ABC):
@@ -94,13 +90,22 @@ class NumberSystem(ABC):
     implements: str  # which of an op's implementations are this system's: "float", "exact" or "interval"
 
     def __getattr__(self, name: str):
-        """ns.sinh, ns.atan2, …: the implementation the op table declares for this system (registered by
-        cgcli/ops, which every rule that calls one has imported), as a method of the class from then on."""
-        if name not in OP_DECLARED:
-            raise AttributeError(f"{type(self).__name__} has no {name!r}")
-        function = implementation(self.implements, name)
+        """ns.sinh, ns.atan2, …: a function whose op declares its implementation per system (registered by
+        cgcli/ops, which every rule that calls one has imported: rules.DECLARED), as a method of the
+        class from then on."""
+        if name not in rules.DECLARED:
+            if name.startswith("__") or rules.OPS:
+                raise AttributeError(f"{type(self).__name__} has no {name!r}")
+            raise AttributeError(f"{name}: the op table (cgcli.ops) is not imported")
+        function = type(self)._declared(name)
         setattr(type(self), name, function)
         return function.__get__(self, type(self))
+
+    @classmethod
+    def _declared(cls, primitive: str):
+        """This system's implementation of a primitive its op declares: the op's own for the system
+        (tensors and dual numbers lift their base system's instead)."""
+        return rules.implementation(cls.implements, primitive)
 
     # ---- signs and branches: asked instead of comparing, so intervals can answer "both" ----
     @abstractmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .rules import ufunc_name
-from .system import OP_DECLARED, NumberSystem
+from .system import NumberSystem
 from .written import Written, read
 
 SUMMARY_SIZE = 12  # tensors with more elements print as a shape and a few values (JSON has them all)
@@ -124,6 +124,10 @@ class _TensorNumbers(NumberSystem):
     digits, precision, certifies = _FromScalar(), _FromScalar(), _FromScalar()
     literal, parse, index, magnitude = _FromScalar(), _FromScalar(), _FromScalar(), _FromScalar()
 
+    @classmethod
+    def _declared(cls, primitive: str):
+        return _lifted(primitive)  # a function its op declares per system: the scalar system's, lifted
+
     def apply(self, op, *operands):
         """An elementwise op element by element through the scalar system's own apply where that one
         is its own (dual numbers: the op's derivative rule), else the op's forward rule over tensors."""
@@ -202,9 +206,10 @@ class _TensorNumbers(NumberSystem):
 
 
 # every primitive of the interface that _TensorNumbers does not define itself, lifted element by element
+# (and, on first use, each function the op table declares per system: _declared)
 TensorNumbers = type("TensorNumbers", (_TensorNumbers,), {
     "__doc__": _TensorNumbers.__doc__,
-    **{name: _lifted(name) for name in sorted(_TensorNumbers.__abstractmethods__ | set(OP_DECLARED))}})
+    **{name: _lifted(name) for name in sorted(_TensorNumbers.__abstractmethods__)}})
 
 
 def _floats(*values) -> bool:

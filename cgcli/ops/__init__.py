@@ -2,8 +2,8 @@
 functions users call by name and number of arguments, and the constants of the language.
 
 Adding a composite op (one written with other ops' rules or existing number-system primitives) is
-one entry in elementwise.py or tensor.py; adding a primitive is one entry there plus one method of
-the number-system interface (numbers/system.py), which every number system implements or refuses.
+one entry in elementwise.py or tensor.py; so is adding a primitive, whose entry declares its
+implementation per number system (`numbers=`), which each system finds on first use.
 """
 from __future__ import annotations
 
@@ -22,11 +22,15 @@ for _op in OPS.values():
 del _op
 
 # the number systems take each function's implementation from its op (Op.numbers), dual numbers its
-# tangent, tensors its NumPy function (numbers/rules.py)
-_rules.OPS, _rules.PRIMITIVES = OPS, {op.primitive: op.name for op in OPS.values() if op.primitive}
+# tangent, tensors its NumPy function (numbers/rules.py): which functions those are is the op table's too
+_rules.register(OPS)
+
+# the function whose first operand is a condition (if), and the one that takes an index range (sum)
+CONDITIONAL: str = next(op.function for op in OPS.values() if op.takes_condition)
+SERIES: str = next(op.function for op in OPS.values() if op.index_range)
 
 # How a constant is written in the language → the number system's name for it. π is what people
 # paste from their notes.
 CONSTANTS: dict[str, str] = {"pi": "pi", "π": "pi", "e": "e"}
 
-__all__ = ["CONSTANTS", "FUNCTIONS", "OPS", "Op"]
+__all__ = ["CONDITIONAL", "CONSTANTS", "FUNCTIONS", "OPS", "SERIES", "Op"]

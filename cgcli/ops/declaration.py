@@ -51,6 +51,14 @@ class Op:
     # {0}, {1} (`\sqrt[3]{{{0}}}`, `fmax({0}, 0.0)`) where it is not a plain call. Missing: the defaults
     # of spelled().
     spellings: dict[str, str] = field(default_factory=dict)
+    # other LaTeX spellings the LaTeX reader accepts for it (ISO's \arsinh, sympy's \operatorname{atan}_{2},
+    # e^{{{0}}}), besides its own: a command, an operator name, or a template over {0}, {1}
+    latex_also: tuple[str, ...] = ()
+    # the number-system method that formulas (graph/symbolic.py) write as a call of this op, where no op's
+    # forward rule ends in it: heaviside is ns.step(x, at_zero) as a formula
+    formula_of: str | None = None
+    takes_condition: bool = False  # its first operand is a condition (if): the one place a condition may stand
+    index_range: bool = False  # it takes an index range, `sum(i = 1..3, x_i)`: the sum of the terms
     # an operator written between or before its operands: (its precedence, the least precedence of each
     # operand before it needs parentheses); None for a function, which is written as a call
     precedence: tuple[int, tuple[int, ...]] | None = None
@@ -127,17 +135,19 @@ def elementwise(name: str, forward: Rule, rules: tuple[Rule, ...], notation: str
                 convention: str | None = None, kink: bool = False, kink_at: Rule | None = None,
                 guards: tuple[Rule | None, ...] = (), primitive: str | None = None,
                 precedence: tuple[int, tuple[int, ...]] | None = None, numbers: dict[str, Rule] | None = None,
-                **spellings: str) -> Op:
+                latex_also: tuple[str, ...] = (), formula_of: str | None = None, **spellings: str) -> Op:
     """An op applied element by element, with one local derivative rule per operand. A notation that
     starts with `name(` makes it a function users call by that name, unless `function` says otherwise;
-    the keywords text=, latex=, python=, numpy=, c= spell it in those languages (TARGETS)."""
+    the keywords text=, latex=, python=, numpy=, c= spell it in those languages (TARGETS), and latex_also=
+    gives the other LaTeX spellings the reader accepts."""
     if function is None and notation.startswith(name + "("):
         function = name
     unknown = set(spellings) - set(TARGETS)
     if unknown:
         raise TypeError(f"{name}: no target language {', '.join(sorted(unknown))}")
     return Op(name, forward, rules, notation, partial_notations, function, convention, kink, kink_at=kink_at,
-              guards=guards, primitive=primitive, spellings=spellings, precedence=precedence, numbers=numbers or {})
+              guards=guards, primitive=primitive, spellings=spellings, precedence=precedence, numbers=numbers or {},
+              latex_also=latex_also, formula_of=formula_of)
 
 
 def tensor(name: str, function: str | None, forward: Rule, vjps: tuple[Rule | None, ...], notation: str,

@@ -79,7 +79,8 @@ PIECEWISE: tuple[Op, ...] = (
                                 lambda ns, ans, c, a, b: _indicator(ns, c, ns.zero, ns.one)),
                 "if({0}, {1}, {2})", ("0", "[{0}]", "[not {0}]"),
                 convention="if(): the derivative is the branch taken's (on a boundary, the branch its condition takes)",
-                python="({1} if {0} else {2})", numpy="np.where({0} != 0, {1}, {2})", c="({0} != 0 ? {1} : {2})"), selects=_branch),
+                python="({1} if {0} else {2})", numpy="np.where({0} != 0, {1}, {2})", c="({0} != 0 ? {1} : {2})"),
+            selects=_branch, takes_condition=True),
 )
 
 CONDITIONS = frozenset({"gt", "ge", "lt", "le", "eq", "ne", "and", "or", "not"})  # ops whose value is a condition

@@ -6,6 +6,8 @@ input, a Repeat node sums it back (∂L/∂b of X·W + b sums over the batch), a
 ∂L/∂X = ∂L/∂Y · Wᵀ and ∂L/∂W = Xᵀ · ∂L/∂Y."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import DomainError
 from .declaration import Op, tensor
 
@@ -117,8 +119,8 @@ def _spread(g, x, axis=None):
     return np.array(np.broadcast_to(g, _shape(x)), dtype=x.dtype)
 
 
-_ops.append(tensor("sum", "sum", lambda ns, x: _plain(np.sum(x)), (lambda ns, g, ans, x: _spread(g, x),),
-                   "sum({0})", ("{g} copied to every element",)))
+_ops.append(replace(tensor("sum", "sum", lambda ns, x: _plain(np.sum(x)), (lambda ns, g, ans, x: _spread(g, x),),
+                           "sum({0})", ("{g} copied to every element",)), index_range=True))
 _ops.append(tensor("sum_axis", "sum", lambda ns, x, axis: _plain(np.sum(x, axis=_axis(ns, x, axis))),
                    (lambda ns, g, ans, x, axis: _spread(g, x, _axis(ns, x, axis)), None),
                    "sum({0}, axis {1})", ("{g} copied along axis {1}", "")))
