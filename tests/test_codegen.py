@@ -140,6 +140,21 @@ def test_tensor_op_refused():
     assert code == 2 and out == "" and err.startswith("error:") and "sum" in err and "c" in err
 
 
+@pytest.mark.parametrize("language", ["python", "numpy", "c"])
+@pytest.mark.parametrize("source", ["0[0]", "x + 2[0]"])
+def test_a_tensor_op_needing_no_derivative_is_refused_too(source, language):
+    # its forward line alone once wrote np.index(0.0, 0.0), a call that does not exist
+    code, out, err = run_cgrad_inprocess("codegen", source, "--lang", language)
+    assert (code, out) == (2, "") and err.startswith("error: codegen") and "tensor ops" in err, err
+
+
+def test_points_with_a_tensor_op_answer_each_row_as_eval_does():
+    # the kernel refuses the op, so the rows go through the passes and fail as eval fails (a bug: exit 70)
+    code, out, err = run_cgrad_inprocess("eval", "((0[0]))", "--points", "-", input='{"x": "1"}\n')
+    eval_code, _, eval_err = run_cgrad_inprocess("eval", "0[0]")
+    assert code == eval_code == 1 and "1 index for a scalar" in err and "1 index for a scalar" in eval_err
+
+
 @pytest.mark.parametrize("source", ["x*1e999", "1e400 - x"])
 def test_a_literal_no_double_holds_is_refused_as_eval_refuses_it(source):
     code, out, err = run_cgrad_inprocess("codegen", source)

@@ -84,6 +84,15 @@ def _atomic(text: str) -> bool:
     return False
 
 
+def _generated(op, language: str):
+    """The op, if code is generated for it: an op without derivative rules (a tensor op) has none,
+    in its forward line as in its backward lines."""
+    if not op.rules:
+        raise InputError(f"codegen --lang {language}: the op {op.name} has no {language} code "
+                         "(tensor ops are not generated yet)")
+    return op
+
+
 _PLAIN_CALL = re.compile(r"[\w.]+\(\{0\}(?:, \{\d\})*\)")
 
 
@@ -92,7 +101,7 @@ def _call(op_name: str, language: str, operands: list[str], precedences: list[in
     """(text, precedence) of the op applied to operand texts in `language`, as the op table spells it.
     An operator's operands are parenthesised as the precedence table says; any other spelling is a
     template that may put an operand anywhere (`-{0}` inside sigmoid), so a compound one is always."""
-    op = OPS[op_name]
+    op = _generated(OPS[op_name], language)
     template, own, least = op.written(language)
     if precedences is not None and _PLAIN_CALL.fullmatch(template):  # f(a, b): its operands are whole
         return template.format(*operands), own
@@ -142,9 +151,7 @@ def templates(op_name: str, language: str, relu0: str = "0", literals: tuple[str
     cached = _TEMPLATES.get(key)
     if cached is not None and cached[0] is op:  # the op, not a stale copy (tests replace rules)
         return cached[1]
-    if not op.rules:
-        raise InputError(f"codegen --lang {language}: the op {op_name} has no {language} code "
-                         "(tensor ops are not generated yet)")
+    _generated(op, language)
     builder = FormulaBuilder(relu0)
     literals = literals or (None,) * op.arity
     operands = [builder.variable(f"{{{position}}}") if literal is None else builder.literal(literal)
