@@ -168,3 +168,11 @@ def test_a_matrix_past_max_entries_is_refused_before_any_pass():
     # H·v and --wrt need fewer entries: not refused
     assert run_json_inprocess("hessian", *at, "--max-entries", "1", "--hvp", "x=1")["hvp"] == {"x": 0, "y": 3, "z": 2}
     assert run_json_inprocess("hessian", *at, "--max-entries", "4", "--wrt", "x,y")["hessian"] == [[0, 3], [3, 0]]
+
+
+def test_a_piecewise_tensor_has_each_elements_branch_curvature(run_json):
+    # f = Σ if(0 < xᵢ < 1, xᵢ², xᵢ³): at x = (1/2, 2) the branches give ∂²/∂x₀² = 2 and ∂²/∂x₁² = 6·2 = 12
+    # (the condition's tensor of dual numbers once met a scalar dual whole: an internal error)
+    document = run_json("hessian", "if(x > 0 and x < 1, x^2, x^3)", "--at", "x=[0.5, 2]", "--no-trace")
+    assert document["hessian"] == [[2, 0], [0, 12]] and document["value"] == [0.25, 8], document
+    assert document["gradient"] == {"x[0]": 1, "x[1]": 12}  # 2·(1/2) and 3·2²

@@ -32,12 +32,16 @@ class Dual:
         return other if isinstance(other, Dual) else Dual(other, None, self.ns)
 
     def __add__(self, other):
+        if _elementwise(other):
+            return NotImplemented
         other = self._lift(other)
         return Dual(self.value + other.value, _sum(self.tangent, other.tangent), self.ns)
 
     __radd__ = __add__
 
     def __sub__(self, other):
+        if _elementwise(other):
+            return NotImplemented
         other = self._lift(other)
         return Dual(self.value - other.value, _sum(self.tangent, _scaled(other.tangent, -1)), self.ns)
 
@@ -51,6 +55,8 @@ class Dual:
         return self
 
     def __mul__(self, other):
+        if _elementwise(other):
+            return NotImplemented
         other = self._lift(other)
         return Dual(self.value * other.value,
                     _sum(_scaled(self.tangent, other.value), _scaled(other.tangent, self.value)), self.ns)
@@ -58,6 +64,8 @@ class Dual:
     __rmul__ = __mul__
 
     def __truediv__(self, other):
+        if _elementwise(other):
+            return NotImplemented
         other = self._lift(other)
         quotient = self.value / other.value
         if _is_zero(self.tangent) and _is_zero(other.tangent):
@@ -89,6 +97,12 @@ class Dual:
 
     def __repr__(self) -> str:
         return f"Dual({self.value!r}, {self.tangent!r})"
+
+
+def _elementwise(other) -> bool:
+    """A tensor of dual numbers (an object array, the Hessian's tensors): NumPy applies the operation
+    element by element; lifted whole it would become one dual number whose value is that array."""
+    return getattr(other, "dtype", None) == object
 
 
 def _sum(a, b):

@@ -124,7 +124,14 @@ class HessianView(NamedTuple):
 def hessian_json(shown: HessianView, options: RenderOptions = RenderOptions()) -> str:
     result = shown.result
     numbers = result.numbers
-    document = {"variables": [slot.name for slot in result.slots], "value": numbers.to_json(result.value),
+    value = result.value
+    if hasattr(value, "shape"):  # a tensor output (its elements summed for the derivatives): the value whole
+        from ..numbers.tensor import TensorNumbers
+
+        value = TensorNumbers(numbers).to_json(value)
+    else:
+        value = numbers.to_json(value)
+    document = {"variables": [slot.name for slot in result.slots], "value": value,
                 "gradient": {name: numbers.to_json(v) for name, v in result.gradient.items()},
                 "numbers": numbers.name, "conventions": result.conventions}
     if result.hessian is not None:
