@@ -118,3 +118,14 @@ def test_derive_writes_a_piecewise_derivative_cgrad_reads_back(tmp_path):
     program.write_text(out, encoding="utf-8")
     for x, y, expected in ((3, 0, 6), (3, 2, -1), (-1, 0, -1)):
         assert api(out, output="df_dx", x=x, y=y).value == expected
+
+
+def test_a_direction_along_a_variable_only_an_unused_function_reads_moves_nothing():
+    # f's body reads y, the output x·x does not: H·v = 2·1 along x whatever v gives y (was a KeyError, exit 70)
+    from conftest import run_json_inprocess
+
+    document = run_json_inprocess("hessian", "f(x) = y; x*x", "--at", "x=1", "--hvp", "x=1,y=5", "--no-trace")
+    assert document["hvp"] == {"x": 2}
+    document = run_json_inprocess("eval", "f(x) = y; x*x", "--at", "x=1", "--mode", "forward", "--tangent", "x=1,y=5",
+                                  "--no-trace")
+    assert document["jvp"] == 2

@@ -178,7 +178,8 @@ def _given_tangents(program: Program, tangent_pairs, slots: list[Slot], values: 
     tangent at all, which its duals then carry for free, as a constant's)."""
     given = bind(program, tangent_pairs, numbers, option=option)
     for name, value in given.items():
-        if _shape(value) != _shape(values[name]):
+        # a variable of the program that this output does not reach: its direction moves nothing
+        if name in values and _shape(value) != _shape(values[name]):
             raise InputError(f"{option} {name}: {name} has the shape {_shape(values[name]) or 'of a scalar'}, "
                              f"the direction {_shape(value) or 'of a scalar'}")
     tangents = []
