@@ -129,3 +129,12 @@ def test_a_direction_along_a_variable_only_an_unused_function_reads_moves_nothin
     document = run_json_inprocess("eval", "f(x) = y; x*x", "--at", "x=1", "--mode", "forward", "--tangent", "x=1,y=5",
                                   "--no-trace")
     assert document["jvp"] == 2
+
+
+def test_an_unnamed_output_is_not_named_after_a_function():
+    # f(3) + y is no value of f: the output takes the next free name, as beside a variable f (f1)
+    from conftest import run_json_inprocess
+
+    document = run_json_inprocess("eval", "f(x) = x^2; f(3) + y", "--at", "y=1", "--no-trace")
+    assert (document["output"], document["value"], document["gradient"]) == ("f1", 10, {"y": 1})
+    assert run_json_inprocess("eval", "f(x) = x^2 + 1", "--at", "x=2", "--no-trace")["output"] == "f"  # f itself

@@ -170,7 +170,9 @@ class Graph:
                     needed[operand] = True
         # most programs need every node up to the output: a range then, not a list of 10⁶ int objects
         order = range(last + 1) if needed.count(True) == last + 1 else [i for i in range(last + 1) if needed[i]]
-        return cls.build(program.source, nodes, order, frozenset(program.assigned) | frozenset(program.variables))
+        # the program's functions are names too: an unnamed output is not called f beside a function f
+        taken = frozenset(program.assigned) | frozenset(program.variables) | frozenset(program.functions)
+        return cls.build(program.source, nodes, order, taken)
 
     def rooted(self, root: int) -> Graph:
         """The part of this graph that the node `root` needs, `root` its output; the names (t1, t2, …)
