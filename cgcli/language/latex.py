@@ -7,7 +7,7 @@ import re
 
 from . import lalr
 from ..errors import InputError
-from ..graph.nodes import CONSTANT
+from ..graph.nodes import CONSTANT, Program
 from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
 from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
 
@@ -365,7 +365,7 @@ def _command(function: str) -> str:
     return spelling if "{0}" not in spelling else op.spelled("latex").format(*["…"] * op.arity)
 
 
-def parse(source: str) -> "Program":
+def parse(source: str) -> Program:
     """Parse LaTeX math (statements separated by \\\\, ';' or new lines) into a Program."""
     text = unwrapped(source)
     if not text.strip():
