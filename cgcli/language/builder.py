@@ -2,9 +2,12 @@
 the syntax errors both report."""
 from __future__ import annotations
 
+import gc
 import unicodedata
 from functools import partialmethod
+from typing import Callable, Iterable
 
+from . import lalr
 from ..errors import InputError
 from ..text import position, shorten
 from ..graph.nodes import CONSTANT, VARIABLE, Call, Function, Node, Program
@@ -223,6 +226,28 @@ class GraphBuilder(Definitions):
                      if isinstance(statement, tuple) and statement[1] not in self.statements_assigned)
         return Program(self.source, self.nodes, self.assigned, self.variables, last[0], self.functions, self.calls,
                        bare)
+
+
+def build(tables: lalr.Tables, builder: GraphBuilder, lex: Callable[[], Iterable[Token]], text: str) -> Program:
+    """The Program the tables make, by `builder`'s callbacks, of the tokens `lex()` gives of `text` (the
+    program itself or, for LaTeX, the program with its $ signs blanked); a syntax error is placed in
+    `text` and shows the builder's source, the program as given. Cgrad's reader and LaTeX's share it."""
+    if not text.strip():
+        raise InputError("empty expression: there is nothing to evaluate")
+    # The parse makes no reference cycles, only hundreds of thousands of live tuples and nodes, which
+    # the cyclic collector would rescan again and again (a quarter of the time); paused for the parse
+    # only, and only if it was on (the CLI turns it off for the whole run).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return lalr.run(tables, lalr.reductions(tables.rules, builder), lex())
+    except lalr.UnexpectedToken as error:
+        failure = _syntax_error(error, text)
+        failure.source = builder.source
+        raise failure from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def unknown_function_message(name: str) -> str:

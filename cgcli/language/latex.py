@@ -2,14 +2,13 @@
 callbacks for cgcli/language/latex.lark's constructs. Imported only for LaTeX input."""
 from __future__ import annotations
 
-import gc
 import re
 
 from . import lalr
 from ..errors import InputError
 from ..graph.nodes import CONSTANT, Program
 from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
-from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
+from .builder import _HEAD, GraphBuilder, Occurrence, Token, _unexpected_character, build
 
 
 
@@ -368,21 +367,9 @@ def _command(function: str) -> str:
 def parse(source: str) -> Program:
     """Parse LaTeX math (statements separated by \\\\, ';' or new lines) into a Program."""
     text = unwrapped(source)
-    if not text.strip():
-        raise InputError("empty expression: there is nothing to evaluate")
     tables = lalr.tables("latex")
-    builder = LatexBuilder(source)  # errors show the source with its $ signs
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return lalr.run(tables, lalr.reductions(tables.rules, builder), _lexer(tables).lex(text, source))
-    except lalr.UnexpectedToken as error:
-        failure = _syntax_error(error, text)  # the end of input is placed in the text, before a closing $
-        failure.source = source
-        raise failure from None
-    finally:
-        if collecting:
-            gc.enable()
+    # errors show the source with its $ signs; the end of input is placed in the text, before a closing $
+    return build(tables, LatexBuilder(source), lambda: _lexer(tables).lex(text, source), text)
 
 
 _LEXER: list[LatexLexer] = []

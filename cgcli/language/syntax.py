@@ -2,7 +2,6 @@
 cgrad's lexer, whose tokens Lark's LALR tables (cgcli/language/lalr.py) turn into builder calls."""
 from __future__ import annotations
 
-import gc
 import re
 from contextvars import ContextVar
 from typing import Iterator
@@ -10,7 +9,7 @@ from typing import Iterator
 from . import lalr
 from ..errors import InputError
 from ..graph.nodes import Program
-from .builder import _HEAD, GraphBuilder, Occurrence, Token, _syntax_error, _unexpected_character
+from .builder import _HEAD, GraphBuilder, Occurrence, Token, _unexpected_character, build
 from .misreadings import check_glued_e, check_name
 from ..text import language_form
 
@@ -123,22 +122,7 @@ def _wrapped_in_dollars(source: str) -> bool:
 
 def _parse_cgrad(source: str) -> Program:
     source = language_form(source)
-    if not source.strip():
-        raise InputError("empty expression: there is nothing to evaluate")
-    tables = lalr.tables()
-    builder = GraphBuilder(source)
-    # The parse makes no reference cycles, only hundreds of thousands of live tuples and nodes, which
-    # the cyclic collector would rescan again and again (a quarter of the time); paused for the parse
-    # only, and only if it was on (the CLI turns it off for the whole run).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return lalr.run(tables, lalr.reductions(tables.rules, builder), tokens(source))
-    except lalr.UnexpectedToken as error:
-        raise _syntax_error(error, source) from None
-    finally:
-        if collecting:
-            gc.enable()
+    return build(lalr.tables(), GraphBuilder(source), lambda: tokens(source), source)
 
 
 def _heads(tokens: Iterator[Token]) -> Iterator[Token]:
