@@ -12,14 +12,7 @@ from ..errors import InputError
 from ..text import position, shorten
 from ..graph.nodes import CONSTANT, VARIABLE, Call, Function, Node, Program
 from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
-from .definitions import Definitions, _Definition
-
-
-# A node as it occurs at one place in the source (a name used twice has two occurrences): the tuple
-# (node, start, end), plain because a 10⁵-term input makes hundreds of thousands of them.
-Occurrence = tuple[int, int, int]
-# A token: (terminal name, start, end) of its text in the source; the builder slices the text it needs.
-Token = tuple[str, int, int]
+from .definitions import Definitions, Occurrence, Token, _Definition
 
 
 class GraphBuilder(Definitions):

@@ -8,7 +8,10 @@ from ..graph.nodes import CONSTANT, PARAMETER, VARIABLE, Call, Function, Node
 from ..ops import CONDITIONAL, FUNCTIONS, SERIES
 from ..text import position, shorten
 
-Occurrence = tuple[int, int, int]  # as in builder.py: (node, start, end)
+# A node as it occurs at one place in the source (a name used twice has two occurrences): the tuple
+# (node, start, end), plain because a 10⁵-term input makes hundreds of thousands of them.
+Occurrence = tuple[int, int, int]
+# A token: (terminal name, start, end) of its text in the source; the builder slices the text it needs.
 Token = tuple[str, int, int]
 
 
