@@ -95,11 +95,11 @@ def one_line(source: str, syntax: str | None = None) -> str:
     latex = syntax == "latex" or (syntax == "auto" and _wrapped_in_dollars(source))
     try:
         if latex:
-            from .latex import _lexer, unwrapped
+            from .latex import _lexer as latex_lexer, unwrapped
 
-            tokens = _lexer(lalr.tables("latex")).lex(unwrapped(source), source)
+            tokens = latex_lexer(lalr.tables("latex")).lex(unwrapped(source), source)
         else:
-            tokens = _Lexer(lalr.tables()).lex(source)
+            tokens = _lexer(lalr.tables()).lex(source)
         ends = [start for kind, start, _ in tokens if kind == "_SEP" and source[start] == "\n"]
     except InputError:  # a program that does not lex is shown as written, its lines joined
         return " ".join(source.split())
