@@ -160,14 +160,8 @@ class Graph:
     def from_program(cls, program: Program, *roots: int) -> Graph:
         """The nodes the roots need, topologically; the last root in program order is the output."""
         nodes = program.nodes
-        needed = [False] * len(nodes)
-        for root in roots:
-            needed[root] = True
         last = max(roots)
-        for index in range(last, -1, -1):
-            if needed[index]:
-                for operand in nodes[index].inputs:
-                    needed[operand] = True
+        needed = _needed(nodes, roots, range(last + 1))
         # most programs need every node up to the output: a range then, not a list of 10⁶ int objects
         order = range(last + 1) if needed.count(True) == last + 1 else [i for i in range(last + 1) if needed[i]]
         # the program's functions are names too: an unnamed output is not called f beside a function f
@@ -177,14 +171,9 @@ class Graph:
     def rooted(self, root: int) -> Graph:
         """The part of this graph that the node `root` needs, `root` its output; the names (t1, t2, …)
         and the nodes stay this graph's, so that values computed over this graph serve it."""
-        needed = [False] * len(self.nodes)
-        needed[root] = True
-        position = self.order.index(root)
-        for index in reversed(self.order[:position + 1]):
-            if needed[index]:
-                for operand in self.nodes[index].inputs:
-                    needed[operand] = True
-        order = [index for index in self.order[:position + 1] if needed[index]]
+        before = self.order[:self.order.index(root) + 1]
+        needed = _needed(self.nodes, (root,), before)
+        order = [index for index in before if needed[index]]
         return Graph(self.source, self.nodes, order, self.active, self.taken, self.names)
 
     @classmethod
@@ -212,6 +201,19 @@ class Graph:
                     depends[index] = 1
                     break
         return depends
+
+
+def _needed(nodes: list[Node], roots: Sequence[int], order: Sequence[int]) -> list[bool]:
+    """Per node: whether one of `roots` needs it, walking `order` (topological, the roots in it) from
+    its end; a loop over indices, not a recursive walk."""
+    needed = [False] * len(nodes)
+    for root in roots:
+        needed[root] = True
+    for index in reversed(order):
+        if needed[index]:
+            for operand in nodes[index].inputs:
+                needed[operand] = True
+    return needed
 
 
 def _spelled(output: str | Sequence[str]) -> str:
