@@ -167,10 +167,7 @@ class LatexBuilder(GraphBuilder):
         return [children[2], *children[4]]
 
     def _function(self, token: Token) -> str:
-        spelled = self.source[token[1]:token[2]]
-        if spelled.startswith("\\") and not spelled[1:].isalpha():  # \text{relu}, \operatorname{erf}
-            return _COMMANDS.get(name(spelled), name(spelled))
-        spelled = name(spelled)
+        spelled = name(self.source[token[1]:token[2]])  # \sin → sin, \operatorname{erf} → erf
         return _COMMANDS.get(spelled, spelled)
 
     def _arguments(self, value) -> list[Occurrence]:
