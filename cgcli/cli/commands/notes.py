@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 
 import click
@@ -114,22 +113,13 @@ def _bytes_or_none(path: str) -> bytes | None:
 
 
 def _replace(path: str, data: bytes) -> None:
-    """`data` to `path` all at once: a temporary file beside it, renamed over it (never half written).
-    Unchanged files are left alone (their time stamps too)."""
+    """`data` to `path` all at once (output.Replacing: never half written, its mode kept), its folder
+    made if missing. Unchanged files are left alone (their time stamps too)."""
     if _bytes_or_none(path) == data:
         return
-    folder = os.path.dirname(path) or "."
     try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            if os.path.exists(path):
-                os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     except OSError as failure:
         raise output.refused(path, failure) from None
+    with output.Replacing(path) as file:
+        file.write(data)
