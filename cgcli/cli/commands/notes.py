@@ -9,7 +9,7 @@ import click
 
 from .. import output
 from ...errors import InputError, NoteStale
-from ..options import SECONDS
+from ..options import timeout_option
 from ..output import HelpThroughOutput
 from ...text import read_text, shorten
 
@@ -23,8 +23,7 @@ class _Command(HelpThroughOutput, click.Command):
 @click.option("--check", is_flag=True,
               help="Write nothing: show a unified diff and exit 1 if any block's output is out of date, exit 0 if all are current.")
 @click.option("--dry-run", is_flag=True, help="Write nothing: print each note as it would be written.")
-@click.option("--timeout", type=SECONDS, metavar="SECONDS",
-              help="Give up on a command line of a block (exit 1) after this many seconds [default: no limit].")
+@timeout_option("Give up on a command line of a block (exit 1) after this many seconds [default: no limit].")
 def notes_command(files: tuple[str, ...], check: bool, dry_run: bool, timeout: float | None) -> None:
     """Run the ```cgrad blocks of Markdown notes and write each block's output right after it.
 
