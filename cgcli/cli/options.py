@@ -228,6 +228,12 @@ def max_rows_option(what: str = "table"):
                         help=f"Longest {what} before its middle rows are elided (0: no limit).")
 
 
+def relu0_option(function):
+    """--relu0 0|0.5|1 (the command receives `relu0`): the value taken for relu'(0)."""
+    return click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
+                        help="The value taken for relu'(0).")(function)
+
+
 def timeout_option(help: str = "Give up (exit 1) after this many seconds [default: no limit]."):
     """--timeout SECONDS (positive, finite): every command that can run long takes it."""
     return click.option("--timeout", type=SECONDS, metavar="SECONDS", help=help)
@@ -253,8 +259,7 @@ def number_options(function):
                           "out in full (2^(10^6), 10^-200000), in every mode; and --digits above this."),
         timeout_option("Give up (exit 1) after this many seconds, naming the node being computed "
                        "[default: no limit]."),
-        click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
-                     help="The value taken for relu'(0)."),
+        relu0_option,
     ]
 
     def with_numbers(*args, exact, digits, interval, max_digits, timeout, relu0, **kwargs):
