@@ -18,6 +18,7 @@ class NotTaken:
 
 
 NOT_TAKEN = NotTaken()
+NOT_TAKEN_REASON = "branch not taken"  # why such a node has no value (JSON's "not_computed", the tables' text)
 
 
 class ForwardRow:

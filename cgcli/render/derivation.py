@@ -12,13 +12,12 @@ from ..numbers.written import Written, other
 from ..text import excerpt
 from . import BLANK_CHOICES
 from ..graph.nodes import CONSTANT, VARIABLE
-from ..passes.trace import NOT_TAKEN, BackwardRow, ForwardRow, Term, Trace
+from ..passes.trace import NOT_TAKEN, NOT_TAKEN_REASON, BackwardRow, ForwardRow, Term, Trace
 from .notation import definition, local_rule, rule_names, shape_of, shown
 
 BLANK_TEXT = "____"  # a number the student fills in
 # a node only a branch not taken needs: what the tables (NOT_TAKEN_TEXT), pictures (NOT_TAKEN_SHORT) and
 # JSON (null, with "not_computed": NOT_TAKEN_REASON) show for its value
-NOT_TAKEN_REASON = "branch not taken"
 NOT_TAKEN_TEXT = f"not computed ({NOT_TAKEN_REASON})"
 NOT_TAKEN_SHORT = "not computed"
 

@@ -5,8 +5,7 @@ import json
 from collections.abc import Callable
 
 from ..text import excerpt
-from ..passes.trace import NOT_TAKEN, BackwardRow, ForwardRow, Trace
-from .derivation import NOT_TAKEN_REASON
+from ..passes.trace import NOT_TAKEN, NOT_TAKEN_REASON, BackwardRow, ForwardRow, Trace
 from .formats import RenderOptions
 
 
