@@ -170,13 +170,22 @@ def forward_rows(document: dict) -> dict:
     return {row["name"]: row for row in document["forward"]}
 
 
+def unavailable(what: str, reason: str) -> None:
+    """Skip the test for a missing outside tool, or fail it under CI, which installs every one."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def required_program(name: str, description: str, package: str) -> str:
+    """The path of an outside program; the test is skipped without it (failed under CI)."""
+    program = shutil.which(name)
+    if program is None:
+        unavailable(name, f"{description} is not installed (Debian package {package})")
+    return program
+
+
 @pytest.fixture(scope="session")
 def dot() -> str:
     """The path of Graphviz's dot; the test is skipped without it (failed under CI, which installs it)."""
-    program = shutil.which("dot")
-    if program is None:
-        reason = "Graphviz's dot is not installed (Debian package graphviz)"
-        if os.environ.get("CI"):
-            pytest.fail(f"dot is required in CI: {reason}")
-        pytest.skip(reason)
-    return program
+    return required_program("dot", "Graphviz's dot", "graphviz")

@@ -8,14 +8,12 @@ failure, since CI installs TeX).
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import run_cgrad_inprocess
+from conftest import required_program, run_cgrad_inprocess
 from cgcli.render import latex
 
 SEED_001 = ["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3"]
@@ -151,11 +149,7 @@ def test_fragments_are_balanced(fragments):
 def compile_latex(fragments: list[str], folder, name: str = "notes") -> str:
     """Compile the fragments in one amsmath document with pdflatex (skip without it, fail under CI);
     assert no LaTeX error, and return the log."""
-    engine = shutil.which("pdflatex")
-    if engine is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdflatex is required in CI (Debian package texlive-latex-base)")
-        pytest.skip("pdflatex is not installed (Debian package texlive-latex-base); the balanced check ran instead")
+    engine = required_program("pdflatex", "pdflatex", "texlive-latex-base")
     document = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{amsmath}\n\\begin{document}\n"
                 + "\n".join(fragments) + "\\end{document}\n")
     (folder / f"{name}.tex").write_text(document, encoding="utf-8")
