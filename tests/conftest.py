@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -168,6 +169,27 @@ def backward_rows(document: dict) -> dict:
 def forward_rows(document: dict) -> dict:
     """JSON forward records by node name."""
     return {row["name"]: row for row in document["forward"]}
+
+
+def read_pseudo_terminal(master: int, process: subprocess.Popen, timeout: float = 60) -> bytes:
+    """Everything a child wrote to a pseudo-terminal until it closed it (the caller has closed the
+    child's side); the test fails if the terminal stays silent for `timeout` s. Returns once the child ended."""
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], timeout)
+        if not ready:
+            process.kill()
+            pytest.fail(f"no output from the pseudo-terminal for {timeout} s")
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    process.wait(timeout=timeout)
+    return b"".join(chunks)
 
 
 def unavailable(what: str, reason: str) -> None:
