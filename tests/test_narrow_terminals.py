@@ -7,14 +7,11 @@ process, so that the width comes from the terminal itself.
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import pty
 import re
-import struct
 import subprocess
 import sys
-import termios
 
 import pytest
 
