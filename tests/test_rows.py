@@ -251,10 +251,6 @@ def test_float_text_is_the_one_cell_writer():
     ("descend jsonl", '{"x": 1, "y": "\\u001b[31m2"}\n'),
 ])
 def test_user_text_in_messages_is_escaped(tmp_path, reader, content):
-    import cgcli.text
-
-    if not hasattr(cgcli.text, "escape"):
-        pytest.skip("the one escaping of messages (text.escape, issue 23) is on another branch")
     code, out, err = _run(reader, _file(tmp_path, reader.split()[1], content))
     assert code == 2 and "\x1b" not in err and "\x07" not in err and "\\x1b" in err, err
 
