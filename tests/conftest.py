@@ -207,6 +207,22 @@ def required_program(name: str, description: str, package: str) -> str:
     return program
 
 
+def compile_latex(fragments: list[str], folder, name: str = "notes") -> str:
+    """Compile the fragments in one amsmath document with pdflatex (skip without it, fail under CI);
+    assert no LaTeX error, and return the log."""
+    engine = required_program("pdflatex", "pdflatex", "texlive-latex-base")
+    document = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{amsmath}\n\\begin{document}\n"
+                + "\n".join(fragments) + "\\end{document}\n")
+    (folder / f"{name}.tex").write_text(document, encoding="utf-8")
+    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"], cwd=folder,
+                          capture_output=True, text=True, errors="replace", timeout=300)
+    log = (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+    errors = [line for line in log.splitlines() if line.startswith("!")]
+    assert done.returncode == 0 and not errors, "\n".join(errors) or done.stdout[-3000:]
+    assert "Missing character" not in log
+    return log
+
+
 @pytest.fixture(scope="session")
 def dot() -> str:
     """The path of Graphviz's dot; the test is skipped without it (failed under CI, which installs it)."""
