@@ -4,6 +4,7 @@ derivatives takes --wrt, and the same mistake gives the same message in every co
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -123,8 +124,16 @@ def test_several_outputs_are_refused_clearly_where_one_is_answered(case):
 
 @pytest.mark.parametrize("case", sorted(SEVERAL))
 def test_several_outputs_are_answered_where_they_can_be(case):
-    code, out, err = _run(case, "--output", " u , f ")  # the type gives the normalised list
+    extra = [] if case == "diagram" else ["--format", "json", "--no-trace"]
+    code, out, err = _run(case, "--output", " u , f ", *extra)  # the type gives the normalised list
     assert code == 0, err
+    if case == "diagram":  # both outputs drawn as outputs in the one graph
+        assert '"u = x · y = 2"]):::out' in out and f'"f = u + t1 = {2 + math.sin(1):.12}…"]):::out' in out, out
+        return
+    # by hand: f = x*y + sin(x), ∂f/∂x = y + cos(x), ∂f/∂y = x
+    document = json.loads(out)
+    assert document["outputs"] == ["u", "f"] and document["values"] == {"u": 2, "f": 2 + math.sin(1)}
+    assert document["jacobian"] == {"u": U_GRADIENT, "f": {"x": 2 + math.cos(1), "y": 1}}
 
 
 @pytest.mark.parametrize("case", sorted(RUNS))
