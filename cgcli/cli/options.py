@@ -228,6 +228,17 @@ def max_rows_option(what: str = "table"):
                         help=f"Longest {what} before its middle rows are elided (0: no limit).")
 
 
+def relu0_option(function):
+    """--relu0 0|0.5|1 (the command receives `relu0`): the value taken for relu'(0)."""
+    return click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
+                        help="The value taken for relu'(0).")(function)
+
+
+def timeout_option(help: str = "Give up (exit 1) after this many seconds [default: no limit]."):
+    """--timeout SECONDS (positive, finite): every command that can run long takes it."""
+    return click.option("--timeout", type=SECONDS, metavar="SECONDS", help=help)
+
+
 def ignore_unused_option(function):
     return click.option("--ignore-unused", is_flag=True,
                         help="Names given values (--at) that the program does not use are ignored, not refused: "
@@ -246,11 +257,9 @@ def number_options(function):
         click.option("--max-digits", type=click.IntRange(min=1), default=DEFAULT_MAX_DIGITS, show_default=True,
                      help="Refuse, before computing it, any number that would take more digits than this written "
                           "out in full (2^(10^6), 10^-200000), in every mode; and --digits above this."),
-        click.option("--timeout", type=SECONDS, metavar="SECONDS",
-                     help="Give up (exit 1) after this many seconds, naming the node being computed "
-                          "[default: no limit]."),
-        click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
-                     help="The value taken for relu'(0)."),
+        timeout_option("Give up (exit 1) after this many seconds, naming the node being computed "
+                       "[default: no limit]."),
+        relu0_option,
     ]
 
     def with_numbers(*args, exact, digits, interval, max_digits, timeout, relu0, **kwargs):

@@ -344,7 +344,7 @@ def hessian(graph: Graph, pairs, program: Program, numbers, wrt: list[str] | Non
         if hvp_pairs is not None:
             tangents = _given_tangents(program, hvp_pairs, slots, values, numbers, "--hvp", numbers.zero)
         else:
-            tangents, position = unit_vectors(numbers, len(slots)), 0
+            tangents = unit_vectors(numbers, len(slots))
         variables = list(dict.fromkeys(slot.variable for slot in slots))
         trace = _canonical(lambda: differentiate(shaped, _seeded(values, slots, tangents, numbers), duals, variables,
                                                  record), shaped, values, base)

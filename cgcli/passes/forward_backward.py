@@ -198,7 +198,7 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     nodes = [index for index in graph.order if names[index] in wanted]
     demand(values, nodes)
     gradient = {names[i]: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
-    return gradient if wrt is None else {name: gradient.get(name, numbers.zero) for name in wrt}
+    return {name: gradient.get(name, numbers.zero) for name in wrt}
 
 
 class Refused:

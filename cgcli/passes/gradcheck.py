@@ -202,8 +202,10 @@ def _summed(graph: Graph, consumers: list[list[int]]) -> tuple[list[bool], list[
     nodes, output = graph.nodes, graph.output
     coefficient: list[int | None] = [None] * len(nodes)  # f = c·node + terms without it, through sums only
     through = [False] * len(nodes)
+    by_op = {op: _unit_partials(op) for op in {nodes[index].op for index in graph.order}}  # once per op, not per use
+    unit_partials = [by_op.get(node.op) for node in nodes]
     for index in reversed(graph.order):
-        units = _unit_partials(nodes[index].op)
+        units = unit_partials[index]
         if index == output:
             coefficient[index] = 1
         else:
@@ -212,7 +214,7 @@ def _summed(graph: Graph, consumers: list[list[int]]) -> tuple[list[bool], list[
                 if not through[consumer]:
                     total = None
                     break
-                pairs = zip(_unit_partials(nodes[consumer].op), nodes[consumer].inputs)
+                pairs = zip(unit_partials[consumer], nodes[consumer].inputs)
                 total += coefficient[consumer] * sum(unit for unit, operand in pairs if operand == index)
             coefficient[index] = total
         through[index] = coefficient[index] is not None and units is not None
@@ -220,7 +222,7 @@ def _summed(graph: Graph, consumers: list[list[int]]) -> tuple[list[bool], list[
     weight[output] = 0 if through[output] else 1
     for index in graph.order:
         if through[index]:
-            for unit, operand in zip(_unit_partials(nodes[index].op), nodes[index].inputs):
+            for unit, operand in zip(unit_partials[index], nodes[index].inputs):
                 if not through[operand]:
                     weight[operand] += coefficient[index] * unit
     return through, weight

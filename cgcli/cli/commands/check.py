@@ -13,8 +13,8 @@ from ...errors import InputError, MathError
 from ...passes.gradcheck import (DEFAULT_ATOL, DEFAULT_RTOL, against_check, failures,
                                  finite_difference_check, interval_check)
 from ...numbers import number_system
-from ..options import (SECONDS, ExpressionCommand, at_option, expression_input, format_option, output_option,
-                       read_program, wrt_option)
+from ..options import (ExpressionCommand, at_option, expression_input, format_option, output_option,
+                       read_program, timeout_option, wrt_option)
 from ...language.syntax import parse
 from ...text import language_form, read_text, shorten
 from ...passes.timeout import within
@@ -37,8 +37,7 @@ _TOLERANCE = click.FloatRange(min=0)
 @wrt_option("Check only these variables' partial derivatives [default: every variable].")
 @format_option("check")
 @out_option
-@click.option("--timeout", type=SECONDS, metavar="SECONDS",
-              help="Give up (exit 1) after this many seconds [default: no limit].")
+@timeout_option()
 def check_command(expression, program_file, at, ignore_unused, rtol, atol, interval, against, output_name, wrt,
                   output_format, out_file, timeout):
     """Check the gradient of EXPR at a point: exit 0 if every partial derivative passes, 1 if one fails.

@@ -5,8 +5,7 @@ import click
 
 from ...api import output_graph
 from ...errors import InputError
-from ...numbers import RELU0_CHOICES
-from ..options import SECONDS, ExpressionCommand, expression_input, output_option, read_program
+from ..options import ExpressionCommand, expression_input, output_option, read_program, relu0_option, timeout_option
 from .shared import emit, out_option
 
 
@@ -31,10 +30,8 @@ def _refused(name: str, **kwargs):
                    "c: double value_and_grad(const double *in, double *grad).")
 @output_option("Generate the code of this assigned name instead of the last statement.")
 @out_option
-@click.option("--relu0", type=click.Choice(RELU0_CHOICES), default="0", show_default=True,
-              help="The value taken for relu'(0).")
-@click.option("--timeout", type=SECONDS, metavar="SECONDS",
-              help="Give up (exit 1) after this many seconds [default: no limit].")
+@relu0_option
+@timeout_option()
 @_refused("--exact", is_flag=True)
 @_refused("--interval", is_flag=True)
 @_refused("--digits", type=click.IntRange(min=1), metavar="N")

@@ -7,7 +7,7 @@ import json
 from ...api import message, trace_of
 from ...language.bindings import unused_left_out
 from .. import output
-from ...errors import CgradError, EachFailed, ExitStatus, InputError, MathError
+from ...errors import CgradError, EachFailed, ExitStatus, InputError
 from ...graph.nodes import Program
 from ...language.syntax import parse
 from ..row_writer import cell, csv_lines, json_line

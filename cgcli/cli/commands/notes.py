@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 
 import click
 
 from .. import output
 from ...errors import InputError, NoteStale
-from ..options import SECONDS
+from ..options import timeout_option
 from ..output import HelpThroughOutput
 from ...text import read_text, shorten
 
@@ -24,8 +23,7 @@ class _Command(HelpThroughOutput, click.Command):
 @click.option("--check", is_flag=True,
               help="Write nothing: show a unified diff and exit 1 if any block's output is out of date, exit 0 if all are current.")
 @click.option("--dry-run", is_flag=True, help="Write nothing: print each note as it would be written.")
-@click.option("--timeout", type=SECONDS, metavar="SECONDS",
-              help="Give up on a command line of a block (exit 1) after this many seconds [default: no limit].")
+@timeout_option("Give up on a command line of a block (exit 1) after this many seconds [default: no limit].")
 def notes_command(files: tuple[str, ...], check: bool, dry_run: bool, timeout: float | None) -> None:
     """Run the ```cgrad blocks of Markdown notes and write each block's output right after it.
 
@@ -114,22 +112,13 @@ def _bytes_or_none(path: str) -> bytes | None:
 
 
 def _replace(path: str, data: bytes) -> None:
-    """`data` to `path` all at once: a temporary file beside it, renamed over it (never half written).
-    Unchanged files are left alone (their time stamps too)."""
+    """`data` to `path` all at once (output.Replacing: never half written, its mode kept), its folder
+    made if missing. Unchanged files are left alone (their time stamps too)."""
     if _bytes_or_none(path) == data:
         return
-    folder = os.path.dirname(path) or "."
     try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            if os.path.exists(path):
-                os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     except OSError as failure:
         raise output.refused(path, failure) from None
+    with output.Replacing(path) as file:
+        file.write(data)

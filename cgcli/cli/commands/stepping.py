@@ -20,8 +20,8 @@ def check_options(steps: bool, output_format: str, at, highlight: str | None, ou
     if not at:
         raise InputError(f"{option} walks through the passes at a point: give the values with --at")
     if steps and output_format in ("svg", "png"):
-        raise InputError(f"--steps writes Mermaid (Markdown) or DOT frames: use --format mermaid or dot, "
-                         f"or --format html for a page that steps through one picture")
+        raise InputError("--steps writes Mermaid (Markdown) or DOT frames: use --format mermaid or dot, "
+                         "or --format html for a page that steps through one picture")
     if highlight is not None:
         raise InputError(f"{option} lights each step's node and edges itself: leave out --highlight")
     if output_format == "html" and out_file is not None and is_folder(out_file):
