@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -170,13 +171,59 @@ def forward_rows(document: dict) -> dict:
     return {row["name"]: row for row in document["forward"]}
 
 
+def read_pseudo_terminal(master: int, process: subprocess.Popen, timeout: float = 60) -> bytes:
+    """Everything a child wrote to a pseudo-terminal until it closed it (the caller has closed the
+    child's side); the test fails if the terminal stays silent for `timeout` s. Returns once the child ended."""
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], timeout)
+        if not ready:
+            process.kill()
+            pytest.fail(f"no output from the pseudo-terminal for {timeout} s")
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    process.wait(timeout=timeout)
+    return b"".join(chunks)
+
+
+def unavailable(what: str, reason: str) -> None:
+    """Skip the test for a missing outside tool, or fail it under CI, which installs every one."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def required_program(name: str, description: str, package: str) -> str:
+    """The path of an outside program; the test is skipped without it (failed under CI)."""
+    program = shutil.which(name)
+    if program is None:
+        unavailable(name, f"{description} is not installed (Debian package {package})")
+    return program
+
+
+def compile_latex(fragments: list[str], folder, name: str = "notes") -> str:
+    """Compile the fragments in one amsmath document with pdflatex (skip without it, fail under CI);
+    assert no LaTeX error, and return the log."""
+    engine = required_program("pdflatex", "pdflatex", "texlive-latex-base")
+    document = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{amsmath}\n\\begin{document}\n"
+                + "\n".join(fragments) + "\\end{document}\n")
+    (folder / f"{name}.tex").write_text(document, encoding="utf-8")
+    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"], cwd=folder,
+                          capture_output=True, text=True, errors="replace", timeout=300)
+    log = (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+    errors = [line for line in log.splitlines() if line.startswith("!")]
+    assert done.returncode == 0 and not errors, "\n".join(errors) or done.stdout[-3000:]
+    assert "Missing character" not in log
+    return log
+
+
 @pytest.fixture(scope="session")
 def dot() -> str:
     """The path of Graphviz's dot; the test is skipped without it (failed under CI, which installs it)."""
-    program = shutil.which("dot")
-    if program is None:
-        reason = "Graphviz's dot is not installed (Debian package graphviz)"
-        if os.environ.get("CI"):
-            pytest.fail(f"dot is required in CI: {reason}")
-        pytest.skip(reason)
-    return program
+    return required_program("dot", "Graphviz's dot", "graphviz")

@@ -11,14 +11,13 @@ import math
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
 
 import pytest
 
 import cgcli
-from conftest import REPO, _environment, backward_rows, forward_rows
+from conftest import REPO, _environment, backward_rows, forward_rows, read_pseudo_terminal
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
 
@@ -136,22 +135,9 @@ def _run_in_terminal(extra_env: dict) -> str:
     process = subprocess.Popen([sys.executable, "-m", "cgcli", "eval", "3*(a+b*c)", "--at", "a=1,b=2,c=3"],
                                stdout=slave, stderr=subprocess.PIPE, env=env, cwd=REPO)
     os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:        # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    process.wait(timeout=30)
-    os.close(master)
+    written = read_pseudo_terminal(master, process)
     assert process.returncode == 0
-    return b"".join(chunks).decode("utf-8", "replace")
+    return written.decode("utf-8", "replace")
 
 
 def test_colour_on_a_terminal():

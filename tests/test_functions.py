@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import subprocess
 from fractions import Fraction
 
 import mpmath
 import pytest
 
-from conftest import run_cgrad_inprocess
+from conftest import compile_latex, run_cgrad_inprocess
 
 MATH, INPUT = 1, 2
 
@@ -203,15 +201,10 @@ def test_latex_and_markdown_name_the_functions():
         assert shown in markdown, shown
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (texlive-latex-base)")
 def test_the_latex_of_the_new_functions_compiles(tmp_path):
     code, latex, err = run_cgrad_inprocess("eval", LATEX_PROGRAM, "--at", "x=0.5,y=3", "--format", "latex")
     assert code == 0, err
-    (tmp_path / "f.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n" + latex
-                                    + "\\end{document}\n", encoding="utf-8")
-    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "f.tex"], cwd=tmp_path,
-                          capture_output=True, text=True, errors="replace", timeout=120)
-    assert done.returncode == 0, done.stdout[-2000:]
+    compile_latex([latex], tmp_path, "f")
 
 
 # ---- a composite program against sympy ----

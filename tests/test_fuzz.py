@@ -336,4 +336,6 @@ def test_a_shared_at_with_ignore_unused_never_complains_of_an_unused_name(progra
     code, out, err = run_cgrad_inprocess("eval", program, "--at", at, "--ignore-unused", "--format", "json",
                                          "--no-trace")
     assert "no variable of that name" not in err and "internal error" not in err, err
+    # the programs never use the extra names: an error naming one, in any words, is a complaint about it
+    assert not any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", err) for name in extra), err
     assert code in (0, 1, 2)

@@ -27,10 +27,7 @@ def test_every_entry_whole_on_a_line_of_a_narrow_terminal(monkeypatch, columns):
 
 def test_more_than_ten_columns_compile(tmp_path):
     # amsmath's bmatrix stops at 10 columns (MaxMatrixCols): pdflatex failed on a 12-variable Jacobian
-    import shutil
-    import subprocess
-
-    from conftest import run_cgrad_inprocess
+    from conftest import compile_latex, run_cgrad_inprocess
 
     names = [f"x{i}" for i in range(12)]
     at = ",".join(f"{name}={i}" for i, name in enumerate(names))
@@ -41,14 +38,7 @@ def test_more_than_ten_columns_compile(tmp_path):
     code, gradient, _ = run_cgrad_inprocess("eval", "sum(w*y)", "--at", "w=[1,2,3,4,5,6,7,8,9,10,11,12],y=1",
                                             "--format", "latex", "--no-trace")
     assert code == 0 and r"\begin{array}{" + "c" * 12 + "}" in gradient
-    engine = shutil.which("pdflatex")
-    if engine is None:
-        pytest.skip("pdflatex is not installed (Debian package texlive-latex-base)")
-    (tmp_path / "wide.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
-                                       + jacobian + gradient + "\\end{document}\n", encoding="utf-8")
-    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "wide.tex"], cwd=tmp_path,
-                          capture_output=True, text=True, errors="replace", timeout=300)
-    assert done.returncode == 0, done.stdout[-2000:]
+    compile_latex([jacobian, gradient], tmp_path, "wide")
 
 
 def test_rows_left_out_do_not_widen_a_column():

@@ -7,20 +7,16 @@ process, so that the width comes from the terminal itself.
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import pty
 import re
-import select
-import struct
 import subprocess
 import sys
-import termios
 
 import pytest
 
 import cgcli.cli.output
-from conftest import REPO, run_cgrad_inprocess
+from conftest import REPO, read_pseudo_terminal, run_cgrad_inprocess
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
@@ -88,22 +84,9 @@ def test_in_a_real_pseudo_terminal(monkeypatch):
     child = subprocess.Popen([sys.executable, "-c", f"RUNS = {runs!r}\n{CHILD}"], stdin=slave, stdout=slave,
                              stderr=slave, cwd=REPO, env=env, close_fds=True)
     os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        if not ready:
-            child.kill()
-            pytest.fail("no output from the pseudo-terminal for 60 s")
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    assert child.wait(timeout=60) == 0
-    text = ANSI.sub("", b"".join(chunks).decode("utf-8").replace("\r\n", "\n"))
+    written = read_pseudo_terminal(master, child)
+    assert child.returncode == 0
+    text = ANSI.sub("", written.decode("utf-8").replace("\r\n", "\n"))
     pieces = text.split("=== ")[1:]
     assert len(pieces) == len(runs), text
     for (width, args), piece in zip(runs, pieces):

@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import REPO, run_cgrad_inprocess
+from conftest import REPO, required_program, run_cgrad_inprocess
 
 SEED = "u = b*c; v = a + u; J = 3v"
 NOTE = f"""# Seed 001, worked by cgrad
@@ -245,12 +244,7 @@ def test_latex_goes_in_display_math_when_it_is_plain_math(tmp_path):
 
 
 def test_the_filled_note_renders_through_pandoc(tmp_path):
-    pandoc = shutil.which("pandoc")
-    if pandoc is None:
-        reason = "pandoc is not installed (Debian package pandoc)"
-        if os.environ.get("CI"):
-            pytest.fail(f"pandoc is required in CI: {reason}")
-        pytest.skip(reason)
+    pandoc = required_program("pandoc", "pandoc", "pandoc")
     filled_note(tmp_path)
     done = subprocess.run([pandoc, "--from", "gfm+tex_math_dollars", "--to", "html", "--mathjax", "--no-highlight", str(tmp_path / "note.md")],
                           capture_output=True, text=True, timeout=60)

@@ -4,6 +4,7 @@ derivatives takes --wrt, and the same mistake gives the same message in every co
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -72,10 +73,43 @@ def test_an_unknown_wrt_name_is_the_same_error_everywhere(case):
     assert said.rstrip("\n").endswith(UNKNOWN_WRT + ZERO_OFFERED * offered), (case, said)
 
 
+# u = x*y at x=1, y=2, by hand: u = 2, ∂u/∂x = y = 2, ∂u/∂y = x = 1, ∂²u/∂x∂y = 1 (f = u + sin(x) differs in each)
+U_GRADIENT = {"x": 2, "y": 1}
+U_ANSWERS = {
+    "eval": (["--format", "json", "--no-trace"], lambda out: (json.loads(out)["output"], json.loads(out)["value"],
+                                                              json.loads(out)["gradient"]) == ("u", 2, U_GRADIENT)),
+    "eval --points": ([], lambda out: out == "u,du/dx,du/dy\n2,2,1\n"),
+    "eval --each": ([], lambda out: (json.loads(out)["value"], json.loads(out)["gradient"]) == (2, U_GRADIENT)),
+    "eval --mode forward": (["--format", "json", "--no-trace"],
+                            lambda out: (json.loads(out)["output"], json.loads(out)["value"],
+                                         json.loads(out)["gradient"]) == ("u", 2, U_GRADIENT)),
+    "derive": (["--format", "json"],
+               lambda out: json.loads(out)["derivatives"] == {"x": "du_dx = y\n", "y": "du_dy = x\n"}),
+    "hessian": (["--format", "json"], lambda out: (json.loads(out)["value"], json.loads(out)["hessian"])
+                == (2, [[0, 1], [1, 0]])),
+    "check": (["--format", "json"], lambda out: {name: entry["gradient"] for name, entry in
+                                                 json.loads(out)["variables"].items()} == U_GRADIENT),
+    "paths": (["--format", "json"], lambda out: [(report["output"], report["gradient"]) for report in
+                                                 json.loads(out)["paths"]] == [("u", 2)]),
+    "descend": (["--format", "json"], lambda out: (json.loads(out)["trace"][0]["loss"],
+                                                   json.loads(out)["trace"][0]["gradient"]) == (2, U_GRADIENT)),
+    "codegen": ([], lambda out: _generated(out)(1.0, 2.0) == (2.0, (2.0, 1.0))),
+    "diagram": ([], lambda out: '"u = x · y = 2<br/>∂u/∂u = 1"' in out and "sin" not in out),
+}
+
+
+def _generated(source: str):
+    scope: dict = {}
+    exec(source, scope)
+    return scope["value_and_grad"]
+
+
 @pytest.mark.parametrize("case", sorted(RUNS))
 def test_output_takes_an_assigned_name_everywhere(case):
-    code, out, err = _run(case, "--output", "u")
+    extra, answered = U_ANSWERS[case]
+    code, out, err = _run(case, "--output", "u", *extra)
     assert code == 0, (case, err)
+    assert answered(out), (case, out)
 
 
 SEVERAL = {"eval", "eval --mode forward", "diagram"}  # they answer several outputs: the Jacobian, the shared graph
@@ -90,8 +124,16 @@ def test_several_outputs_are_refused_clearly_where_one_is_answered(case):
 
 @pytest.mark.parametrize("case", sorted(SEVERAL))
 def test_several_outputs_are_answered_where_they_can_be(case):
-    code, out, err = _run(case, "--output", " u , f ")  # the type gives the normalised list
+    extra = [] if case == "diagram" else ["--format", "json", "--no-trace"]
+    code, out, err = _run(case, "--output", " u , f ", *extra)  # the type gives the normalised list
     assert code == 0, err
+    if case == "diagram":  # both outputs drawn as outputs in the one graph
+        assert '"u = x · y = 2"]):::out' in out and f'"f = u + t1 = {2 + math.sin(1):.12}…"]):::out' in out, out
+        return
+    # by hand: f = x*y + sin(x), ∂f/∂x = y + cos(x), ∂f/∂y = x
+    document = json.loads(out)
+    assert document["outputs"] == ["u", "f"] and document["values"] == {"u": 2, "f": 2 + math.sin(1)}
+    assert document["jacobian"] == {"u": U_GRADIENT, "f": {"x": 2 + math.cos(1), "y": 1}}
 
 
 @pytest.mark.parametrize("case", sorted(RUNS))

@@ -8,14 +8,11 @@ failure, since CI installs TeX).
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 
-from conftest import run_cgrad_inprocess
+from conftest import compile_latex, run_cgrad_inprocess
 from cgcli.render import latex
 
 SEED_001 = ["u = b*c; v = a + u; J = 3v", "--at", "a=1,b=2,c=3"]
@@ -146,26 +143,6 @@ def fragments():
 def test_fragments_are_balanced(fragments):
     for fragment in fragments:
         balanced(fragment)
-
-
-def compile_latex(fragments: list[str], folder, name: str = "notes") -> str:
-    """Compile the fragments in one amsmath document with pdflatex (skip without it, fail under CI);
-    assert no LaTeX error, and return the log."""
-    engine = shutil.which("pdflatex")
-    if engine is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdflatex is required in CI (Debian package texlive-latex-base)")
-        pytest.skip("pdflatex is not installed (Debian package texlive-latex-base); the balanced check ran instead")
-    document = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{amsmath}\n\\begin{document}\n"
-                + "\n".join(fragments) + "\\end{document}\n")
-    (folder / f"{name}.tex").write_text(document, encoding="utf-8")
-    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"], cwd=folder,
-                          capture_output=True, text=True, errors="replace", timeout=300)
-    log = (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")
-    errors = [line for line in log.splitlines() if line.startswith("!")]
-    assert done.returncode == 0 and not errors, "\n".join(errors) or done.stdout[-3000:]
-    assert "Missing character" not in log
-    return log
 
 
 def test_fragments_compile(fragments, tmp_path):

@@ -276,7 +276,8 @@ def test_markdown_shows_the_derivation_and_the_budget():
 
 
 def test_latex_compiles(tmp_path):
-    from test_render_latex import balanced, compile_latex
+    from conftest import compile_latex
+    from test_render_latex import balanced
 
     fragments = [run(*H2, "--format", "latex"), run(*H1, "--format", "latex", "--k", "2", "--second-order",
                                                              "--monte-carlo", "2000", "--seed", "1")]

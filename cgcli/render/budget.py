@@ -2,12 +2,12 @@
 then laid out as a terminal table or written as JSON (budget_text.py: Markdown and LaTeX)."""
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
 from ..passes.uncertainty import Budget, BudgetRow, OutputBudget
 from .formats import RenderOptions
+from .json import json_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -240,4 +240,4 @@ def _row(row: BudgetRow) -> dict:
 
 
 def to_json(budget: Budget, options: RenderOptions = RenderOptions()) -> str:
-    return json.dumps(document(budget), ensure_ascii=False) + "\n"
+    return json_text(document(budget))

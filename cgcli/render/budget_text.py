@@ -10,7 +10,7 @@ from .budget import (concise, correlation_cells, headers, lines, monte_carlo_num
                      summary_lines, three, with_dof)
 from ..language.syntax import one_line
 from .formats import RenderOptions
-from .markdown import cell, code
+from .markdown import cell, code, table
 
 
 def _inputs_line(budget: Budget) -> str:
@@ -44,15 +44,14 @@ def markdown(budget: Budget, options: RenderOptions = RenderOptions()) -> str:
         out += ["", f"### {cell(output.name)}", derivation.rstrip("\n"), "", f"#### Budget of {cell(output.name)}", ""]
         dof = with_dof(output)
         names = headers(output.name, dof)
-        out += ["| " + " | ".join(cell(h) for h in names) + " |", "|---|---|" + "---:|" * (len(names) - 2)]
-        out += ["| " + " | ".join(cell(text) for text in line.cells(dof)) + " |" for line in lines(output)]
+        out += table([cell(h) for h in names], set(range(2, len(names))), lines(output),
+                     lambda line: [cell(text) for text in line.cells(dof)])
         out += ["", f"$${_combined(output, bool(budget.inputs.correlations))}$$", ""]
         out += [f"- {cell(line)}" for line in summary_lines(output)]
     if len(budget.outputs) > 1:
         head, rows = correlation_cells(budget)
-        out += ["", "### Correlation between the outputs", "", "| " + " | ".join(map(cell, head)) + " |",
-                "|---|" + "---:|" * (len(head) - 1)]
-        out += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
+        out += ["", "### Correlation between the outputs", ""]
+        out += table(list(map(cell, head)), set(range(1, len(head))), rows, lambda row: list(map(cell, row)))
     out += ["", f"**{cell(results_line(budget))}**"]
     return "\n".join(out) + "\n"
 

@@ -103,7 +103,7 @@ class Grid:
     def _body(self) -> Iterator[tuple[bool, Sequence[str]]]:
         """Each line below the rule: whether it is a note, and its fitted cells. A cell of several
         lines makes its row that tall; shorter cells go on top, blanks fill below them."""
-        fitted, columns = self._fitted, range(len(self.widths))
+        fitted = self._fitted
         by_column = [self._laid_out(index, cells, sizes)
                      for index, (cells, sizes) in enumerate(zip(self._columns, self._sizes))]
         # the rows with a cell of several lines, or one left to _fitted: few, found column by column

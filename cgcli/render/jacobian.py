@@ -2,7 +2,6 @@
 terminal tables, JSON, Markdown and LaTeX; what every cell shows is decided once, in `view`."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from ..passes.trace import Trace
@@ -10,6 +9,7 @@ from ..language.syntax import one_line
 from .derivation import Derivation, ForwardModeDerivation, NumberText, derive, elide, forward_mode_derivation, laid_out
 from .derivation import point_of
 from .formats import RenderOptions
+from .json import json_text
 
 
 @dataclass
@@ -137,10 +137,6 @@ def document(result, with_trace: bool = True) -> dict:
 def matrix_json(result) -> dict:
     number = result.numbers.to_json
     return {name: {column: number(value) for column, value in row.items()} for name, row in result.matrix.items()}
-
-
-def json_text(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False) + "\n"
 
 
 def to_json(shown: JacobianView, options: RenderOptions = RenderOptions()) -> str:

@@ -9,6 +9,11 @@ from ..passes.trace import NOT_TAKEN, NOT_TAKEN_REASON, BackwardRow, ForwardRow,
 from .formats import RenderOptions
 
 
+def json_text(document: dict) -> str:
+    """A JSON document as cgrad writes one: on one line, non-ASCII as it is, ending with a line end."""
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
 def render(trace: Trace, options: RenderOptions = RenderOptions()) -> str:
     """The trace's records as they are (JSON needs no derivation: nothing is elided or blanked)."""
     with_trace = options.with_trace
@@ -30,7 +35,7 @@ def render(trace: Trace, options: RenderOptions = RenderOptions()) -> str:
     if with_trace:
         document["forward"] = forward_records(trace.forward, trace.source, number)
         document["backward"] = backward_records(trace.backward, number)
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def forward_records(rows: list[ForwardRow], source: str, number: Callable) -> list[dict]:

@@ -2,7 +2,6 @@
 their product, then the sum of the products next to the backward pass's gradient."""
 from __future__ import annotations
 
-import json
 
 from ..passes.chain_paths import Paths
 from .console import print_table, show, text_console, text_of
@@ -12,6 +11,7 @@ from .latex import short as latex_short
 from .latex import partial as latex_partial
 from .path_listing import PathListing
 from .formats import RenderOptions
+from .json import json_text
 
 
 def render_text(listings: list[PathListing], options: RenderOptions = RenderOptions()) -> str:
@@ -43,7 +43,7 @@ def render_json(reports: list[Paths], numbers) -> str:
          "paths": [{"nodes": path.nodes, "locals": [number(term.local) for term in path.terms],
                     "product": number(path.product)} for path in report.paths]}
         for report in reports]}
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def render_markdown(listings: list[PathListing], options: RenderOptions = RenderOptions()) -> str:

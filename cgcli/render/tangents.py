@@ -2,14 +2,13 @@
 model (derivation.py: forward_mode_derivation) decided, and the Hessian matrix."""
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
 
 from .console import print_table, show, text_console, text_of
 from ..passes.trace import NOT_TAKEN
 from .derivation import Derivation, ForwardModeDerivation, laid_out
 from .formats import RenderOptions
-from .json import value_record
+from .json import json_text, value_record
 
 
 def forward_table(derivation: ForwardModeDerivation, options: RenderOptions = RenderOptions()) -> str:
@@ -101,7 +100,7 @@ def forward_json(trace, with_trace: bool = True) -> str:
         document["jvp"] = number(trace.jvp)
     if with_trace:
         document["tangents"] = tangent_records(trace.rows, number)
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def tangent_records(rows: list, number) -> list[dict]:
@@ -138,7 +137,7 @@ def hessian_json(shown: HessianView, options: RenderOptions = RenderOptions()) -
         document["hessian"] = [[numbers.to_json(x) for x in row] for row in result.hessian]
     if result.hvp is not None:
         document["hvp"] = {name: numbers.to_json(x) for name, x in result.hvp.items()}
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def hessian_cells(result) -> tuple[list[str], list[tuple]]:
