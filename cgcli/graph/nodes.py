@@ -1,9 +1,11 @@
 """The computational graph: nodes in topological order, each with its op, inputs, name and source span."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..errors import InputError
+from ..ops import OPS
 from ..text import language_form, listing, look_alike, shorten
 
 VARIABLE = "var"
@@ -15,8 +17,9 @@ class Node:
     """One node: its op (VARIABLE, CONSTANT, or a key of ops.OPS), the indices of earlier nodes it
     takes in operand order, the span of the source text it came from, the user's name for it, a
     constant's text kept exact ("0.1", "-3", "pi"), and the call of a defined function it was copied
-    for ("f(a)"). A plain class with slots, not a dataclass: one per node, and a dataclass's methods
-    are generated and compiled at every start."""
+    for ("f(a)"). A node on its own (tests, rewrites): a program holds its nodes in `Nodes` columns.
+    A plain class with slots, not a dataclass: a dataclass's methods are generated and compiled at
+    every start."""
 
     __slots__ = ("op", "inputs", "start", "end", "name", "literal", "call")
 
@@ -28,6 +31,225 @@ class Node:
     def __repr__(self) -> str:
         return (f"Node({self.op!r}, {self.inputs!r}, {self.start}, {self.end}, {self.name!r}, {self.literal!r}, "
                 f"{self.call!r})")
+
+
+# The op codes of the `codes` column: the three leaves first, then the op table's names in its order.
+OP_NAMES: list[str] = [VARIABLE, CONSTANT, PARAMETER, *OPS]
+OP_CODES: dict[str, int] = {name: code for code, name in enumerate(OP_NAMES)}
+VARIABLE_CODE, CONSTANT_CODE, PARAMETER_CODE = 0, 1, 2
+UNARY, MORE = -2, -3  # `seconds` of a node with one operand; of one with three or more (in `more`)
+
+
+class Nodes:
+    """A program's nodes as columns, 17 bytes a node instead of a Node object's ~200: the op code
+    (`codes`, indexing OP_NAMES), the first two operands (`firsts`, `seconds`: -1 where there is
+    none; `seconds` is UNARY for one operand, MORE when all of them are in `more`), the source span
+    (`starts`, `ends`), a constant's text as an index into `texts` (`literals`, -1 for none), and
+    the rare names and calls by node index. `nodes[i]` is a NodeView reading and writing these
+    columns, so code that reads `.op`, `.inputs` or sets `.name` on a node works on either; the
+    passes read the columns."""
+
+    __slots__ = ("codes", "firsts", "seconds", "more", "starts", "ends", "literals", "texts", "_text_ids",
+                 "names", "calls")
+
+    def __init__(self, nodes: Iterable[Node] = ()) -> None:
+        self.codes = bytearray()
+        self.firsts, self.seconds = array("i"), array("i")
+        self.more: dict[int, tuple[int, ...]] = {}
+        self.starts, self.ends = array("i"), array("i")
+        self.literals = array("i")
+        self.texts: list[str] = []  # each literal text once: "2" written 10⁵ times is one string
+        self._text_ids: dict[str, int] = {}
+        self.names: dict[int, str] = {}
+        self.calls: dict[int, str] = {}
+        for node in nodes:
+            self.append(node)
+
+    def add(self, op: str, inputs: tuple[int, ...], start: int, end: int, name: str | None = None,
+            literal: str | None = None, call: str | None = None) -> int:
+        """Append a node; its index."""
+        index = len(self.codes)
+        code = OP_CODES.get(op)
+        if code is None:
+            code = _new_op(op)
+        count = len(inputs)
+        if count == 0:
+            self._push(-1, -1, start, end)
+        elif count == 1:
+            self._push(inputs[0], UNARY, start, end)
+        elif count == 2:
+            self._push(inputs[0], inputs[1], start, end)
+        else:
+            self._push(inputs[0], MORE, start, end)
+            self.more[index] = tuple(inputs)
+        self.literals.append(-1 if literal is None else self.text_id(literal))
+        self.codes.append(code)
+        if name is not None:
+            self.names[index] = name
+        if call is not None:
+            self.calls[index] = call
+        return index
+
+    def binary(self, code: int, left: int, right: int, start: int, end: int) -> int:
+        """Append a node of two operands and no literal (the parser's most common node); its index."""
+        index = len(self.codes)
+        self._push(left, right, start, end)
+        self.literals.append(-1)
+        self.codes.append(code)
+        return index
+
+    def constant(self, literal: str, start: int, end: int) -> int:
+        """Append a CONSTANT node of this literal text; its index."""
+        index = len(self.codes)
+        self._push(-1, -1, start, end)
+        self.literals.append(self.text_id(literal))
+        self.codes.append(CONSTANT_CODE)
+        return index
+
+    def _push(self, first: int, second: int, start: int, end: int) -> None:
+        try:
+            self.firsts.append(first)
+            self.seconds.append(second)
+            self.starts.append(start)
+            self.ends.append(end)
+        except OverflowError:  # past 2³¹: the columns widen to 64 bits (a program of more than 2 GB)
+            if self.starts.typecode == "q":
+                raise
+            size = len(self.codes)
+            for column in ("firsts", "seconds", "starts", "ends"):
+                widened = array("q", getattr(self, column)[:size])
+                setattr(self, column, widened)
+            self._push(first, second, start, end)
+
+    def append(self, node) -> None:
+        """Append a Node (or a view of another program's node): its fields, copied."""
+        self.add(node.op, tuple(node.inputs), node.start, node.end, node.name, node.literal, node.call)
+
+    def text_id(self, literal: str) -> int:
+        """The index of a literal text in `texts`, added if new."""
+        found = self._text_ids.get(literal)
+        if found is None:
+            found = self._text_ids[literal] = len(self.texts)
+            self.texts.append(literal)
+        return found
+
+    def inputs(self, index: int) -> tuple[int, ...]:
+        """The operands of node `index`, in order."""
+        second = self.seconds[index]
+        if second >= 0:
+            return self.firsts[index], second
+        if second == UNARY:
+            return (self.firsts[index],)
+        if second == MORE:
+            return self.more[index]
+        return ()
+
+    def op(self, index: int) -> str:
+        return OP_NAMES[self.codes[index]]
+
+    def literal(self, index: int) -> str | None:
+        text = self.literals[index]
+        return None if text < 0 else self.texts[text]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [NodeView(self, i) for i in range(*index.indices(len(self.codes)))]
+        if index < 0:
+            index += len(self.codes)
+        if not 0 <= index < len(self.codes):
+            raise IndexError("node index out of range")
+        return NodeView(self, index)
+
+    def __iter__(self) -> Iterator[NodeView]:
+        return (NodeView(self, index) for index in range(len(self.codes)))
+
+    def __repr__(self) -> str:
+        return f"Nodes({list(self)!r})"
+
+
+def _new_op(op: str) -> int:
+    """The code of an op name the table does not have (a test's own op): added to OP_NAMES."""
+    if len(OP_NAMES) == 256:
+        raise ValueError(f"more than 256 op names: cannot add {op!r}")
+    OP_CODES[op] = len(OP_NAMES)
+    OP_NAMES.append(op)
+    return OP_CODES[op]
+
+
+class NodeView:
+    """Node `index` of a Nodes: the fields of a Node, read from and written to its columns."""
+
+    __slots__ = ("nodes", "index")
+
+    def __init__(self, nodes: Nodes, index: int) -> None:
+        self.nodes, self.index = nodes, index
+
+    @property
+    def op(self) -> str:
+        return OP_NAMES[self.nodes.codes[self.index]]
+
+    @op.setter
+    def op(self, op: str) -> None:
+        code = OP_CODES.get(op)
+        self.nodes.codes[self.index] = _new_op(op) if code is None else code
+
+    @property
+    def inputs(self) -> tuple[int, ...]:
+        return self.nodes.inputs(self.index)
+
+    @property
+    def start(self) -> int:
+        return self.nodes.starts[self.index]
+
+    @start.setter
+    def start(self, start: int) -> None:
+        self.nodes.starts[self.index] = start
+
+    @property
+    def end(self) -> int:
+        return self.nodes.ends[self.index]
+
+    @end.setter
+    def end(self, end: int) -> None:
+        self.nodes.ends[self.index] = end
+
+    @property
+    def name(self) -> str | None:
+        return self.nodes.names.get(self.index)
+
+    @name.setter
+    def name(self, name: str | None) -> None:
+        _set(self.nodes.names, self.index, name)
+
+    @property
+    def literal(self) -> str | None:
+        return self.nodes.literal(self.index)
+
+    @literal.setter
+    def literal(self, literal: str | None) -> None:
+        self.nodes.literals[self.index] = -1 if literal is None else self.nodes.text_id(literal)
+
+    @property
+    def call(self) -> str | None:
+        return self.nodes.calls.get(self.index)
+
+    @call.setter
+    def call(self, call: str | None) -> None:
+        _set(self.nodes.calls, self.index, call)
+
+    def __repr__(self) -> str:
+        return (f"Node({self.op!r}, {self.inputs!r}, {self.start}, {self.end}, {self.name!r}, {self.literal!r}, "
+                f"{self.call!r})")
+
+
+def _set(column: dict[int, str], index: int, text: str | None) -> None:
+    if text is None:
+        column.pop(index, None)
+    else:
+        column[index] = text
 
 
 class Function:
@@ -61,10 +283,10 @@ class Program:
     last statement), the functions it defines and their calls in the order they were made. Plain
     classes here, not dataclasses: see Node."""
 
-    def __init__(self, source: str, nodes: list[Node], assigned: dict[str, int], variables: dict[str, int], last: int,
-                 functions: dict[str, Function] | None = None, calls: list[Call] | None = None,
+    def __init__(self, source: str, nodes: Nodes | list[Node], assigned: dict[str, int], variables: dict[str, int],
+                 last: int, functions: dict[str, Function] | None = None, calls: list[Call] | None = None,
                  discarded: tuple[int, ...] = ()) -> None:
-        self.source, self.nodes, self.assigned, self.variables, self.last = source, nodes, assigned, variables, last
+        self.source, self.nodes, self.assigned, self.variables, self.last = source, columns(nodes), assigned, variables, last
         self.functions = {} if functions is None else functions
         self.calls = [] if calls is None else calls
         self.discarded = discarded  # where each bare expression before the last starts: no answer is given for it
@@ -128,9 +350,9 @@ class Graph:
     last; `active` says per node whether it depends on some variable; `taken` holds the user's
     names, which generated names avoid. A plain class: see Node."""
 
-    def __init__(self, source: str, nodes: list[Node], order: Sequence[int], active: Sequence[int],
+    def __init__(self, source: str, nodes: Nodes | list[Node], order: Sequence[int], active: Sequence[int],
                  taken: frozenset[str] = frozenset(), names: list[str | None] | None = None) -> None:
-        self.source, self.nodes, self.order, self.active, self.taken = source, nodes, order, active, taken
+        self.source, self.nodes, self.order, self.active, self.taken = source, columns(nodes), order, active, taken
         self._names = names
 
     @property
@@ -147,14 +369,15 @@ class Graph:
         """The output's name (names[output]), without naming every other node."""
         if self._names is not None:
             return self._names[self.output]
-        return self.nodes[self.output].name or _output_name(self.taken)
+        return self.nodes.names.get(self.output) or _output_name(self.taken)
 
     @property
     def output(self) -> int:
         return self.order[-1]
 
     def variables(self) -> list[int]:
-        return [index for index in self.order if self.nodes[index].op == VARIABLE]
+        codes = self.nodes.codes
+        return [index for index in self.order if codes[index] == VARIABLE_CODE]
 
     @classmethod
     def from_program(cls, program: Program, *roots: int) -> Graph:
@@ -163,7 +386,7 @@ class Graph:
         last = max(roots)
         needed = _needed(nodes, roots, range(last + 1))
         # most programs need every node up to the output: a range then, not a list of 10⁶ int objects
-        order = range(last + 1) if needed.count(True) == last + 1 else [i for i in range(last + 1) if needed[i]]
+        order = range(last + 1) if needed.count(1) == last + 1 else [i for i in range(last + 1) if needed[i]]
         # the program's functions are names too: an unnamed output is not called f beside a function f
         taken = frozenset(program.assigned) | frozenset(program.variables) | frozenset(program.functions)
         return cls.build(program.source, nodes, order, taken)
@@ -177,53 +400,85 @@ class Graph:
         return Graph(self.source, self.nodes, order, self.active, self.taken, self.names)
 
     @classmethod
-    def build(cls, source: str, nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> Graph:
+    def build(cls, source: str, nodes: Nodes | list[Node], order: Sequence[int], taken: frozenset[str]) -> Graph:
         graph = cls(source, nodes, order, [], taken)
         # every variable and every named constant (c = 3) is a differentiable input
-        graph.active = graph.depends_on({nodes[i].name for i in order if nodes[i].op in (VARIABLE, CONSTANT)
-                                         and nodes[i].name is not None})
+        codes, names = graph.nodes.codes, graph.nodes.names
+        graph.active = graph.depends_on({names[i] for i in _within(order, names) if codes[i] <= CONSTANT_CODE})
         return graph
 
     def depends_on(self, targets: set[str]) -> bytearray:
         """Per node: whether it is one of the named nodes `targets` (variables, named constants or
         intermediates, by their names in `names`) or depends on one: the nodes a backward pass
         must reach to give ∂output/∂target."""
-        depends = bytearray(len(self.nodes))  # 1 byte a node, not a list's 8: 10⁶ nodes, 7 MB less
         nodes = self.nodes
+        depends = bytearray(len(nodes))  # 1 byte a node, not a list's 8: 10⁶ nodes, 7 MB less
+        firsts, seconds, more = nodes.firsts, nodes.seconds, nodes.more
         # the user's own names are on their nodes: the generated ones (t1, f) only if asked for
-        names = None if targets <= self.taken else self.names
+        named = nodes.names.items() if targets <= self.taken else enumerate(self.names)
+        for index in _within(self.order, [i for i, name in named if name in targets]):
+            depends[index] = 1
         for index in self.order:
-            if (nodes[index].name if names is None else names[index]) in targets:
-                depends[index] = 1
+            if depends[index]:
                 continue
-            for operand in nodes[index].inputs:  # a loop, not any(generator): this runs once a node
-                if depends[operand]:
+            second = seconds[index]
+            if second >= 0:
+                if depends[firsts[index]] or depends[second]:
                     depends[index] = 1
-                    break
+            elif second == UNARY:
+                if depends[firsts[index]]:
+                    depends[index] = 1
+            elif second == MORE:
+                for operand in more[index]:  # a loop, not any(generator): this runs once a node
+                    if depends[operand]:
+                        depends[index] = 1
+                        break
         return depends
 
 
-def _needed(nodes: list[Node], roots: Sequence[int], order: Sequence[int]) -> list[bool]:
-    """Per node: whether one of `roots` needs it, walking `order` (topological, the roots in it) from
-    its end; a loop over indices, not a recursive walk."""
-    needed = [False] * len(nodes)
+def _needed(nodes: Nodes, roots: Sequence[int], order: Sequence[int]) -> bytearray:
+    """Per node: whether one of `roots` needs it (1), walking `order` (topological, the roots in it)
+    from its end; a loop over indices, not a recursive walk."""
+    needed = bytearray(len(nodes))
+    firsts, seconds, more = nodes.firsts, nodes.seconds, nodes.more
     for root in roots:
-        needed[root] = True
+        needed[root] = 1
     for index in reversed(order):
         if needed[index]:
-            for operand in nodes[index].inputs:
-                needed[operand] = True
+            second = seconds[index]
+            if second >= 0:
+                needed[firsts[index]] = needed[second] = 1
+            elif second == UNARY:
+                needed[firsts[index]] = 1
+            elif second == MORE:
+                for operand in more[index]:
+                    needed[operand] = 1
     return needed
+
+
+def columns(nodes: Nodes | list[Node]) -> Nodes:
+    """`nodes` as columns: a Nodes as it is, a list of Node (a test's, a rewrite's) copied into one."""
+    return nodes if type(nodes) is Nodes else Nodes(nodes)
+
+
+def _within(order: Sequence[int], indices: Iterable[int]) -> list[int]:
+    """Those of `indices` that are in `order`: a range answers at once, a list (a pruned graph) by a set."""
+    if type(order) is not range:
+        order = set(order)
+    return [index for index in indices if index in order]
 
 
 def _spelled(output: str | Sequence[str]) -> str:
     return output if isinstance(output, str) else ",".join(output)
 
 
-def _names(nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> list[str | None]:
+def _names(nodes: Nodes, order: Sequence[int], taken: frozenset[str]) -> list[str | None]:
     """The user's names, and for every unnamed computed node one the user did not take: f for the
     output, t1, t2, … for the rest."""
-    names = [node.name for node in nodes]
+    names: list[str | None] = [None] * len(nodes)
+    for index, name in nodes.names.items():
+        names[index] = name
+    codes = nodes.codes
     taken = set(taken)
     output = order[-1]
     if names[output] is None:
@@ -231,7 +486,7 @@ def _names(nodes: list[Node], order: Sequence[int], taken: frozenset[str]) -> li
         taken.add(names[output])
     counter = 0
     for index in order:
-        if names[index] is None and nodes[index].op != CONSTANT:
+        if names[index] is None and codes[index] != CONSTANT_CODE:
             counter += 1
             while f"t{counter}" in taken:
                 counter += 1

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from . import lalr
 from ..errors import InputError
 from ..text import position, shorten
-from ..graph.nodes import CONSTANT, VARIABLE, Call, Function, Node, Program
+from ..graph.nodes import CONSTANT, OP_CODES, VARIABLE, Call, Function, Nodes, Program
 from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
 from .definitions import Definitions, Occurrence, Token, _Definition
 
@@ -25,12 +25,11 @@ class GraphBuilder(Definitions):
     def start(self, source: str) -> None:
         """Fresh state for parsing `source`; a Program built before keeps its own."""
         self.source = source
-        self.nodes: list[Node] = []
+        self.nodes = Nodes()
         self.assigned: dict[str, int] = {}
         self.variables: dict[str, int] = {}
         self.first_use: dict[str, int] = {}  # name → offset where a free name or constant was first used
         self.assigned_at: dict[str, int] = {}  # name → offset of its assignment
-        self.literals: dict[str, str] = {}  # a constant's text → one string for all its occurrences
         self.statements_assigned: set[int] = set()  # where each assignment statement starts
         self.functions: dict[str, Function] = {}
         self.calls: list[Call] = []
@@ -40,9 +39,7 @@ class GraphBuilder(Definitions):
         self._scope_starts: list[int] = []
 
     def _add(self, op: str, inputs: tuple[int, ...], start: int, end: int, literal: str | None = None) -> Occurrence:
-        nodes = self.nodes
-        nodes.append(Node(op, inputs, start, end, None, literal))
-        return len(nodes) - 1, start, end
+        return self.nodes.add(op, inputs, start, end, None, literal), start, end
 
     def _word(self, start: int, end: int) -> str:
         """A name as the program spells it (LaTeX's builder reads \\theta as theta)."""
@@ -54,10 +51,7 @@ class GraphBuilder(Definitions):
     # leaves
     def number(self, children) -> Occurrence:
         _, start, end = children[0]
-        nodes = self.nodes
-        text = self.source[start:end]
-        nodes.append(Node(CONSTANT, (), start, end, None, self.literals.setdefault(text, text)))
-        return len(nodes) - 1, start, end
+        return self.nodes.constant(self.source[start:end], start, end), start, end
 
     def name(self, children) -> Occurrence:
         _, start, end = children[0]
@@ -86,26 +80,24 @@ class GraphBuilder(Definitions):
         if name in CONSTANTS:
             return self._add(CONSTANT, (), start, end, literal=name)
         occurrence = self._add(VARIABLE, (), start, end)
-        self.nodes[-1].name = name
+        self.nodes.names[occurrence[0]] = name
         self.variables[name] = occurrence[0]
         return occurrence
 
     # operators
-    def _binary(self, op: str, children) -> Occurrence:
+    def _binary(self, op: int, children) -> Occurrence:
         (left, start, _), _, (right, _, end) = children
         if self.conditions:
             self._refuse_condition(left, start)
             self._refuse_condition(right, children[2][1])
-        nodes = self.nodes
-        nodes.append(Node(op, (left, right), start, end, None, None))
-        return len(nodes) - 1, start, end
+        return self.nodes.binary(op, left, right, start, end), start, end
 
-    add = partialmethod(_binary, "add")
-    sub = partialmethod(_binary, "sub")
-    mul = partialmethod(_binary, "mul")
-    div = partialmethod(_binary, "div")
-    pow = partialmethod(_binary, "pow")
-    matmul = partialmethod(_binary, "matmul")
+    add = partialmethod(_binary, OP_CODES["add"])
+    sub = partialmethod(_binary, OP_CODES["sub"])
+    mul = partialmethod(_binary, OP_CODES["mul"])
+    div = partialmethod(_binary, OP_CODES["div"])
+    pow = partialmethod(_binary, OP_CODES["pow"])
+    matmul = partialmethod(_binary, OP_CODES["matmul"])
 
     def transpose(self, children) -> Occurrence:
         (operand, start, _), (_, _, end) = children

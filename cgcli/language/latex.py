@@ -6,7 +6,7 @@ import re
 
 from . import lalr
 from ..errors import InputError
-from ..graph.nodes import CONSTANT, Program
+from ..graph.nodes import CONSTANT, OP_CODES, Program
 from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
 from .builder import _HEAD, GraphBuilder, Occurrence, Token, _unexpected_character, build
 
@@ -136,7 +136,7 @@ class LatexBuilder(GraphBuilder):
         function = _TEMPLATES.get(node.literal + "^{{{0}}}") if node.op == CONSTANT else None
         if function is not None:  # e^{x} is exp(x)
             return self._call(function, [children[2]], start, end)
-        return self._binary("pow", children)
+        return self._binary(OP_CODES["pow"], children)
 
     def absolute(self, children) -> Occurrence:
         (_, start, _), inner, (_, _, end) = children
