@@ -375,6 +375,13 @@ class Graph:
     def output(self) -> int:
         return self.order[-1]
 
+    def ops(self) -> set[str]:
+        """The op names of the order's nodes (VARIABLE and CONSTANT among them)."""
+        codes, order = self.nodes.codes, self.order
+        if type(order) is range and order.step == 1:  # a set of a slice of bytes, at C speed
+            return {OP_NAMES[code] for code in set(codes[order.start:order.stop])}
+        return {OP_NAMES[codes[index]] for index in order}
+
     def variables(self) -> list[int]:
         codes = self.nodes.codes
         return [index for index in self.order if codes[index] == VARIABLE_CODE]

@@ -5,7 +5,7 @@ import copy
 from collections.abc import Callable, Sequence
 
 from ..errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge, UndefinedDerivative
-from ..graph.nodes import CONSTANT, VARIABLE, Graph
+from ..graph.nodes import CONSTANT, CONSTANT_CODE, MORE, OP_NAMES, UNARY, VARIABLE, VARIABLE_CODE, Graph
 from ..numbers import Number
 from ..numbers.agreement import agree
 from ..numbers.limits import refusal
@@ -28,6 +28,9 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     names = graph.names if record else None  # without records only the variables', on their nodes
     active = graph.active if wrt is None else graph.depends_on(set(wrt))  # skip derivatives nobody asked for
     check_bound(graph, bindings)
+    # values of our own, not asked for again (no records, no naive pass, no --wrt): the backward pass
+    # lets go of each node's value and adjoint once it has passed them on
+    release = values is None and not record and not naive and wrt is None
     if values is None:
         values = forward_values(graph, bindings, numbers)
     demand(values, (graph.output,))
@@ -46,11 +49,11 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     conventions: list[str] = []
     output = graph.output
     adjoints = backward_pass(graph, values, numbers, active, conventions, _accumulate, note_term if record else None,
-                             live)
+                             live, release)
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints[i] is not None] if record else []
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
-    conventions += _conventions({nodes[i].op for i in order}, numbers)
+    conventions += _conventions(graph.ops(), numbers)
     trace = Trace(graph.source, graph.output_name, values[output], gradient, forward, backward, numbers, conventions)
     if naive:
         trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient, live)
@@ -63,8 +66,7 @@ def forward_rows(graph: Graph, values: list[Number], record: bool = True,
     a computed node that is not `live` (live_nodes) has the value NOT_TAKEN."""
     nodes = graph.nodes
     if not record:  # the variables, by the names on their nodes: no generated names needed
-        return [ForwardRow(nodes[index].name, VARIABLE, (), (nodes[index].start, nodes[index].end), values[index],
-                           nodes[index].call) for index in graph.variables()]
+        return VariableRows(graph, values)
     names = graph.names
     return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
                        (nodes[index].start, nodes[index].end),
@@ -75,14 +77,18 @@ def forward_rows(graph: Graph, values: list[Number], record: bool = True,
 
 
 def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
-                  combine: Callable, note_term: Callable | None = None, live: list[bool] | None = None) -> list[Number]:
+                  combine: Callable, note_term: Callable | None = None, live: list[bool] | None = None,
+                  release: bool = False) -> list[Number]:
     """∂output/∂node for every node, from the output down the reverse topological order: each
     node's upstream × its local derivative (a tensor op: its vector-Jacobian product) goes to the
     operand as combine(the operand's adjoint so far or None, contribution), operands in order.
     `note_term(consumer, operand, position, upstream, local, contribution)` sees every use. A node
     that is not `live` (live_nodes: only a branch not taken needs it) passes nothing on: its adjoint
-    is 0 whatever its local derivatives, which may not exist there."""
+    is 0 whatever its local derivatives, which may not exist there. With `release`, a computed node's
+    value and adjoint are dropped (None) once it is passed: only the output's value and the leaves'
+    stay (the variables' adjoints are the gradient); the caller must read no other."""
     nodes, order, output = graph.nodes, graph.order, graph.output
+    codes, firsts, seconds, more = nodes.codes, nodes.firsts, nodes.seconds, nodes.more
     adjoints: list[Number] = [None] * len(nodes)
     is_finite = numbers.is_finite
     if active[output]:
@@ -91,21 +97,28 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     sole[output] = 1
     index = output
     accumulate = combine is _accumulate  # the chain rule's sum, inlined: this loop runs once a use
-    rules: dict[str, tuple] = {}  # op name → (local derivatives, VJPs): looked up once per op, not per node
+    rules: list[tuple | None] = [None] * len(OP_NAMES)  # op code → (local derivatives, VJPs): once per op
     try:
         for index in reversed(order):
-            upstream = adjoints[index]
+            second = seconds[index]
+            if second >= 0:
+                inputs = firsts[index], second
+            elif second == UNARY:
+                inputs = (firsts[index],)
+            elif second == MORE:
+                inputs = more[index]
+            else:
+                continue  # a leaf
+            upstream, answer = adjoints[index], values[index]
+            if release and index != output:  # its consumers came before it: nothing reads these again
+                values[index] = adjoints[index] = None
             if upstream is None or (live is not None and not live[index]):
                 continue
-            node = nodes[index]
-            inputs = node.inputs
-            if not inputs:
-                continue
-            rule = rules.get(node.op)
+            rule = rules[codes[index]]
             if rule is None:
-                rule = rules[node.op] = (OPS[node.op].partials, OPS[node.op].vjps)
+                op = OPS[OP_NAMES[codes[index]]]
+                rule = rules[codes[index]] = (op.partials, op.vjps)
             partials, vjps = rule
-            answer = values[index]
             operands = [values[i] for i in inputs]
             for position, operand in enumerate(inputs):
                 if not active[operand] or (vjps and vjps[position] is None):
@@ -201,6 +214,25 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list,
     return {name: gradient.get(name, numbers.zero) for name in wrt}
 
 
+class VariableRows(Sequence):
+    """The forward rows of the variables (a pass without records), made when read: 10⁵ variables
+    would otherwise hold 10⁵ rows that a JSON answer without the trace never reads."""
+
+    def __init__(self, graph: Graph, values: list[Number]) -> None:
+        self.nodes, self.indices = graph.nodes, graph.variables()
+        self.values = [values[index] for index in self.indices]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self.indices)))]
+        index, nodes = self.indices[position], self.nodes
+        return ForwardRow(nodes.names.get(index), VARIABLE, (), (nodes.starts[index], nodes.ends[index]),
+                          self.values[position], nodes.calls.get(index))
+
+
 class Refused:
     """The value of a node whose forward rule failed (1/0, sqrt(-1), an overflow), or that needs such a
     value: its error, kept instead of raised, since a piecewise definition's branch not taken may fail
@@ -217,30 +249,37 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
     """The value of every node the output needs, by its program index; a node whose value fails holds
     a Refused one, and the output (or each node of `needed`) raises its error when it is Refused."""
     nodes = graph.nodes
+    codes, firsts, seconds, more, names, literals = (nodes.codes, nodes.firsts, nodes.seconds, nodes.more,
+                                                     nodes.names, nodes.literals)
     is_finite = numbers.is_finite
     values: list[Number] = [None] * len(nodes)
     index, refused = graph.output, False
-    forwards: dict[str, Op] = {}  # op name → its declaration, looked up once per op
+    forwards: list[Op | None] = [None] * len(OP_NAMES)  # op code → its declaration, looked up once per op
     apply = numbers.apply  # the op's forward rule (dual numbers also apply its derivative rule)
-    constants: dict[str, Number] = {}
+    constants: dict[int, Number] = {}  # by literal text: "2" written 10⁵ times is one float
     try:
         for rank, index in enumerate(graph.order):
-            node = nodes[index]
-            op = node.op
-            if op == VARIABLE:
-                value = bindings[node.name]
-            elif op == CONSTANT:  # one value per literal text: "2" written 10⁵ times is one float
-                value = constants.get(node.literal)
+            code = codes[index]
+            if code == VARIABLE_CODE:
+                value = bindings[names[index]]
+            elif code == CONSTANT_CODE:
+                value = constants.get(literals[index])
                 if value is None:
-                    value = constants[node.literal] = _constant(graph, index, numbers)
+                    value = constants[literals[index]] = _constant(graph, index, numbers)
             else:
-                operands = [values[i] for i in node.inputs]
+                second = seconds[index]
+                if second >= 0:
+                    operands = values[firsts[index]], values[second]
+                elif second == UNARY:
+                    operands = (values[firsts[index]],)
+                else:
+                    operands = [values[i] for i in more.get(index, ())]
                 if refused and any(type(operand) is Refused for operand in operands):
                     values[index] = _refused_use(graph, index, rank, values, numbers)
                     continue
-                forward = forwards.get(op)
+                forward = forwards[code]
                 if forward is None:
-                    forward = forwards[op] = OPS[op]
+                    forward = forwards[code] = OPS[OP_NAMES[code]]
                 try:
                     value = apply(forward, *operands)
                     if not is_finite(value):
@@ -335,7 +374,7 @@ def live_nodes(graph: Graph, values: list, numbers, roots: Sequence[int] | None 
     its operands (if) needing only the one it takes; None when every node is needed (no such op). A
     node that is not live only serves a branch not taken: the passes compute nothing at it."""
     nodes = graph.nodes
-    if not any(nodes[index].op in _SELECTING for index in graph.order):
+    if _SELECTING.keys().isdisjoint(graph.ops()):
         return None
     live = [False] * len(nodes)
     for root in (graph.output,) if roots is None else roots:
