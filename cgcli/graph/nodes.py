@@ -37,7 +37,7 @@ class Node:
 OP_NAMES: list[str] = [VARIABLE, CONSTANT, PARAMETER, *OPS]
 OP_CODES: dict[str, int] = {name: code for code, name in enumerate(OP_NAMES)}
 VARIABLE_CODE, CONSTANT_CODE, PARAMETER_CODE = 0, 1, 2
-UNARY, MORE = -2, -3  # `seconds` of a node with one operand; of one with three or more (in `more`)
+LEAF, UNARY, MORE = -1, -2, -3  # `seconds` of a node without operands, with one, with three or more (in `more`)
 
 
 class Nodes:
@@ -74,7 +74,7 @@ class Nodes:
             code = _new_op(op)
         count = len(inputs)
         if count == 0:
-            self._push(-1, -1, start, end)
+            self._push(-1, LEAF, start, end)
         elif count == 1:
             self._push(inputs[0], UNARY, start, end)
         elif count == 2:
@@ -101,7 +101,7 @@ class Nodes:
     def constant(self, literal: str, start: int, end: int) -> int:
         """Append a CONSTANT node of this literal text; its index."""
         index = len(self.codes)
-        self._push(-1, -1, start, end)
+        self._push(-1, LEAF, start, end)
         self.literals.append(self.text_id(literal))
         self.codes.append(CONSTANT_CODE)
         return index

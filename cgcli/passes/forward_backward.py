@@ -5,7 +5,7 @@ import copy
 from collections.abc import Callable, Sequence
 
 from ..errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge, UndefinedDerivative
-from ..graph.nodes import CONSTANT, CONSTANT_CODE, MORE, OP_NAMES, UNARY, VARIABLE, VARIABLE_CODE, Graph
+from ..graph.nodes import CONSTANT, CONSTANT_CODE, LEAF, MORE, OP_NAMES, UNARY, VARIABLE, VARIABLE_CODE, Graph
 from ..numbers import Number
 from ..numbers.agreement import agree
 from ..numbers.limits import refusal
@@ -44,14 +44,15 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
         operands = operand_names.get(index)
         if operands is None:
             operands = operand_names[index] = _operand_names(graph, index)
-        terms[operand].append(Term(names[index], nodes[index].op, operands, position, upstream, local, contribution))
+        terms[operand].append(Term(names[index], OP_NAMES[nodes.codes[index]], operands, position, upstream, local,
+                                   contribution))
 
     conventions: list[str] = []
     output = graph.output
     adjoints = backward_pass(graph, values, numbers, active, conventions, _accumulate, note_term if record else None,
                              live, release)
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
-                for i in reversed(order) if adjoints[i] is not None] if record else []
+                for i in reversed(order) if adjoints.get(i) is not None] if record else []
     gradient = _gradient(graph, wrt, adjoints, values, numbers)
     conventions += _conventions(graph.ops(), numbers)
     trace = Trace(graph.source, graph.output_name, values[output], gradient, forward, backward, numbers, conventions)
@@ -68,28 +69,29 @@ def forward_rows(graph: Graph, values: list[Number], record: bool = True,
     if not record:  # the variables, by the names on their nodes: no generated names needed
         return VariableRows(graph, values)
     names = graph.names
-    return [ForwardRow(names[index], nodes[index].op, _operand_names(graph, index),
-                       (nodes[index].start, nodes[index].end),
-                       NOT_TAKEN if (live is not None and not live[index] and nodes[index].inputs)
+    codes, seconds, starts, ends, calls = nodes.codes, nodes.seconds, nodes.starts, nodes.ends, nodes.calls
+    return [ForwardRow(names[index], OP_NAMES[codes[index]], _operand_names(graph, index), (starts[index], ends[index]),
+                       NOT_TAKEN if (live is not None and not live[index] and seconds[index] != LEAF)
                        or type(values[index]) is Refused else values[index],
-                       nodes[index].call)
+                       calls.get(index))
             for index in graph.order if names[index] is not None]
 
 
 def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
                   combine: Callable, note_term: Callable | None = None, live: list[bool] | None = None,
-                  release: bool = False) -> list[Number]:
-    """∂output/∂node for every node, from the output down the reverse topological order: each
+                  release: bool = False) -> dict[int, Number]:
+    """∂output/∂node for every node it reaches (by index), from the output down the reverse topological order: each
     node's upstream × its local derivative (a tensor op: its vector-Jacobian product) goes to the
     operand as combine(the operand's adjoint so far or None, contribution), operands in order.
     `note_term(consumer, operand, position, upstream, local, contribution)` sees every use. A node
     that is not `live` (live_nodes: only a branch not taken needs it) passes nothing on: its adjoint
-    is 0 whatever its local derivatives, which may not exist there. With `release`, a computed node's
-    value and adjoint are dropped (None) once it is passed: only the output's value and the leaves'
-    stay (the variables' adjoints are the gradient); the caller must read no other."""
+    is 0 whatever its local derivatives, which may not exist there. A dict, not a list a node: with
+    `release`, a computed node's value and adjoint are dropped once it is passed (the value None), so
+    that only the nodes between the passed ones and the rest hold an adjoint; the output's value and
+    the leaves' adjoints (the gradient) stay, and the caller must read no other."""
     nodes, order, output = graph.nodes, graph.order, graph.output
     codes, firsts, seconds, more = nodes.codes, nodes.firsts, nodes.seconds, nodes.more
-    adjoints: list[Number] = [None] * len(nodes)
+    adjoints: dict[int, Number] = {}
     is_finite = numbers.is_finite
     if active[output]:
         adjoints[output] = _seed(values[output], numbers, conventions)
@@ -109,9 +111,12 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
                 inputs = more[index]
             else:
                 continue  # a leaf
-            upstream, answer = adjoints[index], values[index]
+            answer = values[index]
             if release and index != output:  # its consumers came before it: nothing reads these again
-                values[index] = adjoints[index] = None
+                upstream = adjoints.pop(index, None)
+                values[index] = None
+            else:
+                upstream = adjoints.get(index)
             if upstream is None or (live is not None and not live[index]):
                 continue
             rule = rules[codes[index]]
@@ -137,7 +142,7 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
                 if not (through and sole[index]) and not is_finite(contribution):
                     raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
-                previous = adjoints[operand]
+                previous = adjoints.get(operand)
                 if previous is None:
                     adjoints[operand] = contribution
                     sole[operand] = 1
@@ -190,7 +195,8 @@ def _conventions(used: set[str], numbers) -> list[str]:
 def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
     """Every variable of the graph has a value, or an InputError lists those that have none.
     Called before any pass, so a missing value reads the same whatever the other values are."""
-    unbound = [graph.nodes[i].name for i in graph.variables() if graph.nodes[i].name not in bindings]
+    names = graph.nodes.names
+    unbound = [names.get(i) for i in graph.variables() if names.get(i) not in bindings]
     if unbound:
         others = [*bindings, *(name for name in graph.names if name is not None)]
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
@@ -198,19 +204,19 @@ def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
                          + look_alike(unbound[0], others))
 
 
-def _gradient(graph: Graph, wrt: list[str] | None, adjoints: list, values: list, numbers) -> dict[str, Number]:
+def _gradient(graph: Graph, wrt: list[str] | None, adjoints: dict[int, Number], values: list, numbers) -> dict[str, Number]:
     """∂output/∂name for each `wrt` name (any named node) or, without `wrt`, for every variable.
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
     an axis), has derivative 0."""
     if wrt is None:  # the variables, by the names on their nodes
         variables = graph.variables()
         demand(values, variables)
-        return {graph.nodes[i].name: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i]
+        return {graph.nodes.names.get(i): zero_like(values[i], numbers) if adjoints.get(i) is None else adjoints[i]
                 for i in variables}
     names, wanted = graph.names, set(wrt)
     nodes = [index for index in graph.order if names[index] in wanted]
     demand(values, nodes)
-    gradient = {names[i]: zero_like(values[i], numbers) if adjoints[i] is None else adjoints[i] for i in nodes}
+    gradient = {names[i]: zero_like(values[i], numbers) if adjoints.get(i) is None else adjoints[i] for i in nodes}
     return {name: gradient.get(name, numbers.zero) for name in wrt}
 
 
@@ -429,10 +435,11 @@ def _constant(graph: Graph, index: int, numbers) -> Number:
 
 
 def _operand_names(graph: Graph, index: int) -> tuple[str, ...]:
-    node = graph.nodes[index]
-    if node.op == CONSTANT:
-        return (node.literal,)
-    return tuple(graph.names[i] or graph.nodes[i].literal for i in node.inputs)
+    nodes = graph.nodes
+    if nodes.codes[index] == CONSTANT_CODE:
+        return (nodes.literal(index),)
+    names = graph.names
+    return tuple(names[i] or nodes.literal(i) for i in nodes.inputs(index))
 
 
 def _failure(graph: Graph, index: int, values: list, numbers, failure: Exception,
