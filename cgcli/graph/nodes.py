@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from ..errors import InputError
 from ..ops import OPS
@@ -351,7 +351,7 @@ class Graph:
     names, which generated names avoid. A plain class: see Node."""
 
     def __init__(self, source: str, nodes: Nodes | list[Node], order: Sequence[int], active: Sequence[int],
-                 taken: frozenset[str] = frozenset(), names: list[str | None] | None = None) -> None:
+                 taken: Collection[str] = frozenset(), names: list[str | None] | None = None) -> None:
         self.source, self.nodes, self.order, self.active, self.taken = source, columns(nodes), order, active, taken
         self._names = names
 
@@ -395,7 +395,7 @@ class Graph:
         # most programs need every node up to the output: a range then, not a list of 10⁶ int objects
         order = range(last + 1) if needed.count(1) == last + 1 else [i for i in range(last + 1) if needed[i]]
         # the program's functions are names too: an unnamed output is not called f beside a function f
-        taken = frozenset(program.assigned) | frozenset(program.variables) | frozenset(program.functions)
+        taken = Taken(program.assigned, program.variables, program.functions)
         return cls.build(program.source, nodes, order, taken)
 
     def rooted(self, root: int) -> Graph:
@@ -407,7 +407,7 @@ class Graph:
         return Graph(self.source, self.nodes, order, self.active, self.taken, self.names)
 
     @classmethod
-    def build(cls, source: str, nodes: Nodes | list[Node], order: Sequence[int], taken: frozenset[str]) -> Graph:
+    def build(cls, source: str, nodes: Nodes | list[Node], order: Sequence[int], taken: Collection[str]) -> Graph:
         graph = cls(source, nodes, order, [], taken)
         # every variable and every named constant (c = 3) is a differentiable input
         codes, names = graph.nodes.codes, graph.nodes.names
@@ -422,7 +422,7 @@ class Graph:
         depends = bytearray(len(nodes))  # 1 byte a node, not a list's 8: 10⁶ nodes, 7 MB less
         firsts, seconds, more = nodes.firsts, nodes.seconds, nodes.more
         # the user's own names are on their nodes: the generated ones (t1, f) only if asked for
-        named = nodes.names.items() if targets <= self.taken else enumerate(self.names)
+        named = nodes.names.items() if all(name in self.taken for name in targets) else enumerate(self.names)
         for index in _within(self.order, [i for i, name in named if name in targets]):
             depends[index] = 1
         for index in self.order:
@@ -479,14 +479,14 @@ def _spelled(output: str | Sequence[str]) -> str:
     return output if isinstance(output, str) else ",".join(output)
 
 
-def _names(nodes: Nodes, order: Sequence[int], taken: frozenset[str]) -> list[str | None]:
+def _names(nodes: Nodes, order: Sequence[int], taken: Collection[str]) -> list[str | None]:
     """The user's names, and for every unnamed computed node one the user did not take: f for the
     output, t1, t2, … for the rest."""
     names: list[str | None] = [None] * len(nodes)
     for index, name in nodes.names.items():
         names[index] = name
     codes = nodes.codes
-    taken = set(taken)
+    taken = _Added(taken)
     output = order[-1]
     if names[output] is None:
         names[output] = _output_name(taken)
@@ -499,6 +499,37 @@ def _names(nodes: Nodes, order: Sequence[int], taken: frozenset[str]) -> list[st
                 counter += 1
             names[index] = f"t{counter}"
     return names
+
+
+class Taken:
+    """The names a program's user took (its assigned names, variables and functions), read from the
+    program's own dicts rather than copied into a set: 10⁵ variables would be 2 MB more."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: Collection[str]) -> None:
+        self.parts = parts
+
+    def __contains__(self, name: object) -> bool:
+        return any(name in part for part in self.parts)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(name for part in self.parts for name in part))
+
+
+class _Added:
+    """`taken` and the names added to it (the generated names t1, f), without copying `taken`."""
+
+    __slots__ = ("taken", "added")
+
+    def __init__(self, taken: Collection[str]) -> None:
+        self.taken, self.added = taken, set()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.added or name in self.taken
+
+    def add(self, name: str) -> None:
+        self.added.add(name)
 
 
 def _output_name(taken) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from array import array
 from collections.abc import Callable, Sequence
 
 from ..errors import DomainError, InputError, Irrational, MathError, TimedOut, TooLarge, UndefinedDerivative
@@ -100,6 +101,7 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     index = output
     accumulate = combine is _accumulate  # the chain rule's sum, inlined: this loop runs once a use
     rules: list[tuple | None] = [None] * len(OP_NAMES)  # op code → (local derivatives, VJPs): once per op
+    drop_values = release and type(values) is list  # forward_values' array of floats holds no objects to drop
     try:
         for index in reversed(order):
             second = seconds[index]
@@ -114,7 +116,8 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
             answer = values[index]
             if release and index != output:  # its consumers came before it: nothing reads these again
                 upstream = adjoints.pop(index, None)
-                values[index] = None
+                if drop_values:
+                    values[index] = None
             else:
                 upstream = adjoints.get(index)
             if upstream is None or (live is not None and not live[index]):
@@ -225,7 +228,7 @@ class VariableRows(Sequence):
     would otherwise hold 10⁵ rows that a JSON answer without the trace never reads."""
 
     def __init__(self, graph: Graph, values: list[Number]) -> None:
-        self.nodes, self.indices = graph.nodes, graph.variables()
+        self.nodes, self.indices = graph.nodes, array("i", graph.variables())  # no int object per variable
         self.values = [values[index] for index in self.indices]
 
     def __len__(self) -> int:
@@ -258,13 +261,17 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
     codes, firsts, seconds, more, names, literals = (nodes.codes, nodes.firsts, nodes.seconds, nodes.more,
                                                      nodes.names, nodes.literals)
     is_finite = numbers.is_finite
-    values: list[Number] = [None] * len(nodes)
+    order = graph.order
+    # while every value is a float, in an array of doubles: 8 bytes a node, where a list holds 8 and
+    # each float object 24 more (a list from the first value of another type on)
+    floats = type(order) is range and order == range(len(nodes))
+    values: list[Number] | array = array("d", (0.0,)) * len(nodes) if floats else [None] * len(nodes)
     index, refused = graph.output, False
     forwards: list[Op | None] = [None] * len(OP_NAMES)  # op code → its declaration, looked up once per op
     apply = numbers.apply  # the op's forward rule (dual numbers also apply its derivative rule)
     constants: dict[int, Number] = {}  # by literal text: "2" written 10⁵ times is one float
     try:
-        for rank, index in enumerate(graph.order):
+        for rank, index in enumerate(order):
             code = codes[index]
             if code == VARIABLE_CODE:
                 value = bindings[names[index]]
@@ -281,18 +288,20 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
                 else:
                     operands = [values[i] for i in more.get(index, ())]
                 if refused and any(type(operand) is Refused for operand in operands):
-                    values[index] = _refused_use(graph, index, rank, values, numbers)
-                    continue
-                forward = forwards[code]
-                if forward is None:
-                    forward = forwards[code] = OPS[OP_NAMES[code]]
-                try:
-                    value = apply(forward, *operands)
-                    if not is_finite(value):
-                        value = Refused(_failure(graph, index, values, numbers, refusal(numbers, value)), rank)
-                except _ARITHMETIC_FAILURES as failure:
-                    value = Refused(_failure(graph, index, values, numbers, failure), rank)
-                refused = refused or type(value) is Refused
+                    value = _refused_use(graph, index, rank, values, numbers)
+                else:
+                    forward = forwards[code]
+                    if forward is None:
+                        forward = forwards[code] = OPS[OP_NAMES[code]]
+                    try:
+                        value = apply(forward, *operands)
+                        if not is_finite(value):
+                            value = Refused(_failure(graph, index, values, numbers, refusal(numbers, value)), rank)
+                    except _ARITHMETIC_FAILURES as failure:
+                        value = Refused(_failure(graph, index, values, numbers, failure), rank)
+                    refused = refused or type(value) is Refused
+            if floats and type(value) is not float:  # an int, a fraction, a tensor, a Refused: a list from here on
+                values, floats = values.tolist(), False
             values[index] = value
     except TimedOut as stop:
         note_place(stop, _place(graph, index))
