@@ -93,7 +93,14 @@ class Nodes:
     def binary(self, code: int, left: int, right: int, start: int, end: int) -> int:
         """Append a node of two operands and no literal (the parser's most common node); its index."""
         index = len(self.codes)
-        self._push(left, right, start, end)
+        try:  # the appends inline: this runs once a node of the parse
+            self.firsts.append(left)
+            self.seconds.append(right)
+            self.starts.append(start)
+            self.ends.append(end)
+        except OverflowError:
+            self._widen(index)
+            self._push(left, right, start, end)
         self.literals.append(-1)
         self.codes.append(code)
         return index
@@ -112,14 +119,17 @@ class Nodes:
             self.seconds.append(second)
             self.starts.append(start)
             self.ends.append(end)
-        except OverflowError:  # past 2³¹: the columns widen to 64 bits (a program of more than 2 GB)
-            if self.starts.typecode == "q":
-                raise
-            size = len(self.codes)
-            for column in ("firsts", "seconds", "starts", "ends"):
-                widened = array("q", getattr(self, column)[:size])
-                setattr(self, column, widened)
+        except OverflowError:
+            self._widen(len(self.codes))
             self._push(first, second, start, end)
+
+    def _widen(self, size: int) -> None:
+        """Past 2³¹ (a program of more than 2 GB): the columns of indices and offsets widen to 64 bits,
+        each cut back to the `size` nodes made whole before the append that overflowed."""
+        if self.starts.typecode == "q":
+            raise OverflowError("a node index or source offset past 2⁶³")
+        for column in ("firsts", "seconds", "starts", "ends"):
+            setattr(self, column, array("q", getattr(self, column)[:size]))
 
     def append(self, node) -> None:
         """Append a Node (or a view of another program's node): its fields, copied."""

@@ -16,7 +16,7 @@ from .broadcasting import with_tensors
 from .certification import until_certified
 from ..errors import InputError, MathError
 from ..text import listing
-from ..graph.nodes import Graph, Program
+from ..graph.nodes import LEAF, Graph, Program
 from ..numbers.dual import Dual, DualNumbers, component, tangent_of, unit_vectors, value_of
 from ..ops import OPS
 from .forward_backward import Refused, check_bound, differentiate, forward_values, live_nodes, _operand_names
@@ -271,14 +271,14 @@ def _rows(graph: Graph, node_values: list, base, duals, directions, live: list[b
     for index in graph.order:
         if names[index] is None:
             continue
-        node, value = nodes[index], node_values[index]
-        if live is not None and not live[index] and node.inputs:  # only a branch not taken needs it
-            rows.append(TangentRow(names[index], node.op, _operand_names(graph, index), (node.start, node.end),
+        name, value, span = nodes.op(index), node_values[index], (nodes.starts[index], nodes.ends[index])
+        if live is not None and not live[index] and nodes.seconds[index] != LEAF:  # only a branch not taken needs it
+            rows.append(TangentRow(names[index], name, _operand_names(graph, index), span,
                                    NOT_TAKEN, [NOT_TAKEN] * len(directions)))
             continue
-        row = TangentRow(names[index], node.op, _operand_names(graph, index), (node.start, node.end), _value(value),
+        row = TangentRow(names[index], name, _operand_names(graph, index), span, _value(value),
                          [_tangent(value, k, base) for _, k in directions])
-        op = OPS.get(node.op)
+        op = OPS.get(name)
         if op is not None:
             row.terms = _terms(graph, index, op, node_values, base, duals, directions, live)
         rows.append(row)
@@ -287,11 +287,11 @@ def _rows(graph: Graph, node_values: list, base, duals, directions, live: list[b
 
 def _terms(graph: Graph, index: int, op, node_values: list, base, duals, directions,
            live: list[bool] | None) -> list[TangentTerm]:
-    node = graph.nodes[index]
-    operands = [node_values[i] for i in node.inputs]
+    inputs = graph.nodes.inputs(index)
+    operands = [node_values[i] for i in inputs]
     plain = [v if type(v) is Refused else _value(v) for v in operands]
     terms = []
-    for position, operand in enumerate(node.inputs):
+    for position, operand in enumerate(inputs):
         if not graph.active[operand] or (op.vjps and op.vjps[position] is None):
             continue
         if live is not None and not live[operand]:  # the branch an if does not take: no tangent computed
@@ -304,7 +304,7 @@ def _terms(graph: Graph, index: int, op, node_values: list, base, duals, directi
         else:
             local = op.partials[position](base, _value(node_values[index]), *plain)
             contributions = [local * t for t in tangents]
-        name = graph.names[operand] or graph.nodes[operand].literal
+        name = graph.names[operand] or graph.nodes.literal(operand)
         terms.append(TangentTerm(name, position, local, tangents, contributions))
     return terms
 
@@ -316,7 +316,7 @@ def _constant(x, duals):
 def _conventions(graph: Graph, numbers) -> list[str]:
     from .forward_backward import _conventions as used_conventions
 
-    return used_conventions({graph.nodes[i].op for i in graph.order}, numbers)
+    return used_conventions(graph.ops(), numbers)
 
 
 def _forward_printed(trace: ForwardModeTrace) -> list:

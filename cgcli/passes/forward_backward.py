@@ -316,19 +316,26 @@ def reevaluate(graph: Graph, values: list, indices: list[int], bindings: dict[st
     reaches), the variables among them at `bindings`, every other operand at its value in `values`;
     their new values by index. Failures are reported as forward_values reports them."""
     nodes, is_finite = graph.nodes, numbers.is_finite
+    codes, names, firsts, seconds, inputs = nodes.codes, nodes.names, nodes.firsts, nodes.seconds, nodes.inputs
     new: dict[int, Number] = {}
     index = graph.output
     try:
         for index in indices:
-            node = nodes[index]
-            if node.op == VARIABLE:
-                value = bindings[node.name]
-            elif node.op == CONSTANT:
+            code = codes[index]
+            if code == VARIABLE_CODE:
+                value = bindings[names[index]]
+            elif code == CONSTANT_CODE:
                 value = values[index]
             else:
-                operands = [new[i] if i in new else values[i] for i in node.inputs]
+                second = seconds[index]
+                if second >= 0:  # two operands, spelled out: this runs once a node a probe
+                    first = firsts[index]
+                    operands = (new[first] if first in new else values[first],
+                                new[second] if second in new else values[second])
+                else:
+                    operands = [new[i] if i in new else values[i] for i in inputs(index)]
                 try:
-                    value = numbers.apply(OPS[node.op], *operands)
+                    value = numbers.apply(OPS[OP_NAMES[code]], *operands)
                 except _ARITHMETIC_FAILURES as failure:
                     raise _failure(graph, index, _overlaid(values, new), numbers, failure) from None
                 if not is_finite(value):

@@ -83,13 +83,14 @@ class _Function:
     def __init__(self, graph: Graph, bindings: dict[str, float], numbers, base: list) -> None:
         self.graph, self.bindings, self.numbers, self.base = graph, bindings, numbers, base
         nodes, order = graph.nodes, graph.order
-        self.kinked = {i for i in order if nodes[i].op in OPS and OPS[nodes[i].op].kink_at}
-        self.consumers: list[list[int]] = [[] for _ in nodes]
+        self.kinked = {i for i in order if nodes.op(i) in _KINKED}
+        self.consumers: list[list[int]] = [[] for _ in range(len(nodes))]
+        inputs = nodes.inputs
         for index in order:
-            for operand in dict.fromkeys(nodes[index].inputs):
+            for operand in dict.fromkeys(inputs(index)):
                 self.consumers[operand].append(index)
         self.through, self.weight = _summed(graph, self.consumers)
-        self.variable = {nodes[i].name: i for i in graph.variables()}
+        self.variable = {nodes.names.get(i): i for i in graph.variables()}
         self._cones: dict[str, list[int]] = {}
 
     def cone(self, name: str) -> list[int]:
@@ -119,7 +120,7 @@ class _Function:
     def sides(self, kinked: list[int], new: dict[int, float]) -> tuple[int, ...]:
         """The sign of each kink's distance (Op.kink_at) at these node values."""
         nodes, base = self.graph.nodes, self.base
-        return tuple(_sign(OPS[nodes[i].op].kink_at(self.numbers, *[new.get(j, base[j]) for j in nodes[i].inputs]))
+        return tuple(_sign(OPS[nodes.op(i)].kink_at(self.numbers, *[new.get(j, base[j]) for j in nodes.inputs(i)]))
                      for i in kinked)
 
     def near(self, name: str, offsets: tuple[float, ...]) -> tuple[dict[float, float], list[int], list[int]]:
@@ -144,7 +145,8 @@ class _Piecewise:
 
     def __init__(self, graph: Graph, bindings: dict[str, float], numbers, base: list) -> None:
         self.graph, self.bindings, self.numbers, self.base = graph, bindings, numbers, base
-        self.kinked = [i for i in graph.order if graph.nodes[i].op in OPS and OPS[graph.nodes[i].op].kink_at]
+        op = graph.nodes.op
+        self.kinked = [i for i in graph.order if op(i) in _KINKED]
 
     def values(self, name: str, offset: float) -> list:
         moved = dict(self.bindings)
@@ -202,8 +204,9 @@ def _summed(graph: Graph, consumers: list[list[int]]) -> tuple[list[bool], list[
     nodes, output = graph.nodes, graph.output
     coefficient: list[int | None] = [None] * len(nodes)  # f = c·node + terms without it, through sums only
     through = [False] * len(nodes)
-    by_op = {op: _unit_partials(op) for op in {nodes[index].op for index in graph.order}}  # once per op, not per use
-    unit_partials = [by_op.get(node.op) for node in nodes]
+    by_op = {op: _unit_partials(op) for op in graph.ops()}  # once per op, not per use
+    op, inputs = nodes.op, nodes.inputs
+    unit_partials = [by_op.get(op(index)) for index in range(len(nodes))]
     for index in reversed(graph.order):
         units = unit_partials[index]
         if index == output:
@@ -214,7 +217,7 @@ def _summed(graph: Graph, consumers: list[list[int]]) -> tuple[list[bool], list[
                 if not through[consumer]:
                     total = None
                     break
-                pairs = zip(unit_partials[consumer], nodes[consumer].inputs)
+                pairs = zip(unit_partials[consumer], inputs(consumer))
                 total += coefficient[consumer] * sum(unit for unit, operand in pairs if operand == index)
             coefficient[index] = total
         through[index] = coefficient[index] is not None and units is not None
@@ -222,10 +225,13 @@ def _summed(graph: Graph, consumers: list[list[int]]) -> tuple[list[bool], list[
     weight[output] = 0 if through[output] else 1
     for index in graph.order:
         if through[index]:
-            for unit, operand in zip(unit_partials[index], nodes[index].inputs):
+            for unit, operand in zip(unit_partials[index], inputs(index)):
                 if not through[operand]:
                     weight[operand] += coefficient[index] * unit
     return through, weight
+
+
+_KINKED = {name for name, op in OPS.items() if op.kink_at}  # the ops with a kink or a jump
 
 
 def _sign(value) -> int:
