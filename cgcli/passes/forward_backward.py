@@ -211,10 +211,11 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: dict[int, Number], 
     """∂output/∂name for each `wrt` name (any named node) or, without `wrt`, for every variable.
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
     an axis), has derivative 0."""
-    if wrt is None:  # the variables, by the names on their nodes
+    if wrt is None:  # the variables, by the names on their nodes; taken out of `adjoints`, which is spent
         variables = graph.variables()
         demand(values, variables)
-        return {graph.nodes.names.get(i): zero_like(values[i], numbers) if adjoints.get(i) is None else adjoints[i]
+        names, take = graph.nodes.names, adjoints.pop
+        return {names.get(i): zero_like(values[i], numbers) if adjoints.get(i) is None else take(i)
                 for i in variables}
     names, wanted = graph.names, set(wrt)
     nodes = [index for index in graph.order if names[index] in wanted]
@@ -228,8 +229,9 @@ class VariableRows(Sequence):
     would otherwise hold 10⁵ rows that a JSON answer without the trace never reads."""
 
     def __init__(self, graph: Graph, values: list[Number]) -> None:
-        self.nodes, self.indices = graph.nodes, array("i", graph.variables())  # no int object per variable
-        self.values = [values[index] for index in self.indices]
+        self.nodes, self.indices = graph.nodes, graph.variables()
+        picked = (values[index] for index in self.indices)
+        self.values = array("d", picked) if type(values) is array else list(picked)
 
     def __len__(self) -> int:
         return len(self.indices)
