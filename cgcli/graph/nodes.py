@@ -37,31 +37,33 @@ class Node:
 OP_NAMES: list[str] = [VARIABLE, CONSTANT, PARAMETER, *OPS]
 OP_CODES: dict[str, int] = {name: code for code, name in enumerate(OP_NAMES)}
 VARIABLE_CODE, CONSTANT_CODE, PARAMETER_CODE = 0, 1, 2
-LEAF, UNARY, MORE = -1, -2, -3  # `seconds` of a node without operands, with one, with three or more (in `more`)
+# `seconds` below 0: one operand (UNARY), three or more (MORE: all of them in `more`), none (LEAF), or
+# none and a literal text, as LEAF - 1 - its index in `texts` (constants are a third of most programs:
+# their text in the column every node has, not in one more)
+UNARY, MORE, LEAF = -1, -2, -3
 
 
 class Nodes:
     """A program's nodes as columns, 17 bytes a node instead of a Node object's ~200: the op code
-    (`codes`, indexing OP_NAMES), the first two operands (`firsts`, `seconds`: -1 where there is
-    none; `seconds` is UNARY for one operand, MORE when all of them are in `more`), the source span
-    (`starts`, `ends`), a constant's text as an index into `texts` (`literals`, -1 for none), and
-    the rare names and calls by node index. `nodes[i]` is a NodeView reading and writing these
-    columns, so code that reads `.op`, `.inputs` or sets `.name` on a node works on either; the
-    passes read the columns."""
+    (`codes`, indexing OP_NAMES), the first two operands (`firsts`, -1 for none, and `seconds`, also
+    telling a leaf and its literal text: see LEAF), the source span (`starts`, `ends`), and the rare
+    names, calls and literals of nodes with operands by node index. `nodes[i]` is a NodeView reading
+    and writing these columns, so code that reads `.op`, `.inputs` or sets `.name` on a node works
+    on either; the passes read the columns."""
 
-    __slots__ = ("codes", "firsts", "seconds", "more", "starts", "ends", "literals", "texts", "_text_ids",
-                 "names", "calls")
+    __slots__ = ("codes", "firsts", "seconds", "more", "starts", "ends", "texts", "_text_ids", "names", "calls",
+                 "operation_literals")
 
     def __init__(self, nodes: Iterable[Node] = ()) -> None:
         self.codes = bytearray()
         self.firsts, self.seconds = array("i"), array("i")
         self.more: dict[int, tuple[int, ...]] = {}
         self.starts, self.ends = array("i"), array("i")
-        self.literals = array("i")
         self.texts: list[str] = []  # each literal text once: "2" written 10⁵ times is one string
         self._text_ids: dict[str, int] = {}
         self.names: dict[int, str] = {}
         self.calls: dict[int, str] = {}
+        self.operation_literals: dict[int, str] = {}  # a literal on a node with operands (only a test makes one)
         for node in nodes:
             self.append(node)
 
@@ -74,15 +76,17 @@ class Nodes:
             code = _new_op(op)
         count = len(inputs)
         if count == 0:
-            self._push(-1, LEAF, start, end)
-        elif count == 1:
-            self._push(inputs[0], UNARY, start, end)
-        elif count == 2:
-            self._push(inputs[0], inputs[1], start, end)
+            self._push(-1, self._leaf(literal), start, end)
         else:
-            self._push(inputs[0], MORE, start, end)
-            self.more[index] = tuple(inputs)
-        self.literals.append(-1 if literal is None else self.text_id(literal))
+            if count == 1:
+                self._push(inputs[0], UNARY, start, end)
+            elif count == 2:
+                self._push(inputs[0], inputs[1], start, end)
+            else:
+                self._push(inputs[0], MORE, start, end)
+                self.more[index] = tuple(inputs)
+            if literal is not None:
+                self.operation_literals[index] = literal
         self.codes.append(code)
         if name is not None:
             self.names[index] = name
@@ -101,15 +105,13 @@ class Nodes:
         except OverflowError:
             self._widen(index)
             self._push(left, right, start, end)
-        self.literals.append(-1)
         self.codes.append(code)
         return index
 
     def constant(self, literal: str, start: int, end: int) -> int:
         """Append a CONSTANT node of this literal text; its index."""
         index = len(self.codes)
-        self._push(-1, LEAF, start, end)
-        self.literals.append(self.text_id(literal))
+        self._push(-1, self._leaf(literal), start, end)
         self.codes.append(CONSTANT_CODE)
         return index
 
@@ -135,13 +137,15 @@ class Nodes:
         """Append a Node (or a view of another program's node): its fields, copied."""
         self.add(node.op, tuple(node.inputs), node.start, node.end, node.name, node.literal, node.call)
 
-    def text_id(self, literal: str) -> int:
-        """The index of a literal text in `texts`, added if new."""
+    def _leaf(self, literal: str | None) -> int:
+        """`seconds` of a leaf with this literal text (or none): LEAF, or LEAF - 1 - the text's index."""
+        if literal is None:
+            return LEAF
         found = self._text_ids.get(literal)
         if found is None:
             found = self._text_ids[literal] = len(self.texts)
             self.texts.append(literal)
-        return found
+        return LEAF - 1 - found
 
     def inputs(self, index: int) -> tuple[int, ...]:
         """The operands of node `index`, in order."""
@@ -152,14 +156,16 @@ class Nodes:
             return (self.firsts[index],)
         if second == MORE:
             return self.more[index]
-        return ()
+        return ()  # a leaf
 
     def op(self, index: int) -> str:
         return OP_NAMES[self.codes[index]]
 
     def literal(self, index: int) -> str | None:
-        text = self.literals[index]
-        return None if text < 0 else self.texts[text]
+        second = self.seconds[index]
+        if second < LEAF:
+            return self.texts[LEAF - 1 - second]
+        return None if second == LEAF else self.operation_literals.get(index)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -240,7 +246,11 @@ class NodeView:
 
     @literal.setter
     def literal(self, literal: str | None) -> None:
-        self.nodes.literals[self.index] = -1 if literal is None else self.nodes.text_id(literal)
+        nodes, index = self.nodes, self.index
+        if nodes.seconds[index] <= LEAF:
+            nodes.seconds[index] = nodes._leaf(literal)
+        else:
+            _set(nodes.operation_literals, index, literal)
 
     @property
     def call(self) -> str | None:

@@ -272,7 +272,7 @@ def _rows(graph: Graph, node_values: list, base, duals, directions, live: list[b
         if names[index] is None:
             continue
         name, value, span = nodes.op(index), node_values[index], (nodes.starts[index], nodes.ends[index])
-        if live is not None and not live[index] and nodes.seconds[index] != LEAF:  # only a branch not taken needs it
+        if live is not None and not live[index] and nodes.seconds[index] > LEAF:  # only a branch not taken needs it
             rows.append(TangentRow(names[index], name, _operand_names(graph, index), span,
                                    NOT_TAKEN, [NOT_TAKEN] * len(directions)))
             continue

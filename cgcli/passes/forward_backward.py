@@ -72,7 +72,7 @@ def forward_rows(graph: Graph, values: list[Number], record: bool = True,
     names = graph.names
     codes, seconds, starts, ends, calls = nodes.codes, nodes.seconds, nodes.starts, nodes.ends, nodes.calls
     return [ForwardRow(names[index], OP_NAMES[codes[index]], _operand_names(graph, index), (starts[index], ends[index]),
-                       NOT_TAKEN if (live is not None and not live[index] and seconds[index] != LEAF)
+                       NOT_TAKEN if (live is not None and not live[index] and seconds[index] > LEAF)
                        or type(values[index]) is Refused else values[index],
                        calls.get(index))
             for index in graph.order if names[index] is not None]
@@ -260,8 +260,7 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
     """The value of every node the output needs, by its program index; a node whose value fails holds
     a Refused one, and the output (or each node of `needed`) raises its error when it is Refused."""
     nodes = graph.nodes
-    codes, firsts, seconds, more, names, literals = (nodes.codes, nodes.firsts, nodes.seconds, nodes.more,
-                                                     nodes.names, nodes.literals)
+    codes, firsts, seconds, more, names = nodes.codes, nodes.firsts, nodes.seconds, nodes.more, nodes.names
     is_finite = numbers.is_finite
     order = graph.order
     # while every value is a float, in an array of doubles: 8 bytes a node, where a list holds 8 and
@@ -278,9 +277,9 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
             if code == VARIABLE_CODE:
                 value = bindings[names[index]]
             elif code == CONSTANT_CODE:
-                value = constants.get(literals[index])
+                value = constants.get(seconds[index])  # the literal text's code
                 if value is None:
-                    value = constants[literals[index]] = _constant(graph, index, numbers)
+                    value = constants[seconds[index]] = _constant(graph, index, numbers)
             else:
                 second = seconds[index]
                 if second >= 0:
