@@ -54,9 +54,12 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
                              live, release)
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints.get(i) is not None] if record else []
-    gradient = _gradient(graph, wrt, adjoints, values, numbers)
+    value = values[output]
+    if release:  # the variables' values are their bindings: the nodes' values go before the gradient is made
+        values = None
+    gradient = _gradient(graph, wrt, adjoints, values, numbers, bindings)
     conventions += _conventions(graph.ops(), numbers)
-    trace = Trace(graph.source, graph.output_name, values[output], gradient, forward, backward, numbers, conventions)
+    trace = Trace(graph.source, graph.output_name, value, gradient, forward, backward, numbers, conventions)
     if naive:
         trace.naive = naive_pass(graph, values, numbers, active, wrt, gradient, live)
     return trace
@@ -88,14 +91,17 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     that is not `live` (live_nodes: only a branch not taken needs it) passes nothing on: its adjoint
     is 0 whatever its local derivatives, which may not exist there. A dict, not a list a node: with
     `release`, a computed node's value and adjoint are dropped once it is passed (the value None), so
-    that only the nodes between the passed ones and the rest hold an adjoint; the output's value and
-    the leaves' adjoints (the gradient) stay, and the caller must read no other."""
+    that only the nodes between the passed ones and the rest hold an adjoint, and only the leaves'
+    adjoints (the gradient) are returned; the output's value stays, and the caller reads no other."""
     nodes, order, output = graph.nodes, graph.order, graph.output
     codes, firsts, seconds, more = nodes.codes, nodes.firsts, nodes.seconds, nodes.more
     adjoints: dict[int, Number] = {}
+    # with `release`, the leaves' adjoints apart: the computed nodes' come and go, and a dict of both
+    # would be rebuilt at the size of all the leaves each time its slots of popped entries ran out
+    leaves = {} if release else adjoints
     is_finite = numbers.is_finite
     if active[output]:
-        adjoints[output] = _seed(values[output], numbers, conventions)
+        (leaves if seconds[output] <= LEAF else adjoints)[output] = _seed(values[output], numbers, conventions)
     sole = bytearray(len(nodes))  # 1: the adjoint is the seed or one contribution, found finite when it came
     sole[output] = 1
     index = output
@@ -145,19 +151,20 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
                 if not (through and sole[index]) and not is_finite(contribution):
                     raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
-                previous = adjoints.get(operand)
+                held = adjoints if seconds[operand] > LEAF else leaves
+                previous = held.get(operand)
                 if previous is None:
-                    adjoints[operand] = contribution
+                    held[operand] = contribution
                     sole[operand] = 1
                 else:
-                    adjoints[operand] = previous + contribution if accumulate else combine(previous, contribution)
+                    held[operand] = previous + contribution if accumulate else combine(previous, contribution)
                     sole[operand] = 0
                 if note_term is not None:
                     note_term(index, operand, position, upstream, local, contribution)
     except TimedOut as stop:
         note_place(stop, _place(graph, index))
         raise
-    return adjoints
+    return leaves
 
 
 def _accumulate(previous, contribution):
@@ -207,14 +214,18 @@ def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
                          + look_alike(unbound[0], others))
 
 
-def _gradient(graph: Graph, wrt: list[str] | None, adjoints: dict[int, Number], values: list, numbers) -> dict[str, Number]:
+def _gradient(graph: Graph, wrt: list[str] | None, adjoints: dict[int, Number], values: list | None, numbers,
+              bindings: dict[str, Number] | None = None) -> dict[str, Number]:
     """∂output/∂name for each `wrt` name (any named node) or, without `wrt`, for every variable.
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
-    an axis), has derivative 0."""
+    an axis), has derivative 0. `values` None: the variables' values are their `bindings`."""
     if wrt is None:  # the variables, by the names on their nodes; taken out of `adjoints`, which is spent
         variables = graph.variables()
-        demand(values, variables)
         names, take = graph.nodes.names, adjoints.pop
+        if values is None:
+            return {names[i]: zero_like(bindings[names[i]], numbers) if adjoints.get(i) is None else take(i)
+                    for i in variables}
+        demand(values, variables)
         return {names.get(i): zero_like(values[i], numbers) if adjoints.get(i) is None else take(i)
                 for i in variables}
     names, wanted = graph.names, set(wrt)
