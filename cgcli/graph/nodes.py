@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Sequence
 
 from ..errors import InputError
 from ..ops import OPS
@@ -38,21 +38,22 @@ OP_NAMES: list[str] = [VARIABLE, CONSTANT, PARAMETER, *OPS]
 OP_CODES: dict[str, int] = {name: code for code, name in enumerate(OP_NAMES)}
 VARIABLE_CODE, CONSTANT_CODE, PARAMETER_CODE = 0, 1, 2
 # `seconds` below 0: one operand (UNARY), three or more (MORE: all of them in `more`), none (LEAF), or
-# none and a literal text, as LEAF - 1 - its index in `texts` (constants are a third of most programs:
-# their text in the column every node has, not in one more)
+# none and a text, as LEAF - 1 - its index in `texts`: a variable's name, another leaf's literal
+# (constants are a third of most programs, variables a tenth: their text in the column every node
+# has, not in a dict of their own)
 UNARY, MORE, LEAF = -1, -2, -3
 
 
 class Nodes:
     """A program's nodes as columns, 17 bytes a node instead of a Node object's ~200: the op code
     (`codes`, indexing OP_NAMES), the first two operands (`firsts`, -1 for none, and `seconds`, also
-    telling a leaf and its literal text: see LEAF), the source span (`starts`, `ends`), and the rare
-    names, calls and literals of nodes with operands by node index. `nodes[i]` is a NodeView reading
+    telling a leaf and its text: see LEAF), the source span (`starts`, `ends`), and the rare others
+    by node index: the names of nodes that are not variables, calls, literals not in `seconds`. `nodes[i]` is a NodeView reading
     and writing these columns, so code that reads `.op`, `.inputs` or sets `.name` on a node works
     on either; the passes read the columns."""
 
     __slots__ = ("codes", "firsts", "seconds", "more", "starts", "ends", "texts", "_text_ids", "names", "calls",
-                 "operation_literals")
+                 "other_literals")
 
     def __init__(self, nodes: Iterable[Node] = ()) -> None:
         self.codes = bytearray()
@@ -61,9 +62,9 @@ class Nodes:
         self.starts, self.ends = array("i"), array("i")
         self.texts: list[str] = []  # each literal text once: "2" written 10⁵ times is one string
         self._text_ids: dict[str, int] = {}
-        self.names: dict[int, str] = {}
+        self.names: dict[int, str] = {}  # of the nodes that are not variables: a variable's is in `seconds`
         self.calls: dict[int, str] = {}
-        self.operation_literals: dict[int, str] = {}  # a literal on a node with operands (only a test makes one)
+        self.other_literals: dict[int, str] = {}  # of nodes with operands, and of variables (only tests make them)
         for node in nodes:
             self.append(node)
 
@@ -76,20 +77,17 @@ class Nodes:
             code = _new_op(op)
         count = len(inputs)
         if count == 0:
-            self._push(-1, self._leaf(literal), start, end)
+            self._push(-1, LEAF, start, end)
+        elif count == 1:
+            self._push(inputs[0], UNARY, start, end)
+        elif count == 2:
+            self._push(inputs[0], inputs[1], start, end)
         else:
-            if count == 1:
-                self._push(inputs[0], UNARY, start, end)
-            elif count == 2:
-                self._push(inputs[0], inputs[1], start, end)
-            else:
-                self._push(inputs[0], MORE, start, end)
-                self.more[index] = tuple(inputs)
-            if literal is not None:
-                self.operation_literals[index] = literal
+            self._push(inputs[0], MORE, start, end)
+            self.more[index] = tuple(inputs)
         self.codes.append(code)
-        if name is not None:
-            self.names[index] = name
+        if name is not None or literal is not None:
+            self.label(index, name, literal)
         if call is not None:
             self.calls[index] = call
         return index
@@ -111,7 +109,7 @@ class Nodes:
     def constant(self, literal: str, start: int, end: int) -> int:
         """Append a CONSTANT node of this literal text; its index."""
         index = len(self.codes)
-        self._push(-1, self._leaf(literal), start, end)
+        self._push(-1, self._text(literal), start, end)
         self.codes.append(CONSTANT_CODE)
         return index
 
@@ -137,14 +135,26 @@ class Nodes:
         """Append a Node (or a view of another program's node): its fields, copied."""
         self.add(node.op, tuple(node.inputs), node.start, node.end, node.name, node.literal, node.call)
 
-    def _leaf(self, literal: str | None) -> int:
-        """`seconds` of a leaf with this literal text (or none): LEAF, or LEAF - 1 - the text's index."""
-        if literal is None:
+    def label(self, index: int, name: str | None, literal: str | None) -> None:
+        """Give node `index` this name and literal (None: none): a variable's name, or another leaf's
+        literal, in its `seconds` entry; the others in the dicts."""
+        leaf, variable = self.seconds[index] <= LEAF, self.codes[index] == VARIABLE_CODE
+        if leaf:
+            self.seconds[index] = self._text(name, False) if variable else self._text(literal)
+        _set(self.names, index, None if leaf and variable else name)
+        _set(self.other_literals, index, None if leaf and not variable else literal)
+
+    def _text(self, text: str | None, shared: bool = True) -> int:
+        """`seconds` of a leaf with this text (or none): LEAF, or LEAF - 1 - the text's index in
+        `texts`; a `shared` one (a literal: "2" written 10⁵ times) is kept once."""
+        if text is None:
             return LEAF
-        found = self._text_ids.get(literal)
+        found = self._text_ids.get(text) if shared else None
         if found is None:
-            found = self._text_ids[literal] = len(self.texts)
-            self.texts.append(literal)
+            found = len(self.texts)
+            self.texts.append(text)
+            if shared:
+                self._text_ids[text] = found
         return LEAF - 1 - found
 
     def inputs(self, index: int) -> tuple[int, ...]:
@@ -163,9 +173,27 @@ class Nodes:
 
     def literal(self, index: int) -> str | None:
         second = self.seconds[index]
-        if second < LEAF:
+        if second < LEAF and self.codes[index] != VARIABLE_CODE:
             return self.texts[LEAF - 1 - second]
-        return None if second == LEAF else self.operation_literals.get(index)
+        return self.other_literals.get(index)
+
+    def name(self, index: int) -> str | None:
+        """The user's name of node `index` (a variable's, or an assigned one), or None."""
+        second = self.seconds[index]
+        if second < LEAF and self.codes[index] == VARIABLE_CODE:
+            return self.texts[LEAF - 1 - second]
+        return self.names.get(index)
+
+    def named(self) -> Iterator[tuple[int, str]]:
+        """(index, name) of every node with a user's name: the variables, then the others."""
+        codes, seconds, texts = self.codes, self.seconds, self.texts
+        index = codes.find(VARIABLE_CODE)
+        while index >= 0:  # bytearray.find: a scan in C, not a loop over every node
+            second = seconds[index]
+            if second < LEAF:
+                yield index, texts[LEAF - 1 - second]
+            index = codes.find(VARIABLE_CODE, index + 1)
+        yield from self.names.items()
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -210,7 +238,10 @@ class NodeView:
     @op.setter
     def op(self, op: str) -> None:
         code = OP_CODES.get(op)
-        self.nodes.codes[self.index] = _new_op(op) if code is None else code
+        nodes, index = self.nodes, self.index
+        name, literal = nodes.name(index), nodes.literal(index)  # placed anew: a variable keeps its name elsewhere
+        nodes.codes[index] = _new_op(op) if code is None else code
+        nodes.label(index, name, literal)
 
     @property
     def inputs(self) -> tuple[int, ...]:
@@ -234,11 +265,11 @@ class NodeView:
 
     @property
     def name(self) -> str | None:
-        return self.nodes.names.get(self.index)
+        return self.nodes.name(self.index)
 
     @name.setter
     def name(self, name: str | None) -> None:
-        _set(self.nodes.names, self.index, name)
+        self.nodes.label(self.index, name, self.nodes.literal(self.index))
 
     @property
     def literal(self) -> str | None:
@@ -246,11 +277,7 @@ class NodeView:
 
     @literal.setter
     def literal(self, literal: str | None) -> None:
-        nodes, index = self.nodes, self.index
-        if nodes.seconds[index] <= LEAF:
-            nodes.seconds[index] = nodes._leaf(literal)
-        else:
-            _set(nodes.operation_literals, index, literal)
+        self.nodes.label(self.index, self.nodes.name(self.index), literal)
 
     @property
     def call(self) -> str | None:
@@ -389,7 +416,7 @@ class Graph:
         """The output's name (names[output]), without naming every other node."""
         if self._names is not None:
             return self._names[self.output]
-        return self.nodes.names.get(self.output) or _output_name(self.taken)
+        return self.nodes.name(self.output) or _output_name(self.taken)
 
     @property
     def output(self) -> int:
@@ -431,8 +458,9 @@ class Graph:
     def build(cls, source: str, nodes: Nodes | list[Node], order: Sequence[int], taken: Collection[str]) -> Graph:
         graph = cls(source, nodes, order, [], taken)
         # every variable and every named constant (c = 3) is a differentiable input
-        codes, names = graph.nodes.codes, graph.nodes.names
-        graph.active = graph.depends_on({names[i] for i in _within(order, names) if codes[i] <= CONSTANT_CODE})
+        codes, within = graph.nodes.codes, _members(order)
+        graph.active = graph.depends_on({name for i, name in graph.nodes.named() if codes[i] <= CONSTANT_CODE
+                                         and i in within})
         return graph
 
     def depends_on(self, targets: set[str]) -> bytearray:
@@ -443,8 +471,9 @@ class Graph:
         depends = bytearray(len(nodes))  # 1 byte a node, not a list's 8: 10⁶ nodes, 7 MB less
         firsts, seconds, more = nodes.firsts, nodes.seconds, nodes.more
         # the user's own names are on their nodes: the generated ones (t1, f) only if asked for
-        named = nodes.names.items() if all(name in self.taken for name in targets) else enumerate(self.names)
-        for index in _within(self.order, [i for i, name in named if name in targets]):
+        named = nodes.named() if all(name in self.taken for name in targets) else enumerate(self.names)
+        within = _members(self.order)
+        for index in [i for i, name in named if name in targets and i in within]:
             depends[index] = 1
         for index in self.order:
             if depends[index]:
@@ -489,11 +518,9 @@ def columns(nodes: Nodes | list[Node]) -> Nodes:
     return nodes if type(nodes) is Nodes else Nodes(nodes)
 
 
-def _within(order: Sequence[int], indices: Iterable[int]) -> list[int]:
-    """Those of `indices` that are in `order`: a range answers at once, a list (a pruned graph) by a set."""
-    if type(order) is not range:
-        order = set(order)
-    return [index for index in indices if index in order]
+def _members(order: Sequence[int]) -> Container[int]:
+    """`order` to ask whether an index is in it: a range answers at once, a list (a pruned graph) by a set."""
+    return order if type(order) is range else set(order)
 
 
 def _spelled(output: str | Sequence[str]) -> str:
@@ -504,7 +531,7 @@ def _names(nodes: Nodes, order: Sequence[int], taken: Collection[str]) -> list[s
     """The user's names, and for every unnamed computed node one the user did not take: f for the
     output, t1, t2, … for the rest."""
     names: list[str | None] = [None] * len(nodes)
-    for index, name in nodes.names.items():
+    for index, name in nodes.named():
         names[index] = name
     codes = nodes.codes
     taken = _Added(taken)

@@ -79,10 +79,9 @@ class GraphBuilder(Definitions):
         self.first_use.setdefault(name, start)
         if name in CONSTANTS:
             return self._add(CONSTANT, (), start, end, literal=name)
-        occurrence = self._add(VARIABLE, (), start, end)
-        self.nodes.names[occurrence[0]] = name
-        self.variables[name] = occurrence[0]
-        return occurrence
+        index = self.nodes.add(VARIABLE, (), start, end, name)
+        self.variables[name] = index
+        return index, start, end
 
     # operators
     def _binary(self, op: int, children) -> Occurrence:

@@ -205,8 +205,8 @@ def _conventions(used: set[str], numbers) -> list[str]:
 def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
     """Every variable of the graph has a value, or an InputError lists those that have none.
     Called before any pass, so a missing value reads the same whatever the other values are."""
-    names = graph.nodes.names
-    unbound = [names.get(i) for i in graph.variables() if names.get(i) not in bindings]
+    name = graph.nodes.name
+    unbound = [name(i) for i in graph.variables() if name(i) not in bindings]
     if unbound:
         others = [*bindings, *(name for name in graph.names if name is not None)]
         raise InputError(f"no value for {_listing(unbound)}: give {'it' if len(unbound) == 1 else 'them'} "
@@ -221,13 +221,12 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: dict[int, Number], 
     an axis), has derivative 0. `values` None: the variables' values are their `bindings`."""
     if wrt is None:  # the variables, by the names on their nodes; taken out of `adjoints`, which is spent
         variables = graph.variables()
-        names, take = graph.nodes.names, adjoints.pop
+        name, take = graph.nodes.name, adjoints.pop
         if values is None:
-            return {names[i]: zero_like(bindings[names[i]], numbers) if adjoints.get(i) is None else take(i)
+            return {name(i): zero_like(bindings[name(i)], numbers) if adjoints.get(i) is None else take(i)
                     for i in variables}
         demand(values, variables)
-        return {names.get(i): zero_like(values[i], numbers) if adjoints.get(i) is None else take(i)
-                for i in variables}
+        return {name(i): zero_like(values[i], numbers) if adjoints.get(i) is None else take(i) for i in variables}
     names, wanted = graph.names, set(wrt)
     nodes = [index for index in graph.order if names[index] in wanted]
     demand(values, nodes)
@@ -251,7 +250,7 @@ class VariableRows(Sequence):
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self.indices)))]
         index, nodes = self.indices[position], self.nodes
-        return ForwardRow(nodes.names.get(index), VARIABLE, (), (nodes.starts[index], nodes.ends[index]),
+        return ForwardRow(nodes.name(index), VARIABLE, (), (nodes.starts[index], nodes.ends[index]),
                           self.values[position], nodes.calls.get(index))
 
 
@@ -271,7 +270,7 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
     """The value of every node the output needs, by its program index; a node whose value fails holds
     a Refused one, and the output (or each node of `needed`) raises its error when it is Refused."""
     nodes = graph.nodes
-    codes, firsts, seconds, more, names = nodes.codes, nodes.firsts, nodes.seconds, nodes.more, nodes.names
+    codes, firsts, seconds, more, name = nodes.codes, nodes.firsts, nodes.seconds, nodes.more, nodes.name
     is_finite = numbers.is_finite
     order = graph.order
     # while every value is a float, in an array of doubles: 8 bytes a node, where a list holds 8 and
@@ -286,7 +285,7 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
         for rank, index in enumerate(order):
             code = codes[index]
             if code == VARIABLE_CODE:
-                value = bindings[names[index]]
+                value = bindings[name(index)]
             elif code == CONSTANT_CODE:
                 value = constants.get(seconds[index])  # the literal text's code
                 if value is None:
@@ -328,14 +327,14 @@ def reevaluate(graph: Graph, values: list, indices: list[int], bindings: dict[st
     reaches), the variables among them at `bindings`, every other operand at its value in `values`;
     their new values by index. Failures are reported as forward_values reports them."""
     nodes, is_finite = graph.nodes, numbers.is_finite
-    codes, names, firsts, seconds, inputs = nodes.codes, nodes.names, nodes.firsts, nodes.seconds, nodes.inputs
+    codes, name, firsts, seconds, inputs = nodes.codes, nodes.name, nodes.firsts, nodes.seconds, nodes.inputs
     new: dict[int, Number] = {}
     index = graph.output
     try:
         for index in indices:
             code = codes[index]
             if code == VARIABLE_CODE:
-                value = bindings[names[index]]
+                value = bindings[name(index)]
             elif code == CONSTANT_CODE:
                 value = values[index]
             else:

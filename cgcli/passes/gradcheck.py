@@ -90,7 +90,7 @@ class _Function:
             for operand in dict.fromkeys(inputs(index)):
                 self.consumers[operand].append(index)
         self.through, self.weight = _summed(graph, self.consumers)
-        self.variable = {nodes.names.get(i): i for i in graph.variables()}
+        self.variable = {nodes.name(i): i for i in graph.variables()}
         self._cones: dict[str, list[int]] = {}
 
     def cone(self, name: str) -> list[int]:
