@@ -36,7 +36,8 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
         values = forward_values(graph, bindings, numbers)
     demand(values, (graph.output,))
     live = live_nodes(graph, values, numbers)
-    forward = forward_rows(graph, values, record, live)
+    forward = forward_rows(graph, values, record, live) if not release else None
+    value = values[graph.output]
     operand_names: dict[int, tuple[str, ...]] = {}  # per consumer, made at its first term
 
     terms: dict[int, list[Term]] = {index: [] for index in order if active[index]} if record else {}
@@ -54,9 +55,9 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
                              live, release)
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints.get(i) is not None] if record else []
-    value = values[output]
     if release:  # the variables' values are their bindings: the nodes' values go before the gradient is made
         values = None
+        forward = VariableRows(graph, bindings)
     gradient = _gradient(graph, wrt, adjoints, values, numbers, bindings)
     conventions += _conventions(graph.ops(), numbers)
     trace = Trace(graph.source, graph.output_name, value, gradient, forward, backward, numbers, conventions)
@@ -90,9 +91,9 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     `note_term(consumer, operand, position, upstream, local, contribution)` sees every use. A node
     that is not `live` (live_nodes: only a branch not taken needs it) passes nothing on: its adjoint
     is 0 whatever its local derivatives, which may not exist there. A dict, not a list a node: with
-    `release`, a computed node's value and adjoint are dropped once it is passed (the value None), so
-    that only the nodes between the passed ones and the rest hold an adjoint, and only the leaves'
-    adjoints (the gradient) are returned; the output's value stays, and the caller reads no other."""
+    `release`, a computed node's value and adjoint are dropped once it is passed (the value None, or
+    the array cut back), so that only the nodes between the passed ones and the rest hold an adjoint,
+    and only the leaves' adjoints (the gradient) are returned; the caller reads no value after it."""
     nodes, order, output = graph.nodes, graph.order, graph.output
     codes, firsts, seconds, more = nodes.codes, nodes.firsts, nodes.seconds, nodes.more
     adjoints: dict[int, Number] = {}
@@ -107,9 +108,14 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
     index = output
     accumulate = combine is _accumulate  # the chain rule's sum, inlined: this loop runs once a use
     rules: list[tuple | None] = [None] * len(OP_NAMES)  # op code → (local derivatives, VJPs): once per op
-    drop_values = release and type(values) is list  # forward_values' array of floats holds no objects to drop
+    drop_values = release and type(values) is list
+    # forward_values' array of floats (over every node, in order) holds no objects to drop: it is cut
+    # back instead, to the nodes not passed yet, and gives its memory back as it halves
+    shrink = release and type(values) is array
     try:
         for index in reversed(order):
+            if shrink and not index & 4095 and index < output:
+                del values[index + 1:]
             second = seconds[index]
             if second >= 0:
                 inputs = firsts[index], second
@@ -236,22 +242,27 @@ def _gradient(graph: Graph, wrt: list[str] | None, adjoints: dict[int, Number], 
 
 class VariableRows(Sequence):
     """The forward rows of the variables (a pass without records), made when read: 10⁵ variables
-    would otherwise hold 10⁵ rows that a JSON answer without the trace never reads."""
+    would otherwise hold 10⁵ rows that a JSON answer without the trace never reads. What they need
+    is copied out of the graph, so that the trace does not keep the graph's nodes alive."""
 
-    def __init__(self, graph: Graph, values: list[Number]) -> None:
-        self.nodes, self.indices = graph.nodes, graph.variables()
-        picked = (values[index] for index in self.indices)
+    def __init__(self, graph: Graph, values: list[Number] | dict[str, Number]) -> None:
+        """`values`: by node index, or the bindings by name."""
+        nodes, indices = graph.nodes, graph.variables()
+        self.names = [nodes.name(index) for index in indices]
+        self.starts, self.ends = array("i", (nodes.starts[i] for i in indices)), array("i", (nodes.ends[i] for i in indices))
+        self.calls = {position: nodes.calls[index] for position, index in enumerate(indices) if index in nodes.calls}
+        picked = ((values[name] for name in self.names) if isinstance(values, dict)
+                  else (values[index] for index in indices))
         self.values = array("d", picked) if type(values) is array else list(picked)
 
     def __len__(self) -> int:
-        return len(self.indices)
+        return len(self.names)
 
     def __getitem__(self, position):
         if isinstance(position, slice):
-            return [self[i] for i in range(*position.indices(len(self.indices)))]
-        index, nodes = self.indices[position], self.nodes
-        return ForwardRow(nodes.name(index), VARIABLE, (), (nodes.starts[index], nodes.ends[index]),
-                          self.values[position], nodes.calls.get(index))
+            return [self[i] for i in range(*position.indices(len(self.names)))]
+        return ForwardRow(self.names[position], VARIABLE, (), (self.starts[position], self.ends[position]),
+                          self.values[position], self.calls.get(position % len(self.names)))
 
 
 class Refused:

@@ -102,6 +102,7 @@ def eval_command(expression, program_file, at, each, wrt, output_name, ignore_un
     if mode == "reverse":
         trace = trace_of(program, pairs, numbers, wrt and list(wrt), output_name, record=not no_trace,
                          naive=naive, ignore_unused=ignore_unused)
+        del program  # the trace is all the output needs: a large program's nodes go before it is written
         eval_output(trace, output_format, out_file, blank, answers, max_rows, with_trace=not no_trace)
         return
     if blank or answers or wrt is not None:
