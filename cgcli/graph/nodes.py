@@ -53,9 +53,11 @@ class Nodes:
     on either; the passes read the columns."""
 
     __slots__ = ("codes", "firsts", "seconds", "more", "starts", "ends", "texts", "_text_ids", "names", "calls",
-                 "other_literals")
+                 "other_literals", "size", "_maps")
 
     def __init__(self, nodes: Iterable[Node] = ()) -> None:
+        self.size = 0
+        self._maps: list | None = None  # while building in memory maps (Nodes.mapped)
         self.codes = bytearray()
         self.firsts, self.seconds = array("i"), array("i")
         self.more: dict[int, tuple[int, ...]] = {}
@@ -68,24 +70,70 @@ class Nodes:
         for node in nodes:
             self.append(node)
 
+    @classmethod
+    def mapped(cls) -> Nodes:
+        """An empty Nodes that the parser fills, its columns in anonymous memory maps until `freeze`.
+        Arrays that grow side by side by reallocation leave the holes of their old places in the
+        heap: a third more memory for a program of 10⁵ nodes. A map that grows is copied into one
+        twice its size and given back to the system whole; freezing copies each column once into an
+        array of its final size."""
+        nodes = cls()
+        nodes._maps = []
+        nodes._map(1024)
+        return nodes
+
+    def _map(self, capacity: int) -> None:
+        """The columns in maps of `capacity` nodes, the nodes so far copied in."""
+        import mmap
+
+        old, self._maps = self._maps, []
+        for column, width, typecode in _MAPPED:
+            memory = mmap.mmap(-1, max(mmap.PAGESIZE, capacity * width))
+            if old:  # not mmap.resize: it cannot grow an anonymous map on every system (SIGBUS on Linux's)
+                view, before = old.pop(0)
+                view.release()
+                memory[:len(before)] = before
+                before.close()
+            view = memoryview(memory).cast(typecode)
+            self._maps.append((view, memory))
+            setattr(self, column, view)
+
+    def _grow(self) -> None:
+        self._map(2 * self.size)
+
+    def freeze(self) -> None:
+        """The columns from their maps into arrays of their size (a Nodes built in maps: see mapped)."""
+        if self._maps is None:
+            return
+        size, maps = self.size, self._maps
+        self._maps = None
+        for (column, width, typecode), (view, memory) in zip(_MAPPED, maps):
+            view.release()
+            if typecode == "B":
+                frozen = bytearray(memoryview(memory)[:size])
+            else:
+                frozen = array(typecode)
+                frozen.frombytes(memoryview(memory)[:size * width])
+            memory.close()
+            setattr(self, column, frozen)
+
     def add(self, op: str, inputs: tuple[int, ...], start: int, end: int, name: str | None = None,
             literal: str | None = None, call: str | None = None) -> int:
         """Append a node; its index."""
-        index = len(self.codes)
+        index = self.size
         code = OP_CODES.get(op)
         if code is None:
             code = _new_op(op)
         count = len(inputs)
         if count == 0:
-            self._push(-1, LEAF, start, end)
+            self._write(index, code, -1, LEAF, start, end)
         elif count == 1:
-            self._push(inputs[0], UNARY, start, end)
+            self._write(index, code, inputs[0], UNARY, start, end)
         elif count == 2:
-            self._push(inputs[0], inputs[1], start, end)
+            self._write(index, code, inputs[0], inputs[1], start, end)
         else:
-            self._push(inputs[0], MORE, start, end)
+            self._write(index, code, inputs[0], MORE, start, end)
             self.more[index] = tuple(inputs)
-        self.codes.append(code)
         if name is not None or literal is not None:
             self.label(index, name, literal)
         if call is not None:
@@ -94,24 +142,43 @@ class Nodes:
 
     def binary(self, code: int, left: int, right: int, start: int, end: int) -> int:
         """Append a node of two operands and no literal (the parser's most common node); its index."""
-        index = len(self.codes)
-        try:  # the appends inline: this runs once a node of the parse
-            self.firsts.append(left)
-            self.seconds.append(right)
-            self.starts.append(start)
-            self.ends.append(end)
-        except OverflowError:
-            self._widen(index)
-            self._push(left, right, start, end)
+        index = self.size
+        if self._maps is not None:  # written in place: this runs once a node of the parse
+            if index == len(self.firsts):  # full (a page of codes holds more)
+                self._grow()
+            try:
+                self.firsts[index], self.seconds[index], self.starts[index], self.ends[index] = left, right, start, end
+                self.codes[index] = code
+                self.size = index + 1
+                return index
+            except ValueError:  # past 2³¹: the arrays widen
+                self.freeze()
+        self._push(left, right, start, end)
         self.codes.append(code)
+        self.size = index + 1
         return index
 
     def constant(self, literal: str, start: int, end: int) -> int:
         """Append a CONSTANT node of this literal text; its index."""
-        index = len(self.codes)
-        self._push(-1, self._text(literal), start, end)
-        self.codes.append(CONSTANT_CODE)
+        index = self.size
+        self._write(index, CONSTANT_CODE, -1, self._text(literal), start, end)
         return index
+
+    def _write(self, index: int, code: int, first: int, second: int, start: int, end: int) -> None:
+        """Node `index` (the next one) into the columns: in their maps while building, else appended."""
+        if self._maps is not None:
+            if index == len(self.firsts):  # full (a page of codes holds more)
+                self._grow()
+            try:
+                self.firsts[index], self.seconds[index], self.starts[index], self.ends[index] = first, second, start, end
+                self.codes[index] = code
+                self.size = index + 1
+                return
+            except ValueError:  # past 2³¹: the arrays, which widen
+                self.freeze()
+        self._push(first, second, start, end)
+        self.codes.append(code)
+        self.size = index + 1
 
     def _push(self, first: int, second: int, start: int, end: int) -> None:
         try:
@@ -120,7 +187,7 @@ class Nodes:
             self.starts.append(start)
             self.ends.append(end)
         except OverflowError:
-            self._widen(len(self.codes))
+            self._widen(self.size)
             self._push(first, second, start, end)
 
     def _widen(self, size: int) -> None:
@@ -196,22 +263,25 @@ class Nodes:
         yield from self.names.items()
 
     def __len__(self) -> int:
-        return len(self.codes)
+        return self.size
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [NodeView(self, i) for i in range(*index.indices(len(self.codes)))]
+            return [NodeView(self, i) for i in range(*index.indices(self.size))]
         if index < 0:
-            index += len(self.codes)
-        if not 0 <= index < len(self.codes):
+            index += self.size
+        if not 0 <= index < self.size:
             raise IndexError("node index out of range")
         return NodeView(self, index)
 
     def __iter__(self) -> Iterator[NodeView]:
-        return (NodeView(self, index) for index in range(len(self.codes)))
+        return (NodeView(self, index) for index in range(self.size))
 
     def __repr__(self) -> str:
         return f"Nodes({list(self)!r})"
+
+
+_MAPPED = (("codes", 1, "B"), ("firsts", 4, "i"), ("seconds", 4, "i"), ("starts", 4, "i"), ("ends", 4, "i"))
 
 
 def _new_op(op: str) -> int:

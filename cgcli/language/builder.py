@@ -25,7 +25,7 @@ class GraphBuilder(Definitions):
     def start(self, source: str) -> None:
         """Fresh state for parsing `source`; a Program built before keeps its own."""
         self.source = source
-        self.nodes = Nodes()
+        self.nodes = Nodes.mapped()
         self.assigned: dict[str, int] = {}
         self.variables: dict[str, int] = {}
         self.first_use: dict[str, int] = {}  # name → offset where a free name or constant was first used
@@ -208,6 +208,7 @@ class GraphBuilder(Definitions):
         self._refuse_condition(last[0], last[1])
         bare = tuple(statement[1] for statement in children[:-1]
                      if isinstance(statement, tuple) and statement[1] not in self.statements_assigned)
+        self.nodes.freeze()
         return Program(self.source, self.nodes, self.assigned, self.variables, last[0], self.functions, self.calls,
                        bare)
 
