@@ -32,6 +32,9 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     # values of our own, not asked for again (no records, no naive pass, no --wrt): the backward pass
     # lets go of each node's value and adjoint once it has passed them on
     release = values is None and not record and not naive and wrt is None
+    # then the gradient, in the variables' order, is filled by the backward pass itself; made before
+    # the values are, when there is less to hold
+    gradient = dict.fromkeys(map(nodes.name, graph.variables())) if release else None
     if values is None:
         values = forward_values(graph, bindings, numbers)
     demand(values, (graph.output,))
@@ -52,13 +55,17 @@ def differentiate(graph: Graph, bindings: dict[str, Number], numbers, wrt: list[
     conventions: list[str] = []
     output = graph.output
     adjoints = backward_pass(graph, values, numbers, active, conventions, _accumulate, note_term if record else None,
-                             live, release)
+                             live, gradient)
     backward = [BackwardRow(names[i], adjoints[i], terms[i])
                 for i in reversed(order) if adjoints.get(i) is not None] if record else []
-    if release:  # the variables' values are their bindings: the nodes' values go before the gradient is made
+    if release:  # the variables' values are their bindings
         values = None
+        for name, adjoint in gradient.items():
+            if adjoint is None:  # not reached: 0
+                gradient[name] = zero_like(bindings[name], numbers)
         forward = VariableRows(graph, bindings)
-    gradient = _gradient(graph, wrt, adjoints, values, numbers, bindings)
+    else:
+        gradient = _gradient(graph, wrt, adjoints, values, numbers)
     conventions += _conventions(graph.ops(), numbers)
     trace = Trace(graph.source, graph.output_name, value, gradient, forward, backward, numbers, conventions)
     if naive:
@@ -84,25 +91,28 @@ def forward_rows(graph: Graph, values: list[Number], record: bool = True,
 
 def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conventions: list[str],
                   combine: Callable, note_term: Callable | None = None, live: list[bool] | None = None,
-                  release: bool = False) -> dict[int, Number]:
+                  gradient: dict[str, Number | None] | None = None) -> dict[int, Number]:
     """∂output/∂node for every node it reaches (by index), from the output down the reverse topological order: each
     node's upstream × its local derivative (a tensor op: its vector-Jacobian product) goes to the
     operand as combine(the operand's adjoint so far or None, contribution), operands in order.
     `note_term(consumer, operand, position, upstream, local, contribution)` sees every use. A node
     that is not `live` (live_nodes: only a branch not taken needs it) passes nothing on: its adjoint
-    is 0 whatever its local derivatives, which may not exist there. A dict, not a list a node: with
-    `release`, a computed node's value and adjoint are dropped once it is passed (the value None, or
-    the array cut back), so that only the nodes between the passed ones and the rest hold an adjoint,
-    and only the leaves' adjoints (the gradient) are returned; the caller reads no value after it."""
+    is 0 whatever its local derivatives, which may not exist there. A dict, not a list a node. With
+    `gradient` (the variables' names, each None), the variables' adjoints go there by name instead,
+    and a computed node's value and adjoint are dropped once it is passed (the value None, or the
+    array cut back): only the nodes between the passed ones and the rest hold an adjoint, and the
+    caller reads no value after it (nor a named constant's adjoint, which is not kept)."""
     nodes, order, output = graph.nodes, graph.order, graph.output
     codes, firsts, seconds, more = nodes.codes, nodes.firsts, nodes.seconds, nodes.more
     adjoints: dict[int, Number] = {}
-    # with `release`, the leaves' adjoints apart: the computed nodes' come and go, and a dict of both
-    # would be rebuilt at the size of all the leaves each time its slots of popped entries ran out
-    leaves = {} if release else adjoints
+    release, texts = gradient is not None, nodes.texts
     is_finite = numbers.is_finite
     if active[output]:
-        (leaves if seconds[output] <= LEAF else adjoints)[output] = _seed(values[output], numbers, conventions)
+        seed = _seed(values[output], numbers, conventions)
+        if release and codes[output] == VARIABLE_CODE:
+            gradient[nodes.name(output)] = seed
+        else:
+            adjoints[output] = seed
     sole = bytearray(len(nodes))  # 1: the adjoint is the seed or one contribution, found finite when it came
     sole[output] = 1
     index = output
@@ -157,20 +167,25 @@ def backward_pass(graph: Graph, values: list, numbers, active: list[bool], conve
                     raise _failure(graph, index, values, numbers, failure, derivative_of=operand) from None
                 if not (through and sole[index]) and not is_finite(contribution):
                     raise _failure(graph, index, values, numbers, refusal(numbers, contribution), derivative_of=operand)
-                held = adjoints if seconds[operand] > LEAF else leaves
-                previous = held.get(operand)
+                if release and seconds[operand] <= LEAF:  # a leaf: a variable's adjoint by its name
+                    if codes[operand] != VARIABLE_CODE:
+                        continue
+                    held, key = gradient, texts[LEAF - 1 - seconds[operand]]
+                else:
+                    held, key = adjoints, operand
+                previous = held.get(key)
                 if previous is None:
-                    held[operand] = contribution
+                    held[key] = contribution
                     sole[operand] = 1
                 else:
-                    held[operand] = previous + contribution if accumulate else combine(previous, contribution)
+                    held[key] = previous + contribution if accumulate else combine(previous, contribution)
                     sole[operand] = 0
                 if note_term is not None:
                     note_term(index, operand, position, upstream, local, contribution)
     except TimedOut as stop:
         note_place(stop, _place(graph, index))
         raise
-    return leaves
+    return adjoints
 
 
 def _accumulate(previous, contribution):
@@ -220,17 +235,14 @@ def check_bound(graph: Graph, bindings: dict[str, Number]) -> None:
                          + look_alike(unbound[0], others))
 
 
-def _gradient(graph: Graph, wrt: list[str] | None, adjoints: dict[int, Number], values: list | None, numbers,
-              bindings: dict[str, Number] | None = None) -> dict[str, Number]:
+def _gradient(graph: Graph, wrt: list[str] | None, adjoints: dict[int, Number], values: list,
+              numbers) -> dict[str, Number]:
     """∂output/∂name for each `wrt` name (any named node) or, without `wrt`, for every variable.
     A node the output does not reach, or reaches only where nothing is differentiable (an index,
-    an axis), has derivative 0. `values` None: the variables' values are their `bindings`."""
+    an axis), has derivative 0."""
     if wrt is None:  # the variables, by the names on their nodes; taken out of `adjoints`, which is spent
         variables = graph.variables()
         name, take = graph.nodes.name, adjoints.pop
-        if values is None:
-            return {name(i): zero_like(bindings[name(i)], numbers) if adjoints.get(i) is None else take(i)
-                    for i in variables}
         demand(values, variables)
         return {name(i): zero_like(values[i], numbers) if adjoints.get(i) is None else take(i) for i in variables}
     names, wanted = graph.names, set(wrt)
