@@ -18,6 +18,7 @@ ROW_BYTES = 1 << 20  # a row (record) longer than this is refused: `--points /de
 FIELD_CHARACTERS = csv.field_size_limit()  # Python's csv refuses a longer cell; so do we, as a row error
 _NUMERIC = b"0123456789+-.eE, \t\n"  # all a block of decimals holds (letters would be true, null, nan...)
 _DECIMALS = b"0123456789+-.eE,\n"  # ... without blanks, so that no line of it is blank
+_NUMBER_CHARACTERS = b"0123456789+-.eE"  # ... without its separators
 _LINE_ENDS_AS_COMMAS = bytes.maketrans(b"\n", b",")
 
 
@@ -26,10 +27,11 @@ class Block:
 
     def __init__(self, lines: list[str] | None, first_line: int, line_numbers: list[int] | None = None,
                  quoted: bool = False, open_quote: bool = False, text: str | None = None,
-                 raw: bytes | None = None) -> None:
+                 raw: bytes | None = None, width: int | None = None, size: int | None = None) -> None:
         self._lines = lines  # each record's text: one line, or (CSV, quoted line ends) several joined by \n
         self.raw = raw  # a block of decimals only: its records' bytes, each ending in \n, split into lines when asked
-        self.size = len(lines) if lines is not None else raw.count(b"\n")
+        self.width = width  # raw: every record has exactly this many cells (known when the header's width fits)
+        self.size = len(lines) if lines is not None else raw.count(b"\n") if size is None else size
         self.first_row = 0  # the row number of the first record: rows count the data records, from 1
         self.first_line = first_line  # the line number of the first record
         self.line_numbers = line_numbers  # per record, where blank or quoted lines were left out in between
@@ -146,11 +148,11 @@ class PointReader:
     def _split(self, data: bytes, last: bool = False) -> Block | None:
         if self._lines_before == 0 and data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (Excel's CSV)
             data = data[3:]
-        if self._lines_before and _decimals_only(data):  # kept as bytes for float_columns, split only if asked
-            first_line = self._lines_before + 1
-            block = Block(None, first_line, raw=data if data.endswith(b"\n") else data + b"\n")
-            self._lines_before += block.size
-            return block
+        if self._lines_before:  # decimals only: kept as bytes for float_columns, split only if asked
+            block = self._raw_block(data if data.endswith(b"\n") else data + b"\n")
+            if block is not None:
+                self._lines_before += block.size
+                return block
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as failure:
@@ -172,6 +174,21 @@ class PointReader:
             return Block(lines, first_line, text=text) if lines else None
         numbers = [first_line + i for i, line in enumerate(lines) if line.strip()]
         return Block(kept, numbers[0], numbers) if kept else None
+
+
+    def _raw_block(self, data: bytes) -> Block | None:
+        """`data` (whole lines) as a Block kept as bytes, if it holds only decimals and commas and no blank line."""
+        width = len(self.columns) if self.columns else 0
+        if width > 1:
+            # its commas and line ends alone, in one pass: exactly width - 1 commas before each line
+            # end (so no line is blank), and nothing else but the characters of numbers
+            separators = data.translate(None, _NUMBER_CHARACTERS)
+            rows = len(separators) // width
+            if separators == (b"," * (width - 1) + b"\n") * rows:
+                return Block(None, self._lines_before + 1, raw=data, width=width, size=rows)
+        if _decimals_only(data):  # a row with another number of cells: float_columns finds it
+            return Block(None, self._lines_before + 1, raw=data)
+        return None
 
 
 def _decimals_only(data: bytes) -> bool:
@@ -316,7 +333,8 @@ def float_columns(block: Block, usecols: list[int], width: int) -> list | None:
         return None
     if not flat.all() and (b"-0," in data or b"-0\n" in data or b"-0 " in data):
         return None  # JSON reads -0 as the integer 0, where cgrad reads -0.0
-    if width > 1:  # every row has exactly width - 1 commas: the line ends fall on every width-th separator
+    if width > 1 and block.width != width:  # (else the reader saw it) every row has width - 1 commas:
+        # the line ends fall on every width-th separator
         raw = np.frombuffer(data, np.uint8)
         # of the bytes a block of decimals holds, only , + and \n are <= ord(","): one pass when there is no +
         plain = block.raw is not None and b"+" not in data

@@ -155,6 +155,7 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
                output_name: str | None, output_format: str | None, out_file: str | None, on_error: str,
                header: bool) -> None:
     """Answer every row of `source` (a file name or '-') in order, writing each block as it is done."""
+    _one_blas_thread()
     run = PointsRun(program, pairs, numbers, wrt, output_name, on_error)
     with _opened(source) as stream:
         # row by row, smaller blocks: the progress bar moves and answers follow sooner
@@ -185,6 +186,15 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
             if failed:
                 done = "skipped" if on_error == "skip" else "written empty"
                 output.say(f"warning: {failed} of {total} rows failed and were {done} (--on-error {on_error})")
+
+
+def _one_blas_thread() -> None:
+    """Before NumPy loads: the kernel is elementwise, and OpenBLAS's idle threads would spin on the
+    other core at start-up (50 ms of CPU on the 2-core machine) where the writer process runs."""
+    if "numpy" not in sys.modules:
+        import os
+
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _kept_rows(block: Block, failures: dict[int, CgradError], on_error: str, failed_before: int):
