@@ -14,6 +14,7 @@ from ...language.bindings import converted
 from ...errors import CgradError, InputError, settled
 from ...graph.nodes import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, float_json_columns, row_cells
+from ..row_process import RowsOut, float_columns_only
 from ..row_writer import cell as _csv_cell, csv_lines, float_json_lines, float_lines
 from ...text import listing, shorten
 from ...api.compiled import Compiled, NotVectorisable, result_headers
@@ -171,15 +172,23 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
             if header and output_format == "csv":
                 sink.write(csv_lines([run.headers]))
             failed = total = 0
-            for block in reader.blocks():
-                values, failures = run.rows(block, reader.columns)
-                total += block.size
-                keep, stop = _kept_rows(block, failures, on_error, failed)
-                failed += len(failures)
-                sink.write(render(values, keep, failures if on_error == "null" else {}))
-                advance(reader.bytes_read)
-                if stop is not None:
-                    raise stop
+            # the float kernel's blocks: past the first megabytes, a second process writes them
+            rows_out = RowsOut(sink, render, forks=run.compiled is not None)
+            try:
+                for block in reader.blocks():
+                    values, failures = run.rows(block, reader.columns)
+                    total += block.size
+                    keep, stop = _kept_rows(block, failures, on_error, failed)
+                    failed += len(failures)
+                    rows_out.write(values, keep, failures if on_error == "null" else {}, reader.bytes_read)
+                    advance(reader.bytes_read)
+                    if stop is not None:
+                        rows_out.finish()
+                        raise stop
+                rows_out.finish()
+            except BaseException:
+                rows_out.abort()
+                raise
             cut = reader.cut_note()
             if cut:
                 output.say(f"warning: {cut}")
@@ -190,7 +199,7 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
 
 def _one_blas_thread() -> None:
     """Before NumPy loads: the kernel is elementwise, and OpenBLAS's idle threads would spin on the
-    other core at start-up (50 ms of CPU on the 2-core machine) where the writer process runs."""
+    other core (50 ms of CPU at start-up on the 2-core machine), and make fork() unsafe for the writer process."""
     if "numpy" not in sys.modules:
         import os
 
@@ -220,7 +229,7 @@ def _placed(block: Block, position: int, error: CgradError) -> str:
 
 
 def _csv_rows(values: list, keep, nulls: dict) -> str:
-    if not nulls and all(hasattr(column, "dtype") for column in values):  # the float kernel's columns
+    if float_columns_only(values, nulls):  # the float kernel's columns
         return float_lines([column if keep is None else column[keep] for column in values])
     cells = [_texts(column) for column in values]
     return csv_lines(_joined(zip(*cells), keep, nulls, [""] * len(values)))
@@ -230,7 +239,7 @@ def _json_rows(headers: list[str]) -> Callable:
     template = "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: %s" for name in headers) + "}"
 
     def render(values: list, keep, nulls: dict) -> str:
-        if not nulls and all(hasattr(column, "dtype") for column in values):
+        if float_columns_only(values, nulls):
             return float_json_lines([column if keep is None else column[keep] for column in values], headers)
         cells = [_texts(column, lambda value: json.dumps(value, ensure_ascii=False)) for column in values]
         rows = _joined(map(template.__mod__, zip(*cells)), keep, nulls, template % (("null",) * len(headers)))

@@ -1,0 +1,214 @@
+"""The second core for `eval --points`: past the first megabytes, a forked process turns each block's
+float columns into text and writes it, in order, while this process reads and computes the next block."""
+from __future__ import annotations
+
+import os
+import signal
+import struct
+import sys
+import threading
+from typing import Any, Callable
+
+from ..errors import CgradError, OutputClosed, OutputFailed
+
+START_BYTES = 1 << 21  # input read before the process starts: a smaller input is done before a fork pays
+PIPE_BYTES = 1 << 20  # the pipe to it holds a block's columns, so that neither side waits for the other
+_HEADER = struct.Struct("<cQQ")  # b"F" (columns, rows) then the float64 columns; b"T" (bytes, 0) then text; b"E"
+
+
+def float_columns_only(values: list, nulls: dict) -> bool:
+    """Whether a block's results are float arrays alone (the fast writer's), with no row written empty."""
+    return not nulls and all(hasattr(column, "dtype") for column in values)
+
+
+class RowsOut:
+    """Where each block's rows go, in order: `render(values, keep, nulls)` written to `sink` here, or,
+    once `forks` allows it and START_BYTES were read, by a writer process (`fork()` below)."""
+
+    def __init__(self, sink, render: Callable[[list, Any, dict], str], forks: bool) -> None:
+        self.sink, self.render, self.forks = sink, render, forks
+        self.process: _WriterProcess | None = None
+
+    def write(self, values: list, keep, nulls: dict, bytes_read: int) -> None:
+        """One block's rows (`keep`: the rows to write, None for all; `nulls`: rows written empty)."""
+        fast = float_columns_only(values, nulls)
+        if self.process is None and self.forks and fast and bytes_read >= START_BYTES and can_fork(self.sink):
+            self.forks = False
+            self.process = _WriterProcess(self.sink, self.render)
+        if self.process is None:
+            self.sink.write(self.render(values, keep, nulls))
+        elif fast:
+            self.process.columns([column if keep is None else column[keep] for column in values])
+        else:
+            self.process.text(self.render(values, keep, nulls))
+
+    def finish(self) -> None:
+        """Everything written (the writer process, if any, done), or the error that stopped the writing."""
+        if self.process is not None:
+            self.process.finish()
+            self.process = None
+
+    def abort(self) -> None:
+        """Leave now (an error or an interrupt on this side): the writer process, if any, is ended."""
+        if self.process is not None:
+            process, self.process = self.process, None
+            process.abort()
+
+
+def can_fork(sink) -> bool:
+    """Whether a writer process may take this output: on a system with fork(), from a process with
+    no other thread (a forked copy of another thread's lock could hang the child), to a file or
+    a pipe (not a terminal, where warnings on stderr would fall among the rows; not a test's buffer)."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    stream = sink.handle if sink.handle is not None else sys.stdout
+    try:
+        return not os.isatty(stream.fileno())
+    except (AttributeError, OSError, ValueError):  # no descriptor: an in-memory stream
+        return False
+
+
+class _WriterProcess:
+    """A forked child that writes to `sink`, in the order they are sent, the columns `render` turns
+    into text and the text sent as it is; it reports how it ended on a pipe of its own."""
+
+    def __init__(self, sink, render: Callable[[list, Any, dict], str]) -> None:
+        sink.flush()  # the child gets a copy of whatever is still buffered: it would be written twice
+        data_in, self.data = os.pipe()
+        self.report, report_out = os.pipe()
+        try:
+            import fcntl
+
+            fcntl.fcntl(self.data, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        except (ImportError, AttributeError, OSError):  # not Linux, or above the user's pipe limit
+            pass
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns into the command (its `with` blocks are the parent's)
+            ending = b"I"
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to answer; it ends us
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.close(self.data)
+                os.close(self.report)
+                ending = _serve(data_in, sink, render)
+            except OutputClosed:
+                ending = b"C"
+            except CgradError as error:
+                ending = b"F" + error.message.encode("utf-8", "replace")
+            except BaseException as bug:  # noqa: BLE001 - reported to the parent, which says it is internal
+                ending = b"I" + f"{type(bug).__name__}: {bug}".encode("utf-8", "replace")
+            finally:
+                try:
+                    os.write(report_out, ending)
+                finally:
+                    os._exit(0)
+        os.close(data_in)
+        os.close(report_out)
+
+    def columns(self, columns: list) -> None:
+        import numpy as np
+
+        table = np.ascontiguousarray(np.stack(columns), dtype=np.float64)
+        self._send(_HEADER.pack(b"F", table.shape[0], table.shape[1]), memoryview(table).cast("B"))
+
+    def text(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self._send(_HEADER.pack(b"T", len(data), 0), data)
+
+    def finish(self) -> None:
+        self._send(_HEADER.pack(b"E", 0, 0))
+        failure = self._ending()
+        if failure is not None:
+            raise failure
+
+    def abort(self) -> None:
+        if self.pid:  # not yet waited for, so the number is still the child's
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except OSError:
+                pass
+        self._close()
+        self._wait()
+
+    def _send(self, *pieces) -> None:
+        try:
+            for piece in pieces:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(self.data, view):]
+        except BrokenPipeError:  # the child stopped: it says why
+            raise (self._ending() or OutputFailed("the writer process ended early")) from None
+
+    def _ending(self) -> BaseException | None:
+        """How the child ended (waited for): None if it wrote everything, else the error to raise here."""
+        self._close()
+        pieces = []
+        while True:
+            piece = os.read(self.report, 1 << 16)
+            if not piece:
+                break
+            pieces.append(piece)
+        status = self._wait()
+        ending = b"".join(pieces)
+        if ending == b"K":
+            return None
+        if ending == b"C":
+            return OutputClosed("")
+        if ending[:1] == b"F":
+            return OutputFailed(ending[1:].decode("utf-8", "replace"))
+        if ending[:1] == b"I":
+            return RuntimeError(f"in the writer process: {ending[1:].decode('utf-8', 'replace')}")
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+            return KeyboardInterrupt()
+        return OutputFailed(f"the writer process ended without writing the rows ({_how(status)})")
+
+    def _close(self) -> None:
+        if self.data >= 0:
+            os.close(self.data)
+            self.data = -1
+
+    def _wait(self) -> int:
+        """The child's exit status, once it has ended (0 if it was already waited for)."""
+        if self.report >= 0:
+            os.close(self.report)
+            self.report = -1
+        status = 0
+        while self.pid:
+            try:
+                status = os.waitpid(self.pid, 0)[1]
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                pass
+            self.pid = 0
+        return status
+
+
+def _serve(source: int, sink, render: Callable[[list, Any, dict], str]) -> bytes:
+    """The child's loop: each message from `source` written to `sink`, until the end (b"K") or the
+    parent's leaving (b"", nothing more to do)."""
+    import numpy as np
+
+    with os.fdopen(source, "rb") as stream:
+        while True:
+            header = stream.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return b""
+            kind, first, second = _HEADER.unpack(header)
+            if kind == b"E":
+                sink.flush()
+                return b"K"
+            size = first * second * 8 if kind == b"F" else first
+            payload = stream.read(size)
+            if len(payload) < size:
+                return b""
+            if kind == b"F":
+                sink.write(render(list(np.frombuffer(payload, dtype=np.float64).reshape(first, second)), None, {}))
+            else:
+                sink.write(payload.decode("utf-8"))
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return signal.Signals(os.WTERMSIG(status)).name
+    return f"exit status {os.WEXITSTATUS(status)}"
