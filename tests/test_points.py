@@ -157,6 +157,29 @@ def test_bad_cells_are_input_errors_with_their_place(row, fragment):
     assert err.startswith("error: " + fragment) and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("row, fragment", [
+    ("2,3,4", "3 cells for the header's 2 columns"), ("2", "1 cell for the header's 2 columns"),
+    ("2,", "column y: no value"), (",3", "column x: no value"), ("2,,3", "3 cells for the header's 2 columns"),
+    ("1e999,2", "column x = 1e999: the number 1e999 is too large for float"), ("2,+-3", "column y = +-3: not a number"),
+])
+def test_a_bad_row_among_blocks_of_decimals_is_found_in_its_block(monkeypatch, row, fragment):
+    """Blocks after the first (which holds the header) are read at once when the reader finds only
+    decimals and the header's number of cells on every line; a row that breaks it is answered alone."""
+    import cgcli.cli.commands.points as points
+
+    monkeypatch.setattr(points, "BLOCK_BYTES", 64)  # a block every few rows
+    rows = [(i / 4 - 3, i % 5 - 1.5) for i in range(60)]
+    lines = [f"{x!r},{y!r}\n" for x, y in rows]
+    lines[41] = row + "\n"
+    code, out, err = _points("x*y + x", "--points", "-", "--on-error", "null", input="x,y\n" + "".join(lines))
+    place = "row 42 (line 43)" + (", " if fragment.startswith("column") else ": ")
+    assert code == 0 and err.splitlines()[0].startswith(f"warning: {place}{fragment}")
+    records = _csv(out)
+    assert len(records) == 60 and records[41] == {"f": "", "df/dx": "", "df/dy": ""}
+    for (x, y), record in zip(rows[:41] + rows[42:], records[:41] + records[42:]):
+        assert [float(record[k]) for k in ("f", "df/dx", "df/dy")] == [x * y + x, y + 1, x]
+
+
 @pytest.mark.parametrize("args, text, status, fragment", [
     (["x*y"], "x,z\n1,2\n", 2, "no column y in the header (x, z)"),
     (["x*y", "--at", "y=2"], "x,y\n1,2\n", 2, "--at y: y is also a column"),

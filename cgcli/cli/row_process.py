@@ -59,13 +59,21 @@ def can_fork(sink) -> bool:
     """Whether a writer process may take this output: on a system with fork(), from a process with
     no other thread (a forked copy of another thread's lock could hang the child), to a file or
     a pipe (not a terminal, where warnings on stderr would fall among the rows; not a test's buffer)."""
-    if not hasattr(os, "fork") or threading.active_count() != 1:
+    if not hasattr(os, "fork") or threading.active_count() != 1 or _native_threads() > 1:
         return False
     stream = sink.handle if sink.handle is not None else sys.stdout
     try:
         return not os.isatty(stream.fileno())
     except (AttributeError, OSError, ValueError):  # no descriptor: an in-memory stream
         return False
+
+
+def _native_threads() -> int:
+    """This process's threads as Linux counts them (a library's own, OpenBLAS's), or 1 where it cannot tell."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
 
 
 class _WriterProcess:
