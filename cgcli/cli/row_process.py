@@ -32,9 +32,10 @@ class RowsOut:
     def write(self, values: list, keep, nulls: dict, bytes_read: int) -> None:
         """One block's rows (`keep`: the rows to write, None for all; `nulls`: rows written empty)."""
         fast = float_columns_only(values, nulls)
-        if self.process is None and self.forks and fast and bytes_read >= START_BYTES and can_fork(self.sink):
+        if self.forks and fast and bytes_read >= START_BYTES:
             self.forks = False
-            self.process = _WriterProcess(self.sink, self.render)
+            if can_fork(self.sink):
+                self.process = _WriterProcess.started(self.sink, self.render)
         if self.process is None:
             self.sink.write(self.render(values, keep, nulls))
         elif fast:
@@ -80,10 +81,23 @@ class _WriterProcess:
     """A forked child that writes to `sink`, in the order they are sent, the columns `render` turns
     into text and the text sent as it is; it reports how it ended on a pipe of its own."""
 
-    def __init__(self, sink, render: Callable[[list, Any, dict], str]) -> None:
+    @classmethod
+    def started(cls, sink, render: Callable[[list, Any, dict], str]) -> _WriterProcess | None:
+        """The writer process, or None if the system will not start one (no more processes or memory)."""
         sink.flush()  # the child gets a copy of whatever is still buffered: it would be written twice
-        data_in, self.data = os.pipe()
-        self.report, report_out = os.pipe()
+        pipes: list[int] = []
+        try:
+            pipes += os.pipe()
+            pipes += os.pipe()
+            return cls(sink, render, *pipes)
+        except OSError:
+            for descriptor in pipes:
+                os.close(descriptor)
+            return None
+
+    def __init__(self, sink, render: Callable[[list, Any, dict], str], data_in: int, data: int, report: int,
+                 report_out: int) -> None:
+        self.data, self.report = data, report
         try:
             import fcntl
 
