@@ -144,6 +144,15 @@ def test_on_error(policy, status, rows_out):
         assert records[2] == {"f": "", "df/dx": "", "df/dy": ""} and float(records[3]["f"]) == pytest.approx(math.log(7) * 8)
 
 
+def test_on_error_null_in_json_lines_writes_null_for_each_value():
+    code, out, err = _points("log(x)*y", "--points", "-", "--on-error", "null", "--format", "jsonl",
+                             input="x,y\n1,2\n-1,5\n4,0.5\n")
+    assert code == 0 and err.startswith("warning: row 2 (line 3): in t1 = log(x)")
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"f": 0, "df/dx": 2, "df/dy": 0}, {"f": None, "df/dx": None, "df/dy": None},
+        {"f": math.log(4) * 0.5, "df/dx": 0.5 / 4, "df/dy": math.log(4)}]
+
+
 @pytest.mark.parametrize("row, fragment", [
     ("2,abc", "row 2 (line 3), column y = abc: not a number"),
     ("2,", "row 2 (line 3), column y: no value"),

@@ -13,12 +13,13 @@ from ..errors import CgradError, OutputClosed, OutputFailed
 
 START_BYTES = 1 << 21  # input read before the process starts: a smaller input is done before a fork pays
 PIPE_BYTES = 1 << 20  # the pipe to it holds a block's columns, so that neither side waits for the other
-_HEADER = struct.Struct("<cQQ")  # b"F" (columns, rows) then the float64 columns; b"T" (bytes, 0) then text; b"E"
+# b"F" (columns, rows, empty rows): the float64 columns, then the int64 rows written empty; b"T" (bytes, 0, 0): text; b"E"
+_HEADER = struct.Struct("<cQQQ")
 
 
-def float_columns_only(values: list, nulls: dict) -> bool:
-    """Whether a block's results are float arrays alone (the fast writer's), with no row written empty."""
-    return not nulls and all(hasattr(column, "dtype") for column in values)
+def all_floats(values: list) -> bool:
+    """Whether a block's results are float arrays alone (the float kernel's), which the fast writer writes."""
+    return all(hasattr(column, "dtype") for column in values)
 
 
 class RowsOut:
@@ -31,7 +32,7 @@ class RowsOut:
 
     def write(self, values: list, keep, nulls: dict, bytes_read: int) -> None:
         """One block's rows (`keep`: the rows to write, None for all; `nulls`: rows written empty)."""
-        fast = float_columns_only(values, nulls)
+        fast = all_floats(values) and (keep is None or not nulls)  # the child can render it from its columns
         if self.forks and fast and bytes_read >= START_BYTES:
             self.forks = False
             if can_fork(self.sink):
@@ -39,7 +40,7 @@ class RowsOut:
         if self.process is None:
             self.sink.write(self.render(values, keep, nulls))
         elif fast:
-            self.process.columns([column if keep is None else column[keep] for column in values])
+            self.process.columns([column if keep is None else column[keep] for column in values], list(nulls))
         else:
             self.process.text(self.render(values, keep, nulls))
 
@@ -127,18 +128,20 @@ class _WriterProcess:
         os.close(data_in)
         os.close(report_out)
 
-    def columns(self, columns: list) -> None:
+    def columns(self, columns: list, empty: list[int]) -> None:
         import numpy as np
 
         table = np.ascontiguousarray(np.stack(columns), dtype=np.float64)
-        self._send(_HEADER.pack(b"F", table.shape[0], table.shape[1]), memoryview(table).cast("B"))
+        rows = np.array(empty, dtype=np.int64)
+        self._send(_HEADER.pack(b"F", table.shape[0], table.shape[1], rows.size), memoryview(table).cast("B"),
+                   memoryview(rows).cast("B"))
 
     def text(self, text: str) -> None:
         data = text.encode("utf-8")
-        self._send(_HEADER.pack(b"T", len(data), 0), data)
+        self._send(_HEADER.pack(b"T", len(data), 0, 0), data)
 
     def finish(self) -> None:
-        self._send(_HEADER.pack(b"E", 0, 0))
+        self._send(_HEADER.pack(b"E", 0, 0, 0))
         failure = self._ending()
         if failure is not None:
             raise failure
@@ -216,16 +219,18 @@ def _serve(source: int, sink, render: Callable[[list, Any, dict], str]) -> bytes
             header = stream.read(_HEADER.size)
             if len(header) < _HEADER.size:
                 return b""
-            kind, first, second = _HEADER.unpack(header)
+            kind, first, second, empty = _HEADER.unpack(header)
             if kind == b"E":
                 sink.flush()
                 return b"K"
-            size = first * second * 8 if kind == b"F" else first
+            size = (first * second + empty) * 8 if kind == b"F" else first
             payload = stream.read(size)
             if len(payload) < size:
                 return b""
             if kind == b"F":
-                sink.write(render(list(np.frombuffer(payload, dtype=np.float64).reshape(first, second)), None, {}))
+                table = np.frombuffer(payload, dtype=np.float64, count=first * second).reshape(first, second)
+                nulls = dict.fromkeys(np.frombuffer(payload, dtype=np.int64, offset=first * second * 8).tolist())
+                sink.write(render(list(table), None, nulls))
             else:
                 sink.write(payload.decode("utf-8"))
 

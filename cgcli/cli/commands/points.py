@@ -14,7 +14,7 @@ from ...language.bindings import converted
 from ...errors import CgradError, InputError, settled
 from ...graph.nodes import Program
 from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, float_json_columns, row_cells
-from ..row_process import RowsOut, float_columns_only
+from ..row_process import RowsOut, all_floats
 from ..row_writer import cell as _csv_cell, csv_lines, float_json_lines, float_lines
 from ...text import listing, shorten
 from ...api.compiled import Compiled, NotVectorisable, result_headers
@@ -229,8 +229,10 @@ def _placed(block: Block, position: int, error: CgradError) -> str:
 
 
 def _csv_rows(values: list, keep, nulls: dict) -> str:
-    if float_columns_only(values, nulls):  # the float kernel's columns
+    if all_floats(values) and not nulls:  # the float kernel's columns
         return float_lines([column if keep is None else column[keep] for column in values])
+    if all_floats(values) and keep is None:  # ... with failed rows written empty
+        return _emptied(float_lines(values), nulls, csv_lines([[""] * len(values)]))
     cells = [_texts(column) for column in values]
     return csv_lines(_joined(zip(*cells), keep, nulls, [""] * len(values)))
 
@@ -239,12 +241,22 @@ def _json_rows(headers: list[str]) -> Callable:
     template = "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: %s" for name in headers) + "}"
 
     def render(values: list, keep, nulls: dict) -> str:
-        if float_columns_only(values, nulls):
+        if all_floats(values) and not nulls:
             return float_json_lines([column if keep is None else column[keep] for column in values], headers)
+        if all_floats(values) and keep is None:
+            return _emptied(float_json_lines(values, headers), nulls, template % (("null",) * len(headers)) + "\n")
         cells = [_texts(column, lambda value: json.dumps(value, ensure_ascii=False)) for column in values]
         rows = _joined(map(template.__mod__, zip(*cells)), keep, nulls, template % (("null",) * len(headers)))
         return "".join(row + "\n" for row in rows)
     return render
+
+
+def _emptied(text: str, rows, empty: str) -> str:
+    """The lines of `text` (each ending in \\n), those at `rows` replaced by the line `empty`."""
+    lines = text.split("\n")
+    for row in rows:
+        lines[row] = empty[:-1]
+    return "\n".join(lines)
 
 
 def _joined(rows, keep, nulls: dict, empty) -> list:
