@@ -200,8 +200,11 @@ _BESIDE_LINE_ENDS = (" \n", "\n ", "\t\n", "\n\t", "\r", "\x0b", "\x0c", "\x1c",
 
 
 def _no_blank_line(text: str, lines: list[str]) -> bool:
-    """Whether no line of `text` is blank, seen without a loop over the lines: an ASCII text whose
-    lines are not empty and have no blank beside a line end (or no other kind of blank) has none."""
+    """Whether no line of `text` is blank, seen without a loop over the lines: JSON lines that each
+    start with their { have none (one count), and nor has an ASCII text whose lines are not empty
+    and have no blank beside a line end (or no other kind of blank)."""
+    if text[:1] == "{" and text.count("\n{") == len(lines) - 1:
+        return True
     return text.isascii() and "" not in lines and not text[:1].isspace() and not text[-1:].isspace() \
         and not any(blank in text for blank in _BESIDE_LINE_ENDS)
 
@@ -354,8 +357,8 @@ def float_json_columns(block: Block, names: list[str]) -> list | None:
     import orjson
 
     text = "[" + ",".join(block.lines) + "]"
-    if not text.isascii() or "\\u" in text or "-0," in text or "-0}" in text or "-0 " in text:
-        return None  # a key to normalise (written or escaped); or -0, which JSON reads as the integer 0
+    if not text.isascii() or ("\\" in text and "\\u" in text):  # (one character is found the fastest)
+        return None  # a key to normalise (written or escaped)
     try:
         records = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -379,4 +382,6 @@ def float_json_columns(block: Block, names: list[str]) -> list | None:
         if not np.isfinite(array).all():
             return None
         columns.append(array)
+    if not all(column.all() for column in columns) and ("-0," in text or "-0}" in text or "-0 " in text):
+        return None  # -0, which JSON reads as the integer 0, where cgrad reads -0.0
     return columns
