@@ -144,6 +144,22 @@ def test_on_error(policy, status, rows_out):
         assert records[2] == {"f": "", "df/dx": "", "df/dy": ""} and float(records[3]["f"]) == pytest.approx(math.log(7) * 8)
 
 
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_minus_zero_is_read_as_float_reads_it_in_every_block(monkeypatch, kind):
+    """-0 is -0.0 (atan2(-0.0, -1) = -pi), where JSON reads it as the integer 0: the block reader
+    must not take it, in the first block or a later one, among other zeros or none."""
+    import cgcli.cli.commands.points as points
+
+    monkeypatch.setattr(points, "BLOCK_BYTES", 64)  # a block every few rows
+    rows = [("-0", "-1"), ("0", "-1"), ("1.5", "-1"), ("2", "-1")] * 6 + [("-0", "-1"), ("3", "-1"), ("-0", "-1")]
+    text = "x,y\n" + "".join(f"{x},{y}\n" for x, y in rows) if kind == "csv" else \
+        "".join(f'{{"x": {x}, "y": {y}}}\n' for x, y in rows)
+    code, out, err = _points("atan2(x, y)", "--points", "-", "--format", "csv", input=text)
+    assert code == 0, err
+    assert [float(record["f"]) for record in _csv(out)] == pytest.approx([math.atan2(float(x), float(y))
+                                                                        for x, y in rows], rel=1e-15)
+
+
 def test_on_error_null_in_json_lines_writes_null_for_each_value():
     code, out, err = _points("log(x)*y", "--points", "-", "--on-error", "null", "--format", "jsonl",
                              input="x,y\n1,2\n-1,5\n4,0.5\n")
