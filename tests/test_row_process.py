@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from cgcli.cli import row_process
 from conftest import REPO, _environment, run_cgrad_inprocess
 
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the writer process forks on Linux alone")
 FORMULA = "log(x + 4)*y + x"
 ROWS = 90_000  # about 3.4 MB of CSV: blocks 3 and 4 go through the writer process
 
@@ -127,7 +127,6 @@ def _gone(pid: int) -> bool:
         return True
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ps --ppid and /proc")
 @pytest.mark.parametrize("ending", ["reader leaves", "ctrl-c"])
 def test_a_reader_leaving_or_ctrl_c_while_the_writer_process_writes(points, tmp_path, ending):
     # the child gets the default SIGINT back: a suite started in the background has SIGINT ignored

@@ -58,10 +58,11 @@ class RowsOut:
 
 
 def can_fork(sink) -> bool:
-    """Whether a writer process may take this output: on a system with fork(), from a process with
-    no other thread (a forked copy of another thread's lock could hang the child), to a file or
-    a pipe (not a terminal, where warnings on stderr would fall among the rows; not a test's buffer)."""
-    if not hasattr(os, "fork") or threading.active_count() != 1 or _native_threads() > 1:
+    """Whether a writer process may take this output: on Linux (macOS's system libraries are not
+    safe in a child forked without exec; Windows has no fork), from a process with no other thread
+    (a forked copy of another thread's lock could hang the child), to a file or a pipe (not a
+    terminal, where warnings on stderr would fall among the rows; not a test's in-memory buffer)."""
+    if not sys.platform.startswith("linux") or threading.active_count() != 1 or _native_threads() > 1:
         return False
     stream = sink.handle if sink.handle is not None else sys.stdout
     try:
@@ -71,7 +72,7 @@ def can_fork(sink) -> bool:
 
 
 def _native_threads() -> int:
-    """This process's threads as Linux counts them (a library's own, OpenBLAS's), or 1 where it cannot tell."""
+    """This process's threads as Linux counts them (a library's own too: OpenBLAS's), or 1 if it cannot tell."""
     try:
         return len(os.listdir("/proc/self/task"))
     except OSError:
