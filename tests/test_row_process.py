@@ -1,7 +1,7 @@
 """eval --points past START_BYTES of input: the forked writer process writes the same bytes as this
 process alone (the order of rows, failed rows written empty or left out, the rows before a
 stopping error), and the run still ends as the contract says when the reader leaves (141), the
-output cannot be written (74) or Ctrl-C comes (130), leaving no process behind. These run cgrad as
+output cannot be written or the writer is killed (74), or Ctrl-C comes (130), leaving no process behind. These run cgrad as
 a process: in-process runs write to a buffer, which never forks."""
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def _gone(pid: int) -> bool:
         return True
 
 
-@pytest.mark.parametrize("ending", ["reader leaves", "ctrl-c"])
+@pytest.mark.parametrize("ending", ["reader leaves", "ctrl-c", "writer killed"])
 def test_a_reader_leaving_or_ctrl_c_while_the_writer_process_writes(points, tmp_path, ending):
     # the child gets the default SIGINT back: a suite started in the background has SIGINT ignored
     child = _cgrad("eval", FORMULA, "--points", points, "--on-error", "skip", tmp_path=tmp_path,
@@ -142,9 +142,13 @@ def test_a_reader_leaving_or_ctrl_c_while_the_writer_process_writes(points, tmp_
     if ending == "reader leaves":
         child.stdout.close()
         expected = (141, b"")
-    else:
+    elif ending == "ctrl-c":
         os.killpg(child.pid, signal.SIGINT)  # as the terminal sends it: to the whole process group
         expected = (130, b"error: interrupted\n")
+    else:  # the out-of-memory killer's way
+        os.kill(writers[0], signal.SIGKILL)
+        child.stdout.read()
+        expected = (74, b"error: the process writing the rows ended (SIGKILL) before it wrote them all\n")
     status = child.wait(timeout=60)
     # this process computes a block or two ahead of the rows written: their warnings may have come
     said = b"".join(line for line in child.stderr.readlines() if not line.startswith(b"warning: row 7000"))

@@ -163,7 +163,8 @@ class _WriterProcess:
                 while view:
                     view = view[os.write(self.data, view):]
         except BrokenPipeError:  # the child stopped: it says why
-            raise (self._ending() or OutputFailed("the writer process ended early")) from None
+            raise (self._ending() or OutputFailed("the process writing the rows ended before it wrote them all")) \
+                from None
 
     def _ending(self) -> BaseException | None:
         """How the child ended (waited for): None if it wrote everything, else the error to raise here."""
@@ -186,7 +187,7 @@ class _WriterProcess:
             return RuntimeError(f"in the writer process: {ending[1:].decode('utf-8', 'replace')}")
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
             return KeyboardInterrupt()
-        return OutputFailed(f"the writer process ended without writing the rows ({_how(status)})")
+        return OutputFailed(f"the process writing the rows ended ({_how(status)}) before it wrote them all")
 
     def _close(self) -> None:
         if self.data >= 0:
