@@ -1,8 +1,8 @@
 """eval --points past START_BYTES of input: the forked writer process writes the same bytes as this
 process alone (the order of rows, failed rows written empty or left out, the rows before a
 stopping error), and the run still ends as the contract says when the reader leaves (141), the
-output cannot be written or the writer is killed (74), or Ctrl-C comes (130), leaving no process behind. These run cgrad as
-a process: in-process runs write to a buffer, which never forks."""
+output cannot be written or the writer is killed (74), or Ctrl-C comes (130), leaving no process
+behind. These run cgrad as a process: in-process runs write to a buffer, which never forks."""
 from __future__ import annotations
 
 import math
