@@ -7,9 +7,14 @@ import signal
 import struct
 import sys
 import threading
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import CgradError, OutputClosed, OutputFailed
+
+if TYPE_CHECKING:
+    from .output import Sink
+
+Render = Callable[[list, Any, dict], str]  # (a block's result columns, the rows kept, the rows written empty) → text
 
 START_BYTES = 1 << 21  # input read before the process starts: a smaller input is done before a fork pays
 PIPE_BYTES = 1 << 20  # the pipe to it holds a block's columns, so that neither side waits for the other
@@ -26,7 +31,7 @@ class RowsOut:
     """Where each block's rows go, in order: `render(values, keep, nulls)` written to `sink` here, or,
     once `forks` allows it and START_BYTES were read, by a writer process (`fork()` below)."""
 
-    def __init__(self, sink, render: Callable[[list, Any, dict], str], forks: bool) -> None:
+    def __init__(self, sink: Sink, render: Render, forks: bool) -> None:
         self.sink, self.render, self.forks = sink, render, forks
         self.process: _WriterProcess | None = None
 
@@ -57,7 +62,7 @@ class RowsOut:
             process.abort()
 
 
-def can_fork(sink) -> bool:
+def can_fork(sink: Sink) -> bool:
     """Whether a writer process may take this output: on Linux (macOS's system libraries are not
     safe in a child forked without exec; Windows has no fork), from a process with no other thread
     (a forked copy of another thread's lock could hang the child), to a file or a pipe (not a
@@ -84,7 +89,7 @@ class _WriterProcess:
     into text and the text sent as it is; it reports how it ended on a pipe of its own."""
 
     @classmethod
-    def started(cls, sink, render: Callable[[list, Any, dict], str]) -> _WriterProcess | None:
+    def started(cls, sink: Sink, render: Render) -> _WriterProcess | None:
         """The writer process, or None if the system will not start one (no more processes or memory)."""
         sink.flush()  # the child gets a copy of whatever is still buffered: it would be written twice
         pipes: list[int] = []
@@ -97,7 +102,7 @@ class _WriterProcess:
                 os.close(descriptor)
             return None
 
-    def __init__(self, sink, render: Callable[[list, Any, dict], str], data_in: int, data: int, report: int,
+    def __init__(self, sink: Sink, render: Render, data_in: int, data: int, report: int,
                  report_out: int) -> None:
         self.data, self.report = data, report
         try:
@@ -211,7 +216,7 @@ class _WriterProcess:
         return status
 
 
-def _serve(source: int, sink, render: Callable[[list, Any, dict], str]) -> bytes:
+def _serve(source: int, sink: Sink, render: Render) -> bytes:
     """The child's loop: each message from `source` written to `sink`, until the end (b"K") or the
     parent's leaving (b"", nothing more to do)."""
     import numpy as np
