@@ -238,6 +238,17 @@ def test_fast_writer_on_random_bit_patterns():
     assert float_lines(columns) == _reference([column.tolist() for column in columns])
 
 
+@pytest.mark.parametrize("width", [3, 32, 33])  # 31 and more columns: more than the writer has marks for
+def test_fast_json_lines_writer_with_any_names_and_widths(width):
+    rng = np.random.default_rng(width)
+    columns = [rng.choice(EDGES, 50) for _ in range(width)]
+    names = (["α", 'a"b', "\x01\n"] + [f"d{k}" for k in range(width)])[:width]
+    cells = [line.split(",") for line in _reference([column.tolist() for column in columns]).splitlines()]
+    assert float_json_lines(columns, names) == "".join(
+        "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: {cell}" for name, cell in zip(names, row)) + "}\n"
+        for row in cells)
+
+
 def test_float_text_is_the_one_cell_writer():
     assert [float_text(v) for v in (21.0, -0.0, 0.1, 1e-05, 1e16, 2.0 ** 53)] == \
         ["21", "0", "0.1", "1e-05", "1e+16", "9007199254740992.0"]
