@@ -130,7 +130,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--large-rows", type=int, default=10_000_000, help="0: leave out the memory job")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--stages", action="store_true", help="also where one process's time goes, stage by stage")
+    parser.add_argument("--stages", action="store_true",
+                        help="also where one process's time goes, stage by stage (in the cgcli this python imports)")
     args = parser.parse_args()
     cgrad = find_cgrad()
     if cgrad is None:
