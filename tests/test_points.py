@@ -151,7 +151,9 @@ def test_minus_zero_is_read_as_float_reads_it_in_every_block(monkeypatch, kind):
     import cgcli.cli.commands.points as points
 
     monkeypatch.setattr(points, "BLOCK_BYTES", 64)  # a block every few rows
-    rows = [("-0", "-1"), ("0", "-1"), ("1.5", "-1"), ("2", "-1")] * 6 + [("-0", "-1"), ("3", "-1"), ("-0", "-1")]
+    between = [("0", "-1"), ("2.5", "-1")] * 8  # more than a block: the next -0 is in a block of its own
+    rows = [("-0", "-1"), ("0", "-1"), ("1.5", "-1"), ("2", "-1")] * 6 + [("-0", "-1"), ("3", "-1"), ("-0", "-1")] \
+        + between + [("-0\t", "-1")] + between + [("-0 ", "-1")] + between
     text = "x,y\n" + "".join(f"{x},{y}\n" for x, y in rows) if kind == "csv" else \
         "".join(f'{{"x": {x}, "y": {y}}}\n' for x, y in rows)
     code, out, err = _points("atan2(x, y)", "--points", "-", "--format", "csv", input=text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from operator import itemgetter
 from typing import BinaryIO, Iterator
@@ -20,6 +21,7 @@ _NUMERIC = b"0123456789+-.eE, \t\n"  # all a block of decimals holds (letters wo
 _DECIMALS = b"0123456789+-.eE,\n"  # ... without blanks, so that no line of it is blank
 _NUMBER_CHARACTERS = b"0123456789+-.eE"  # ... without its separators
 _LINE_ENDS_AS_COMMAS = bytes.maketrans(b"\n", b",")
+_MINUS_ZERO = re.compile(r"-0(?![.eE0-9])")  # the integer -0 (whatever blank or separator follows)
 
 
 class Block:
@@ -174,7 +176,6 @@ class PointReader:
             return Block(lines, first_line, text=text) if lines else None
         numbers = [first_line + i for i, line in enumerate(lines) if line.strip()]
         return Block(kept, numbers[0], numbers) if kept else None
-
 
     def _raw_block(self, data: bytes) -> Block | None:
         """`data` (whole lines) as a Block kept as bytes, if it holds only decimals and commas and no blank line."""
@@ -334,7 +335,7 @@ def float_columns(block: Block, usecols: list[int], width: int) -> list | None:
         return None
     if flat.size != rows * width or not np.isfinite(flat).all():
         return None
-    if not flat.all() and (b"-0," in data or b"-0\n" in data or b"-0 " in data):
+    if not flat.all() and _MINUS_ZERO.search(data.decode("ascii")):
         return None  # JSON reads -0 as the integer 0, where cgrad reads -0.0
     if width > 1 and block.width != width:  # (else the reader saw it) every row has width - 1 commas:
         # the line ends fall on every width-th separator
@@ -382,6 +383,6 @@ def float_json_columns(block: Block, names: list[str]) -> list | None:
         if not np.isfinite(array).all():
             return None
         columns.append(array)
-    if not all(column.all() for column in columns) and ("-0," in text or "-0}" in text or "-0 " in text):
+    if not all(column.all() for column in columns) and _MINUS_ZERO.search(text):
         return None  # -0, which JSON reads as the integer 0, where cgrad reads -0.0
     return columns
