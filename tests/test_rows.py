@@ -287,3 +287,15 @@ def test_a_double_reads_the_same_in_the_table_the_json_and_the_rows(value):
     assert table.splitlines()[-1].split()[2] == expected
     assert document.split('"value": ')[1].split(",")[0] == expected
     assert rows.splitlines()[1].split(",")[0] == expected  # the columns f, df/dx
+
+
+@pytest.mark.parametrize("cell, words", [("abc", "column y = abc: not a number"), ("", "column y: no value"),
+                                         ("1e999", "column y = 1e999: the number 1e999 is too large")])
+def test_both_row_readers_word_a_bad_cell_alike(tmp_path, cell, words):
+    data = tmp_path / "d.csv"
+    data.write_text(f"x,y\n1,2\n3,{cell}\n")
+    _, _, points = run_cgrad_inprocess("eval", "x*y", "--points", "d.csv", cwd=str(tmp_path))
+    _, _, descend = run_cgrad_inprocess("descend", "(w*x - y)^2", "--data", "d.csv", "--params", "w=0",
+                                        "--steps", "1", cwd=str(tmp_path))
+    assert points.startswith(f"error: row 2 (line 3), {words}")
+    assert descend.startswith(f"error: --data d.csv: row 2 (line 3), {words}")

@@ -251,6 +251,16 @@ def _quoted_block(lines: list[str], first_line: int, last: bool) -> Block | None
     return Block(records, numbers[0], numbers, quoted=True, open_quote=open_quote and last)
 
 
+def cell_value(place: str, text: object) -> tuple[str | list, str]:
+    """A cell's value (a number's text, or a JSON list) and how messages show it, `place = text`, for
+    every command that reads rows; an empty cell, or JSON true, false or an object, is refused here."""
+    if text is None or text == "":
+        raise InputError(f"{place}: no value")
+    if not isinstance(text, (str, list)):
+        raise InputError(f"{place} = {shorten(json.dumps(text))}: not a number")
+    return text, f"{place} = {shorten(text if isinstance(text, str) else json.dumps(text))}"
+
+
 def row_cells(block: Block, position: int, columns: list[str] | None) -> dict[str, object]:
     """One row's values by name: a CSV row's cells under the header's `columns`, or a JSON line's."""
     return json_cells(block, position) if columns is None else csv_cells(block, position, columns)

@@ -13,7 +13,7 @@ from ...passes.evaluation import evaluate
 from ...language.bindings import converted
 from ...errors import CgradError, InputError, settled
 from ...graph.nodes import Program
-from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, float_json_columns, row_cells
+from ..point_rows import BLOCK_BYTES, Block, PointReader, cell_value, float_columns, float_json_columns, row_cells
 from ..row_process import RowsOut, all_floats
 from ..row_writer import cell as _csv_cell, csv_lines, float_json_lines, float_lines
 from ...text import listing, shorten
@@ -133,13 +133,7 @@ class PointsRun:
 
 def _cell(block: Block, position: int, columns: list[str] | None, cells: dict, name: str) -> tuple[str | list, str]:
     """The value `name` has in a row (a number's text, or a JSON list), and how messages show it."""
-    place = f"{block.place(position)}, {'key' if columns is None else 'column'} {name}"
-    text = cells.get(name)
-    if text is None or text == "":
-        raise InputError(f"{place}: no value")
-    if not isinstance(text, (str, list)):  # JSON true, false, an object
-        raise InputError(f"{place} = {shorten(json.dumps(text))}: not a number")
-    return text, f"{place} = {shorten(text if isinstance(text, str) else json.dumps(text))}"
+    return cell_value(f"{block.place(position)}, {'key' if columns is None else 'column'} {name}", cells.get(name))
 
 
 def _compiled(program: Program, pairs, numbers, wrt, output_name):
