@@ -12,12 +12,19 @@ from .formats import RenderOptions
 
 def json_text(document: dict) -> str:
     """A JSON document as cgrad writes one: on one line, non-ASCII as it is, ending with a line end.
-    Its long members (a gradient of 10⁵ names, a trace's records) are encoded a piece at a time: the
-    encoder holds every small string of what it encodes until the end, 5 MB for 10⁵ numbers."""
+    Its long members (a gradient of 10⁵ names, a trace's records) are encoded a piece at a time and
+    the pieces joined once: the encoder holds every small string of what it encodes until the end,
+    5 MB for 10⁵ numbers."""
     if not isinstance(document, dict) or all(_short(value) for value in document.values()):
         return json.dumps(document, ensure_ascii=False) + "\n"
-    members = [f"{json.dumps(key, ensure_ascii=False)}: {_encoded(value)}" for key, value in document.items()]
-    return "".join(("{", ", ".join(members), "}\n"))
+    parts = ["{"]
+    for key, value in document.items():
+        if len(parts) > 1:
+            parts.append(", ")
+        parts += (json.dumps(key, ensure_ascii=False), ": ")
+        _encoded(value, parts)
+    parts.append("}\n")
+    return "".join(parts)
 
 
 _PIECE = 4096  # members or items encoded at once
@@ -27,17 +34,24 @@ def _short(value) -> bool:
     return not isinstance(value, (dict, list)) or len(value) <= _PIECE
 
 
-def _encoded(value) -> str:
-    """json.dumps(value) with cgrad's options, a long dict or list in pieces: the same text."""
+def _encoded(value, parts: list[str]) -> None:
+    """json.dumps(value) with cgrad's options into `parts`, a long dict or list in pieces: the same text."""
     if _short(value):
-        return json.dumps(value, ensure_ascii=False)
+        parts.append(json.dumps(value, ensure_ascii=False))
+        return
     if isinstance(value, dict):
         items = iter(value.items())
-        pieces = (json.dumps(dict(islice(items, _PIECE)), ensure_ascii=False)[1:-1]
-                  for _ in range(0, len(value), _PIECE))
-        return "{" + ", ".join(pieces) + "}"
-    pieces = (json.dumps(value[at:at + _PIECE], ensure_ascii=False)[1:-1] for at in range(0, len(value), _PIECE))
-    return "[" + ", ".join(pieces) + "]"
+        pieces = (dict(islice(items, _PIECE)) for _ in range(0, len(value), _PIECE))
+        opening, closing = "{", "}"
+    else:
+        pieces = (value[at:at + _PIECE] for at in range(0, len(value), _PIECE))
+        opening, closing = "[", "]"
+    parts.append(opening)
+    for number, piece in enumerate(pieces):
+        if number:
+            parts.append(", ")
+        parts.append(json.dumps(piece, ensure_ascii=False)[1:-1])
+    parts.append(closing)
 
 
 def render(trace: Trace, options: RenderOptions = RenderOptions()) -> str:
