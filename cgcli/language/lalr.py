@@ -29,7 +29,7 @@ class Tables(NamedTuple):
     end: int
     states: tuple[dict[str, int], ...]  # per state: symbol → shift/goto target (≥ 0) or ~rule (< 0)
     rules: tuple[tuple, ...]  # per rule: (origin, size, callback, expand1, children steps); see lalr_build
-    landings: dict[tuple[int, str, str], int]  # (state below, rule's origin, lookahead) → state after goto and unit rules
+    landings: dict[str, dict[tuple[int, str], int]]  # rule's origin → (state below, lookahead) → state after goto and unit rules
 
 
 _TABLES: dict[str, Tables] = {}
@@ -96,23 +96,29 @@ def _children(values: list, steps: tuple) -> list:
 def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
     """Parse the token stream (tuples whose first item is the terminal's name, ending with a "$END"
     token); the value of the start rule."""
-    states, end, landings = tables.states, tables.end, tables.landings
+    states, end = tables.states, tables.end
+    # per rule: (size, reduction, where a reduction to its origin lands, origin)
+    steps = [(size, reduce, tables.landings.setdefault(origin, {}), origin) for origin, size, reduce in reduce_by]
     state_stack, value_stack = [tables.start], []
-    push_state, push_value = state_stack.append, value_stack.append
+    push_state, push_value, pop_state = state_stack.append, value_stack.append, state_stack.pop
     state = tables.start  # the top of state_stack, kept in a local
     for token in tokens:
         kind = token[0]
         while True:
-            action = states[state].get(kind)
-            if action is None:
-                raise UnexpectedToken(token, {symbol for symbol in states[state] if symbol.isupper()})
+            try:  # a lookup that fails only on a syntax error: no method call, no test, per token
+                action = states[state][kind]
+            except KeyError:
+                raise UnexpectedToken(token, {symbol for symbol in states[state] if symbol.isupper()}) from None
             if action >= 0:
                 push_state(action)
                 push_value(token)
                 state = action
                 break
-            origin, size, reduce = reduce_by[~action]
-            if size:
+            size, reduce, landings, origin = steps[~action]
+            if size == 1:  # number, name: the value is replaced in place
+                value_stack[-1] = reduce([value_stack[-1]])
+                pop_state()
+            elif size:
                 values = value_stack[-size:]
                 del value_stack[-size:]
                 del state_stack[-size:]
@@ -122,10 +128,11 @@ def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
             # The goto, and the unit rules of the precedence ladder (atom → postfix → power → … → sum)
             # that follow it for this lookahead: they only change the state, depend on nothing but the
             # state below, the rule's origin and the lookahead, so the chain is walked once per process.
-            key = (state_stack[-1], origin, kind)
-            state = landings.get(key)
-            if state is None:
-                state = landings[key] = _landing(tables, *key)
+            below = state_stack[-1]
+            try:
+                state = landings[below, kind]
+            except KeyError:
+                state = landings[below, kind] = _landing(tables, below, origin, kind)
             push_state(state)
             if state == end:
                 return value_stack[-1]

@@ -27,6 +27,10 @@ class _Lexer:
     def __init__(self, tables: lalr.Tables) -> None:
         self.pattern = re.compile(tables.pattern)
         self.ignore = tables.ignore
+        # a match's lastindex → its terminal's name (what lastgroup computes, without the lookup)
+        self.kinds = [None] * (self.pattern.groups + 1)
+        for kind, index in self.pattern.groupindex.items():
+            self.kinds[index] = kind
 
     def _special(self, text: str) -> frozenset[str]:
         """The terminals that need more than being passed on, in `text`: the skipped ones, NUMBER when
@@ -42,15 +46,12 @@ class _Lexer:
         return frozenset(special)
 
     def lex(self, text: str) -> Iterator[Token]:
-        """The tokens of `text`, then an "$END" token. Matches follow each other without a gap; a gap
-        is a character no terminal matches."""
+        """The tokens of `text`, then an "$END" token. Each match starts where the one before ended
+        (the scanner's match is anchored there), so matching stops at a character no terminal matches."""
         ignore, continuing, special, changes = self.ignore, self._continuing, self._special(text), self._depth
-        position, depth, previous = 0, 0, None
-        for found in self.pattern.finditer(text):
-            start, end = found.span()
-            if start != position:
-                raise _unexpected_character(text, position)
-            kind, position = found.lastgroup, end
+        kinds, end, depth, previous = self.kinds, 0, 0, None
+        for found in iter(self.pattern.scanner(text).match, None):
+            kind, start, end = kinds[found.lastindex], end, found.end()
             if kind in special:
                 if kind in ignore:
                     continue
@@ -63,8 +64,8 @@ class _Lexer:
                 depth += changes.get(kind, 0)
             previous = kind
             yield kind, start, end
-        if position < len(text):
-            raise _unexpected_character(text, position)
+        if end < len(text):
+            raise _unexpected_character(text, end)
         yield "$END", len(text), len(text)
 
 
