@@ -59,10 +59,18 @@ def _pattern(terminals, ignore) -> str:
     """One regex of named groups, in Lark's precedence among terminals (priority, then the longest
     possible match first, as Lark's basic lexer orders them), except that terminals no text can match
     at the same place are tried in the order programs most often need them (see _tried_first)."""
-    ordered = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    ordered = lark_order(terminals)
     spaces = [t.name for t in ordered if t.name in ignore and re.match(t.pattern.to_regexp(), " ")]
-    ordered = _tried_first(ordered, spaces + list(_OFTEN))
-    return "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in ordered)
+    return _union(_tried_first(ordered, spaces + list(_OFTEN)))
+
+
+def lark_order(terminals) -> list:
+    """The terminals as Lark's basic lexer tries them: priority, then the longest possible match first."""
+    return sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+
+
+def _union(terminals) -> str:
+    return "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals)
 
 
 # The terminals most tokens are, after the spaces between them: the alternatives
