@@ -29,7 +29,7 @@ class Tables(NamedTuple):
     end: int
     states: tuple[dict[str, int], ...]  # per state: symbol → shift/goto target (≥ 0) or ~rule (< 0)
     rules: tuple[tuple, ...]  # per rule: (origin, size, callback, expand1, children steps); see lalr_build
-    landings: dict[str, dict[tuple[int, str], int]]  # rule's origin → (state below, lookahead) → state after goto and unit rules
+    landings: dict[str, dict[int, dict[str, int]]]  # rule's origin → state below → lookahead → state after goto and unit rules
 
 
 _TABLES: dict[str, Tables] = {}
@@ -105,9 +105,11 @@ def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
     for token in tokens:
         kind = token[0]
         while True:
-            try:  # a lookup that fails only on a syntax error: no method call, no test, per token
+            try:  # fails only on a syntax error, or after the end state (which has no actions): no test per token
                 action = states[state][kind]
             except KeyError:
+                if state == end:
+                    return value_stack[-1]
                 raise UnexpectedToken(token, {symbol for symbol in states[state] if symbol.isupper()}) from None
             if action >= 0:
                 push_state(action)
@@ -130,12 +132,10 @@ def run(tables: Tables, reduce_by: list[Reduction], tokens: Iterable[tuple]):
             # state below, the rule's origin and the lookahead, so the chain is walked once per process.
             below = state_stack[-1]
             try:
-                state = landings[below, kind]
+                state = landings[below][kind]
             except KeyError:
-                state = landings[below, kind] = _landing(tables, below, origin, kind)
+                state = landings.setdefault(below, {})[kind] = _landing(tables, below, origin, kind)
             push_state(state)
-            if state == end:
-                return value_stack[-1]
     raise AssertionError("the token stream ended without $END")
 
 

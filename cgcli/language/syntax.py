@@ -34,10 +34,11 @@ class _Lexer:
 
     def _special(self, text: str) -> frozenset[str]:
         """The terminals that need more than being passed on, in `text`: the skipped ones, NUMBER when
-        an e or E could be glued to one, NAME when a name could hold a superscript or a fraction,
-        and the brackets and separators when a newline may continue a statement."""
+        an e or E follows a digit or a point (where a number ends), NAME when a name could hold a
+        superscript or a fraction, and the brackets and separators when a newline may continue a
+        statement."""
         special = set(self.ignore)
-        if "e" in text or "E" in text:
+        if ("e" in text or "E" in text) and re.search(r"[\d.][eE]", text):
             special.add("NUMBER")
         if not text.isascii():
             special.add("NAME")
