@@ -2,16 +2,15 @@
 program, and convert them with the number system (tensors from nested lists)."""
 from __future__ import annotations
 
-import re
 
 from ..errors import DomainError, InputError, TooLarge
-from ..text import language_form, listing, look_alike, read_text, shorten
+from ..text import language_form, listing, look_alike, read_text, shorten, LazyPattern
 from ..graph.nodes import Program
 from ..numbers import Number
 from ..numbers.limits import refusal
 from ..ops import CONSTANTS
 
-NAME = re.compile(r"[^\W\d]\w*")
+NAME = LazyPattern(r"[^\W\d]\w*")
 
 
 def split_bindings(texts: tuple[str, ...], option: str = "--at",
