@@ -263,3 +263,16 @@ def test_failed_rows_keep_their_errors_without_the_frames_that_raised_them():
     assert sorted(batch.failures) == [1, 2]
     for error in batch.failures.values():
         assert error.__traceback__ is None and error.__context__ is None and "log of a non-positive" in error.message
+
+
+@pytest.mark.parametrize("value", [9007199254740991.0, 2.0 ** 53, 9.1e15, 1e16, -1e15, 123456.0, 2.5e-7])
+def test_a_double_reads_the_same_in_the_table_the_json_and_the_rows(value):
+    # one rule, stated here independently: an integral double below 2**53 has no ".0"; any other, repr
+    expected = str(int(value)) if value.is_integer() and abs(value) < 2 ** 53 else repr(value)
+    at = f"x={value!r}"
+    _, table, _ = run_cgrad_inprocess("eval", "x*1", "--at", at, "--no-trace")
+    _, document, _ = run_cgrad_inprocess("eval", "x*1", "--at", at, "--no-trace", "--format", "json")
+    _, rows, _ = run_cgrad_inprocess("eval", "x*1", "--points", "-", input=f"x\n{value!r}\n")
+    assert table.splitlines()[-1].split()[2] == expected
+    assert document.split('"value": ')[1].split(",")[0] == expected
+    assert rows.splitlines()[1].split(",")[0] == expected  # the columns f, df/dx

@@ -8,12 +8,7 @@ import io
 import json
 from typing import Any, Iterable, Sequence
 
-_WHOLE = 2.0 ** 53  # below this an integral double prints as an integer (21, not 21.0)
-
-
-def float_text(value: float) -> str:
-    """One double as cgrad writes it: 21, 0.1, 1e-05, 1e+16, nan."""
-    return str(int(value)) if value.is_integer() and abs(value) < _WHOLE else repr(value)
+from ..numbers.floats import WHOLE as _WHOLE, float_text
 
 
 def float_lines(columns: Sequence[Any], separator: str = ",") -> str:

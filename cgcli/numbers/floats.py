@@ -11,6 +11,17 @@ from .scalar import ScalarNumbers
 from .text import parse_number, written_digits
 
 
+# Below 2**53 every integer is a double, so an integral double prints as an integer (21, not 21.0);
+# above it the neighbours are 2 or more apart and repr's ".0" (9007199254740992.0) or exponent stays.
+WHOLE = 2.0 ** 53
+
+
+def float_text(x: float) -> str:
+    """A double as cgrad writes it everywhere (tables, JSON, rows): the shortest text that reads back
+    as the same double, an integer below 2**53 without a decimal point, -0.0 as 0: 21, 0.1, 1e-05, nan."""
+    return str(int(x)) if x.is_integer() and abs(x) < WHOLE else repr(x)
+
+
 class FloatNumbers(ScalarNumbers):
     name = "float"
     implements = "float"
@@ -82,12 +93,7 @@ class FloatNumbers(ScalarNumbers):
                         f"{self.max_digits} allows with --digits N (raise --max-digits to go further)")
 
     def format(self, x: float) -> str:
-        """The shortest text that reads back as the same double; integers without a decimal point."""
-        if x == 0:
-            return "0"  # also for -0.0, which a reader of a derivation does not want to see
-        if x.is_integer() and abs(x) < 1e16:
-            return str(int(x))
-        return repr(x)
+        return float_text(x)
 
     def to_json(self, x: float) -> float | int:
-        return int(x) if x.is_integer() and -2 ** 53 < x < 2 ** 53 else x  # 21, not 21.0; 0, not -0.0
+        return int(x) if x.is_integer() and abs(x) < WHOLE else x  # 21, not 21.0; 0, not -0.0
