@@ -1,13 +1,17 @@
 """Benchmark of issue 12's jobs: many points and many formulas, whole processes.
 
-    .venv/bin/python bench/points.py [--rows 1000000] [--large-rows 10000000] [--repeats 3]
+    .venv/bin/python bench/points.py [--rows 1000000] [--large-rows 10000000] [--repeats 3] [--stages]
 
 - `eval --points` over ROWS points of sin(x*y) + x^2/(1 + y^2), CSV in, CSV out, against the
   6-line polars script (bench/peers/points_polars.py: issue 24's yardstick, goal <= 1.3), the
   best hand-written NumPy script (bench/peers/points_numpy.py) and a sympy lambdify script
   (bench/peers/points_sympy.py), in the same run, interleaved; the outputs must agree (1e-12
-  relative), and cgrad's must equal polars' byte for byte (both write shortest round-trip decimals).
-  Wall and CPU (user + system) seconds: polars runs on every core, cgrad on one.
+  relative; "same bytes" if they are equal, which they are not with polars: it writes 1.9e-05 as
+  0.000019, and its partials, derived by hand, differ in the last digit where the reverse pass
+  rounds otherwise). Wall and CPU (user + system) seconds of the whole process tree: polars runs
+  on every core, cgrad on two past 2 MiB of input (its writer process).
+- the start-up of both: cgrad on an empty input, python importing polars.
+- with --stages, where one process's time goes (NumPy's import, reading, parsing, the kernel, the text).
 - the same rows as JSON lines, and through --on-error null with a failing row in every 100.
 - peak memory (max RSS) of `eval --points` at ROWS and LARGE_ROWS rows: streaming keeps it flat.
 - `eval --each` over 1000 lines of small formulas, whole process.
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import filecmp
+import importlib.util
 import math
 import os
 import random
@@ -70,6 +76,38 @@ def timed(argv: list[str], stdout_path: Path | None = None, stdin_path: Path | N
     return elapsed, usage.ru_maxrss / 1024
 
 
+def _stage_times(path: Path) -> None:
+    """Where one process's time goes on `path` (milliseconds, summed over the blocks; one process does
+    every stage, as `eval --points` does below 2 MiB): NumPy's import, the kernel's build, the reader
+    (read and split), the parse of the decimals, the kernel, the writer's text, the write to /dev/null."""
+    spent: dict[str, float] = {}
+
+    def timed_stage(name: str, work):
+        start = time.perf_counter()
+        result = work()
+        spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+        return result
+
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as eval --points sets it
+    timed_stage("import NumPy", lambda: __import__("numpy"))
+    from cgcli.api.compiled import compile as compiled
+    from cgcli.cli.point_rows import PointReader, float_columns
+    from cgcli.cli.row_writer import float_lines
+
+    function = timed_stage("build the kernel", lambda: compiled(FORMULA))
+    with path.open("rb") as stream, open(os.devnull, "wb") as sink:
+        reader = timed_stage("read and split", lambda: PointReader(stream, str(path)))
+        blocks = reader.blocks()
+        while (block := timed_stage("read and split", lambda: next(blocks, None))) is not None:
+            columns = timed_stage("parse the decimals", lambda: float_columns(block, [0, 1], 2))
+            batch = timed_stage("the kernel (value, partials, finite rows)", lambda: function.batch(columns))
+            text = timed_stage("write the text (orjson)", lambda: float_lines([batch.value] + batch.gradient))
+            timed_stage("write to /dev/null", lambda: sink.write(text.encode("ascii")))
+    print("| stage | ms |\n|---|---:|")
+    for name, seconds in spent.items():
+        print(f"| {name} | {seconds * 1000:.0f} |")
+
+
 def median_time(argv: list[str], repeats: int, stdout_path: Path | None = None, stdin_path: Path | None = None):
     runs = [timed(argv, stdout_path, stdin_path) for _ in range(repeats)]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
@@ -92,6 +130,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--large-rows", type=int, default=10_000_000, help="0: leave out the memory job")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--stages", action="store_true",
+                        help="also where one process's time goes, stage by stage (in the cgcli this python imports)")
     args = parser.parse_args()
     cgrad = find_cgrad()
     if cgrad is None:
@@ -101,14 +141,16 @@ def main() -> int:
         data = Path(tmp)
         points = data / "points.csv"
         write_points(points, args.rows)
+        if args.stages:  # in a child, so that this process stays small (see the peak memory below)
+            subprocess.run([sys.executable, __file__, "--stage-times", str(points)], check=True)
         outputs = {name: data / f"{name}.csv" for name in ("cgrad", "polars", "numpy", "sympy")}
         commands = {"cgrad": cgrad + ["eval", FORMULA, "--points", str(points)],
                     "polars": [sys.executable, str(BENCH / "peers" / "points_polars.py"), str(points)],
                     "numpy": [sys.executable, str(BENCH / "peers" / "points_numpy.py"), str(points)],
                     "sympy": [sys.executable, str(BENCH / "peers" / "points_sympy.py"), FORMULA, str(points)]}
-        try:
-            import polars  # noqa: F401  (pip install "cgrad[bench]", or bench/setup_peers.sh)
-        except ImportError:
+        # found, not imported: a bench process grown by polars' libraries would lend its size to the
+        # peak RSS of each child it starts (the 159 MB once reported for 10^7 rows)
+        if importlib.util.find_spec("polars") is None:  # pip install "cgrad[bench]", or bench/setup_peers.sh
             print("polars is not installed: pip install 'cgrad[bench]' for issue 24's yardstick", file=sys.stderr)
             del commands["polars"]
         times = {name: [] for name in commands}
@@ -126,11 +168,21 @@ def main() -> int:
                             ("sympy", "sympy lambdify")):
             if name not in commands:
                 continue
-            same = "same bytes" if outputs["cgrad"].read_bytes() == outputs[name].read_bytes() else \
+            same = "same bytes" if filecmp.cmp(outputs["cgrad"], outputs[name], shallow=False) else \
                 agree(outputs["cgrad"], outputs[name])
             print(f"| --points, {args.rows:,} rows, vs {label} ({same}) | "
                   f"{median['cgrad']:.2f} / {cpu_median['cgrad']:.2f} s | {median[name]:.2f} / {cpu_median[name]:.2f} s | "
                   f"{median['cgrad'] / median[name]:.2f} / {cpu_median['cgrad'] / cpu_median[name]:.2f} |")
+        starts = {"cgrad": cgrad + ["eval", FORMULA, "--points", "-"]}
+        if "polars" in commands:
+            starts["polars"] = [sys.executable, "-c", "import polars"]
+        start_cpu = {name: [] for name in starts}
+        start_wall = {name: [] for name in starts}
+        for _ in range(args.repeats):
+            for name, argv in starts.items():
+                start_wall[name].append(timed(argv, cpu=start_cpu[name])[0])
+        print(" | ".join(f"start-up of {name}: {statistics.median(start_wall[name]):.3f} / "
+                         f"{statistics.median(start_cpu[name]):.3f} s" for name in starts))
         lines = data / "points.jsonl"
         with points.open() as source, lines.open("w") as target:
             next(source)
@@ -172,5 +224,8 @@ def main() -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--write-points"]:
         _write_points(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        sys.exit(0)
+    if sys.argv[1:2] == ["--stage-times"]:
+        _stage_times(Path(sys.argv[2]))
         sys.exit(0)
     sys.exit(main())

@@ -82,7 +82,7 @@ def test_an_error_names_the_row_and_line_of_a_plain_file(tmp_path):
     (tmp_path / "p.csv").write_text("x,y\n1,3\n2,5\n4,x9\n", encoding="utf-8")
     code, out, err = run_cgrad_inprocess("descend", LINE, "--data", str(tmp_path / "p.csv"), "--params", "w=0,b=0")
     assert code == 2 and out == ""
-    assert err.startswith("error:") and "row 3 (line 4), column y: 'x9'" in err and len(err.splitlines()) == 1
+    assert err.startswith("error:") and "row 3 (line 4), column y = x9: not a number" in err and len(err.splitlines()) == 1
 
 
 def test_csv_and_json_lines_give_the_same_descent(tmp_path):

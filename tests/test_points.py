@@ -144,6 +144,33 @@ def test_on_error(policy, status, rows_out):
         assert records[2] == {"f": "", "df/dx": "", "df/dy": ""} and float(records[3]["f"]) == pytest.approx(math.log(7) * 8)
 
 
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_minus_zero_is_read_as_float_reads_it_in_every_block(monkeypatch, kind):
+    """-0 is -0.0 (atan2(-0.0, -1) = -pi), where JSON reads it as the integer 0: the block reader
+    must not take it, in the first block or a later one, among other zeros or none."""
+    import cgcli.cli.commands.points as points
+
+    monkeypatch.setattr(points, "BLOCK_BYTES", 64)  # a block every few rows
+    between = [("0", "-1"), ("2.5", "-1")] * 8  # more than a block: the next -0 is in a block of its own
+    rows = [("-0", "-1"), ("0", "-1"), ("1.5", "-1"), ("2", "-1")] * 6 + [("-0", "-1"), ("3", "-1"), ("-0", "-1")] \
+        + between + [("-0\t", "-1")] + between + [("-0 ", "-1")] + between
+    text = "x,y\n" + "".join(f"{x},{y}\n" for x, y in rows) if kind == "csv" else \
+        "".join(f'{{"x": {x}, "y": {y}}}\n' for x, y in rows)
+    code, out, err = _points("atan2(x, y)", "--points", "-", "--format", "csv", input=text)
+    assert code == 0, err
+    assert [float(record["f"]) for record in _csv(out)] == pytest.approx([math.atan2(float(x), float(y))
+                                                                        for x, y in rows], rel=1e-15)
+
+
+def test_on_error_null_in_json_lines_writes_null_for_each_value():
+    code, out, err = _points("log(x)*y", "--points", "-", "--on-error", "null", "--format", "jsonl",
+                             input="x,y\n1,2\n-1,5\n4,0.5\n")
+    assert code == 0 and err.startswith("warning: row 2 (line 3): in t1 = log(x)")
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"f": 0, "df/dx": 2, "df/dy": 0}, {"f": None, "df/dx": None, "df/dy": None},
+        {"f": math.log(4) * 0.5, "df/dx": 0.5 / 4, "df/dy": math.log(4)}]
+
+
 @pytest.mark.parametrize("row, fragment", [
     ("2,abc", "row 2 (line 3), column y = abc: not a number"),
     ("2,", "row 2 (line 3), column y: no value"),
@@ -155,6 +182,29 @@ def test_bad_cells_are_input_errors_with_their_place(row, fragment):
     code, out, err = _points("x*y", "--points", "-", input=f"x,y\n1,2\n{row}\n5,6\n")
     assert code == 2 and _csv(out) == [{"f": "2", "df/dx": "2", "df/dy": "1"}]
     assert err.startswith("error: " + fragment) and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("row, fragment", [
+    ("2,3,4", "3 cells for the header's 2 columns"), ("2", "1 cell for the header's 2 columns"),
+    ("2,", "column y: no value"), (",3", "column x: no value"), ("2,,3", "3 cells for the header's 2 columns"),
+    ("1e999,2", "column x = 1e999: the number 1e999 is too large for float"), ("2,+-3", "column y = +-3: not a number"),
+])
+def test_a_bad_row_among_blocks_of_decimals_is_found_in_its_block(monkeypatch, row, fragment):
+    """Blocks after the first (which holds the header) are read at once when the reader finds only
+    decimals and the header's number of cells on every line; a row that breaks it is answered alone."""
+    import cgcli.cli.commands.points as points
+
+    monkeypatch.setattr(points, "BLOCK_BYTES", 64)  # a block every few rows
+    rows = [(i / 4 - 3, i % 5 - 1.5) for i in range(60)]
+    lines = [f"{x!r},{y!r}\n" for x, y in rows]
+    lines[41] = row + "\n"
+    code, out, err = _points("x*y + x", "--points", "-", "--on-error", "null", input="x,y\n" + "".join(lines))
+    place = "row 42 (line 43)" + (", " if fragment.startswith("column") else ": ")
+    assert code == 0 and err.splitlines()[0].startswith(f"warning: {place}{fragment}")
+    records = _csv(out)
+    assert len(records) == 60 and records[41] == {"f": "", "df/dx": "", "df/dy": ""}
+    for (x, y), record in zip(rows[:41] + rows[42:], records[:41] + records[42:]):
+        assert [float(record[k]) for k in ("f", "df/dx", "df/dy")] == [x * y + x, y + 1, x]
 
 
 @pytest.mark.parametrize("args, text, status, fragment", [

@@ -238,6 +238,17 @@ def test_fast_writer_on_random_bit_patterns():
     assert float_lines(columns) == _reference([column.tolist() for column in columns])
 
 
+@pytest.mark.parametrize("width", [3, 32, 33])  # 31 and more columns: more than the writer has marks for
+def test_fast_json_lines_writer_with_any_names_and_widths(width):
+    rng = np.random.default_rng(width)
+    columns = [rng.choice(EDGES, 50) for _ in range(width)]
+    names = (["α", 'a"b', "\x01\n"] + [f"d{k}" for k in range(width)])[:width]
+    cells = [line.split(",") for line in _reference([column.tolist() for column in columns]).splitlines()]
+    assert float_json_lines(columns, names) == "".join(
+        "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: {cell}" for name, cell in zip(names, row)) + "}\n"
+        for row in cells)
+
+
 def test_float_text_is_the_one_cell_writer():
     assert [float_text(v) for v in (21.0, -0.0, 0.1, 1e-05, 1e16, 2.0 ** 53)] == \
         ["21", "0", "0.1", "1e-05", "1e+16", "9007199254740992.0"]
@@ -276,3 +287,15 @@ def test_a_double_reads_the_same_in_the_table_the_json_and_the_rows(value):
     assert table.splitlines()[-1].split()[2] == expected
     assert document.split('"value": ')[1].split(",")[0] == expected
     assert rows.splitlines()[1].split(",")[0] == expected  # the columns f, df/dx
+
+
+@pytest.mark.parametrize("cell, words", [("abc", "column y = abc: not a number"), ("", "column y: no value"),
+                                         ("1e999", "column y = 1e999: the number 1e999 is too large")])
+def test_both_row_readers_word_a_bad_cell_alike(tmp_path, cell, words):
+    data = tmp_path / "d.csv"
+    data.write_text(f"x,y\n1,2\n3,{cell}\n")
+    _, _, points = run_cgrad_inprocess("eval", "x*y", "--points", "d.csv", cwd=str(tmp_path))
+    _, _, descend = run_cgrad_inprocess("descend", "(w*x - y)^2", "--data", "d.csv", "--params", "w=0",
+                                        "--steps", "1", cwd=str(tmp_path))
+    assert points.startswith(f"error: row 2 (line 3), {words}")
+    assert descend.startswith(f"error: --data d.csv: row 2 (line 3), {words}")

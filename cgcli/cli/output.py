@@ -167,6 +167,15 @@ class Sink:
         except OSError as failure:
             raise refused(self.path, failure) from None
 
+    def flush(self) -> None:
+        """What -o FILE's handle still buffers, written (stdout's `write` leaves nothing buffered)."""
+        if self.handle is None:
+            return
+        try:
+            self.handle.flush()
+        except OSError as failure:
+            raise refused(self.path, failure) from None
+
     def __exit__(self, *exc) -> None:
         if self.file is not None:
             self.file.__exit__(*exc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from operator import itemgetter
 from typing import BinaryIO, Iterator
@@ -18,7 +19,9 @@ ROW_BYTES = 1 << 20  # a row (record) longer than this is refused: `--points /de
 FIELD_CHARACTERS = csv.field_size_limit()  # Python's csv refuses a longer cell; so do we, as a row error
 _NUMERIC = b"0123456789+-.eE, \t\n"  # all a block of decimals holds (letters would be true, null, nan...)
 _DECIMALS = b"0123456789+-.eE,\n"  # ... without blanks, so that no line of it is blank
+_NUMBER_CHARACTERS = b"0123456789+-.eE"  # ... without its separators
 _LINE_ENDS_AS_COMMAS = bytes.maketrans(b"\n", b",")
+_MINUS_ZERO = re.compile(r"-0(?![.eE0-9])")  # the integer -0 (whatever blank or separator follows)
 
 
 class Block:
@@ -26,10 +29,11 @@ class Block:
 
     def __init__(self, lines: list[str] | None, first_line: int, line_numbers: list[int] | None = None,
                  quoted: bool = False, open_quote: bool = False, text: str | None = None,
-                 raw: bytes | None = None) -> None:
+                 raw: bytes | None = None, width: int | None = None, size: int | None = None) -> None:
         self._lines = lines  # each record's text: one line, or (CSV, quoted line ends) several joined by \n
         self.raw = raw  # a block of decimals only: its records' bytes, each ending in \n, split into lines when asked
-        self.size = len(lines) if lines is not None else raw.count(b"\n")
+        self.width = width  # raw: every record has exactly this many cells (known when the header's width fits)
+        self.size = len(lines) if lines is not None else raw.count(b"\n") if size is None else size
         self.first_row = 0  # the row number of the first record: rows count the data records, from 1
         self.first_line = first_line  # the line number of the first record
         self.line_numbers = line_numbers  # per record, where blank or quoted lines were left out in between
@@ -146,11 +150,11 @@ class PointReader:
     def _split(self, data: bytes, last: bool = False) -> Block | None:
         if self._lines_before == 0 and data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (Excel's CSV)
             data = data[3:]
-        if self._lines_before and _decimals_only(data):  # kept as bytes for float_columns, split only if asked
-            first_line = self._lines_before + 1
-            block = Block(None, first_line, raw=data if data.endswith(b"\n") else data + b"\n")
-            self._lines_before += block.size
-            return block
+        if self._lines_before:  # decimals only: kept as bytes for float_columns, split only if asked
+            block = self._raw_block(data if data.endswith(b"\n") else data + b"\n")
+            if block is not None:
+                self._lines_before += block.size
+                return block
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as failure:
@@ -173,6 +177,20 @@ class PointReader:
         numbers = [first_line + i for i, line in enumerate(lines) if line.strip()]
         return Block(kept, numbers[0], numbers) if kept else None
 
+    def _raw_block(self, data: bytes) -> Block | None:
+        """`data` (whole lines) as a Block kept as bytes, if it holds only decimals and commas and no blank line."""
+        width = len(self.columns) if self.columns else 0
+        if width > 1:
+            # its commas and line ends alone, in one pass: exactly width - 1 commas before each line
+            # end (so no line is blank), and nothing else but the characters of numbers
+            separators = data.translate(None, _NUMBER_CHARACTERS)
+            rows = len(separators) // width
+            if separators == (b"," * (width - 1) + b"\n") * rows:
+                return Block(None, self._lines_before + 1, raw=data, width=width, size=rows)
+        if _decimals_only(data):  # a row with another number of cells: float_columns finds it
+            return Block(None, self._lines_before + 1, raw=data)
+        return None
+
 
 def _decimals_only(data: bytes) -> bool:
     """Whether the lines `data` hold only decimals and commas, and no blank line."""
@@ -183,8 +201,11 @@ _BESIDE_LINE_ENDS = (" \n", "\n ", "\t\n", "\n\t", "\r", "\x0b", "\x0c", "\x1c",
 
 
 def _no_blank_line(text: str, lines: list[str]) -> bool:
-    """Whether no line of `text` is blank, seen without a loop over the lines: an ASCII text whose
-    lines are not empty and have no blank beside a line end (or no other kind of blank) has none."""
+    """Whether no line of `text` is blank, seen without a loop over the lines: JSON lines that each
+    start with their { have none (one count), and nor has an ASCII text whose lines are not empty
+    and have no blank beside a line end (or no other kind of blank)."""
+    if text[:1] == "{" and text.count("\n{") == len(lines) - 1:
+        return True
     return text.isascii() and "" not in lines and not text[:1].isspace() and not text[-1:].isspace() \
         and not any(blank in text for blank in _BESIDE_LINE_ENDS)
 
@@ -228,6 +249,16 @@ def _quoted_block(lines: list[str], first_line: int, last: bool) -> Block | None
     if not records:
         return None
     return Block(records, numbers[0], numbers, quoted=True, open_quote=open_quote and last)
+
+
+def cell_value(place: str, text: object) -> tuple[str | list, str]:
+    """A cell's value (a number's text, or a JSON list) and how messages show it, `place = text`, for
+    every command that reads rows; an empty cell, or JSON true, false or an object, is refused here."""
+    if text is None or text == "":
+        raise InputError(f"{place}: no value")
+    if not isinstance(text, (str, list)):
+        raise InputError(f"{place} = {shorten(json.dumps(text))}: not a number")
+    return text, f"{place} = {shorten(text if isinstance(text, str) else json.dumps(text))}"
 
 
 def row_cells(block: Block, position: int, columns: list[str] | None) -> dict[str, object]:
@@ -314,9 +345,10 @@ def float_columns(block: Block, usecols: list[int], width: int) -> list | None:
         return None
     if flat.size != rows * width or not np.isfinite(flat).all():
         return None
-    if not flat.all() and (b"-0," in data or b"-0\n" in data or b"-0 " in data):
+    if not flat.all() and _MINUS_ZERO.search(data.decode("ascii")):
         return None  # JSON reads -0 as the integer 0, where cgrad reads -0.0
-    if width > 1:  # every row has exactly width - 1 commas: the line ends fall on every width-th separator
+    if width > 1 and block.width != width:  # (else the reader saw it) every row has width - 1 commas:
+        # the line ends fall on every width-th separator
         raw = np.frombuffer(data, np.uint8)
         # of the bytes a block of decimals holds, only , + and \n are <= ord(","): one pass when there is no +
         plain = block.raw is not None and b"+" not in data
@@ -336,8 +368,8 @@ def float_json_columns(block: Block, names: list[str]) -> list | None:
     import orjson
 
     text = "[" + ",".join(block.lines) + "]"
-    if not text.isascii() or "\\u" in text or "-0," in text or "-0}" in text or "-0 " in text:
-        return None  # a key to normalise (written or escaped); or -0, which JSON reads as the integer 0
+    if not text.isascii() or ("\\" in text and "\\u" in text):  # (one character is found the fastest)
+        return None  # a key to normalise (written or escaped)
     try:
         records = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -361,4 +393,6 @@ def float_json_columns(block: Block, names: list[str]) -> list | None:
         if not np.isfinite(array).all():
             return None
         columns.append(array)
+    if not all(column.all() for column in columns) and _MINUS_ZERO.search(text):
+        return None  # -0, which JSON reads as the integer 0, where cgrad reads -0.0
     return columns

@@ -10,6 +10,7 @@ from .. import output
 from ...api import output_graph
 from ...language.bindings import bind, converted, unused_left_out
 from ..data_rows import place, read_columns
+from ..point_rows import cell_value
 from ...passes.descent import OPTIMIZERS, Settings, check_names, descend
 from ...errors import InputError, TooLarge
 from ...compiled.heap import freed_memory_kept
@@ -169,8 +170,8 @@ def _column(cells, lines, name: str, path: str, numbers):
         column = None  # the cell by cell reading below says which cell
     if column is None:
         for row, (line, cell) in enumerate(zip(lines, cells), start=1):
-            converted(cell, numbers, f"--data {shorten(path)}: {place(row, line)}, column {name}: '{shorten(cell)}'",
-                      tensors=False)
+            text, shown = cell_value(f"--data {shorten(path)}: {place(row, line)}, column {name}", cell)
+            converted(text, numbers, shown, tensors=False)
     return column
 
 

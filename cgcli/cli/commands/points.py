@@ -13,7 +13,8 @@ from ...passes.evaluation import evaluate
 from ...language.bindings import converted
 from ...errors import CgradError, InputError, settled
 from ...graph.nodes import Program
-from ..point_rows import BLOCK_BYTES, Block, PointReader, float_columns, float_json_columns, row_cells
+from ..point_rows import BLOCK_BYTES, Block, PointReader, cell_value, float_columns, float_json_columns, row_cells
+from ..row_process import RowsOut, all_floats
 from ..row_writer import cell as _csv_cell, csv_lines, float_json_lines, float_lines
 from ...text import listing, shorten
 from ...api.compiled import Compiled, NotVectorisable, result_headers
@@ -132,13 +133,7 @@ class PointsRun:
 
 def _cell(block: Block, position: int, columns: list[str] | None, cells: dict, name: str) -> tuple[str | list, str]:
     """The value `name` has in a row (a number's text, or a JSON list), and how messages show it."""
-    place = f"{block.place(position)}, {'key' if columns is None else 'column'} {name}"
-    text = cells.get(name)
-    if text is None or text == "":
-        raise InputError(f"{place}: no value")
-    if not isinstance(text, (str, list)):  # JSON true, false, an object
-        raise InputError(f"{place} = {shorten(json.dumps(text))}: not a number")
-    return text, f"{place} = {shorten(text if isinstance(text, str) else json.dumps(text))}"
+    return cell_value(f"{block.place(position)}, {'key' if columns is None else 'column'} {name}", cells.get(name))
 
 
 def _compiled(program: Program, pairs, numbers, wrt, output_name):
@@ -155,6 +150,7 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
                output_name: str | None, output_format: str | None, out_file: str | None, on_error: str,
                header: bool) -> None:
     """Answer every row of `source` (a file name or '-') in order, writing each block as it is done."""
+    _one_blas_thread()
     run = PointsRun(program, pairs, numbers, wrt, output_name, on_error)
     with _opened(source) as stream:
         # row by row, smaller blocks: the progress bar moves and answers follow sooner
@@ -170,21 +166,38 @@ def run_points(source: str, program: Program, pairs: list[tuple[str, Any]], numb
             if header and output_format == "csv":
                 sink.write(csv_lines([run.headers]))
             failed = total = 0
-            for block in reader.blocks():
-                values, failures = run.rows(block, reader.columns)
-                total += block.size
-                keep, stop = _kept_rows(block, failures, on_error, failed)
-                failed += len(failures)
-                sink.write(render(values, keep, failures if on_error == "null" else {}))
-                advance(reader.bytes_read)
-                if stop is not None:
-                    raise stop
+            # the float kernel's blocks: past the first megabytes, a second process writes them
+            rows_out = RowsOut(sink, render, forks=run.compiled is not None)
+            try:
+                for block in reader.blocks():
+                    values, failures = run.rows(block, reader.columns)
+                    total += block.size
+                    keep, stop = _kept_rows(block, failures, on_error, failed)
+                    failed += len(failures)
+                    rows_out.write(values, keep, failures if on_error == "null" else {}, reader.bytes_read)
+                    advance(reader.bytes_read)
+                    if stop is not None:
+                        rows_out.finish()
+                        raise stop
+                rows_out.finish()
+            except BaseException:
+                rows_out.abort()
+                raise
             cut = reader.cut_note()
             if cut:
                 output.say(f"warning: {cut}")
             if failed:
                 done = "skipped" if on_error == "skip" else "written empty"
                 output.say(f"warning: {failed} of {total} rows failed and were {done} (--on-error {on_error})")
+
+
+def _one_blas_thread() -> None:
+    """Before NumPy loads: the kernel is elementwise, and OpenBLAS's idle threads would spin on the
+    other core (50 ms of CPU at start-up on the 2-core machine), and make fork() unsafe for the writer process."""
+    if "numpy" not in sys.modules:
+        import os
+
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _kept_rows(block: Block, failures: dict[int, CgradError], on_error: str, failed_before: int):
@@ -210,8 +223,10 @@ def _placed(block: Block, position: int, error: CgradError) -> str:
 
 
 def _csv_rows(values: list, keep, nulls: dict) -> str:
-    if not nulls and all(hasattr(column, "dtype") for column in values):  # the float kernel's columns
+    if all_floats(values) and not nulls:  # the float kernel's columns
         return float_lines([column if keep is None else column[keep] for column in values])
+    if all_floats(values) and keep is None:  # ... with failed rows written empty
+        return _emptied(float_lines(values), nulls, csv_lines([[""] * len(values)]))
     cells = [_texts(column) for column in values]
     return csv_lines(_joined(zip(*cells), keep, nulls, [""] * len(values)))
 
@@ -220,12 +235,22 @@ def _json_rows(headers: list[str]) -> Callable:
     template = "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: %s" for name in headers) + "}"
 
     def render(values: list, keep, nulls: dict) -> str:
-        if not nulls and all(hasattr(column, "dtype") for column in values):
+        if all_floats(values) and not nulls:
             return float_json_lines([column if keep is None else column[keep] for column in values], headers)
+        if all_floats(values) and keep is None:
+            return _emptied(float_json_lines(values, headers), nulls, template % (("null",) * len(headers)) + "\n")
         cells = [_texts(column, lambda value: json.dumps(value, ensure_ascii=False)) for column in values]
         rows = _joined(map(template.__mod__, zip(*cells)), keep, nulls, template % (("null",) * len(headers)))
         return "".join(row + "\n" for row in rows)
     return render
+
+
+def _emptied(text: str, rows, empty: str) -> str:
+    """The lines of `text` (each ending in \\n), those at `rows` replaced by the line `empty`."""
+    lines = text.split("\n")
+    for row in rows:
+        lines[row] = empty[:-1]
+    return "\n".join(lines)
 
 
 def _joined(rows, keep, nulls: dict, empty) -> list:
