@@ -334,3 +334,18 @@ def test_interval_ranges_enclose_the_op_over_the_whole_range(name):
 def test_the_reference_tells_rational_from_irrational():
     assert _rational(mp.mpf(3) / 8) == Fraction(3, 8) and _rational(mp.mpf(-7)) == -7
     assert _rational(mp.pi) is None and _rational(mp.log(2)) is None and _rational(mp.sqrt(2) / 1000) is None
+
+
+def test_an_op_is_immutable_and_replace_makes_a_changed_copy():
+    from cgcli.ops.declaration import replace
+
+    sin = OPS["sin"]
+    with pytest.raises(AttributeError):
+        sin.convention = "changed"
+    with pytest.raises(AttributeError):
+        del sin.name
+    changed = replace(sin, convention="changed")
+    assert changed.convention == "changed" and sin.convention is None
+    assert changed != sin and replace(sin) == sin and changed.rules is sin.rules
+    with pytest.raises(TypeError, match="no field colour"):
+        replace(sin, colour="red")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import re
 
 import pytest
 
@@ -106,3 +107,62 @@ def test_the_rosenbrock_sum_has_the_value_and_gradient_of_its_formula():
     program = syntax.parse(source)
     # the variables; per term 5 constants and 7 operations; the n - 2 additions joining the terms
     assert len(program.nodes) == n + 12 * (n - 1) + (n - 2)
+
+
+# ---- the lexer against a plain one: Lark's basic lexer (every match of the grammar's regex in turn,
+# no gap), cgrad's continuation rule (a newline inside brackets or after an operator goes on), and
+# its checks of numbers glued to e and of non-ASCII names, each applied to every token ----
+
+def _plain_tokens(text: str) -> list[tuple]:
+    from cgcli.language import lalr
+    from cgcli.language.builder import _unexpected_character
+    from cgcli.language.misreadings import check_glued_e, check_name
+
+    tables, tokens, position, depth, previous = lalr.tables(), [], 0, 0, None
+    for found in re.finditer(tables.pattern, text):
+        if found.start() != position:
+            raise _unexpected_character(text, position)
+        kind, (start, position) = found.lastgroup, found.span()
+        if kind in tables.ignore:
+            continue
+        if kind == "NUMBER" and text[position:position + 1] in ("e", "E"):
+            check_glued_e(text, start, position)
+        if kind == "NAME" and not text[start:position].isascii():
+            check_name(text, start, position)
+        if kind == "_SEP" and text[start] == "\n" and (depth > 0 or previous in syntax._Lexer._continuing):
+            continue
+        depth += syntax._Lexer._depth.get(kind, 0)
+        previous = kind
+        tokens.append((kind, start, position))
+    if position < len(text):
+        raise _unexpected_character(text, position)
+    return tokens + [("$END", len(text), len(text))]
+
+
+def _outcome(lex, text: str):
+    try:
+        return list(lex(text))
+    except InputError as error:
+        return ("refused", str(error), error.offset)
+
+
+@pytest.mark.parametrize("text", [
+    "a + b\n", "a +\n", "(a +\n", "(a\n", "f(x,\n", "[1, 2\n\n", "a\n\n", "a \n \n", "x # (\n", "x\\\n",
+    "a\nb\n", "(a\n)\n", "a +\t\n", "1e3\n", "2e\n", "x²\n", "3 $\n", "\n", "a +\n\n", "a)\n",
+])
+def test_the_lexer_gives_the_plain_lexers_tokens(text):
+    lexer = syntax._lexer(syntax.lalr.tables())
+    assert _outcome(lexer.lex, text) == _outcome(_plain_tokens, text)
+    assert _outcome(lexer.lex, text.rstrip("\n")) == _outcome(_plain_tokens, text.rstrip("\n"))
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from test_fuzz import FUZZ, mangled, programs  # noqa: E402
+
+
+@FUZZ
+@given(source=st.one_of(programs(), mangled()), ending=st.sampled_from(["", "\n", " \n", "\n\n", "(\n", "+\n", "#)\n"]))
+def test_the_lexer_gives_the_plain_lexers_tokens_on_generated_programs(source, ending):
+    lexer = syntax._lexer(syntax.lalr.tables())
+    assert _outcome(lexer.lex, source + ending) == _outcome(_plain_tokens, source + ending)

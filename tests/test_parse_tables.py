@@ -4,6 +4,7 @@ parser, an edited grammar is never read with stale tables, and a run does not im
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 import sys
 
@@ -228,3 +229,34 @@ def test_lark_is_pinned_to_the_major_version_the_tables_were_made_with():
     lalr_build.check_lark_version("1.3.1", "1.2.2")  # another minor version regenerates
     with pytest.raises(SystemExit, match="lark 2.0.0 is installed"):
         lalr_build.check_lark_version("1.3.1", "2.0.0")
+
+
+# ---- the lexer's regex tries terminals in another order than Lark's, and matches the same ----
+
+def _matches(pattern: str, text: str) -> list[tuple]:
+    return [(found.lastgroup, found.span()) for found in re.finditer(pattern, text)]
+
+
+@functools.cache
+def _in_larks_order(name: str) -> str:
+    """The lexer's regex with the terminals in Lark's own order."""
+    parser = lark.Lark(lalr_build.read_grammar(name), parser="lalr", lexer="basic", start="program",
+                       maybe_placeholders=True)
+    return lalr_build._union(lalr_build.lark_order(parser.lexer_conf.terminals))
+
+
+def test_the_lexers_regex_moves_only_terminals_that_cannot_meet():
+    assert lalr.tables().pattern != _in_larks_order("cgrad")  # names, numbers and operators go first
+    for clash in ("and1", "and", "1..2", "1.5", ".5", "x.T", "a.T1", "**", "*", "<=", "<", "==", "=", "x\\\n1"):
+        assert _matches(lalr.tables().pattern, clash) == _matches(_in_larks_order("cgrad"), clash), clash
+
+
+# every terminal's first characters, mixed: where two terminals could meet, the order decides
+_CLASHING = "andortx_1 0.5eE+-−*·×^/÷<>=!≤≥≠#;\n\\@,()[]{}T&|~frac\u00b2θ"
+
+
+@DIFFERENTIAL
+@given(text=st.one_of(programs(), mangled(), latex_programs(), st.text(alphabet=_CLASHING, max_size=40)))
+def test_the_lexers_regex_matches_what_larks_order_matches(text):
+    for name in ("cgrad", "latex"):
+        assert _matches(lalr.tables(name).pattern, text) == _matches(_in_larks_order(name), text), (name, text)

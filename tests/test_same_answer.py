@@ -10,7 +10,6 @@ The second test plants a wrong tanh rule in the op table and shows that every co
 (each reads the one rule), by the same check."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import re
@@ -21,6 +20,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from cgcli.ops import OPS
+from cgcli.ops.declaration import replace
 from conftest import run_cgrad_inprocess
 
 mp = mpmath.mp.clone() if hasattr(mpmath.mp, "clone") else mpmath.mp
@@ -256,7 +256,7 @@ def test_a_planted_wrong_tanh_rule_fails_in_every_command(monkeypatch):
     tree = ("+", ("tanh", ("*", "x", "y")), "x")
     program, points = source(tree), [{"x": "0.5", "y": "-0.3"}, {"x": "2", "y": "1"}]
     assert disagreements(tree, program, ["x", "y"], points) == {}
-    wrong = dataclasses.replace(OPS["tanh"], rules=(lambda ns, ans, x: ns.one + ans ** 2,))
+    wrong = replace(OPS["tanh"], rules=(lambda ns, ans, x: ns.one + ans ** 2,))
     monkeypatch.setitem(OPS, "tanh", wrong)
     found = disagreements(tree, program, ["x", "y"], points)
     assert sorted(found) == sorted(["reverse", "forward", "both", "hessian", "derive", "check", "codegen", "points"])
@@ -268,7 +268,7 @@ def test_every_command_refuses_with_the_one_guard(monkeypatch):
     division of its rule instead, and all of them say so alike."""
     point = {"x": "0", "y": "1"}
     guarded = answers("sqrt(x) + y", ["x", "y"], [point])
-    monkeypatch.setitem(OPS, "sqrt", dataclasses.replace(OPS["sqrt"], guards=()))
+    monkeypatch.setitem(OPS, "sqrt", replace(OPS["sqrt"], guards=()))
     unguarded = answers("sqrt(x) + y", ["x", "y"], [point])
     for results in (guarded, unguarded):
         assert all(result[0][0] == "refused" for result in results.values()), results

@@ -2,84 +2,30 @@
 value, gradient and trace as plain Python objects. The CLI's eval runs through `trace_of` too."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..errors import CgradError, InputError
 from ..graph.nodes import Graph, Program
 from ..text import language_form, listing, look_alike, position, shorten
-from ..passes.trace import Trace
-from ..render.notebook import RichOutput
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING: the classes below are for annotations only
+if TYPE_CHECKING:
+    from ..passes.trace import Trace
+    from .results import JacobianResult, Result
 
 # for scripts: parse, evaluate, jacobian and their results; the rest is the one path the CLI shares
 __all__ = ["parse", "evaluate", "jacobian", "Result", "JacobianResult",
            "trace_of", "jacobian_of", "output_graph", "wanted_names", "pairs_of", "message"]
 
 
-@dataclass(frozen=True)
-class Result(RichOutput):
-    """What `evaluate` returns: numbers as the number system gives them (float, Fraction, mpf,
-    interval; with "digits", the N correct digits as text), `trace` as plain dicts (the forward pass's rows: name, op, operands, value).
-    In a notebook it shows as `cgrad eval --format markdown` writes it (`_repr_markdown_`, `_repr_html_`, `_repr_latex_`)."""
+def __getattr__(name: str):
+    # the result classes (frozen dataclasses, a notebook's rich output) load when a script asks for
+    # them: making them cost a millisecond of every start of the CLI, which never does
+    if name in ("Result", "JacobianResult"):
+        from . import results
 
-    output: str
-    value: Any
-    gradient: dict[str, Any]
-    trace: list[dict[str, Any]] = field(default_factory=list)
-    conventions: list[str] = field(default_factory=list)
-    passes: Trace | None = field(default=None, repr=False, compare=False)  # the passes as run, for the renderers
-
-    def _repr_markdown_(self) -> str:
-        from ..render.formats import render
-
-        return render("markdown", self._derivation())
-
-    def _repr_latex_(self) -> str:
-        from ..render.formats import render
-
-        return render("latex", self._derivation())
-
-    def _derivation(self):
-        from ..render.derivation import derive
-
-        if self.passes is None:
-            raise InputError("this Result was made without its passes: cgcli.evaluate(...) makes one that shows itself")
-        return derive(self.passes, None, 60)  # long tables elided in the middle, as `cgrad eval` does by default
-
-
-@dataclass(frozen=True)
-class JacobianResult(RichOutput):
-    """What `jacobian` returns: each output's value and its partial derivatives, numbers as in `Result`.
-    In a notebook it shows as `cgrad eval --output … --format markdown` writes it."""
-
-    outputs: list[str]
-    variables: list[str]  # the columns: every variable of the outputs, or `wrt`
-    values: dict[str, Any]  # output → value
-    jacobian: dict[str, dict[str, Any]]  # output → variable → ∂output/∂variable
-    conventions: list[str] = field(default_factory=list)
-    passes: Any = field(default=None, repr=False, compare=False)  # passes.jacobian.Jacobian, for the renderers
-
-    def matrix(self) -> list[list[Any]]:
-        """The Jacobian as rows (outputs) of columns (variables)."""
-        return [[self.jacobian[output][name] for name in self.variables] for output in self.outputs]
-
-    def _repr_markdown_(self) -> str:
-        from ..render.jacobian import markdown
-
-        return markdown(self._view())
-
-    def _repr_latex_(self) -> str:
-        from ..render.jacobian import latex_fragment
-
-        return latex_fragment(self._view())
-
-    def _view(self):
-        from ..render.jacobian import view
-
-        if self.passes is None:
-            raise InputError("this JacobianResult was made without its passes: cgcli.jacobian(...) makes one that "
-                             "shows itself")
-        return view(self.passes, 60)  # long tables elided in the middle, as `cgrad eval` does by default
+        return getattr(results, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse(text: str, syntax: str | None = None) -> Program:
@@ -103,6 +49,8 @@ def evaluate(program: Program | str, at: Mapping[str, object] | None = None, num
     if output is not None and not isinstance(output, str):
         raise InputError("evaluate gives one output's gradient: cgcli.jacobian(program, at, outputs=[...]) "
                          "gives several")
+    from .results import Result
+
     mode = _mode(numbers, digits)
     trace = trace_of(program, pairs_of(at), number_system(mode, digits), wrt, output)
     plain = _plain(trace.numbers, mode)
@@ -122,6 +70,8 @@ def jacobian(program: Program | str, at: Mapping[str, object] | None = None, out
 
     if isinstance(program, str):
         program = parse(program)
+    from .results import JacobianResult
+
     kind = _mode(numbers, digits)
     result = jacobian_of(program, pairs_of(at), number_system(kind, digits), outputs, wrt, mode)
     plain = _plain(result.numbers, kind)

@@ -14,6 +14,7 @@ from ..graph.nodes import CONSTANT, VARIABLE, Graph, Node
 from ..ops import OPS
 from .branches import branch_guards, emission_order, guarded
 from ..ops.declaration import ATOM, UNARY
+from ..text import LazyPattern
 
 LANGUAGES = ("python", "numpy", "c")
 _CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
@@ -93,7 +94,7 @@ def _generated(op, language: str):
     return op
 
 
-_PLAIN_CALL = re.compile(r"[\w.]+\(\{0\}(?:, \{\d\})*\)")
+_PLAIN_CALL = LazyPattern(r"[\w.]+\(\{0\}(?:, \{\d\})*\)")
 
 
 def _call(op_name: str, language: str, operands: list[str], precedences: list[int] | None = None

@@ -97,12 +97,12 @@ GRAMMAR = ('// The cgrad expression language. Lark makes its LALR(1) tables (pyt
  '%ignore /[ \\t\\f\\r]+/\n'
  '%ignore /\\\\\\n/\n')
 LARK = '1.3.1'
-PATTERN = ('(?P<AND>and(?!\\w))|(?P<NOT>not(?!\\w))|(?P<OR>or(?!\\w))|(?P<NUMBER>(\\d+(\\.(?!\\.)\\d*)?|\\.\\d+)([eE][+-]?\\d+)?)|(?P<NAME>[^\\W\\d]\\w*)|(?P<__IGNORE_1>[ \t\x0c'
+PATTERN = ('(?P<__IGNORE_1>[ \t\x0c'
  '\r'
- ']+)|(?P<COMMENT>#[^\n'
- ']*)|(?P<COMPARE>[<>=!]=|[<>≤≥≠])|(?P<POW>(?:\\*\\*|\\^))|(?P<TRANSPOSE>\\.T(?!\\w))|(?P<__IGNORE_2>\\\\\n'
- ')|(?P<DOTS>\\.\\.)|(?P<STAR>(?:\\*|·|×))|(?P<MINUS>(?:\\-|−))|(?P<SLASH>(?:/|÷))|(?P<_SEP>[;\n'
- '])|(?P<AT>@)|(?P<COMMA>,)|(?P<EQUAL>=)|(?P<LPAR>\\()|(?P<LSQB>\\[)|(?P<PLUS>\\+)|(?P<RPAR>\\))|(?P<RSQB>\\])')
+ ']+)|(?P<AND>and(?!\\w))|(?P<NOT>not(?!\\w))|(?P<OR>or(?!\\w))|(?P<NAME>[^\\W\\d]\\w*)|(?P<NUMBER>(\\d+(\\.(?!\\.)\\d*)?|\\.\\d+)([eE][+-]?\\d+)?)|(?P<POW>(?:\\*\\*|\\^))|(?P<PLUS>\\+)|(?P<LPAR>\\()|(?P<RPAR>\\))|(?P<MINUS>(?:\\-|−))|(?P<STAR>(?:\\*|·|×))|(?P<SLASH>(?:/|÷))|(?P<COMMA>,)|(?P<COMMENT>#[^\n'
+ ']*)|(?P<COMPARE>[<>=!]=|[<>≤≥≠])|(?P<TRANSPOSE>\\.T(?!\\w))|(?P<__IGNORE_2>\\\\\n'
+ ')|(?P<DOTS>\\.\\.)|(?P<_SEP>[;\n'
+ '])|(?P<AT>@)|(?P<EQUAL>=)|(?P<LSQB>\\[)|(?P<RSQB>\\])')
 IGNORE = ('COMMENT', '__IGNORE_1', '__IGNORE_2')
 START = 0
 END = 15

@@ -2,16 +2,16 @@
 program, and convert them with the number system (tensors from nested lists)."""
 from __future__ import annotations
 
-import re
+from typing import Callable
 
 from ..errors import DomainError, InputError, TooLarge
-from ..text import language_form, listing, look_alike, read_text, shorten
+from ..text import language_form, listing, look_alike, read_text, shorten, LazyPattern
 from ..graph.nodes import Program
 from ..numbers import Number
 from ..numbers.limits import refusal
 from ..ops import CONSTANTS
 
-NAME = re.compile(r"[^\W\d]\w*")
+NAME = LazyPattern(r"[^\W\d]\w*")
 
 
 def split_bindings(texts: tuple[str, ...], option: str = "--at",
@@ -90,6 +90,8 @@ def _without_repeats(pairs: list[tuple[str, object]], shown: str) -> dict:
 
 
 def _top_level_split(text: str) -> list[str]:
+    if not any(bracket in text for bracket in "()[]"):  # no nesting: every comma separates (20 000 values)
+        return [item for item in text.split(",") if item.strip()]
     items, depth, start = [], 0, 0
     for index, character in enumerate(text):
         if character in "([":
@@ -118,20 +120,22 @@ def unused_left_out(program: Program, pairs: list[tuple[str, str | list]]) -> li
 def bind(program: Program, pairs: list[tuple[str, str | list]], numbers, option: str = "--at") -> dict[str, Number]:
     """Values for the program's free variables, converted by the number system."""
     values: dict[str, Number] = {}
+    variables = program.variables
     for name, text in pairs:
-        shown = f"{option} {shorten(name)}"
-        if name in values:
-            raise InputError(f"{shown}: given twice")
-        if name in program.assigned:
-            raise InputError(f"{shown}: it is computed by the program, so it cannot be given a value"
-                             + _unused_hint(option))
-        if name not in program.variables and name in CONSTANTS:
-            raise InputError(f"{shown}: {constant_name(name)}")
-        if name not in program.variables:
-            known = listing(program.variables, 30) or "none"
+        if name in values or name not in variables:  # the messages are made only for a wrong name
+            shown = f"{option} {shorten(name)}"
+            if name in values:
+                raise InputError(f"{shown}: given twice")
+            if name in program.assigned:
+                raise InputError(f"{shown}: it is computed by the program, so it cannot be given a value"
+                                 + _unused_hint(option))
+            if name in CONSTANTS:
+                raise InputError(f"{shown}: {constant_name(name)}")
+            known = listing(variables, 30) or "none"
             raise InputError(f"{shown}: the expression has no variable of that name (its variables: {known})"
-                             + look_alike(name, program.variables) + _unused_hint(option))
-        values[name] = converted(text, numbers, f"{shown}={shorten(text if isinstance(text, str) else str(text))}")
+                             + look_alike(name, variables) + _unused_hint(option))
+        values[name] = converted(text, numbers, lambda name=name, text=text:
+                                 f"{option} {shorten(name)}={shorten(text if isinstance(text, str) else str(text))}")
     return values
 
 
@@ -139,25 +143,30 @@ def _unused_hint(option: str) -> str:
     return "; --ignore-unused leaves out the names a formula does not use" if option == "--at" else ""
 
 
-def converted(text: str | list, numbers, shown: str, tensors: bool = True) -> Number:
+def converted(text: str | list, numbers, shown: str | Callable[[], str], tensors: bool = True) -> Number:
     """One value given by the user (a scalar's text, or with `tensors` a nested list or its text) in
-    the number system. Every bad value is an InputError (exit 2) that starts with `shown`, the option
-    and the value as given: not a number, p/0, too large for the system or for --max-digits."""
+    the number system. Every bad value is an InputError (exit 2) that starts with `shown` (or what it
+    makes, when called: for 10⁵ values, only a wrong one's words are made), the option and the value as
+    given: not a number, p/0, too large for the system or for --max-digits."""
     tensor = tensors and (isinstance(text, list) or text.lstrip().startswith("["))
     try:
         value = _value(text, numbers, tensor)
     except ZeroDivisionError:
-        raise InputError(f"{shown}: division by zero") from None
+        raise InputError(f"{_words(shown)}: division by zero") from None
     except TooLarge as failure:
-        raise InputError(f"{shown}: {failure}") from None
+        raise InputError(f"{_words(shown)}: {failure}") from None
     if value is None:
-        raise InputError(f"{shown}: {_not_a_value(text, numbers, tensor)}")
+        raise InputError(f"{_words(shown)}: {_not_a_value(text, numbers, tensor)}")
     for element in value.flat if tensor else (value,):
         if not numbers.is_finite(element):  # 1e300/1e-300 in float, (10^60000)/(10^-60000) in --exact
             failure = refusal(numbers, element)
-            raise InputError(f"{shown}: {failure}" if isinstance(failure, TooLarge)
-                             else f"{shown}: too large for {numbers.description}")
+            raise InputError(f"{_words(shown)}: {failure}" if isinstance(failure, TooLarge)
+                             else f"{_words(shown)}: too large for {numbers.description}")
     return value
+
+
+def _words(shown: str | Callable[[], str]) -> str:
+    return shown if isinstance(shown, str) else shown()
 
 
 def _not_a_value(text: str | list, numbers, tensor: bool) -> str:

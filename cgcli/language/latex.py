@@ -9,11 +9,12 @@ from ..errors import InputError
 from ..graph.nodes import CONSTANT, OP_CODES, Program
 from ..ops import CONDITIONAL, CONSTANTS, FUNCTIONS
 from .builder import _HEAD, GraphBuilder, Occurrence, Token, _unexpected_character, build
+from ..text import LazyPattern
 
 
 
-_COMMAND = re.compile(r"\\[A-Za-z]+|\\operatorname\{[A-Za-z0-9]+\}(?:_\{[A-Za-z0-9]+\})?")
-_SUBSCRIPTED = re.compile(r"\\([A-Za-z]+)_\{\{(\w+|\{1\})\}\}\\left\(\{0\}\\right\)")
+_COMMAND = LazyPattern(r"\\[A-Za-z]+|\\operatorname\{[A-Za-z0-9]+\}(?:_\{[A-Za-z0-9]+\})?")
+_SUBSCRIPTED = LazyPattern(r"\\([A-Za-z]+)_\{\{(\w+|\{1\})\}\}\\left\(\{0\}\\right\)")
 
 
 def _readings() -> tuple[dict[str, str], frozenset[str], dict[str, str], dict[str, dict[str, str]]]:
@@ -54,8 +55,8 @@ _CONTINUING = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "POW", "EQUAL", "COMM
                          "FRAC", "SQRT", "FUNC"})
 _OPENING = {"LPAR": 1, "LBRACE": 1, "LBAR": 1, "LSQB": 1, "BEGIN_CASES": 1,
             "RPAR": -1, "RBRACE": -1, "RBAR": -1, "RSQB": -1, "END_CASES": -1}
-_WRAPPER = re.compile(r"\s*(\$\$?)(.*?)\1\s*", re.S)
-_BRACE = re.compile(r"\s*\{")
+_WRAPPER = LazyPattern(r"\s*(\$\$?)(.*?)\1\s*", re.S)
+_BRACE = LazyPattern(r"\s*\{")
 
 
 def name(text: str) -> str:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..text import shorten, language_form
+from ..text import shorten, language_form, LazyPattern
 
 DISTRIBUTIONS = ("normal", "rect", "tri")
-_PLUS_MINUS = re.compile(r"±|\+/?-")
+_PLUS_MINUS = LazyPattern(r"±|\+/?-")
 # 4.9990(32), 19.6610(95)e-3, 127.732(0.070): the digits in parentheses are the last digits' uncertainty
-_CONCISE = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))\((\d+\.?\d*|\.\d+)\)((?:[eE][+-]?\d+)?)")
+_CONCISE = LazyPattern(r"([+-]?(?:\d+\.?\d*|\.\d+))\((\d+\.?\d*|\.\d+)\)((?:[eE][+-]?\d+)?)")
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,19 @@ class _Lexer:
     def __init__(self, tables: lalr.Tables) -> None:
         self.pattern = re.compile(tables.pattern)
         self.ignore = tables.ignore
+        # a match's lastindex → its terminal's name (what lastgroup computes, without the lookup)
+        self.kinds = [None] * (self.pattern.groups + 1)
+        for kind, index in self.pattern.groupindex.items():
+            self.kinds[index] = kind
+        self._passed: dict[frozenset[str], list[str | None]] = {}
 
     def _special(self, text: str) -> frozenset[str]:
         """The terminals that need more than being passed on, in `text`: the skipped ones, NUMBER when
-        an e or E could be glued to one, NAME when a name could hold a superscript or a fraction,
-        and the brackets and separators when a newline may continue a statement."""
+        an e or E follows a digit or a point (where a number ends), NAME when a name could hold a
+        superscript or a fraction, and the brackets and separators when a newline may continue a
+        statement."""
         special = set(self.ignore)
-        if "e" in text or "E" in text:
+        if ("e" in text or "E" in text) and re.search(r"[\d.][eE]", text):
             special.add("NUMBER")
         if not text.isascii():
             special.add("NAME")
@@ -42,16 +48,28 @@ class _Lexer:
         return frozenset(special)
 
     def lex(self, text: str) -> Iterator[Token]:
-        """The tokens of `text`, then an "$END" token. Matches follow each other without a gap; a gap
-        is a character no terminal matches."""
-        ignore, continuing, special, changes = self.ignore, self._continuing, self._special(text), self._depth
-        position, depth, previous = 0, 0, None
-        for found in self.pattern.finditer(text):
-            start, end = found.span()
-            if start != position:
-                raise _unexpected_character(text, position)
-            kind, position = found.lastgroup, end
-            if kind in special:
+        """The tokens of `text`, then an "$END" token. Each match starts where the one before ended
+        (the scanner's match is anchored there), so matching stops at a character no terminal matches."""
+        ignore, continuing, changes = self.ignore, self._continuing, self._depth
+        special = self._special(text)
+        parts = [(len(text), special)]
+        last = len(text.rstrip())
+        if "\n" in text and "#" not in text and text.find("\n", 0, last) < 0:
+            # new lines only after the last token (a file's last line end): up to there the brackets
+            # need no following, and their depth there is their count (no comment holds one)
+            parts.insert(0, (last, special - {"_SEP", *changes}))
+        kinds, end, depth, previous = self.kinds, 0, 0, None
+        for stop, special in parts:
+            passed = self._passed.get(special)
+            if passed is None:  # lastindex → the kind, where it is passed on as it is; None where special
+                passed = self._passed[special] = [None if kind in special else kind for kind in kinds]
+            for found in iter(self.pattern.scanner(text, end, stop).match, None):
+                kind = passed[found.lastindex]
+                if kind is not None:  # most tokens: no test but this one
+                    previous = kind
+                    yield kind, end, (end := found.end())
+                    continue
+                kind, start, end = kinds[found.lastindex], end, found.end()
                 if kind in ignore:
                     continue
                 if kind == "NUMBER" and text[end:end + 1] in ("e", "E"):
@@ -61,10 +79,13 @@ class _Lexer:
                 elif kind == "_SEP" and text[start] == "\n" and (depth > 0 or previous in continuing):
                     continue
                 depth += changes.get(kind, 0)
-            previous = kind
-            yield kind, start, end
-        if position < len(text):
-            raise _unexpected_character(text, position)
+                previous = kind
+                yield kind, start, end
+            if stop < len(text):
+                depth = sum(text.count(opening, 0, end) for opening in "([") - \
+                    sum(text.count(closing, 0, end) for closing in ")]")
+        if end < len(text):
+            raise _unexpected_character(text, end)
         yield "$END", len(text), len(text)
 
 

@@ -6,7 +6,7 @@ tangent from that op's derivative rule; tensors take its NumPy function from tha
 spelling. Looked up at every call."""
 from __future__ import annotations
 
-import re
+from ..text import LazyPattern
 
 OPS: dict = {}
 PRIMITIVES: dict[str, str] = {}
@@ -19,7 +19,7 @@ def register(ops: dict) -> None:
     PRIMITIVES.update({op.primitive: op.name for op in ops.values() if op.primitive})
     DECLARED.update(op.primitive for op in ops.values() if op.primitive and op.numbers)
 
-_UFUNC = re.compile(r"np\.(\w+)\(\{0\}(?:, \{1\})?\)")
+_UFUNC = LazyPattern(r"np\.(\w+)\(\{0\}(?:, \{1\})?\)")
 
 
 def op_of(primitive: str):

@@ -3,14 +3,15 @@ and writing long integers without lifting Python's int↔str limit for the whole
 from __future__ import annotations
 
 import math
-import re
 import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from ..text import LazyPattern
+
 DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-NUMBER_TEXT = re.compile(rf"\s*([+-]?)\s*({DECIMAL})\s*(?:/\s*([+-]?)\s*({DECIMAL}))?\s*")
-_DECIMAL_PARTS = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+NUMBER_TEXT = LazyPattern(rf"\s*([+-]?)\s*({DECIMAL})\s*(?:/\s*([+-]?)\s*({DECIMAL}))?\s*")
+_DECIMAL_PARTS = LazyPattern(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 _SAFE_DIGITS = 4000  # below Python's default limit of 4300: no need to lift it
 
 

@@ -2,11 +2,11 @@
 approximation, elided digits), so that printers read fields instead of re-parsing the printed text."""
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
-from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-_DECIMAL = re.compile(r"(-?)(\d*)(?:\.(\d*))?(?:(…)(?:\((\d+) digits\))?)?(\??)(?:e([+-]?\d+))?")
+from ..text import LazyPattern
+
+_DECIMAL = LazyPattern(r"(-?)(\d*)(?:\.(\d*))?(?:(…)(?:\((\d+) digits\))?)?(\??)(?:e([+-]?\d+))?")
 
 
 class Written(NamedTuple):
@@ -131,6 +131,8 @@ def shortened(written: Written, significant: int = SIGNIFICANT_SHOWN) -> Written
     sign, whole, fraction_digits, exponent = written.sign, written.digits, written.fraction or "", written.exponent
     if not fraction_digits and exponent is None:
         return _cut(written, significant)
+    from decimal import ROUND_HALF_EVEN, Context, Decimal  # here: most runs shorten nothing (1 ms of a start)
+
     exact = Decimal(f"{sign}{whole}.{fraction_digits or 0}{'' if exponent is None else 'e' + exponent}")
     rounded = Context(prec=significant, rounding=ROUND_HALF_EVEN).plus(exact)
     _, all_digits, power = rounded.as_tuple()
@@ -163,6 +165,8 @@ def _digits_follow(exact, rounded, count: int) -> bool:
         return False
     if count > 17:
         return True
+    from decimal import Decimal
+
     return abs(exact - rounded) > abs(exact) * Decimal(_DOUBLE_NOISE)
 
 

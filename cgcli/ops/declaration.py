@@ -16,7 +16,6 @@ operands' names, `{ans}` for the node's own name and `{g}` for the upstream deri
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
@@ -27,44 +26,78 @@ TARGETS = ("text", "latex", "python", "numpy", "c")  # text: cgrad's own languag
 OR, AND, NOT, COMPARISON, SUM, PRODUCT, UNARY, POWER, ATOM = -3, -2, -1, 0, 1, 2, 3, 4, 5
 
 
-@dataclass(frozen=True)
 class Op:
+    """One op of the table, immutable once declared. (Written out rather than a frozen dataclass: the
+    methods a dataclass generates, and importing dataclasses, cost 1.4 ms of every start of the CLI.)"""
+
     name: str
     forward: Rule
     rules: tuple[Rule, ...]  # elementwise ops: THE local derivative rule per operand
     notation: str  # how a node's definition prints, e.g. "{0} + {1}" or "sin({0})"
     partial_notations: tuple[str, ...]  # the local derivatives (or VJPs) written out, per operand
-    function: str | None = None  # the name users call it by, if it is a function
-    convention: str | None = None  # the choice made where the derivative does not exist
-    kink: bool = False  # its derivative there comes from ns.step or ns.sign: an interval's is the whole subgradient
-    vjps: tuple[Rule | None, ...] = ()  # tensor ops: one VJP per operand; None: not differentiable
+    function: str | None  # the name users call it by, if it is a function
+    convention: str | None  # the choice made where the derivative does not exist
+    kink: bool  # its derivative there comes from ns.step or ns.sign: an interval's is the whole subgradient
+    vjps: tuple[Rule | None, ...]  # tensor ops: one VJP per operand; None: not differentiable
     # `(ns, first operand) -> position | None`: an op whose value is one of its operands, chosen by its
     # first (if: 1 where the condition holds, 2 where it does not), or None where that operand does not
     # decide (an interval across the boundary). The passes compute nothing that only the other one needs.
-    selects: Rule | None = None
+    selects: Rule | None
     # `(ns, *operands) -> d`: where the op has a kink or a jump, d = 0 (relu, abs, sign: the operand;
     # max, min: a - b); its sign tells the sides apart. `cgrad check` finds kinks with it.
-    kink_at: Rule | None = None
-    guards: tuple[Rule | None, ...] = ()  # per operand: raises DomainError where that derivative does not exist
-    primitive: str | None = None  # the number-system method the forward rule ends in (dual numbers lift it)
+    kink_at: Rule | None
+    guards: tuple[Rule | None, ...]  # per operand: raises DomainError where that derivative does not exist
+    primitive: str | None  # the number-system method the forward rule ends in (dual numbers lift it)
     # target → how a call is written there: a function name (`np.arcsin`, `\arcsin`), or a template over
     # {0}, {1} (`\sqrt[3]{{{0}}}`, `fmax({0}, 0.0)`) where it is not a plain call. Missing: the defaults
     # of spelled().
-    spellings: dict[str, str] = field(default_factory=dict)
+    spellings: dict[str, str]
     # other LaTeX spellings the LaTeX reader accepts for it (ISO's \arsinh, sympy's \operatorname{atan}_{2},
     # e^{{{0}}}), besides its own: a command, an operator name, or a template over {0}, {1}
-    latex_also: tuple[str, ...] = ()
+    latex_also: tuple[str, ...]
     # the number-system method that formulas (graph/symbolic.py) write as a call of this op, where no op's
     # forward rule ends in it: heaviside is ns.step(x, at_zero) as a formula
-    formula_of: str | None = None
-    takes_condition: bool = False  # its first operand is a condition (if): the one place a condition may stand
-    index_range: bool = False  # it takes an index range, `sum(i = 1..3, x_i)`: the sum of the terms
+    formula_of: str | None
+    takes_condition: bool  # its first operand is a condition (if): the one place a condition may stand
+    index_range: bool  # it takes an index range, `sum(i = 1..3, x_i)`: the sum of the terms
     # an operator written between or before its operands: (its precedence, the least precedence of each
     # operand before it needs parentheses); None for a function, which is written as a call
-    precedence: tuple[int, tuple[int, ...]] | None = None
+    precedence: tuple[int, tuple[int, ...]] | None
     # number system ("float", "exact", "interval") → the primitive's implementation there, `(ns, *operands)`:
     # the system's method of that name (NumberSystem.__getattr__); tensors and dual numbers lift it
-    numbers: dict[str, Rule] = field(default_factory=dict)
+    numbers: dict[str, Rule]
+
+    _FIELDS = tuple(__annotations__)  # the fields above, in order
+
+    def __init__(self, name: str, forward: Rule, rules: tuple[Rule, ...], notation: str,
+                 partial_notations: tuple[str, ...], function: str | None = None, convention: str | None = None,
+                 kink: bool = False, vjps: tuple[Rule | None, ...] = (), selects: Rule | None = None,
+                 kink_at: Rule | None = None, guards: tuple[Rule | None, ...] = (), primitive: str | None = None,
+                 spellings: dict[str, str] | None = None, latex_also: tuple[str, ...] = (),
+                 formula_of: str | None = None, takes_condition: bool = False, index_range: bool = False,
+                 precedence: tuple[int, tuple[int, ...]] | None = None, numbers: dict[str, Rule] | None = None) -> None:
+        self.__dict__.update(
+            name=name, forward=forward, rules=rules, notation=notation, partial_notations=partial_notations,
+            function=function, convention=convention, kink=kink, vjps=vjps, selects=selects, kink_at=kink_at,
+            guards=guards, primitive=primitive, spellings={} if spellings is None else spellings,
+            latex_also=latex_also, formula_of=formula_of, takes_condition=takes_condition, index_range=index_range,
+            precedence=precedence, numbers={} if numbers is None else numbers)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: an op is declared once")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: an op is declared once")
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._FIELDS)
+
+    __hash__ = None  # as a frozen dataclass's would be: it holds dicts
+
+    def __repr__(self) -> str:
+        return f"Op({', '.join(f'{name}={getattr(self, name)!r}' for name in self._FIELDS)})"
 
     @property
     def arity(self) -> int:
@@ -111,6 +144,14 @@ class Op:
         if target == "latex":
             return spelling + r"\left(" + ", ".join(f"{{{i}}}" for i in range(self.arity)) + r"\right)"
         return spelling + "(" + ", ".join(f"{{{i}}}" for i in range(self.arity)) + ")"
+
+
+def replace(op: Op, **changes) -> Op:
+    """`op` with some fields changed (as dataclasses.replace would)."""
+    unknown = set(changes) - set(Op._FIELDS)
+    if unknown:
+        raise TypeError(f"Op has no field {', '.join(sorted(unknown))}")
+    return Op(**{**{name: getattr(op, name) for name in Op._FIELDS}, **changes})
 
 
 def composite(name: str, forward: Rule) -> Rule:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import math
 
 from ..errors import DomainError
-from ..numbers.enclosure import Interval, exp_log10
-from ..numbers.interval import libmp_function
 from .declaration import ATOM, POWER, PRODUCT, SUM, UNARY, Op, composite, elementwise
 
 
@@ -48,9 +46,12 @@ def _exact_atan2(ns, y, x):
 def _enclosed(name: str, increasing: bool = True, grows: bool = False, even: bool = False):
     """An interval implementation by mpmath's libmp function `name`, monotone over the argument (or, for
     an even function, over its magnitude); one that grows like exp is refused past --max-digits first."""
-    function = libmp_function(name)
-
     def enclosure(ns, x):
+        # the interval modules (and fractions) load only for --interval, not at every start
+        from ..numbers.enclosure import exp_log10
+        from ..numbers.interval import libmp_function
+
+        function = libmp_function(name)
         if grows:
             ns.refuse_beyond(exp_log10(abs(x).iv))
         return ns.monotone(function, abs(x) if even else x, increasing)
@@ -69,6 +70,8 @@ def _odd_cbrt(value, precision, rounding):
 def _interval_tanh(ns, x):
     """tanh is increasing: the enclosure of tanh at each end, from exp of a negative number only
     (tanh(-t) = -tanh(t)), which cannot grow past --max-digits."""
+    from ..numbers.enclosure import Interval
+
     def at(end):
         if end < 0:
             return -at(-end)
@@ -81,6 +84,8 @@ def _context(name: str, periodic: tuple | None = None):
     """An interval implementation by the mpmath interval context's own function; a periodic one
     (period and whole range) is the whole range over an enclosure wider than a period."""
     def enclosure(ns, *operands):
+        from ..numbers.enclosure import Interval
+
         function = getattr(ns.context, name)
         if periodic is not None:
             return ns.periodic(function, operands[0], *periodic)
@@ -89,6 +94,8 @@ def _context(name: str, periodic: tuple | None = None):
 
 
 def _interval_hypot(ns, x, y):
+    from ..numbers.enclosure import Interval
+
     return Interval(ns.context.sqrt(x.iv ** 2 + y.iv ** 2))  # ** 2, not x·x: [-1, 2]² is [0, 4]
 
 

@@ -1,9 +1,7 @@
 """Piecewise definitions: comparisons and their connectives as 1/0 numbers, and `if(c, a, b)`."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from .declaration import AND, COMPARISON, NOT, OR, SUM, Op, composite, elementwise
+from .declaration import AND, COMPARISON, NOT, OR, SUM, Op, composite, elementwise, replace
 
 
 def _zero(ns, ans, *operands):

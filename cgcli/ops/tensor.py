@@ -6,10 +6,8 @@ input, a Repeat node sums it back (∂L/∂b of X·W + b sums over the batch), a
 ∂L/∂X = ∂L/∂Y · Wᵀ and ∂L/∂W = Xᵀ · ∂L/∂Y."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..errors import DomainError
-from .declaration import Op, tensor
+from .declaration import Op, replace, tensor
 
 
 class _LazyNumpy:

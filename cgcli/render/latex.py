@@ -13,6 +13,7 @@ from .derivation import (BLANK_TEXT, NAIVE_TITLE, BackwardLine, Derivation, Forw
                          NumberText, TermLine, laid_out)
 from .formats import RenderOptions
 from .notation import PLACEHOLDER, needs_parentheses
+from ..text import LazyPattern
 
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
          "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon",
@@ -22,8 +23,8 @@ ACCENTS = {"hat": r"\hat", "bar": r"\bar", "tilde": r"\tilde", "vec": r"\vec", "
 SYMBOLS = {"·": r" \cdot ", "×": r" \times ", "≥": r" \geq ", "≤": r" \leq ", "≠": r" \neq ", "−": "-",
            "ᵀ": r"^{\top}", "@": " ", "∂": r"\partial ", "Σ": r"\sum ", "…": r"\ldots ", "→": r"\to ", "π": r"\pi "}
 BLANK = r"\underline{\qquad}"
-_TRAILING_DIGITS = re.compile(r"(.*?[^\W\d_])([0-9]+)")
-_WORDS = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*(?![A-Za-z}])")
+_TRAILING_DIGITS = LazyPattern(r"(.*?[^\W\d_])([0-9]+)")
+_WORDS = LazyPattern(r"(?<![\\A-Za-z{])[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*(?![A-Za-z}])")
 
 
 # ---- names ----

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import functools
-import re
 
 from ..graph.nodes import CONSTANT, VARIABLE
 from ..ops import OPS
 from ..numbers.written import SIGNIFICANT_SHOWN, Written, other, read, shortened
 from ..passes.trace import ForwardRow, Term
+from ..text import LazyPattern
 
 
 def needs_parentheses(operand: str, function_call: bool) -> bool:
@@ -31,7 +31,7 @@ def definition(row: ForwardRow) -> str:
     return _fill(op.notation, row.operands, op.callable)
 
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")  # {0}, {1}: operands; {ans}: the consumer itself; {g}: the upstream
+PLACEHOLDER = LazyPattern(r"\{(\w+)\}")  # {0}, {1}: operands; {ans}: the consumer itself; {g}: the upstream
 
 
 def rule_names(term: Term) -> list[str]:

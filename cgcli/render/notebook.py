@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import LazyPattern
+
 
 class RichOutput:
     """Mixin for what a notebook shows: the subclass gives `_repr_markdown_` (and `_repr_latex_`);
@@ -23,8 +25,8 @@ class RichOutput:
         display({"text/markdown": self._repr_markdown_(), "text/plain": repr(self)}, raw=True)
 
 
-_FENCE = re.compile(r"(`{3,}|~{3,})\s*([\w+-]*)")
-_INLINE = re.compile(r"(`+)(.+?)\1|\*\*(.+?)\*\*|(!?)\[([^\]]*)\]\(<?([^)>]*)>?\)")
+_FENCE = LazyPattern(r"(`{3,}|~{3,})\s*([\w+-]*)")
+_INLINE = LazyPattern(r"(`+)(.+?)\1|\*\*(.+?)\*\*|(!?)\[([^\]]*)\]\(<?([^)>]*)>?\)")
 
 
 def _escape(text: str) -> str:
@@ -107,7 +109,7 @@ def _table(rows: list[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>"
 
 
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape of ASCII punctuation: u\_c, \[
+_ESCAPED = LazyPattern(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape of ASCII punctuation: u\_c, \[
 
 
 def _text(text: str) -> str:

@@ -4,19 +4,18 @@ few lines of script that light the current node, its edges and its table row."""
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 from typing import NamedTuple
 
 from ..language.syntax import one_line
-from ..text import shorten
+from ..text import shorten, LazyPattern
 from .derivation import Derivation, ForwardModeDerivation, Partial
 from .figure import Figure
 from .formats import RenderOptions
 from .steps import BACKWARD, FORWARD, TANGENT, Walk
 
-_SVG_START = re.compile(r"<svg\b")
-_NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')  # inline SVG in HTML needs none: the page names no URL
+_SVG_START = LazyPattern(r"<svg\b")
+_NAMESPACES = LazyPattern(r'\s+xmlns(:xlink)?="[^"]*"')  # inline SVG in HTML needs none: the page names no URL
 
 STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.2em auto;max-width:1200px;padding:0 1em;color:#0f172a}
