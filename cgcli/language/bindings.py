@@ -2,6 +2,7 @@
 program, and convert them with the number system (tensors from nested lists)."""
 from __future__ import annotations
 
+import sys
 from typing import Callable
 
 from ..errors import DomainError, InputError, TooLarge
@@ -68,7 +69,7 @@ def _from_json_file(path: str, option: str = "--at", objects: bool = False) -> l
         raise InputError(f"{shown}: expected a JSON object of name → value")
     pairs = []
     for name, value in document.items():
-        name = language_form(name)
+        name = sys.intern(language_form(name))  # the program's name for it is the same string (builder)
         if not NAME.fullmatch(name) or not isinstance(value, (str, list, dict) if objects else (str, list)):
             raise InputError(f"{shown}: '{shorten(name)}' → {shorten(repr(value))} is not "
                              "a name with a number, a numeric string or a nested list"

@@ -3,6 +3,7 @@ the syntax errors both report."""
 from __future__ import annotations
 
 import gc
+import sys
 import unicodedata
 from functools import partialmethod
 from typing import Callable, Iterable
@@ -76,6 +77,7 @@ class GraphBuilder(Definitions):
             return known, start, end
         if name in FUNCTIONS:
             raise self._fail(f"'{name}' is a function: call it with parentheses, as {name}(...)", start)
+        name = sys.intern(name)  # one string with --at's name for it (46 001 names read from a file: 2.5 MB)
         self.first_use.setdefault(name, start)
         if name in CONSTANTS:
             return self._add(CONSTANT, (), start, end, literal=name)
