@@ -2,6 +2,8 @@
 gradient by forward mode equals reverse mode's, and the worked solutions say what forward mode does."""
 from __future__ import annotations
 
+import json
+import math
 from fractions import Fraction
 
 import pytest
@@ -102,3 +104,35 @@ def test_worked_solutions(fmt, words):
 def test_bad_options_are_exit_2(args):
     code, _, err = run_cgrad_inprocess("eval", "x*y", "--at", "x=1,y=2", *args)
     assert code == 2 and err.startswith("error:") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("record", [[], ["--no-trace"]])
+def test_a_pass_without_records_keeps_every_value_still_used(record):
+    # without records forward mode drops a node's value after its last use; u and v are used three
+    # and four times, late: df = du*v + u*dv + 2*v*dv + du with du = y*dx, dv = cos(u)*du (by hand)
+    x, y, dx = 0.7, -1.3, 1.0
+    u, du = x * y, y * dx
+    v, dv = math.sin(u), math.cos(u) * y * dx
+    expected = du * v + u * dv + 2 * v * dv + du
+    code, out, err = run_cgrad_inprocess("eval", "u = x*y; v = sin(u); u*v + v^2 + u", "--at", f"x={x},y={y}",
+                                         "--mode", "forward", "--tangent", "x=1", "--format", "json", *record)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["jvp"] == pytest.approx(expected, rel=1e-14)
+    assert result["value"] == pytest.approx(u * v + v * v + u, rel=1e-14)
+
+
+def test_release_drops_exactly_the_values_no_later_node_reads():
+    from cgcli.language.syntax import parse
+    from cgcli.numbers import number_system
+    from cgcli.passes.forward_backward import forward_values
+
+    graph = parse("u = x*y; v = u + 1; w = v*u; w + x").graph()
+    exact = number_system("exact")
+    bindings = {"x": Fraction(2), "y": Fraction(3)}
+    kept = forward_values(graph, bindings, exact)
+    released = forward_values(graph, bindings, exact, release=True)
+    assert released[graph.output] == kept[graph.output] == Fraction(2 * 3 * (2 * 3 + 1) + 2)
+    names = graph.names
+    gone = {names[i] for i in graph.order if released[i] is None and names[i] is not None}  # not the constant 1
+    assert gone == {"u", "v", "w", "x", "y"}  # each read by a later node, the last of them computed

@@ -19,7 +19,7 @@ from ..text import listing
 from ..graph.nodes import LEAF, Graph, Program
 from ..numbers.dual import Dual, DualNumbers, component, tangent_of, unit_vectors, value_of
 from ..ops import OPS
-from .forward_backward import Refused, check_bound, differentiate, forward_values, live_nodes, _operand_names
+from .forward_backward import _SELECTING, Refused, check_bound, differentiate, forward_values, live_nodes, _operand_names
 from .trace import NOT_TAKEN, Trace
 
 
@@ -109,7 +109,7 @@ def _canonical(work, graph: Graph, values: dict, base):
 
 
 def _slots(graph: Graph, values: dict, wrt: list[str] | None) -> list[Slot]:
-    variables = [graph.names[i] for i in graph.variables()]
+    variables = [graph.nodes.name(i) for i in graph.variables()]  # not graph.names: t1 … for every node
     if wrt is not None:
         strangers = [name for name in wrt if name not in variables]
         if strangers:
@@ -221,8 +221,10 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
                 tangents[k] = np.append(vector, np.array([given[k]], dtype=vector.dtype))
             directions = [("v", len(slots))]
         roots = (*outputs, shaped.output)
-        node_values = _canonical(lambda: forward_values(shaped, _seeded(values, slots, tangents, numbers), duals, roots),
-                                 shaped, values, base)
+        # without records only the roots' values are read (and the conditions', by live_nodes, if any)
+        release = not record and _SELECTING.keys().isdisjoint(shaped.ops())
+        node_values = _canonical(lambda: forward_values(shaped, _seeded(values, slots, tangents, numbers), duals, roots,
+                                                        release), shaped, values, base)
         output = node_values[shaped.output]
         gradient = {} if along else _gradient_from(_elementwise_sum(output), slots, values, numbers)
         jvp = _tangent(output, directions[0][1], numbers) if tangent_pairs is not None else None
@@ -231,7 +233,7 @@ def forward_mode(graph: Graph, pairs, program: Program, numbers, tangent_pairs=N
         several = {shaped.names[root]: (_value(node_values[root]),
                                         _gradient_from(_elementwise_sum(node_values[root]), slots, values, numbers))
                    for root in outputs}
-        return ForwardModeTrace(graph.source, shaped.names[shaped.output], _value(output), gradient,
+        return ForwardModeTrace(graph.source, shaped.output_name, _value(output), gradient,
                                 [name for name, _ in directions], rows, jvp, base, _conventions(shaped, base), several)
 
     return until_certified(at, numbers, printed=_forward_printed)

@@ -289,10 +289,14 @@ class Refused:
 
 
 def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
-                   needed: Sequence[int] | None = None) -> list[Number]:
+                   needed: Sequence[int] | None = None, release: bool = False) -> list[Number]:
     """The value of every node the output needs, by its program index; a node whose value fails holds
-    a Refused one, and the output (or each node of `needed`) raises its error when it is Refused."""
+    a Refused one, and the output (or each node of `needed`) raises its error when it is Refused.
+    With `release` (a caller that reads only the output's and `needed`'s values: forward mode without
+    records), a computed node's value is dropped once its last consumer is computed, so that the pass
+    holds its frontier only (dual numbers are objects of 100 bytes and more)."""
     nodes = graph.nodes
+    last_use = _last_uses(graph, (graph.output,) if needed is None else needed) if release else None
     codes, firsts, seconds, more, name = nodes.codes, nodes.firsts, nodes.seconds, nodes.more, nodes.name
     is_finite = numbers.is_finite
     order = graph.order
@@ -335,13 +339,43 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
                         value = Refused(_failure(graph, index, values, numbers, failure), rank)
                     refused = refused or type(value) is Refused
             if floats and type(value) is not float:  # an int, a fraction, a tensor, a Refused: a list from here on
-                values, floats = values.tolist(), False
+                # (the order is every node in turn here: the nodes before this one are the computed ones)
+                values, floats = values[:index].tolist() + [None] * (len(values) - index), False
             values[index] = value
+            if last_use is not None and not floats and code != VARIABLE_CODE and code != CONSTANT_CODE:
+                second = seconds[index]
+                for operand in ((firsts[index], second) if second >= 0 else (firsts[index],) if second == UNARY
+                                else more.get(index, ())):
+                    if last_use[operand] == index:
+                        values[operand] = None
     except TimedOut as stop:
         note_place(stop, _place(graph, index))
         raise
     demand(values, (graph.output,) if needed is None else needed)
     return values
+
+
+def _last_uses(graph: Graph, kept: Sequence[int]) -> array:
+    """Per node: the index of the last node in the order that takes it as an operand (-1: none, or a
+    node of `kept`, whose value stays)."""
+    nodes = graph.nodes
+    codes, firsts, seconds, more = nodes.codes, nodes.firsts, nodes.seconds, nodes.more
+    last = array("q", (-1,)) * len(nodes)
+    for index in graph.order:
+        code = codes[index]
+        if code == VARIABLE_CODE or code == CONSTANT_CODE:
+            continue
+        second = seconds[index]
+        if second >= 0:
+            last[firsts[index]] = last[second] = index
+        elif second == UNARY:
+            last[firsts[index]] = index
+        else:
+            for operand in more.get(index, ()):
+                last[operand] = index
+    for index in kept:
+        last[index] = -1
+    return last
 
 
 def reevaluate(graph: Graph, values: list, indices: list[int], bindings: dict[str, Number],
