@@ -342,10 +342,8 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
                 # (the order is every node in turn here: the nodes before this one are the computed ones)
                 values, floats = values[:index].tolist() + [None] * (len(values) - index), False
             values[index] = value
-            if last_use is not None and not floats and code != VARIABLE_CODE and code != CONSTANT_CODE:
-                second = seconds[index]
-                for operand in ((firsts[index], second) if second >= 0 else (firsts[index],) if second == UNARY
-                                else more.get(index, ())):
+            if last_use is not None and not floats:
+                for operand in nodes.inputs(index):
                     if last_use[operand] == index:
                         values[operand] = None
     except TimedOut as stop:
@@ -358,21 +356,11 @@ def forward_values(graph: Graph, bindings: dict[str, Number], numbers,
 def _last_uses(graph: Graph, kept: Sequence[int]) -> array:
     """Per node: the index of the last node in the order that takes it as an operand (-1: none, or a
     node of `kept`, whose value stays)."""
-    nodes = graph.nodes
-    codes, firsts, seconds, more = nodes.codes, nodes.firsts, nodes.seconds, nodes.more
-    last = array("q", (-1,)) * len(nodes)
+    inputs = graph.nodes.inputs
+    last = array("q", (-1,)) * len(graph.nodes)
     for index in graph.order:
-        code = codes[index]
-        if code == VARIABLE_CODE or code == CONSTANT_CODE:
-            continue
-        second = seconds[index]
-        if second >= 0:
-            last[firsts[index]] = last[second] = index
-        elif second == UNARY:
-            last[firsts[index]] = index
-        else:
-            for operand in more.get(index, ()):
-                last[operand] = index
+        for operand in inputs(index):
+            last[operand] = index
     for index in kept:
         last[index] = -1
     return last
