@@ -99,28 +99,22 @@ def main() -> None:
     print(f"cgrad syntax   {cgrad_time / nodes * 1e6:6.2f} µs per node")
     print(f"LaTeX          {latex_time / nodes * 1e6:6.2f} µs per node   ({latex_time / cgrad_time:.2f}× cgrad's syntax)")
 
-    builder = syntax.GraphBuilder()
-    lark_parser = plain_lark(lalr_build.read_grammar(), builder, syntax.tokens)
+    def lark_speed(label: str, grammar: str, builder, lex, text: str, replay_time: float) -> None:
+        """Lark's own LALR parser over the same tokens and builder as the replay, and how they compare."""
+        parser = plain_lark(grammar, builder, lex)
 
-    def with_lark():
-        builder.start(cgrad)
-        return lark_parser.parse(cgrad)
-    assert len(with_lark().nodes) == nodes
-    lark_time = best_of(with_lark, 3)
-    print(f"plain Lark LALR on cgrad syntax {lark_time / nodes * 1e6:6.2f} µs per node: the replay is "
-          f"{lark_time / cgrad_time:.1f}× faster")
+        def parse():
+            builder.start(text)
+            return parser.parse(text)
+        assert len(parse().nodes) == nodes
+        lark_time = best_of(parse, 3)
+        print(f"plain Lark LALR on {label:<12}{lark_time / nodes * 1e6:6.2f} µs per node: the replay is "
+              f"{lark_time / replay_time:.1f}× faster")
 
-    latex_builder = latex.LatexBuilder()
+    lark_speed("cgrad syntax", lalr_build.read_grammar(), syntax.GraphBuilder(), syntax.tokens, cgrad, cgrad_time)
     lexer = latex._lexer(lalr.tables("latex"))
-    latex_lark = plain_lark(lalr_build.read_grammar("latex"), latex_builder, lambda text: lexer.lex(latex.unwrapped(text)))
-
-    def with_lark_latex():
-        latex_builder.start(tex)
-        return latex_lark.parse(tex)
-    assert len(with_lark_latex().nodes) == nodes
-    lark_latex_time = best_of(with_lark_latex, 3)
-    print(f"plain Lark LALR on LaTeX        {lark_latex_time / nodes * 1e6:6.2f} µs per node: the replay is "
-          f"{lark_latex_time / latex_time:.1f}× faster")
+    lark_speed("LaTeX", lalr_build.read_grammar("latex"), latex.LatexBuilder(),
+               lambda text: lexer.lex(latex.unwrapped(text)), tex, latex_time)
 
     try:
         from sympy.parsing.latex import parse_latex
